@@ -1,0 +1,10 @@
+"""newsingest: an event-driven news-article ingester (SQS → Lambda → S3 + DynamoDB).
+
+The package is layered so that imports only point one way::
+
+    functions/*/app.py → newsingest.handler → newsingest.pipeline → (fetch, extract, storage)
+
+``newsingest.extract`` is pure (no AWS, no Powertools) so the CLI and the tests use it directly.
+"""
+
+__version__ = "0.1.0"
