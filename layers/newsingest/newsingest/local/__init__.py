@@ -1,0 +1,1 @@
+"""Local demo assets (sample pages served by the demo and loaded by the tests)."""
