@@ -1,0 +1,157 @@
+"""The function side of the pipeline: one execution environment's runtime, the batch processor and the record handler.
+
+``functions/ingest/app.py`` stays thin: its record handler makes one call, ``handle_record``.
+"""
+
+from __future__ import annotations
+
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from aws_lambda_powertools.metrics import MetricUnit, single_metric
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+
+from newsingest.fetch import Fetcher
+from newsingest.messages import InvalidMessage, parse_message
+from newsingest.observability import NAMESPACE, SERVICE, logger
+from newsingest.outcomes import Outcome, PermanentFailure, TransientFailure
+from newsingest.pipeline import Dependencies, ingest, record_invalid_message
+from newsingest.settings import Settings
+from newsingest.storage import ArticleObjects, ArticleRepository
+from newsingest.storage.clients import create_clients
+from newsingest.storage.queue import MessageDelayer
+
+
+@dataclass
+class Runtime:
+    """What one execution environment keeps between invocations: settings, clients, the fetcher's pools."""
+
+    settings: Settings
+    deps: Dependencies
+    delayer: MessageDelayer
+
+
+def build_runtime(settings: Settings, *, endpoint_url: str | None = None) -> Runtime:
+    clients = create_clients(max_pool_connections=settings.batch_concurrency * 2, endpoint_url=endpoint_url)
+    deps = Dependencies(
+        fetcher=Fetcher(settings.fetch),
+        objects=ArticleObjects(clients.s3, settings.articles_bucket),
+        repository=ArticleRepository(clients.dynamodb, settings.articles_table),
+    )
+    return Runtime(settings=settings, deps=deps, delayer=MessageDelayer(clients.sqs))
+
+
+@lru_cache(maxsize=1)
+def get_runtime() -> Runtime:
+    """Built on the first invocation (not at import: cold starts stay cheap), then reused."""
+    return build_runtime(Settings.from_env())
+
+
+def reset_runtime() -> None:
+    """Forget the cached runtime (tests, and the local worker when the environment changes)."""
+    get_runtime.cache_clear()
+
+
+class ConcurrentBatchProcessor(BatchProcessor):
+    """Powertools' SQS ``BatchProcessor`` that runs a batch's records on a bounded thread pool.
+
+    A batch's fetches overlap instead of queueing behind each other; the per-host limit is enforced by the
+    Fetcher. Failures are still collected per record, so ``batchItemFailures`` lists exactly the records to retry.
+    """
+
+    def __init__(self, max_workers: int | None = None) -> None:
+        super().__init__(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
+        self._max_workers = max_workers
+
+    def process(self) -> list[tuple]:
+        workers = min(self._max_workers or get_runtime().settings.batch_concurrency, len(self.records))
+        if workers <= 1:
+            return super().process()
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ingest") as pool:
+            return list(pool.map(self._process_record, self.records))
+
+
+def handle_record(record: SQSRecord, lambda_context: Any = None, runtime: Runtime | None = None) -> dict[str, Any]:
+    """Process one SQS record to exactly one outcome, or raise so that it is retried.
+
+    1. Too little invocation time left: raise before starting (the record is retried, never cut mid-write).
+    2. Parse the body; a malformed one is recorded as a failure under a hash of the body.
+    3. Ingest the URL; permanent failures come back recorded.
+    4. A transient failure with Retry-After delays this message's redelivery, then re-raises.
+    5. Log and count the outcome (EMF), with the message id as correlation id.
+    """
+    runtime = runtime or get_runtime()
+    started = time.perf_counter()
+    logger.thread_safe_append_keys(message_id=record.message_id)
+    try:
+        _ensure_time_left(lambda_context, runtime.settings.min_remaining_ms)
+        message = parse_message(record.body)
+        if isinstance(message, InvalidMessage):
+            outcome = record_invalid_message(message, runtime.deps, message_id=record.message_id)
+        else:
+            logger.thread_safe_append_keys(url=message.url)
+            outcome = ingest(message, runtime.deps, message_id=record.message_id)
+    except TransientFailure as failure:
+        _delay_if_asked(record, failure, runtime)
+        _count("retry", failure.reason)
+        logger.warning("will retry", extra={"outcome": "retry", "reason": failure.reason, "detail": failure.detail,
+                                            "receive_count": record.attributes.approximate_receive_count,
+                                            "duration_ms": _ms_since(started)})
+        raise
+    except PermanentFailure:
+        raise  # a bug: every permanent failure should have been recorded by the pipeline; retry, then DLQ
+    except Exception as error:
+        _count("retry", type(error).__name__)
+        logger.exception("unexpected error; will retry", extra={"outcome": "retry", "duration_ms": _ms_since(started)})
+        raise
+    finally:
+        logger.thread_safe_remove_keys(["message_id", "url"])
+    _count(outcome.status.value, outcome.reason)
+    logger.info("processed", extra={"outcome": outcome.status.value, "reason": outcome.reason,
+                                    "detail": outcome.detail, "article_id": outcome.article_id,
+                                    "url": outcome.url, "message_id": record.message_id,
+                                    "word_count": outcome.word_count, "duration_ms": _ms_since(started)})
+    return _summary(outcome)
+
+
+def _ensure_time_left(lambda_context: Any, min_remaining_ms: int) -> None:
+    if lambda_context is None or not hasattr(lambda_context, "get_remaining_time_in_millis"):
+        return
+    remaining = lambda_context.get_remaining_time_in_millis()
+    if remaining < min_remaining_ms:
+        raise TransientFailure("deadline", f"only {remaining} ms of invocation time left; not started")
+
+
+def _delay_if_asked(record: SQSRecord, failure: TransientFailure, runtime: Runtime) -> None:
+    if failure.retry_after is None:
+        return
+    try:
+        seconds = runtime.delayer.delay(record.event_source_arn, record.receipt_handle, failure.retry_after)
+        logger.info("delayed redelivery", extra={"retry_after_s": seconds})
+    except Exception:  # the retry still happens after the queue's own visibility timeout
+        logger.exception("could not delay redelivery")
+
+
+def _count(outcome: str, reason: str | None) -> None:
+    with single_metric(name="MessagesProcessed", unit=MetricUnit.Count, value=1, namespace=NAMESPACE,
+                       default_dimensions={"service": SERVICE}) as metric:
+        metric.add_dimension(name="outcome", value=outcome)
+    if reason:
+        with single_metric(name="FailureReasons", unit=MetricUnit.Count, value=1, namespace=NAMESPACE,
+                           default_dimensions={"service": SERVICE}) as metric:
+            metric.add_dimension(name="reason", value=reason)
+
+
+def _summary(outcome: Outcome) -> dict[str, Any]:
+    summary: dict[str, Any] = {"status": outcome.status.value, "article_id": outcome.article_id, "url": outcome.url}
+    if outcome.reason:
+        summary["reason"] = outcome.reason
+    return summary
+
+
+def _ms_since(started: float) -> int:
+    return int((time.perf_counter() - started) * 1000)

@@ -1,0 +1,194 @@
+"""One message, one outcome: fetch → extract → store, with every failure classified.
+
+``ingest`` is the orchestrator of the whole stage chain; handlers, the CLI's worker and the tests all call it.
+Permanent failures are *recorded* here (and returned as an outcome); transient ones propagate as
+``TransientFailure`` (or as the AWS error itself) so the batch layer leaves the message for redelivery.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from newsingest.extract import Article, extract_article
+from newsingest.fetch import Fetcher, FetchResult
+from newsingest.messages import IngestRequest, InvalidMessage
+from newsingest.outcomes import Outcome, PermanentFailure, Status
+from newsingest.storage import ArticleItem, ArticleObjects, ArticleRepository, VersionConflict
+from newsingest.storage.keys import raw_key, text_key
+
+logger = logging.getLogger(__name__)
+
+# Extracted fields that make a re-fetch "changed" even when the body text is identical.
+_COMPARED_FIELDS = ("title", "authors", "published_at", "modified_at", "section", "tags", "source", "language",
+                    "description", "image_url", "canonical_url", "site_name", "paywalled", "extractor_version")
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@dataclass
+class Dependencies:
+    """Everything ``ingest`` talks to, created once per execution environment and passed in."""
+
+    fetcher: Fetcher
+    objects: ArticleObjects
+    repository: ArticleRepository
+    extract: Callable[..., Article] = extract_article
+    clock: Callable[[], datetime] = field(default=utc_now)
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """The time facts of one processing attempt."""
+
+    started: datetime
+
+    @property
+    def version(self) -> int:
+        return int(self.started.timestamp() * 1_000_000)
+
+    @property
+    def iso(self) -> str:
+        return self.started.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def ingest(request: IngestRequest, deps: Dependencies, *, message_id: str | None = None) -> Outcome:
+    """Ingest one URL.
+
+    1. Read the stored record (validators for a conditional request, hash for change detection).
+    2. Fetch safely; a 304 is ``unchanged``; a permanent fetch failure is recorded and returned.
+    3. Extract; an empty body is the permanent failure ``no_article`` (the raw page is kept for reprocessing).
+    4. If text and metadata equal what is stored (and ``force`` is off): ``unchanged``, only ``last_checked_at`` moves.
+    5. Write the raw HTML and the text to S3 (content-addressed keys, before the record).
+    6. Write the record conditionally on ``version``; losing to a newer version is success (that one is stored).
+    """
+    attempt = Attempt(deps.clock())
+    existing = deps.repository.get(request.article_id)
+    use_validators = existing is not None and existing.status == Status.OK.value and not request.force
+    try:
+        page = deps.fetcher.fetch(
+            request.url,
+            etag=existing.etag if use_validators and existing else None,
+            last_modified=existing.last_modified if use_validators and existing else None,
+        )
+    except PermanentFailure as failure:
+        return record_failure(request, failure, deps, attempt, message_id=message_id)
+    if page.not_modified and existing is not None and existing.content_sha256:
+        return _confirm_unchanged(request, existing, page, deps, attempt)
+
+    article = deps.extract(page.body, page.final_url, content_type=page.content_type)
+    if article.is_empty:
+        stored_raw = _store_raw(request, page, deps)
+        failure = PermanentFailure("no_article", f"no article body found in {len(page.body)} bytes of HTML")
+        return record_failure(request, failure, deps, attempt, message_id=message_id, raw_key=stored_raw,
+                              http_status=page.status, final_url=page.final_url)
+
+    content_sha256 = hashlib.sha256(article.text.encode("utf-8")).hexdigest()
+    if existing is not None and not request.force and _same_content(existing, article, content_sha256):
+        return _confirm_unchanged(request, existing, page, deps, attempt)
+
+    item = _article_item(request, article, page, existing, attempt, content_sha256, message_id)
+    deps.objects.put_raw(item.raw_key or "", page.body, source_content_type=page.content_type)
+    deps.objects.put_text(item.text_key or "", article.text)
+    try:
+        deps.repository.put_version(item)
+    except VersionConflict:
+        logger.info("newer version of %s already stored; this attempt is superseded", request.url)
+    return Outcome(Status.OK, request.article_id, request.url, word_count=article.word_count)
+
+
+def record_invalid_message(message: InvalidMessage, deps: Dependencies, *,
+                           message_id: str | None = None) -> Outcome:
+    """A body with no usable URL is recorded under a hash of the body, so nothing disappears silently."""
+    attempt = Attempt(deps.clock())
+    item = ArticleItem(
+        article_id=message.record_id, status=Status.FAILED.value, fetched_at=attempt.iso, version=attempt.version,
+        reason=message.reason, detail=message.detail, raw_body=message.raw_body, message_id=message_id,
+        url=message.url, domain=message.domain,
+    )
+    _write_failure(item, deps)
+    return Outcome(Status.FAILED, item.article_id, message.url or "", reason=message.reason, detail=message.detail)
+
+
+def record_failure(request: IngestRequest, failure: PermanentFailure, deps: Dependencies, attempt: Attempt, *,
+                   message_id: str | None = None, raw_key: str | None = None, http_status: int | None = None,
+                   final_url: str | None = None) -> Outcome:
+    """Record a permanent failure of a valid URL (keeping any article stored before)."""
+    item = ArticleItem(
+        article_id=request.article_id, status=Status.FAILED.value, fetched_at=attempt.iso, version=attempt.version,
+        url=request.url, domain=request.domain, reason=failure.reason, detail=failure.detail[:1000],
+        raw_key=raw_key, http_status=http_status, final_url=final_url if final_url != request.url else None,
+        message_id=message_id,
+    )
+    _write_failure(item, deps)
+    return Outcome(Status.FAILED, request.article_id, request.url, reason=failure.reason, detail=failure.detail)
+
+
+def _write_failure(item: ArticleItem, deps: Dependencies) -> None:
+    try:
+        deps.repository.record_failure(item)
+    except VersionConflict:
+        logger.info("newer record of %s already stored; failure not recorded over it", item.article_id)
+
+
+def _confirm_unchanged(request: IngestRequest, existing: ArticleItem, page: FetchResult, deps: Dependencies,
+                       attempt: Attempt) -> Outcome:
+    try:
+        deps.repository.touch_unchanged(
+            request.article_id, checked_at=attempt.iso, content_sha256=existing.content_sha256 or "",
+            etag=page.etag, last_modified=page.last_modified,
+        )
+    except VersionConflict:
+        logger.info("record of %s changed while confirming it unchanged; the newer one stands", request.url)
+    return Outcome(Status.UNCHANGED, request.article_id, request.url, word_count=existing.word_count)
+
+
+def _same_content(existing: ArticleItem, article: Article, content_sha256: str) -> bool:
+    if existing.status != Status.OK.value or existing.content_sha256 != content_sha256:
+        return False
+    extracted = _article_fields(article)
+    if existing.date_source == "first_seen" and article.published_at is None:
+        extracted["published_at"] = existing.published_at  # the stand-in date is ours, not the page's
+    return all(getattr(existing, name) == extracted[name] for name in _COMPARED_FIELDS)
+
+
+def _article_fields(article: Article) -> dict[str, object]:
+    return {
+        "title": article.title, "authors": tuple(article.authors), "published_at": article.published_at,
+        "modified_at": article.modified_at, "section": article.section, "tags": tuple(article.tags),
+        "source": article.source, "language": article.language, "description": article.description,
+        "image_url": article.image_url, "canonical_url": article.canonical_url, "site_name": article.site_name,
+        "paywalled": article.paywalled, "extractor_version": article.extractor_version or None,
+    }
+
+
+def _store_raw(request: IngestRequest, page: FetchResult, deps: Dependencies) -> str:
+    key = raw_key(request.domain, request.article_id, hashlib.sha256(page.body).hexdigest())
+    deps.objects.put_raw(key, page.body, source_content_type=page.content_type)
+    return key
+
+
+def _article_item(request: IngestRequest, article: Article, page: FetchResult, existing: ArticleItem | None,
+                  attempt: Attempt, content_sha256: str, message_id: str | None) -> ArticleItem:
+    """Map the extracted article and the fetch onto the one record model."""
+    first_seen = existing.first_seen_at if existing and existing.first_seen_at else attempt.iso
+    fields = _article_fields(article)
+    # Every stored article must be listable by domain: when the page gives no date, the first time we saw it
+    # stands in, and date_source says so (the page's own date is never invented or altered).
+    published_at = article.published_at or first_seen
+    return ArticleItem(
+        article_id=request.article_id, status=Status.OK.value, fetched_at=attempt.iso, version=attempt.version,
+        url=request.url, domain=request.domain, final_url=page.final_url if page.final_url != request.url else None,
+        published_at=published_at, date_source="page" if article.published_at else "first_seen",
+        word_count=article.word_count, content_sha256=content_sha256,
+        text_key=text_key(request.domain, request.article_id, content_sha256),
+        raw_key=raw_key(request.domain, request.article_id, hashlib.sha256(page.body).hexdigest()),
+        http_status=page.status, etag=page.etag, last_modified=page.last_modified, first_seen_at=first_seen,
+        last_checked_at=attempt.iso, message_id=message_id,
+        **{name: value for name, value in fields.items() if name != "published_at"},  # type: ignore[arg-type]
+    )

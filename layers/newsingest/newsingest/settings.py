@@ -1,0 +1,147 @@
+"""Settings: read from the environment once, validated, immutable.
+
+Every tunable the function reads is here, with its environment variable, default and check; the README's
+configuration table mirrors ``ENVIRONMENT_VARIABLES``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from newsingest.fetch import FetchOptions
+
+
+class SettingsError(ValueError):
+    """A setting is missing or malformed; the message names the variable."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    articles_bucket: str
+    articles_table: str
+    fetch: FetchOptions = field(default_factory=FetchOptions)
+    # Messages of one batch processed at once (threads); the per-host limit lives in FetchOptions.
+    batch_concurrency: int = 5
+    # Below this much remaining invocation time a message is not started but reported for retry.
+    min_remaining_ms: int = 15_000
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        defaults = FetchOptions()
+        fetch = FetchOptions(
+            user_agent=_text(env, "FETCH_USER_AGENT", defaults.user_agent),
+            connect_timeout=_number(env, "FETCH_CONNECT_TIMEOUT", defaults.connect_timeout),
+            read_timeout=_number(env, "FETCH_READ_TIMEOUT", defaults.read_timeout),
+            total_timeout=_number(env, "FETCH_TOTAL_TIMEOUT", defaults.total_timeout),
+            max_body_bytes=_integer(env, "FETCH_MAX_BYTES", defaults.max_body_bytes),
+            max_decompressed_bytes=_integer(env, "FETCH_MAX_DECOMPRESSED_BYTES", defaults.max_decompressed_bytes),
+            max_redirects=_integer(env, "FETCH_MAX_REDIRECTS", defaults.max_redirects, minimum=0),
+            allowed_ports=_ports(env, "FETCH_ALLOWED_PORTS", defaults.allowed_ports),
+            allow_hosts=_host_ports(env, "FETCH_ALLOW_HOSTS"),
+            respect_robots=_flag(env, "FETCH_RESPECT_ROBOTS", defaults.respect_robots),
+            robots_ttl=_number(env, "FETCH_ROBOTS_TTL", defaults.robots_ttl),
+            per_host_concurrency=_integer(env, "FETCH_PER_HOST_CONCURRENCY", defaults.per_host_concurrency),
+        )
+        return cls(
+            articles_bucket=_required(env, "ARTICLES_BUCKET"),
+            articles_table=_required(env, "ARTICLES_TABLE"),
+            fetch=fetch,
+            batch_concurrency=_integer(env, "BATCH_CONCURRENCY", cls.batch_concurrency),
+            min_remaining_ms=_integer(env, "MIN_REMAINING_MS", cls.min_remaining_ms, minimum=0),
+        )
+
+
+# name → (default shown in docs, meaning); the README's configuration table is generated from the same facts.
+ENVIRONMENT_VARIABLES: dict[str, tuple[str, str]] = {
+    "ARTICLES_BUCKET": ("(required)", "S3 bucket for cleaned text and raw HTML"),
+    "ARTICLES_TABLE": ("(required)", "DynamoDB table of article records"),
+    "FETCH_ALLOW_HOSTS": ("empty", "comma-separated host:port pairs fetchable although not public (tests, demo)"),
+    "FETCH_USER_AGENT": ("newsingest/<version> (+contact URL)", "User-Agent sent with every request"),
+    "FETCH_CONNECT_TIMEOUT": ("3", "seconds to connect"),
+    "FETCH_READ_TIMEOUT": ("10", "seconds between bytes"),
+    "FETCH_TOTAL_TIMEOUT": ("20", "seconds for a whole fetch, redirects included"),
+    "FETCH_MAX_BYTES": ("10485760", "largest body accepted (bytes, on the wire)"),
+    "FETCH_MAX_DECOMPRESSED_BYTES": ("31457280", "largest body after gzip/deflate"),
+    "FETCH_MAX_REDIRECTS": ("5", "redirect hops followed"),
+    "FETCH_ALLOWED_PORTS": ("80,443", "ports URLs may use"),
+    "FETCH_RESPECT_ROBOTS": ("true", "honor robots.txt"),
+    "FETCH_ROBOTS_TTL": ("3600", "seconds a host's robots.txt is cached"),
+    "FETCH_PER_HOST_CONCURRENCY": ("2", "simultaneous requests to one host"),
+    "BATCH_CONCURRENCY": ("5", "messages of a batch processed at once"),
+    "MIN_REMAINING_MS": ("15000", "below this remaining time, messages are left for retry instead of started"),
+}
+
+
+def _required(env: Mapping[str, str], name: str) -> str:
+    value = env.get(name, "").strip()
+    if not value:
+        raise SettingsError(f"{name} is not set")
+    return value
+
+
+def _text(env: Mapping[str, str], name: str, default: str) -> str:
+    return env.get(name, "").strip() or default
+
+
+def _integer(env: Mapping[str, str], name: str, default: int, *, minimum: int = 1) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name}={raw!r} is not an integer") from None
+    if value < minimum:
+        raise SettingsError(f"{name}={value} must be at least {minimum}")
+    return value
+
+
+def _number(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f"{name}={raw!r} is not a number") from None
+    if not value > 0:
+        raise SettingsError(f"{name}={raw} must be positive")
+    return value
+
+
+def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise SettingsError(f"{name}={raw!r} is not true/false")
+
+
+def _ports(env: Mapping[str, str], name: str, default: frozenset[int]) -> frozenset[int]:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    ports: set[int] = set()
+    for item in raw.split(","):
+        item = item.strip()
+        if not item.isdigit() or not 0 < int(item) < 65536:
+            raise SettingsError(f"{name}: {item!r} is not a port number")
+        ports.add(int(item))
+    return frozenset(ports)
+
+
+def _host_ports(env: Mapping[str, str], name: str) -> frozenset[str]:
+    raw = env.get(name, "").strip()
+    pairs: set[str] = set()
+    for item in filter(None, (part.strip().lower() for part in raw.split(","))):
+        host, _, port = item.rpartition(":")
+        if not host or not port.isdigit() or not 0 < int(port) < 65536:
+            raise SettingsError(f"{name}: {item!r} is not host:port")
+        pairs.add(item)
+    return frozenset(pairs)

@@ -1,0 +1,7 @@
+"""AWS adapters: the only modules that talk to boto3. Clients are created by the caller once and passed in."""
+
+from newsingest.storage.items import ArticleItem
+from newsingest.storage.objects import ArticleObjects
+from newsingest.storage.repository import ArticleRepository, VersionConflict
+
+__all__ = ["ArticleItem", "ArticleObjects", "ArticleRepository", "VersionConflict"]
