@@ -1,16 +1,86 @@
-"""Article metadata from the parsed page (minimal first version; precedence documented in docs/extraction.md)."""
+"""Article metadata from every source a page offers, with one documented precedence per field.
+
+Sources, read in ONE pass over the parsed tree (no per-field ``find_all``): JSON-LD (the article node of
+``NewsArticle``/``Article``/``BlogPosting``/…, found through ``@graph``s and arrays, ``@id`` references resolved),
+``<meta>`` (OpenGraph, ``article:*``, ``twitter:*``, author/date/pubdate/publishdate, parsely-*, sailthru.*, dc.*,
+dcterms.*), ``<link>``, microdata (``itemprop``), ``<time datetime>``, bylines, breadcrumbs, figures, and the visible
+text right around the headline (date lines such as ``Posted : 2019-11-22 11:09`` / ``Updated : …``, ``By …`` lines).
+
+Elements inside related/most-read/trending lists, sidebars, navigation, comments, footers and the page masthead
+are never used for dates, bylines or images ("excluded containers" in ``patterns.py``).
+
+Precedence, first non-empty wins unless said otherwise:
+
+* ``title``: the ``<h1>`` when a metadata title confirms it; else JSON-LD ``headline`` > ``og:title`` >
+  ``twitter:title`` > other meta titles > ``<title>`` > ``<h1>``. Site names are cut from either end
+  ("Headline - The Korea Times", "Site | Headline", "Headline :: Site") by matching the site name/domain, or, for a
+  short trailing segment after a strong separator (``|``, ``::``, ``·``, ``»``), by shape.
+* ``authors`` (persons only): JSON-LD ``author``/``creator`` > meta author keys > microdata ``itemprop=author`` >
+  ``rel=author``/byline elements > a ``By …`` line under the headline. JSON-LD authors typed ``Organization`` are
+  not persons and are dropped; a wire agency named as author or in a byline becomes ``source`` instead.
+* ``published_at``: JSON-LD ``datePublished`` (article node) > meta published keys > microdata ``datePublished`` >
+  ``<time>`` inside the article/its header > a labelled visible date line (``Posted``/``Published``/``입력``…) >
+  an unlabelled date right under the headline > JSON-LD ``datePublished`` of the page node. A date-only winner takes
+  the time (and a naive winner the offset) of a lower source that agrees on the same day/wall clock.
+  **The URL** (``/2019/11/22/``) is used only when *no* published or modified date exists anywhere, and only as a
+  date (``2019-11-22``). ``Updated`` lines are never taken as published.
+* ``modified_at``: the same chain with the modified keys (``dateModified``, ``article:modified_time``,
+  ``og:updated_time``, ``Updated : …``); dropped when it is earlier than ``published_at``.
+* Dates keep the page's UTC offset; without one they are naive ISO strings, never a guessed zone (see dates.py).
+* ``section``: JSON-LD ``articleSection`` > meta section keys > microdata ``articleSection`` > breadcrumbs (JSON-LD
+  ``BreadcrumbList``, then HTML breadcrumb trails: the last crumb that is not the headline, never "Home").
+* ``tags``: article-specific tags merged in order (``article:tag``, parsely/sailthru tags, JSON-LD ``keywords``);
+  only when there are none, ``news_keywords``/``keywords``. De-duplicated case-insensitively.
+* ``description``: JSON-LD ``description`` > ``og:description`` > ``description`` > ``twitter:description`` > dc.
+* ``language``: ``<html lang>``/``xml:lang`` > JSON-LD ``inLanguage`` > ``content-language``/``language``/dc meta >
+  ``og:locale`` (``ko_KR`` -> ``ko-KR``); BCP 47 casing. :func:`complete_with_text` adds the script-based guess
+  (Hangul -> ko, Kana -> ja, Han -> zh/zh-Hans/zh-Hant) when absent, and replaces a declared non-CJK language when
+  the body is overwhelmingly CJK (a template's ``lang="en"`` on a Korean story).
+* ``image_url`` (lead image): ``og:image`` > JSON-LD ``image`` > ``twitter:image`` > ``link rel=image_src`` >
+  microdata ``image`` > the first large image inside the article. Logos, favicons, sprites, icons, avatars,
+  pixels and images declared smaller than 200 px are never chosen. ``images``: the lead image first, then JSON-LD
+  ``ImageObject``s and ``<figure>``s inside the article, with captions (``caption``/``<figcaption>``) and credits
+  (``creditText``/credit elements/a trailing "AP-Yonhap", "(AP Photo/…)"); de-duplicated by URL.
+* ``canonical_url``: ``link rel=canonical`` > ``og:url`` > JSON-LD ``url``/``mainEntityOfPage``; resolved against
+  ``url``; None when the page names none (the caller knows the fetched URL).
+* ``site_name``: ``og:site_name`` > JSON-LD ``publisher.name`` > application-name and publisher meta.
+* ``source`` (wire agency of the story): a credit in the body text (:func:`complete_with_text`: datelines
+  ``SEOUL, Nov. 22 (Yonhap) --``, ``WASHINGTON (AP) —``, a closing ``(Yonhap)``/``— Reuters``, "(Reporting by …)")
+  > an agency named as the JSON-LD author or in the byline. Photo credits such as ``(AP Photo/…)`` never count.
+* ``paywalled``: JSON-LD ``isAccessibleForFree`` (``false``/``"False"`` -> True, ``true`` -> False; a ``hasPart``
+  with ``isAccessibleForFree: false`` -> True) > ``article:content_tier`` meta (locked/metered -> True, free -> False)
+  > paywall markers (``data-paywall``, paywall/Piano ``tp-`` containers) -> True; otherwise None (unknown).
+
+Nothing here writes to ``soup`` or raises: a failing field degrades to None.
+"""
 
 from __future__ import annotations
 
+import html as html_lib
 import logging
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 import bs4
+from bs4.element import NavigableString, Tag
 
+from newsingest.extract import dates as d
+from newsingest.extract import jsonld as j
+from newsingest.extract import patterns as p
 from newsingest.extract.article import Image
+from newsingest.extract.authors import agency_of, parse_authors
+from newsingest.extract.language import dominant_cjk, language_from_text, normalize_language, primary_language
 from newsingest.extract.options import ExtractOptions
 
 logger = logging.getLogger(__name__)
+
+_MAX_ELEMENTS = 60_000  # elements scanned at most: a hostile page must not take the function's time budget
+_MAX_CANDIDATES = 40  # per kind (times, bylines, figures, images) kept for the context checks
+_HEADER_STRINGS = 80  # visible strings read after the headline when looking for date lines and bylines
+_HEADER_CHARS = 2500
+_MAX_TAGS = 30
 
 
 @dataclass(frozen=True)
@@ -36,31 +106,764 @@ class Metadata:
 def extract_metadata(soup: bs4.BeautifulSoup, url: str | None, options: ExtractOptions) -> Metadata:
     """Metadata of the page in ``soup`` (read-only on ``soup``; never raises)."""
     try:
-        metas: dict[str, str] = {}
-        for tag in soup.find_all("meta"):
-            key = (tag.get("property") or tag.get("name") or tag.get("itemprop") or "").strip().lower()
-            content = (tag.get("content") or "").strip()
-            if key and content and key not in metas:
-                metas[key] = content
-        title = metas.get("og:title") or (soup.title.get_text(strip=True) if soup.title else None) or None
-        html = soup.find("html")
-        language = (html.get("lang") if html else None) or None
-        return Metadata(
-            title=title,
-            description=metas.get("og:description") or metas.get("description"),
-            published_at=metas.get("article:published_time"),
-            modified_at=metas.get("article:modified_time"),
-            section=metas.get("article:section"),
-            language=language,
-            image_url=metas.get("og:image"),
-            canonical_url=metas.get("og:url"),
-            site_name=metas.get("og:site_name"),
-        )
-    except Exception:  # never raise: metadata is best effort
+        page = _collect(soup)
+        return _Resolver(page, url).metadata()
+    except Exception:  # never raise: metadata is best effort, the body text is still worth returning
         logger.debug("metadata extraction failed", exc_info=True)
         return Metadata()
 
 
 def complete_with_text(meta: Metadata, text: str) -> Metadata:
-    """Fill what only the body text can tell (wire agency, script-based language)."""
-    return replace(meta)
+    """Fill what only the body text can tell: the wire agency credited in the story and a script-based language."""
+    try:
+        source = credit_in_text(text) or meta.source
+        language = meta.language
+        guessed = language_from_text(text) if text else None
+        if guessed and (not language or (primary_language(language) not in ("ko", "ja", "zh")
+                                         and dominant_cjk(text))):
+            language = guessed
+        if source == meta.source and language == meta.language:
+            return meta
+        return replace(meta, source=source, language=language)
+    except Exception:
+        logger.debug("complete_with_text failed", exc_info=True)
+        return meta
+
+
+def credit_in_text(text: str) -> str | None:
+    """The wire agency a story credits at its start (dateline) or end ("(Yonhap)", "— Reuters"), or None."""
+    if not text:
+        return None
+    head = text.lstrip()[: p.CREDIT_SCAN_CHARS]
+    match = p.CREDIT_DATELINE.match(head) or p.CREDIT_CJK_DATELINE.match(head)
+    if match:
+        return _canonical_agency(match[1])
+    tail = text.rstrip()[-p.CREDIT_SCAN_CHARS:]
+    match = p.CREDIT_TRAILER.search(tail)
+    if match:
+        return _canonical_agency(match[1] or match[2] or match[3])
+    if p.CREDIT_REPORTING_BY.search(tail):
+        return "Reuters"
+    match = p.CREDIT_COPYRIGHT.search(tail)
+    if match:
+        return _canonical_agency(match[1])
+    return None
+
+
+def _canonical_agency(spelling: str | None) -> str | None:
+    if not spelling:
+        return None
+    return p.AGENCY_BY_SPELLING.get(spelling.lower()) or p.AGENCY_BY_SPELLING.get(spelling.lower().removeprefix("the "))
+
+
+# ======================================================================================= one pass over the tree
+@dataclass
+class _Page:
+    """What the single walk over the tree collected, for the resolver."""
+
+    metas: dict[str, list[str]] = field(default_factory=dict)
+    jsonld_texts: list[str] = field(default_factory=list)
+    links: dict[str, list[str]] = field(default_factory=dict)
+    html_lang: str | None = None
+    title_tag: str | None = None
+    h1s: list[Tag] = field(default_factory=list)
+    times: list[Tag] = field(default_factory=list)
+    itemprops: dict[str, list[Tag]] = field(default_factory=dict)
+    bylines: list[Tag] = field(default_factory=list)
+    breadcrumbs: list[Tag] = field(default_factory=list)
+    figures: list[Tag] = field(default_factory=list)
+    images: list[Tag] = field(default_factory=list)
+    paywall_marker: bool = False
+
+
+_ITEMPROPS = frozenset(("datepublished", "datemodified", "datecreated", "author", "headline", "articlesection",
+                        "image", "inlanguage", "keywords", "description", "name"))
+
+
+def _collect(soup: bs4.BeautifulSoup) -> _Page:
+    page = _Page()
+    for count, el in enumerate(soup.find_all(True)):
+        if count >= _MAX_ELEMENTS:
+            break
+        name = el.name
+        attrs = el.attrs
+        if name == "meta":
+            _collect_meta(page, attrs)
+            continue
+        if name == "script":
+            kind = str(attrs.get("type", "")).lower()
+            if "ld+json" in kind:
+                page.jsonld_texts.append(el.string or el.get_text() or "")
+            continue
+        if name == "link":
+            href = attrs.get("href")
+            for rel in _attr_list(attrs.get("rel")):
+                if href:
+                    page.links.setdefault(rel.lower(), []).append(str(href))
+            continue
+        if name == "html" and page.html_lang is None:
+            page.html_lang = attrs.get("lang") or attrs.get("xml:lang")
+        elif name == "title" and page.title_tag is None and el.find_parent("svg") is None:
+            page.title_tag = el.get_text(" ", strip=True)
+        elif name == "h1" and len(page.h1s) < 5:
+            page.h1s.append(el)
+        elif name == "time" and len(page.times) < _MAX_CANDIDATES:
+            page.times.append(el)
+        elif name == "figure" and len(page.figures) < _MAX_CANDIDATES:
+            page.figures.append(el)
+        elif name == "img" and len(page.images) < _MAX_CANDIDATES:
+            page.images.append(el)
+        if not attrs:
+            continue
+        itemprop = attrs.get("itemprop")
+        if itemprop:
+            for prop in _attr_list(itemprop):
+                prop = prop.lower()
+                if prop in _ITEMPROPS:
+                    page.itemprops.setdefault(prop, []).append(el)
+        if "rel" in attrs and "author" in _attr_list(attrs.get("rel")) and len(page.bylines) < _MAX_CANDIDATES:
+            page.bylines.append(el)
+        if not page.paywall_marker and any(key in attrs for key in p.PAYWALL_DATA_ATTRS):
+            page.paywall_marker = True
+        marker = _class_and_id(attrs)
+        if marker and p.CLASS_PREFILTER.search(marker):
+            _collect_marked(page, el, marker)
+    return page
+
+
+def _collect_meta(page: _Page, attrs: dict[str, Any]) -> None:
+    key = attrs.get("property") or attrs.get("name") or attrs.get("itemprop") or attrs.get("http-equiv")
+    content = attrs.get("content")
+    if key is None or content is None:
+        return
+    key = str(key).strip().lower()
+    content = " ".join(str(content).split())
+    if key and content:
+        page.metas.setdefault(key, []).append(content)
+
+
+def _collect_marked(page: _Page, el: Tag, marker: str) -> None:
+    if p.PAYWALL_CLASS.search(marker):
+        page.paywall_marker = True
+    if p.BREADCRUMB_CONTAINER.search(marker) and len(page.breadcrumbs) < 5:
+        page.breadcrumbs.append(el)
+    elif p.BYLINE_CONTAINER.search(marker) and len(page.bylines) < _MAX_CANDIDATES:
+        page.bylines.append(el)
+
+
+def _attr_list(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    return str(value).split()
+
+
+def _class_and_id(attrs: dict[str, Any]) -> str:
+    classes = attrs.get("class")
+    text = " ".join(classes) if isinstance(classes, list) else str(classes or "")
+    ident = attrs.get("id")
+    return f"{text} {ident}" if ident else text
+
+
+# ======================================================================================= layout context
+def _context(el: Tag) -> str:
+    """``article`` when ``el`` sits in the article (or its header), ``excluded`` in related lists, rails,
+    navigation, comments, footers or the page masthead, else ``neutral``. The nearest deciding ancestor wins."""
+    in_page_header = False
+    node: Tag | None = el
+    depth = 0
+    while node is not None and depth < 40:
+        name = node.name
+        if name in p.EXCLUDED_TAGS:
+            return "excluded"
+        marker = _class_and_id(node.attrs) if node.attrs else ""
+        if marker and p.EXCLUDED_CONTAINER.search(marker):
+            return "excluded"
+        if name == "article" or _has_itemprop(node, "articlebody") or (marker and p.ARTICLE_CONTAINER.search(marker)):
+            return "article"
+        if name == "header":
+            in_page_header = True
+        if name == "main":
+            return "article"
+        node = node.parent
+        depth += 1
+        if isinstance(node, bs4.BeautifulSoup):
+            break
+    return "excluded" if in_page_header else "neutral"
+
+
+def _has_itemprop(el: Tag, prop: str) -> bool:
+    value = el.attrs.get("itemprop") if el.attrs else None
+    return bool(value) and prop in " ".join(_attr_list(value)).lower()
+
+
+def _usable(el: Tag) -> bool:
+    return _context(el) != "excluded"
+
+
+# ======================================================================================= resolution
+class _Resolver:
+    """Turns the collected page into a Metadata, field by field, following the module's precedence."""
+
+    def __init__(self, page: _Page, url: str | None) -> None:
+        self.page = page
+        self.url = url
+        self.ld = j.parse_blocks(page.jsonld_texts, url or self._first_meta(("og:url",)))
+        self.article: dict[str, Any] = self.ld.article or {}
+        self.webpage: dict[str, Any] = self.ld.page or {}
+        self.h1 = self._main_h1()
+        self._header_lines: list[tuple[str, Tag]] | None = None
+        self.agency: str | None = None
+
+    def metadata(self) -> Metadata:
+        site_name = self._safe(self.site_name)
+        title = self._safe(lambda: self.title(site_name))
+        published, modified = self._safe(self.dates) or (None, None)
+        authors = self._safe(lambda: self.authors(site_name)) or ()
+        image_url, images = self._safe(self.images) or (None, ())
+        return Metadata(
+            title=title,
+            authors=authors,
+            published_at=published,
+            modified_at=modified,
+            section=self._safe(lambda: self.section(title)),
+            tags=self._safe(self.tags) or (),
+            description=self._safe(self.description),
+            language=self._safe(self.language),
+            image_url=image_url,
+            images=images,
+            canonical_url=self._safe(self.canonical_url),
+            site_name=site_name,
+            source=self.agency,
+            paywalled=self._safe(self.paywalled),
+        )
+
+    @staticmethod
+    def _safe(func: Any) -> Any:
+        """One field failing must not cost the others."""
+        try:
+            return func()
+        except Exception:
+            logger.debug("metadata field failed", exc_info=True)
+            return None
+
+    # ------------------------------------------------------------------ helpers
+    def _meta_values(self, keys: Iterable[str]) -> Iterator[str]:
+        for key in keys:
+            yield from self.page.metas.get(key, ())
+
+    def _first_meta(self, keys: Iterable[str]) -> str | None:
+        return next(self._meta_values(keys), None)
+
+    def _ld_text(self, key: str, node: dict[str, Any] | None = None) -> str | None:
+        value = (self.article if node is None else node).get(key)
+        text = j.first_text(value)
+        return _clean_text(text) if text else None
+
+    def _itemprop_values(self, prop: str) -> Iterator[str]:
+        for el in self.page.itemprops.get(prop, ()):
+            if el.name == "meta":
+                continue  # already read with the other <meta> (itemprop key)
+            if not _usable(el):
+                continue
+            value = el.get("content") or el.get("datetime") or el.get_text(" ", strip=True)
+            if value:
+                yield " ".join(str(value).split())
+
+    def _main_h1(self) -> Tag | None:
+        fallback = None
+        for h1 in self.page.h1s:
+            text = h1.get_text(" ", strip=True)
+            if not text:
+                continue  # a logo wrapped in <h1>
+            context = _context(h1)
+            if context == "article":
+                return h1
+            if context == "neutral" and fallback is None:
+                fallback = h1
+        return fallback
+
+    def header_lines(self) -> list[tuple[str, Tag]]:
+        """Visible strings just around the headline (a few before it, more after it), with their parent."""
+        if self._header_lines is not None:
+            return self._header_lines
+        lines: list[tuple[str, Tag]] = []
+        if self.h1 is not None:
+            before: list[tuple[str, Tag]] = []
+            for node in self.h1.previous_elements:
+                if len(before) >= 8:
+                    break
+                if isinstance(node, NavigableString) and type(node) is NavigableString:
+                    text = " ".join(node.split())
+                    if text and node.parent is not None and node.parent.name not in ("script", "style", "title"):
+                        before.append((text, node.parent))
+            lines.extend(reversed(before))
+            lines.append((self.h1.get_text(" ", strip=True), self.h1))
+            chars = 0
+            after = 0
+            for node in self.h1.next_elements:
+                if after >= _HEADER_STRINGS or chars >= _HEADER_CHARS:
+                    break
+                if isinstance(node, NavigableString) and type(node) is NavigableString:
+                    if node.parent is None or node.parent.name in ("script", "style", "noscript"):
+                        continue
+                    text = " ".join(node.split())
+                    if text and not self.h1 in node.parents:
+                        lines.append((text, node.parent))
+                        after += 1
+                        chars += len(text)
+        self._header_lines = lines
+        return lines
+
+    def _h1_index(self, lines: list[tuple[str, Tag]]) -> int:
+        return next((i for i, (_, el) in enumerate(lines) if el is self.h1), -1)
+
+    # ------------------------------------------------------------------ fields
+    def site_name(self) -> str | None:
+        for value in (
+            self._first_meta(("og:site_name",)),
+            j.first_text(self.ld.resolve(self.article.get("publisher"))),
+            j.first_text(self.ld.resolve(self.webpage.get("publisher"))),
+            self._first_meta(p.META_SITE_NAME[1:]),
+        ):
+            if value and not value.startswith(("http://", "https://", "@")):
+                return _clean_text(value)
+        return None
+
+    def title(self, site_name: str | None) -> str | None:
+        h1_text = _clean_text(self.h1.get_text(" ", strip=True)) if self.h1 is not None else None
+        raw = [self._ld_text("headline"), self._ld_text("name") if not self.article.get("headline") else None]
+        raw += list(self._meta_values(p.META_TITLE))
+        raw += [self.page.title_tag, self._ld_text("headline", self.webpage) or self._ld_text("name", self.webpage)]
+        candidates = [_clean_text(value) for value in raw if value]
+        names = self._site_names(site_name)
+        cleaned = [_strip_site(value, names, h1_text) for value in candidates if value]
+        cleaned = [value for value in cleaned if value]
+        if h1_text:
+            wanted = _fold(h1_text)
+            for value in cleaned:
+                folded = _fold(value)
+                # JSON-LD headlines are cut at ~110 characters ("…"): a prefix still confirms the <h1>.
+                if folded == wanted or (len(folded) > 20 and wanted.startswith(folded.rstrip("…. "))):
+                    return h1_text
+        if cleaned:
+            return cleaned[0]
+        return h1_text
+
+    def _site_names(self, site_name: str | None) -> list[str]:
+        names = [site_name] if site_name else []
+        names += [v for v in self._meta_values(p.META_SITE_NAME) if v]
+        host = urlsplit(self.url or self._first_meta(("og:url",)) or "").hostname or ""
+        labels = [label for label in host.split(".") if label not in ("www", "m", "com", "co", "net", "org", "news")]
+        names += labels[:1]
+        return [n for n in names if n]
+
+    def authors(self, site_name: str | None) -> tuple[str, ...]:
+        site = _fold(site_name or "")
+        for values in self._author_sources():
+            values = [v for v in values if v and _fold(v) != site]
+            if not values:
+                continue
+            byline = parse_authors(values)
+            if byline.agency and not self.agency:
+                self.agency = byline.agency
+            if byline.names:
+                return byline.names
+        return ()
+
+    def _author_sources(self) -> Iterator[list[str]]:
+        yield self._ld_authors()
+        yield [v for v in self._meta_values(p.META_AUTHOR) if not v.startswith(("http://", "https://", "www."))]
+        yield [self._microdata_author(el) for el in self.page.itemprops.get("author", ()) if _usable(el)]
+        yield [el.get_text(" ", strip=True) for el in self.page.bylines if _usable(el)]
+        yield self._header_bylines()
+
+    def _ld_authors(self) -> list[str]:
+        out: list[str] = []
+        for key in ("author", "creator"):
+            value = self.article.get(key)
+            for item in value if isinstance(value, list) else [value]:
+                item = self.ld.resolve(item)
+                if isinstance(item, str):
+                    out.extend(part for part in [item] if not part.startswith(("http://", "https://")))
+                elif isinstance(item, dict):
+                    names = j.text_values(item.get("name"))
+                    if j.types_of(item) & p.ORGANIZATION_TYPES:
+                        # Organizations are not persons; a wire agency among them is the story's source.
+                        agency = next((agency_of(n) for n in names if agency_of(n)), None)
+                        self.agency = self.agency or agency
+                        continue
+                    out.extend(names)
+            if out:
+                break
+        return [html_lib.unescape(v) for v in out]
+
+    @staticmethod
+    def _microdata_author(el: Tag) -> str:
+        inner = el.find(attrs={"itemprop": "name"})
+        target = inner if isinstance(inner, Tag) else el
+        return str(target.get("content") or target.get_text(" ", strip=True))
+
+    def _header_bylines(self) -> list[str]:
+        lines = self.header_lines()
+        out = []
+        for text, parent in lines[max(self._h1_index(lines), 0):]:
+            if len(text) < 120 and p.BYLINE_PREFIX.match(text) and _usable(parent):
+                out.append(text)
+                break
+        return out
+
+    def dates(self) -> tuple[str | None, str | None]:
+        published = [v for v in self._date_candidates("published") if v]
+        modified = [v for v in self._date_candidates("modified") if v]
+        pub = d.refine(published[0], published[1:]) if published else None
+        mod = d.refine(modified[0], modified[1:]) if modified else None
+        if pub is None and mod is None:
+            pub = d.date_from_url(self.url or self.canonical_url())  # last resort: a date, no time
+        if pub and mod and d.is_before(mod, pub):
+            mod = None  # a "modified" before publication is some other date (a related item, a typo)
+        return pub, mod
+
+    def _date_candidates(self, kind: str) -> Iterator[str | None]:
+        published = kind == "published"
+        ld_keys = ("datePublished", "dateCreated") if published else ("dateModified",)
+        for key in ld_keys:
+            yield d.parse_date(j.first_text(self.article.get(key), "@value"))
+        for value in self._meta_values(p.META_PUBLISHED if published else p.META_MODIFIED):
+            yield d.parse_date(value)
+        for prop in (("datepublished", "datecreated") if published else ("datemodified",)):
+            for value in self._itemprop_values(prop):
+                yield d.parse_date(value)
+        for el in self.page.times:
+            value = el.get("datetime") or el.get_text(" ", strip=True)
+            if not value:
+                continue
+            hint = " ".join(_attr_list(el.get("class"))) + " " + str(el.get("itemprop") or "")
+            hint += " " + " ".join(_attr_list(el.parent.get("class"))) if el.parent is not None else ""
+            is_modified = bool(p.MODIFIED_HINT.search(hint))
+            if is_modified == (not published) and _context(el) == "article":
+                yield d.parse_date(str(value))
+        for line_kind, iso in self._date_lines():
+            if line_kind == kind:
+                yield iso
+        if published:
+            yield self._unlabelled_header_date()
+        yield d.parse_date(j.first_text(self.webpage.get(ld_keys[0]), "@value"))
+
+    def _date_lines(self) -> Iterator[tuple[str, str]]:
+        for text, parent in self.header_lines():
+            if len(text) > 200 or not any(ch.isdigit() for ch in text) or not _usable(parent):
+                continue
+            yield from d.find_date_lines(text)
+
+    def _unlabelled_header_date(self) -> str | None:
+        """A bare date right under the headline ("March 4, 2024"): its position makes it the article's."""
+        lines = self.header_lines()
+        start = self._h1_index(lines)
+        if start < 0:
+            return None
+        for text, parent in lines[start + 1 : start + 7]:
+            if len(text) > 150:
+                break  # the body started
+            if len(text) <= 60 and any(ch.isdigit() for ch in text) and _usable(parent):
+                iso = d.parse_date(text)
+                if iso:
+                    return iso
+        return None
+
+    def section(self, title: str | None) -> str | None:
+        value = self.article.get("articleSection")
+        text = j.first_text(value)
+        if text:
+            return _clean_text(text.split(",")[0] if not isinstance(value, list) and "," in text else text)
+        text = self._first_meta(p.META_SECTION) or next(self._itemprop_values("articlesection"), None)
+        if text:
+            return _clean_text(text)
+        crumbs = self.ld.breadcrumbs or self._html_breadcrumbs()
+        return _section_from_crumbs(crumbs, title)
+
+    def _html_breadcrumbs(self) -> list[str]:
+        for el in self.page.breadcrumbs:
+            if el.find_parent("footer") is not None:
+                continue
+            items = [a.get_text(" ", strip=True) for a in el.find_all(["a", "li", "span"], limit=40)
+                     if not a.find(["a", "li"])]
+            items = [i for i in items if i and i not in (">", "›", "/", "»", "|")]
+            if items:
+                return items
+        return []
+
+    def tags(self) -> tuple[str, ...]:
+        specific: list[str] = []
+        for key in p.META_TAGS:
+            if key in p.META_ARTICLE_TAGS:
+                specific.extend(_split_tags(self.page.metas.get(key, ())))
+        specific.extend(_split_tags(j.text_values(self.article.get("keywords"))))
+        if not specific:
+            specific.extend(_split_tags(self._meta_values(("news_keywords", "keywords"))))
+        return _dedup(specific)[:_MAX_TAGS]
+
+    def description(self) -> str | None:
+        for value in [self._ld_text("description"), *self._meta_values(p.META_DESCRIPTION)]:
+            if value:
+                return _clean_text(value)
+        return None
+
+    def language(self) -> str | None:
+        values = [self.page.html_lang, j.first_text(self.article.get("inLanguage")),
+                  j.first_text(self.webpage.get("inLanguage")), *self._meta_values(p.META_LANGUAGE),
+                  *self._meta_values(("og:locale",))]
+        for value in values:
+            tag = normalize_language(value)
+            if tag:
+                return tag
+        return None
+
+    def canonical_url(self) -> str | None:
+        values = [*self.page.links.get("canonical", ()), *self._meta_values(p.META_URL)]
+        values += j.text_values(self.article.get("url"), "@id") + j.text_values(self.article.get("mainEntityOfPage"), "@id")
+        for value in values:
+            resolved = self._resolve_url(value)
+            if resolved:
+                return resolved
+        return None
+
+    def _resolve_url(self, value: str | None) -> str | None:
+        if not value or value.startswith(("data:", "javascript:", "#")):
+            return None
+        resolved = urljoin(self.url or "", value.strip())
+        if resolved.startswith("//"):
+            resolved = "https:" + resolved
+        return resolved if resolved.startswith(("http://", "https://")) else None
+
+    def paywalled(self) -> bool | None:
+        free = j.bool_value(self.article.get("isAccessibleForFree"))
+        parts = self.article.get("hasPart")
+        for part in parts if isinstance(parts, list) else [parts]:
+            if isinstance(part, dict) and j.bool_value(part.get("isAccessibleForFree")) is False:
+                return True
+        if free is not None:
+            return not free
+        for value in self._meta_values(p.META_PAYWALL_TIER):
+            word = value.strip().lower()
+            if word in p.PAYWALL_LOCKED_VALUES:
+                return True
+            if word in p.PAYWALL_FREE_VALUES:
+                return False
+        webpage_free = j.bool_value(self.webpage.get("isAccessibleForFree"))
+        if webpage_free is not None:
+            return not webpage_free
+        return True if self.page.paywall_marker else None
+
+    # ------------------------------------------------------------------ images
+    def images(self) -> tuple[str | None, tuple[Image, ...]]:
+        found: list[Image] = []
+        lead: str | None = None
+        for value in self._meta_values(p.META_IMAGE[:3]):
+            lead = lead or self._image_url(value)
+        ld_images = self._ld_images()
+        if lead is None and ld_images:
+            lead = ld_images[0].url
+        for value in [*self._meta_values(p.META_IMAGE[3:]), *self.page.links.get("image_src", ()),
+                      *self._itemprop_values("image")]:
+            lead = lead or self._image_url(value)
+        figures = self._figure_images()
+        if lead is None:
+            lead = next((image.url for image in figures), None) or self._first_large_image()
+        if lead:
+            found.append(Image(lead))
+        found.extend(ld_images)
+        found.extend(figures)
+        return lead, _merge_images(found)
+
+    def _image_url(self, value: str | None) -> str | None:
+        url = self._resolve_url(value)
+        if not url or p.NON_CONTENT_IMAGE.search(url):
+            return None
+        return url
+
+    def _ld_images(self) -> list[Image]:
+        value = self.article.get("image") or self.article.get("thumbnailUrl")
+        out = []
+        for item in (value if isinstance(value, list) else [value])[:10]:
+            item = self.ld.resolve(item)
+            if isinstance(item, str):
+                url, caption, credit = item, None, None
+            elif isinstance(item, dict):
+                url = j.first_text(item.get("url"), "@id") or j.first_text(item.get("contentUrl"), "@id")
+                caption = _clean_text(j.first_text(item.get("caption")) or "") or None
+                credit = (j.first_text(item.get("creditText")) or j.first_text(item.get("copyrightHolder"))
+                          or j.first_text(item.get("author")))
+            else:
+                continue
+            resolved = self._image_url(url)
+            if resolved:
+                out.append(Image(resolved, caption, _clean_text(credit) if credit else None))
+        return out
+
+    def _figure_images(self) -> list[Image]:
+        out = []
+        for figure in self.page.figures:
+            if _context(figure) != "article":
+                continue
+            img = figure.find("img")
+            if not isinstance(img, Tag) or not _large_enough(img):
+                continue
+            url = self._image_url(_img_src(img))
+            if not url:
+                continue
+            caption, credit = _caption_and_credit(figure)
+            out.append(Image(url, caption, credit))
+        return out
+
+    def _first_large_image(self) -> str | None:
+        for img in self.page.images:
+            if not _large_enough(img) or p.NON_CONTENT_IMAGE.search(" ".join(
+                    [str(img.get("alt") or ""), " ".join(_attr_list(img.get("class")))])):
+                continue
+            url = self._image_url(_img_src(img))
+            if url and _context(img) == "article":
+                return url
+        return None
+
+
+# ======================================================================================= small helpers
+def _clean_text(value: str | None) -> str | None:
+    if not value:
+        return None
+    text = " ".join(html_lib.unescape(str(value)).replace("\xa0", " ").split())
+    return text or None
+
+
+def _fold(value: str) -> str:
+    """Comparison key: case-folded letters and digits only."""
+    return "".join(ch for ch in value.casefold() if ch.isalnum())
+
+
+def _strip_site(title: str, site_names: list[str], h1_text: str | None) -> str:
+    """``title`` without a site name at either end (see the module docstring)."""
+    parts = p.TITLE_SEPARATORS.split(title)
+    if len(parts) == 1:
+        return title
+    seps = p.TITLE_SEPARATORS.findall(title)
+    if h1_text:
+        wanted = _fold(h1_text)
+        for start in range(len(parts)):
+            for end in range(len(parts), start, -1):
+                joined = _join_title(parts, seps, start, end)
+                if _fold(joined) == wanted:
+                    return joined
+    folded_names = [f for f in (_fold(n).removeprefix("the") for n in site_names) if len(f) >= 2]
+
+    def is_site(segment: str) -> bool:
+        folded = _fold(segment).removeprefix("the")
+        return bool(folded) and any(folded == n or (len(n) >= 4 and (n in folded or folded in n))
+                                    for n in folded_names)
+
+    start, end = 0, len(parts)
+    while end - start > 1 and is_site(parts[end - 1]):
+        end -= 1
+    while end - start > 1 and is_site(parts[start]):
+        start += 1
+    if (start, end) == (0, len(parts)):
+        # No known site name: cut a short trailing segment after a strong separator ("Headline | Site Name").
+        strong = seps[-1].strip() in ("|", "||", "::", "·", "•", "»")
+        last_words = len(parts[-1].split())
+        if strong and last_words <= p.TITLE_MAX_SITE_WORDS and len(" ".join(parts[:-1]).split()) > last_words:
+            end -= 1
+    return _join_title(parts, seps, start, end)
+
+
+def _join_title(parts: list[str], seps: list[str], start: int, end: int) -> str:
+    out = parts[start]
+    for index in range(start + 1, end):
+        out += seps[index - 1] + parts[index]
+    return out.strip()
+
+
+def _section_from_crumbs(crumbs: list[str], title: str | None) -> str | None:
+    names = [c for c in crumbs if _fold(c) not in ("home", "homepage", "start", "main", "")]
+    if title and names and (_fold(names[-1]) == _fold(title) or len(names[-1]) > 60):
+        names = names[:-1]
+    return names[-1] if names and len(names[-1]) <= 60 else None
+
+
+def _split_tags(values: Iterable[str]) -> list[str]:
+    out = []
+    for value in values:
+        for piece in str(value).replace(";", ",").split(","):
+            piece = " ".join(piece.split()).strip(" #")
+            if piece and len(piece) <= 80:
+                out.append(html_lib.unescape(piece))
+    return out
+
+
+def _dedup(values: Iterable[str]) -> tuple[str, ...]:
+    seen: set[str] = set()
+    out = []
+    for value in values:
+        key = value.casefold()
+        if key not in seen:
+            seen.add(key)
+            out.append(value)
+    return tuple(out)
+
+
+def _img_src(img: Tag) -> str | None:
+    for attr in p.IMAGE_SOURCE_ATTRS:
+        value = img.get(attr)
+        if value and not str(value).startswith("data:"):
+            return str(value)
+    srcset = img.get("srcset") or img.get("data-srcset")
+    if srcset:
+        return str(srcset).split(",")[0].split()[0]
+    return None
+
+
+def _large_enough(img: Tag) -> bool:
+    """False for images declared smaller than an icon-sized box (tracking pixels, avatars, thumbnails)."""
+    for attr in ("width", "height"):
+        value = str(img.get(attr) or "").strip().removesuffix("px")
+        if value.isdigit() and int(value) < p.MIN_IMAGE_SIDE:
+            return False
+    return True
+
+
+def _caption_and_credit(figure: Tag) -> tuple[str | None, str | None]:
+    caption_el = figure.find("figcaption")
+    if not isinstance(caption_el, Tag):
+        alt = figure.find("img")
+        return None, None
+    credit = None
+    parts = []
+    for node in caption_el.descendants:
+        if isinstance(node, NavigableString) and type(node) is NavigableString:
+            parent = node.parent
+            marker = _class_and_id(parent.attrs) if isinstance(parent, Tag) and parent.attrs else ""
+            if marker and p.CREDIT_CLASS.search(marker):
+                credit = _clean_text((credit or "") + " " + str(node))
+            else:
+                parts.append(str(node))
+    caption = _clean_text(" ".join(parts))
+    if caption and not credit:
+        match = p.CAPTION_CREDIT.search(caption)
+        if match:
+            credit = next((g for g in match.groups() if g), None)
+            caption = caption[: match.start()].strip() or None
+    return caption, _clean_text(credit) if credit else None
+
+
+def _merge_images(images: list[Image]) -> tuple[Image, ...]:
+    """One entry per picture (URLs compared without query strings), keeping the first caption/credit found."""
+    merged: dict[str, Image] = {}
+    for image in images:
+        key = image.url.split("?", 1)[0].split("#", 1)[0]
+        known = merged.get(key)
+        if known is None:
+            merged[key] = image
+        else:
+            merged[key] = Image(known.url, known.caption or image.caption, known.credit or image.credit)
+        if len(merged) >= 20:
+            break
+    return tuple(merged.values())

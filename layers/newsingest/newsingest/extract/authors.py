@@ -1,0 +1,114 @@
+"""Bylines -> person names.
+
+``"By JANE DOE and John Roe, Staff Reporters (jane@example.com)"`` -> ``("Jane Doe", "John Roe")``.
+Rules: "By"-style prefixes, e-mails, URLs, handles, job titles ("Staff Reporter", "Correspondent") and trailing
+dates are removed; "and"/"&"/commas/semicolons split names; ALL-CAPS names are title-cased; duplicates are dropped
+case-insensitively; organizations (news outlets, desks) and wire agencies are not persons — an agency is reported
+separately so the caller can use it as the story's ``source``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import NamedTuple
+
+from newsingest.extract import patterns as p
+
+_MAX_BYLINE_CHARS = 300  # a longer "byline" is a paragraph picked up by mistake
+
+
+class Byline(NamedTuple):
+    names: tuple[str, ...]
+    agency: str | None  # a wire agency named in the byline ("By Reuters", "AP"), canonical spelling
+
+
+def parse_authors(values: Iterable[str]) -> Byline:
+    """Person names (and any wire agency) in raw byline strings, in order, de-duplicated."""
+    names: list[str] = []
+    seen: set[str] = set()
+    agency: str | None = None
+    for raw in values:
+        if not isinstance(raw, str) or len(raw) > _MAX_BYLINE_CHARS:
+            continue
+        for piece in _pieces(raw):
+            found = agency_of(piece)
+            if found:
+                agency = agency or found
+                continue
+            name = _clean_name(piece)
+            if name and name.casefold() not in seen:
+                seen.add(name.casefold())
+                names.append(name)
+            if len(names) >= p.MAX_AUTHORS:
+                return Byline(tuple(names), agency)
+    return Byline(tuple(names), agency)
+
+
+def clean_authors(values: Iterable[str]) -> tuple[str, ...]:
+    """Person names only (see :func:`parse_authors`)."""
+    return parse_authors(values).names
+
+
+def agency_of(value: str) -> str | None:
+    """The canonical name of a wire agency when ``value`` is one ("The Associated Press" -> "AP"), else None."""
+    text = " ".join(value.split()).strip(" .,-–—()")
+    text = text.removeprefix("the ").removeprefix("The ")
+    if p.AGENCY_WORD.match(text):
+        return p.AGENCY_BY_SPELLING.get(text.lower()) or p.AGENCY_BY_SPELLING.get("the " + text.lower())
+    return None
+
+
+def _pieces(raw: str) -> list[str]:
+    text = p.EMAIL.sub(" ", raw)
+    text = p.URL_LIKE.sub(" ", text)
+    text = " ".join(text.replace("\xa0", " ").split())
+    text = p.BYLINE_PREFIX.sub("", text)
+    text = p.AUTHOR_TRAILING_DATE.sub("", text)
+    return [piece for piece in p.AUTHOR_SPLIT.split(text) if piece and piece.strip()]
+
+
+def _clean_name(piece: str) -> str | None:
+    text = p.BYLINE_PREFIX.sub("", piece.strip())
+    text = p.AUTHOR_CJK_SUFFIX.sub("", text)
+    text = p.AUTHOR_NOISE.sub(" ", text)
+    text = " ".join(text.split()).strip(" .,:;-–—()[]|/\"'")
+    if not text or not _looks_like_person(text):
+        return None
+    if text.isupper() and sum(ch.isalpha() for ch in text) > 1:
+        text = _title_case(text)
+    return text
+
+
+def _looks_like_person(text: str) -> bool:
+    if text.casefold() in p.NON_PERSON_AUTHORS:
+        return False
+    if any(ch.isdigit() for ch in text) or not any(ch.isalpha() for ch in text):
+        return False
+    if p.ORGANIZATION_WORDS.search(text):
+        return False
+    words = text.split()
+    if _is_cjk(text):
+        return 2 <= len(text.replace(" ", "")) <= 12
+    if len(words) > p.MAX_AUTHOR_WORDS:
+        return False
+    # A lone lower-case word ("admin", "desk") or an acronym ("CNN") is not a person's name.
+    if len(words) == 1 and (text.islower() or (text.isupper() and len(text) <= 5)):
+        return False
+    return text[0].isupper() or not text[0].isalpha()
+
+
+def _is_cjk(text: str) -> bool:
+    return any("\u3040" <= ch <= "\u9fff" or "\uac00" <= ch <= "\ud7af" for ch in text)
+
+
+def _title_case(text: str) -> str:
+    """ "JANE O'NEIL-DOE" -> "Jane O'Neil-Doe"; particles stay lower case ("VAN DER BERG" -> "van der Berg")."""
+    particles = {"van", "von", "der", "den", "de", "da", "del", "di", "la", "le", "du", "bin", "al"}
+    words = []
+    for index, word in enumerate(text.lower().split()):
+        if index and word in particles:
+            words.append(word)
+            continue
+        words.append("-".join("'".join(part[:1].upper() + part[1:] for part in chunk.split("'"))
+                              for chunk in word.split("-")))
+    return " ".join(words)

@@ -1,0 +1,367 @@
+"""Every regex and constant of metadata extraction, compiled once at import.
+
+Kept in one module so the rules can be read (and reviewed for site-specific hacks: there must be none) in one place.
+Import stays cheap: a few dozen ``re.compile`` calls, no I/O.
+"""
+
+from __future__ import annotations
+
+import re
+
+# --------------------------------------------------------------------------------------------------- JSON-LD
+# schema.org types that describe one article (subtypes of Article/CreativeWork used by news sites).
+ARTICLE_TYPES: frozenset[str] = frozenset(
+    t.lower()
+    for t in (
+        "NewsArticle", "Article", "ReportageNewsArticle", "AnalysisNewsArticle", "OpinionNewsArticle",
+        "BackgroundNewsArticle", "ReviewNewsArticle", "AskPublicNewsArticle", "BlogPosting", "LiveBlogPosting",
+        "SocialMediaPosting", "DiscussionForumPosting", "TechArticle", "ScholarlyArticle", "SatiricalArticle",
+        "AdvertiserContentArticle", "Report", "Review", "CriticReview", "Blog", "MedicalScholarlyArticle",
+    )
+)
+# Page-level types: a fallback for dates/title when no article node exists (Yoast-style graphs put dates there).
+PAGE_TYPES: frozenset[str] = frozenset(t.lower() for t in ("WebPage", "ItemPage", "CollectionPage", "AboutPage"))
+PERSON_TYPES: frozenset[str] = frozenset(("person",))
+ORGANIZATION_TYPES: frozenset[str] = frozenset(
+    t.lower() for t in ("Organization", "NewsMediaOrganization", "Corporation", "NGO", "GovernmentOrganization")
+)
+# Repairs for the malformed JSON-LD that real pages ship.
+JSONLD_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+JSONLD_TRAILING_COMMA = re.compile(r",(\s*[}\]])")
+JSONLD_WRAPPERS = re.compile(r"<!--|-->|<!\[CDATA\[|\]\]>|^\s*//.*$", re.MULTILINE)
+JSONLD_MAX_CHARS = 500_000  # a bigger block is not article metadata (and would cost too much to repair)
+
+# --------------------------------------------------------------------------------------------------- <meta>
+# Keys are lower-cased ``property``/``name``/``itemprop`` values; order is precedence within one field.
+META_TITLE = ("og:title", "twitter:title", "parsely-title", "sailthru.title", "dc.title", "dcterms.title", "title",
+              "headline")
+META_DESCRIPTION = ("og:description", "description", "twitter:description", "dc.description",
+                    "dcterms.description", "sailthru.description")
+META_AUTHOR = ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "dcterms.creator",
+               "byl", "byline", "twitter:creator_name", "citation_author", "creator")
+META_PUBLISHED = (
+    "article:published_time", "og:published_time", "article:published", "published_time", "datepublished",
+    "parsely-pub-date", "sailthru.date", "pubdate", "publishdate", "publish-date", "publish_date", "pub_date",
+    "dc.date.issued", "dcterms.issued", "dcterms.created", "dc.date.created", "dc.date", "dcterms.date",
+    "citation_publication_date", "citation_date", "date", "displaydate", "original-publish-date", "rnews:datepublished",
+    "article.published", "published-date", "release_date", "timestamp",
+)
+META_MODIFIED = (
+    "article:modified_time", "og:updated_time", "article:modified", "modified_time", "datemodified",
+    "dcterms.modified", "dc.date.modified", "last-modified", "lastmod", "revised", "article.updated", "updated_time",
+    "sailthru.lastmodified",
+)
+META_SECTION = ("article:section", "parsely-section", "section", "category", "article.section", "dc.subject",
+                "sailthru.section")
+META_TAGS = ("article:tag", "parsely-tags", "sailthru.tags", "news_keywords", "keywords")
+META_ARTICLE_TAGS = frozenset(("article:tag", "parsely-tags", "sailthru.tags"))  # article-specific, always merged
+META_IMAGE = ("og:image:secure_url", "og:image:url", "og:image", "twitter:image", "twitter:image:src",
+              "parsely-image-url", "sailthru.image.full", "thumbnailurl", "image")
+META_SITE_NAME = ("og:site_name", "application-name", "apple-mobile-web-app-title", "publisher", "dc.publisher",
+                  "citation_publisher")
+META_LANGUAGE = ("content-language", "language", "dc.language", "dcterms.language", "inlanguage")
+META_URL = ("og:url", "twitter:url", "parsely-link")
+META_PAYWALL_TIER = ("article:content_tier", "og:article:content_tier", "content_tier", "article:access")
+# content_tier values: "free" says free, the others say a paywall applies (metered pages are paywalled once the
+# meter runs out, which is the page's own statement that the article is not free).
+PAYWALL_LOCKED_VALUES = frozenset(("locked", "metered", "premium", "subscriber", "subscribers", "paid", "true"))
+PAYWALL_FREE_VALUES = frozenset(("free", "false", "open"))
+# Attribute markers of a paywall container: class/id tokens and data attributes (Piano/TinyPass "tp-" names).
+PAYWALL_CLASS = re.compile(
+    r"(?:^|[\s_-])(?:paywall|pay-wall|piano-(?:paywall|offer)|tp-(?:modal|container|paywall)|premium-(?:lock|wall)"
+    r"|subscriber-only|regwall|meteredContent|article-locked|locked-content)(?:$|[\s_-])",
+    re.IGNORECASE,
+)
+PAYWALL_DATA_ATTRS = ("data-paywall", "data-piano", "data-tp-paywall", "data-premium-content")
+
+# --------------------------------------------------------------------------------------------------- titles
+# Separators between a headline and a site name in <title>/og:title ("Headline - Site", "Site | Headline").
+TITLE_SEPARATORS = re.compile(r"\s+(?:[|\-–—·•»«:/]|::|\|\|)\s+")
+TITLE_MAX_SITE_WORDS = 6  # a site-name segment longer than this is more likely part of the headline
+
+# --------------------------------------------------------------------------------------------------- layout
+# Containers whose dates/bylines/images are never the article's own: related lists, rails, comments, footers.
+EXCLUDED_CONTAINER = re.compile(
+    r"related|recommend|trending|popular|most[-_ ]?(?:read|viewed|shared|popular)|sidebar|(?:^|[\s_-])side[-_]|widget|comment"
+    r"|footer|(?:^|[\s_-])nav|menu|teaser|promo|more[-_]?(?:stories|news|from)|also[-_]?read|read[-_]?more|outbrain"
+    r"|taboola|(?:^|[\s_-])rail|newsletter|share|social|ad[-_]?(?:box|slot|unit)|advert|sponsor"
+    r"|(?:^|[\s_-])rel(?:$|[\s_-])|next[-_]?(?:article|story)|(?:^|[\s_-])prev(?:ious)?(?:$|[\s_-])|pagination|breaking[-_]?news"
+    r"|header[-_]date|top[-_]?bar|ticker|modal|cookie",
+    re.IGNORECASE,
+)
+EXCLUDED_TAGS = frozenset(("aside", "nav", "footer", "form", "noscript", "template"))
+# Containers that hold the article itself (its header, byline and figures).
+ARTICLE_CONTAINER = re.compile(
+    r"article|entry|post|story|content[-_]?(?:header|body|main)|headline|news[-_]?(?:view|header|body|detail)"
+    r"|view[-_]?page|byline|(?:^|[\s_-])main(?:$|[\s_-])",
+    re.IGNORECASE,
+)
+BYLINE_CONTAINER = re.compile(
+    r"(?:^|[\s_-])(?:by-?line|byline[\w-]*|author[\w-]*|writer|reporter|contributor|journalist|credit[\w-]*name)"
+    r"(?:$|[\s_-])",
+    re.IGNORECASE,
+)
+DATE_CONTAINER = re.compile(
+    r"(?:^|[\s_-])(?:date[\w-]*|time[\w-]*|timestamp|published|updated|modified|posted|dateline|pubdate)(?:$|[\s_-])",
+    re.IGNORECASE,
+)
+MODIFIED_HINT = re.compile(r"updat|modif|revis|edited", re.IGNORECASE)
+BREADCRUMB_CONTAINER = re.compile(r"bread[-_]?crumb|(?:^|[\s_-])crumbs?(?:$|[\s_-])", re.IGNORECASE)
+# Things an image URL/alt/class says about itself that make it not an article image.
+NON_CONTENT_IMAGE = re.compile(
+    r"logo|favicon|sprite|(?:^|[/_.-])icons?(?:$|[/_.-])|avatar|profile[-_]?(?:pic|photo|img)|placeholder|spacer"
+    r"|blank\.|pixel|1x1|transparent|tracking|gravatar|badge|emoji|loading|lazy[-_]?load|default[-_]?(?:image|img|og)"
+    r"|/ads?/|doubleclick|beacon|spinner|author[-_]?(?:img|image|photo)|headshot|mugshot",
+    re.IGNORECASE,
+)
+MIN_IMAGE_SIDE = 200  # px: smaller declared images are icons, thumbnails or pixels, not the lead image
+IMAGE_SOURCE_ATTRS = ("src", "data-src", "data-original", "data-lazy-src", "data-url", "data-full-src",
+                      "data-hi-res-src")
+
+# --------------------------------------------------------------------------------------------------- bylines
+BYLINE_PREFIX = re.compile(
+    r"^\s*(?:(?:written|reported|posted|compiled|story|text|words|photos?(?:\s+and\s+text)?)\s+)?(?:by|par|von|por|di"
+    r"|door|av|af)\s*[:\-–—]?\s+|^\s*(?:authors?|writers?|reporters?|bylines?|text|von)\s*[:：]\s*",
+    re.IGNORECASE,
+)
+EMAIL = re.compile(r"\(?\s*[\w.+-]+@[\w-]+(?:\.[\w-]+)+\s*\)?")
+URL_LIKE = re.compile(r"https?://\S+|www\.\S+|@\w{2,}")
+# Case-sensitive on purpose: " E " in "Jane E Doe" is an initial, " e " is Italian/Portuguese "and".
+AUTHOR_SPLIT = re.compile(r"\s*(?:,|;|\||\s(?:and|AND|And|&|und|et|y|e|with|With)\s|\s/\s|\n|、|·|・)\s*")
+# Job titles and desk names around a byline; removed, and a piece made only of them is dropped.
+AUTHOR_NOISE = re.compile(
+    r"\b(?:(?:senior|chief|staff|special|foreign|national|political|business|sports|diplomatic|defense|economic"
+    r"|science|health|tech(?:nology)?|white house|washington|asia|europe|china|seoul|tokyo|beijing|local|city|news)\s+)*"
+    r"(?:staff\s+(?:reporter|writer|correspondent)|reporters?|correspondents?|writers?|editors?|columnists?"
+    r"|contributors?|contributing\s+writer|photographers?|journalists?|analysts?|bureau\s+chief|desk|newsroom"
+    r"|staff|team|intern|freelancer?)\b",
+    re.IGNORECASE,
+)
+AUTHOR_CJK_SUFFIX = re.compile(r"\s*(?:선임기자|기자|특파원|논설위원|객원기자|인턴기자|記者|特派員|编辑|記者)\s*$")
+AUTHOR_TRAILING_DATE = re.compile(
+    r"\b(?:updated|published|posted|modified|on|at)\b.*$|\d{1,2}:\d{2}.*$|\b\d{4}-\d{2}-\d{2}.*$|\b(?:jan|feb|mar|apr"
+    r"|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}.*$",
+    re.IGNORECASE,
+)
+# Values that are never a person's name.
+NON_PERSON_AUTHORS = frozenset(
+    (
+        "admin", "administrator", "staff", "editor", "editors", "editorial", "editorial board", "the editorial board",
+        "newsroom", "news desk", "web desk", "online desk", "desk", "guest", "anonymous", "unknown", "none", "null",
+        "wire", "wires", "wire services", "agencies", "agency", "news agencies", "contributor", "team",
+        "the associated press", "associated press", "press release", "sponsored", "partner content",
+    )
+)
+ORGANIZATION_WORDS = re.compile(
+    r"\b(?:news|press|times|post|media|agency|magazine|journal|herald|tribune|gazette|daily|network|television"
+    r"|radio|broadcasting|corporation|inc|ltd|llc|group|service|services|wire|desk|online|\.com|\.co|ilbo|shimbun"
+    r"|chronicle|bulletin|review|reuters|bloomberg|staff)\b",
+    re.IGNORECASE,
+)
+MAX_AUTHOR_WORDS = 5
+MAX_AUTHORS = 10
+
+# --------------------------------------------------------------------------------------------------- agencies
+# Wire agencies: canonical name -> spellings as they appear in credits. Used for `source` and to keep agencies
+# out of `authors`.
+AGENCIES: dict[str, tuple[str, ...]] = {
+    "Yonhap": ("Yonhap", "Yonhap News Agency", "Yonhap News", "연합뉴스", "연합"),
+    "AP": ("AP", "Associated Press", "The Associated Press"),
+    "Reuters": ("Reuters", "Thomson Reuters"),
+    "AFP": ("AFP", "Agence France-Presse", "Agence France Presse", "AFP-JIJI", "AFP-Jiji"),
+    "Bloomberg": ("Bloomberg", "Bloomberg News"),
+    "Kyodo": ("Kyodo", "Kyodo News", "共同", "共同通信"),
+    "Xinhua": ("Xinhua", "Xinhua News Agency", "新华社", "新華社"),
+    "dpa": ("dpa", "DPA", "Deutsche Presse-Agentur"),
+    "ANSA": ("ANSA",),
+    "EFE": ("EFE", "Agencia EFE"),
+    "PA": ("PA", "PA Media", "Press Association", "PA Wire"),
+    "UPI": ("UPI", "United Press International"),
+    "Jiji": ("Jiji", "Jiji Press", "時事", "時事通信"),
+    "Bernama": ("Bernama",),
+    "PTI": ("PTI", "Press Trust of India"),
+    "IANS": ("IANS", "Indo-Asian News Service"),
+    "ANI": ("ANI", "Asian News International"),
+    "CNA": ("CNA", "Central News Agency"),
+    "Newsis": ("Newsis", "뉴시스"),
+    "News1": ("News1", "News 1", "뉴스1"),
+    "AAP": ("AAP", "Australian Associated Press"),
+    "CP": ("CP", "The Canadian Press", "Canadian Press"),
+    "TASS": ("TASS", "ITAR-TASS"),
+    "Interfax": ("Interfax",),
+    "RIA Novosti": ("RIA Novosti", "RIA"),
+    "Anadolu": ("Anadolu", "Anadolu Agency", "AA"),
+    "Antara": ("Antara",),
+    "KCNA": ("KCNA", "Korean Central News Agency"),
+    "APA": ("APA",),
+    "Belga": ("Belga",),
+    "ANP": ("ANP",),
+    "Lusa": ("Lusa",),
+    "NTB": ("NTB",),
+    "TT": ("TT",),
+    "Ritzau": ("Ritzau",),
+    "SDA": ("SDA", "Keystone-SDA"),
+    "KNA": ("KNA",),
+    "epd": ("epd",),
+    "Europa Press": ("Europa Press",),
+    "PAP": ("PAP",),
+    "CTK": ("CTK", "ČTK"),
+    "MTI": ("MTI",),
+    "WAM": ("WAM", "Emirates News Agency"),
+    "SPA": ("SPA", "Saudi Press Agency"),
+    "IRNA": ("IRNA",),
+    "PNA": ("PNA", "Philippine News Agency"),
+    "VNA": ("VNA", "Vietnam News Agency"),
+    "Tanjug": ("Tanjug",),
+    "HINA": ("HINA",),
+    "Prensa Latina": ("Prensa Latina",),
+    "Agencia Brasil": ("Agência Brasil", "Agencia Brasil"),
+    "NZPA": ("NZPA",),
+    "Dow Jones": ("Dow Jones", "Dow Jones Newswires"),
+    "CNS": ("CNS", "China News Service", "中新社"),
+}
+AGENCY_BY_SPELLING: dict[str, str] = {
+    spelling.lower(): canonical for canonical, spellings in AGENCIES.items() for spelling in spellings
+}
+# Longest spellings first so "Yonhap News Agency" wins over "Yonhap".
+_AGENCY_ALT = "|".join(
+    re.escape(spelling) for spelling in sorted(AGENCY_BY_SPELLING, key=len, reverse=True) if spelling
+)
+_AGENCY_ALT_CASED = "|".join(
+    re.escape(s) for _, spellings in AGENCIES.items() for s in sorted(spellings, key=len, reverse=True)
+)
+# Story credits: only anchored forms count, so "…, Reuters reported" in a paragraph never does.
+#  1. dateline at the start: "SEOUL, Nov. 22 (Yonhap) --", "WASHINGTON (AP) —", "(서울=연합뉴스)", "【ソウル共同】"
+CREDIT_DATELINE = re.compile(
+    r"^\W{0,3}[A-Z][A-Za-z.'’ -]{1,40}(?:,\s*[A-Z][A-Za-z.'’ -]{0,30})?(?:,?\s*[A-Za-z]{3,9}\.?\s+\d{1,2}(?:,\s*\d{4})?)?"
+    r"\s*\((" + _AGENCY_ALT_CASED + r")(?:[-/](?:" + _AGENCY_ALT_CASED + r"))?\)\s*(?:--|—|–|-|:)",
+)
+CREDIT_CJK_DATELINE = re.compile(
+    r"^\W{0,3}[(\[【（]\s*[^()\[\]【】（）=＝]{1,20}\s*[=＝]?\s*(" + _AGENCY_ALT_CASED + r")\s*[)\]】）]"
+)
+#  2. at the very end of the story: "… in their court." (Yonhap) / — Reuters / - AFP / (AP)
+CREDIT_TRAILER = re.compile(
+    r"(?:\((" + _AGENCY_ALT_CASED + r")\)|(?:^|\s)(?:--|—|–|-|/)\s*(" + _AGENCY_ALT_CASED + r")|^(" + _AGENCY_ALT_CASED
+    + r"))\s*\.?\s*$",
+    re.MULTILINE,
+)
+#  3. a closing credit line: "(Reporting by …; Editing by …)" is Reuters' signature, "© 2024 The Associated Press".
+CREDIT_REPORTING_BY = re.compile(r"\(Reporting by [^)]{3,300}\)\s*$", re.IGNORECASE)
+CREDIT_COPYRIGHT = re.compile(
+    r"(?:©|\(c\)|copyright)\s*(?:\d{4}\s*)?(?:the\s+)?(" + _AGENCY_ALT_CASED + r")\b", re.IGNORECASE
+)
+CREDIT_SCAN_CHARS = 400  # credits sit at the start or end of the story: only those slices are scanned
+AGENCY_WORD = re.compile(r"^(?:" + _AGENCY_ALT + r")$", re.IGNORECASE)
+
+# Photo credits at the end of a caption: "… 2019. AP-Yonhap", "(AP Photo/Ahn Young-joon)", "Photo by X", "Getty Images".
+CAPTION_CREDIT = re.compile(
+    r"(?:\s*\(((?:AP|Reuters|AFP|EPA|Getty)[^()]{0,60}(?:Photo|Images?)[^()]{0,60})\)"
+    r"|(?<=[.!?])\s+((?:" + _AGENCY_ALT_CASED + r"|EPA|Getty Images|Courtesy of [^.]{2,60}|[A-Z][\w.]*)"
+    r"(?:[-/ ](?:via\s+)?(?:" + _AGENCY_ALT_CASED + r"|EPA|Getty Images|Yonhap|Newsis|News1))+)"
+    r"|\s*(?:Photo|Image|Picture|Credit|Photograph)s?\s*(?:by|:|©)\s*([^.()]{2,80})"
+    r"|\s*©\s*([^.()]{2,80})"
+    r"|(?<=[.!?])\s+(Courtesy of [^.()]{2,80}|(?:" + _AGENCY_ALT_CASED + r"|EPA|Getty Images)))\s*\.?\s*$"
+)
+CREDIT_CLASS = re.compile(r"credit|copyright|byline|photographer|source", re.IGNORECASE)
+# One cheap test per element with a class/id before the specific regexes run (most elements fail it).
+CLASS_PREFILTER = re.compile(r"auth|byl|writer|report|contrib|journal|crumb|pay|piano|tp-|premium|regwall|lock|subscri"
+                             r"|meter", re.IGNORECASE)
+
+# --------------------------------------------------------------------------------------------------- dates
+# Labels of visible date lines; the label decides published vs modified ("Updated" is never taken as published).
+DATE_LINE = re.compile(
+    r"(?P<label>posted|published(?:\s+on)?|publication\s+date|first\s+published|created|date|written|filed|issued"
+    r"|last\s+updated|updated(?:\s+on)?|modified|last\s+modified|revised|edited|입력|등록|작성|게재|수정|업데이트"
+    r"|最終更新|公開|配信|更新|掲載|发布(?:时间)?|發布(?:時間)?|发表|更新时间|更新時間|修改)"
+    r"\s*(?:at|on)?\s*[:：]?\s*"
+    r"(?P<value>[^|\n]{6,80}?)(?=\s*(?:\||\n|$|(?:posted|published|updated|modified|last\s+updated|입력|수정|更新)\b))",
+    re.IGNORECASE,
+)
+MODIFIED_LABEL = re.compile(r"updat|modif|revis|edit|수정|업데이트|更新|修改", re.IGNORECASE)
+ISO_DATE = re.compile(
+    r"(?P<y>(?:19|20)\d{2})[-/.](?P<m>[01]?\d)[-/.](?P<d>[0-3]?\d)"
+    r"(?:(?:[T ]|\s+|T?\s*)(?P<H>[0-2]?\d):(?P<M>[0-5]\d)(?::(?P<S>[0-5]\d)(?:[.,]\d{1,9})?)?)?"
+    r"\s*(?P<tz>Z|[+-](?:[01]\d|2[0-3]):?[0-5]\d\b|[+-](?:[01]\d|2[0-3])\b|UTC|GMT)?",
+    re.IGNORECASE,
+)
+COMPACT_DATE = re.compile(r"^(?P<y>(?:19|20)\d{2})(?P<m>[01]\d)(?P<d>[0-3]\d)(?:T?(?P<H>[0-2]\d)(?P<M>[0-5]\d)(?P<S>[0-5]\d)?)?$")
+EPOCH = re.compile(r"^\d{10}(?:\d{3})?$")
+CJK_DATE = re.compile(
+    r"(?P<y>(?:19|20)\d{2})\s*(?:년|年)\s*(?P<m>[01]?\d)\s*(?:월|月)\s*(?P<d>[0-3]?\d)\s*(?:일|日)?"
+    r"(?:\s*\([^)]{1,3}\))?(?:\s*(?P<ampm>오전|오후|午前|午後|上午|下午))?"
+    r"(?:\s*(?P<H>[0-2]?\d)\s*(?::|시|時|点|點)\s*(?P<M>[0-5]?\d)?)?"
+)
+CJK_PM = frozenset(("오후", "午後", "下午"))
+CJK_AM = frozenset(("오전", "午前", "上午"))
+MONTHS: dict[str, int] = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("jan", "january", "janv", "janvier", "januar", "enero", "gennaio", "jänner", "janeiro"),
+            ("feb", "february", "févr", "fevr", "février", "februar", "febrero", "febbraio", "fevereiro"),
+            ("mar", "march", "mars", "märz", "marzo", "março"),
+            ("apr", "april", "avr", "avril", "abril", "aprile"),
+            ("may", "mai", "mayo", "maggio", "maio"),
+            ("jun", "june", "juin", "juni", "junio", "giugno", "junho"),
+            ("jul", "july", "juil", "juillet", "juli", "julio", "luglio", "julho"),
+            ("aug", "august", "août", "aout", "agosto"),
+            ("sep", "sept", "september", "septembre", "septiembre", "settembre", "setembro"),
+            ("oct", "october", "octobre", "oktober", "octubre", "ottobre", "outubro"),
+            ("nov", "november", "novembre", "noviembre", "novembro"),
+            ("dec", "december", "déc", "decembre", "décembre", "dezember", "diciembre", "dicembre", "dezembro"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_MONTH_ALT = "|".join(sorted((re.escape(m) for m in MONTHS), key=len, reverse=True))
+# "March 4, 2024", "Mon March 4 2024", "Nov. 22, 2019"
+TEXT_DATE_MDY = re.compile(r"\b(?P<mon>" + _MONTH_ALT + r")\.?\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d{2})\b",
+                           re.IGNORECASE)
+# "22 November 2019", "4. März 2024", "22 de noviembre de 2019"
+TEXT_DATE_DMY = re.compile(
+    r"\b(?P<d>[0-3]?\d)(?:st|nd|rd|th|er|\.)?\s+(?:de\s+)?(?P<mon>" + _MONTH_ALT + r")\.?,?\s+(?:de\s+)?(?P<y>(?:19|20)\d{2})\b",
+    re.IGNORECASE,
+)
+NUMERIC_DATE = re.compile(r"\b(?P<a>[0-3]?\d)[/.](?P<b>[0-3]?\d)[/.](?P<y>(?:19|20)\d{2})\b")
+CLOCK = re.compile(
+    r"(?<![\d:])(?P<H>[0-2]?\d)(?::|h|\.(?=\d{2}\s*[ap]\.?m))(?P<M>[0-5]\d)(?::(?P<S>[0-5]\d))?\s*(?P<ampm>[ap]\.?\s?m\.?)?(?![\d])",
+    re.IGNORECASE,
+)
+CLOCK_AMPM_ONLY = re.compile(r"(?<![\d:])(?P<H>1[0-2]|0?[1-9])\s*(?P<ampm>[ap]\.?\s?m\.?)(?!\w)", re.IGNORECASE)
+TZ_OFFSET = re.compile(r"(?:UTC|GMT)?\s*(?P<sign>[+-])(?P<h>[01]?\d|2[0-3]):?(?P<m>[0-5]\d)?\b")
+TZ_NAME = re.compile(r"\b(?P<tz>UTC|GMT|Z|[ECMP][SD]?T|AK[SD]T|H[SD]T|KST|JST|HKT|SGT|CST|IST|CET|CEST|EET|EEST|WET"
+                     r"|WEST|BST|MSK|AEST|AEDT|ACST|ACDT|AWST|NZST|NZDT|PHT|WIB|ICT|SAST)\b")
+# Fixed offsets in minutes. US "ET/CT/MT/PT" without S/D resolve by the US DST rule of that date (see dates.py).
+TZ_OFFSETS: dict[str, int] = {
+    "UTC": 0, "GMT": 0, "Z": 0, "EST": -300, "EDT": -240, "CST": -360, "CDT": -300, "MST": -420, "MDT": -360,
+    "PST": -480, "PDT": -420, "AKST": -540, "AKDT": -480, "HST": -600, "KST": 540, "JST": 540, "HKT": 480,
+    "SGT": 480, "IST": 330, "CET": 60, "CEST": 120, "EET": 120, "EEST": 180, "WET": 0, "WEST": 60, "BST": 60,
+    "MSK": 180, "AEST": 600, "AEDT": 660, "ACST": 570, "ACDT": 630, "AWST": 480, "NZST": 720, "NZDT": 780,
+    "PHT": 480, "WIB": 420, "ICT": 420, "SAST": 120,
+}
+US_ZONES_STANDARD: dict[str, int] = {"ET": -300, "CT": -360, "MT": -420, "PT": -480}
+# A date in the article URL: /2019/11/22/ or /2019-11-22/ (last resort, date only).
+URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-]([01]?\d)[/-]([0-3]?\d)(?:/|-|_|\.|$)")
+MIN_YEAR = 1990  # older dates on news pages are copyright lines or history, not publication dates
+MAX_YEAR = 2100
+
+# --------------------------------------------------------------------------------------------------- language
+LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*$")
+LANGUAGE_NAMES: dict[str, str] = {
+    "english": "en", "korean": "ko", "japanese": "ja", "chinese": "zh", "french": "fr", "german": "de",
+    "spanish": "es", "italian": "it", "portuguese": "pt", "russian": "ru", "arabic": "ar", "dutch": "nl",
+    "한국어": "ko", "日本語": "ja", "中文": "zh", "english (us)": "en-US", "english (uk)": "en-GB",
+}
+# ISO 639-2/T codes some sites use in <html lang> -> the BCP 47 (shortest) form.
+LANGUAGE_ALIASES: dict[str, str] = {
+    "eng": "en", "kor": "ko", "jpn": "ja", "zho": "zh", "chi": "zh", "fra": "fr", "fre": "fr", "deu": "de",
+    "ger": "de", "spa": "es", "ita": "it", "por": "pt", "rus": "ru", "ara": "ar", "nld": "nl", "dut": "nl",
+    "iw": "he", "in": "id", "ji": "yi", "jp": "ja", "kr": "ko", "cn": "zh", "gr": "el", "cz": "cs", "dk": "da",
+    "se": "sv", "ua": "uk", "vn": "vi",
+}
+NON_LANGUAGES = frozenset(("und", "mul", "zxx", "xx", "x-default", "default", "auto", "none", "null"))
+# Han characters that exist only in one of the two Chinese standards: enough to tell zh-Hans from zh-Hant.
+HAN_SIMPLIFIED = frozenset("这国说们时来会对为过发后个学见现长门问间题东车书马鸟语话开关经济电业务总统记认让议论")
+HAN_TRADITIONAL = frozenset("這國說們時來會對為過發後個學見現長門問間題東車書馬鳥語話開關經濟電業務總統記認讓議論")
+LANGUAGE_SAMPLE_CHARS = 4000  # script detection reads this much text at most
