@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# Bumped whenever extraction output can change, so stored articles say which extractor produced them.
+EXTRACTOR_VERSION = "newsingest-extract/1.0"
+
 
 @dataclass(frozen=True)
 class ExtractOptions:
@@ -11,3 +14,19 @@ class ExtractOptions:
 
     # Bytes of HTML parsed at most: a hostile 50 MB page must not take the function's whole timeout.
     max_input_bytes: int = 4_000_000
+    # Tags handed to the parser at most (after pre-cleaning): bounds parse time for 100,000 nested divs.
+    max_tags: int = 20_000
+    # A paragraph shorter than this does not vote for its container (readability's MIN_LEN).
+    min_paragraph_chars: int = 25
+    # A body shorter than this is no article (an error page, a stub).
+    min_body_chars: int = 80
+    # Siblings of the best container join it when they score at least this share of its score.
+    sibling_score_ratio: float = 0.2
+    # Inside the article, a furniture-classed element is dropped only if it holds at most this share of the text
+    # (wrappers with an unlucky class such as "main has-comments" are kept).
+    boilerplate_max_share: float = 0.4
+    # Inside the article, boxes and lists whose text is mostly links (related stories, tag clouds) are dropped.
+    link_block_density: float = 0.5
+    # Index pages: this many linked headlines in the "body" (and no more long paragraphs than headlines) means
+    # the page is a list of teasers, not an article.
+    listing_min_teasers: int = 4

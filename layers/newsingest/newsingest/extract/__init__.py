@@ -1,0 +1,30 @@
+"""Article extraction: ``extract_article(html, url, content_type=..., options=...) -> Article``.
+
+Pure (no AWS, no network). Importing this package stays light: the parser stack (bs4, lxml) is imported on the
+first call of ``extract_article``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from newsingest.extract.article import Article, Image
+from newsingest.extract.options import EXTRACTOR_VERSION, ExtractOptions
+
+if TYPE_CHECKING:  # pragma: no cover
+    pass
+
+__all__ = ["EXTRACTOR_VERSION", "Article", "ExtractOptions", "Image", "extract_article"]
+
+
+def extract_article(
+    html: bytes | str,
+    url: str | None = None,
+    *,
+    content_type: str | None = None,
+    options: ExtractOptions | None = None,
+) -> Article:
+    """Extract the article of one page (see ``newsingest.extract.core``). Never raises."""
+    from newsingest.extract.core import extract_article as _extract_article
+
+    return _extract_article(html, url, content_type=content_type, options=options)

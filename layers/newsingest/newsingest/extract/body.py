@@ -1,0 +1,456 @@
+"""The article body: find the container that holds the story, then write its text paragraph by paragraph.
+
+The stage reads the parsed tree and never mutates it (removal decisions are kept in a set of node ids), so it
+can run after the metadata stage on the same soup. Steps:
+
+1. one bottom-up pass computes, for every element, its text length, link-text length and comma count, so that
+   no later step calls ``get_text()`` or ``find_all`` per candidate;
+2. paragraphs (``<p>``, ``<pre>``, ``<td>``, text-only divs, and ``<br><br>`` text runs) score their parent and
+   grandparent, readability style; candidates are weighted by tag, class/id and link density;
+3. siblings of the best candidate that also look like article text are merged in (stories split by ads);
+4. the chosen containers are walked once, skipping page furniture inside them (related boxes, share tools,
+   captions, bylines, link lists, ...); figures found on the way become images;
+5. a page whose "body" is a list of teasers (an index page) yields no article.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from urllib.parse import urljoin
+
+from bs4 import BeautifulSoup, NavigableString, Tag
+
+from newsingest.extract import selectors as sel
+from newsingest.extract.article import Image
+from newsingest.extract.clean import class_parts
+from newsingest.extract.options import ExtractOptions
+
+logger = logging.getLogger(__name__)
+
+_BR = "\x00"  # stands for <br> in the text buffer until paragraphs are split
+
+
+@dataclass(frozen=True)
+class BodyResult:
+    """What the body stage found: the text (paragraphs separated by one blank line) and in-body figures."""
+
+    text: str = ""
+    images: tuple[Image, ...] = ()
+    warnings: tuple[str, ...] = field(default=())
+
+
+@dataclass
+class _Stats:
+    """Per-element numbers computed once, bottom-up."""
+
+    text: int = 0  # characters of text (stripped strings)
+    links: int = 0  # characters of text inside <a>
+    commas: int = 0
+    inline: int = 0  # characters of text not inside a block child (the element's own paragraph text)
+    inline_commas: int = 0
+    brs: int = 0  # <br> children (their runs split the inline text into paragraphs)
+    block_child: bool = False
+    score: float = 0.0
+    scored: bool = False
+
+
+def extract_body(soup: BeautifulSoup, url: str | None, options: ExtractOptions) -> BodyResult:
+    """The article body of ``soup`` (read-only on the tree). Never raises: failures give an empty body."""
+    try:
+        return _extract(soup, url, options)
+    except Exception:  # robustness contract: any page gives an Article
+        logger.warning("body extraction failed", exc_info=True)
+        return BodyResult(warnings=("body_extraction_failed",))
+
+
+def _extract(soup: BeautifulSoup, url: str | None, options: ExtractOptions) -> BodyResult:
+    root = soup.body if isinstance(soup.body, Tag) else soup
+    tags = _element_list(root)
+    stats = _compute_stats(tags)
+    _score_paragraphs(tags, stats, options)
+    best = _best_candidate(tags, stats)
+    if best is None:
+        return BodyResult()
+    parts = _with_siblings(best, stats, options)
+    writer = _Writer(stats, url, options, stats[id(best)].text)
+    for part in parts:
+        writer.write_root(part)
+    paragraphs = writer.finish()
+    if _is_listing(writer, paragraphs, options):
+        return BodyResult(images=tuple(writer.images), warnings=("listing_page",))
+    text = "\n\n".join(paragraphs)
+    if len(text) < options.min_body_chars:
+        return BodyResult(images=tuple(writer.images))
+    return BodyResult(text=text, images=tuple(writer.images))
+
+
+# --- 1. statistics ----------------------------------------------------------------------------------------
+
+
+def _element_list(root: Tag) -> list[Tag]:
+    """All elements under ``root`` in document order (root first); the tree walk is iterative."""
+    return [root, *(node for node in root.descendants if isinstance(node, Tag))]
+
+
+def _compute_stats(tags: list[Tag]) -> dict[int, _Stats]:
+    """Text, link and comma counts for every element; children come before parents in reversed pre-order."""
+    stats: dict[int, _Stats] = {}
+    block_tags = sel.BLOCK_TAGS
+    div_block_children = sel.DIV_BLOCK_CHILDREN
+    for tag in reversed(tags):
+        item = _Stats()
+        for child in tag.contents:
+            if type(child) is NavigableString:
+                length = len(child.strip())
+                if length:
+                    commas = child.count(",") + child.count("，") + child.count("、")
+                    item.text += length
+                    item.inline += length
+                    item.commas += commas
+                    item.inline_commas += commas
+                continue
+            if not isinstance(child, Tag):
+                continue
+            child_stats = stats.get(id(child))
+            if child_stats is None:
+                continue
+            name = child.name
+            item.text += child_stats.text
+            item.links += child_stats.links
+            item.commas += child_stats.commas
+            if name == "br":
+                item.brs += 1
+            elif name in block_tags:
+                if name in div_block_children:
+                    item.block_child = True
+            else:
+                item.inline += child_stats.text
+                item.inline_commas += child_stats.commas
+        if tag.name == "a":
+            item.links = item.text
+        stats[id(tag)] = item
+    return stats
+
+
+# --- 2. scoring -------------------------------------------------------------------------------------------
+
+
+def _class_weight(tag: Tag) -> float:
+    """+25 for article-like class/id parts, -25 for furniture-like ones (readability's weights)."""
+    label = _label(tag)
+    weight = 0.0
+    if tag.get("itemprop") == "articleBody":
+        weight += 25
+    if not label:
+        return weight
+    parts = class_parts(label)
+    if any(part in sel.NEGATIVE_PARTS for part in parts):
+        weight -= 25
+    if any(part in sel.POSITIVE_PARTS for part in parts):
+        weight += 25
+    return weight
+
+
+def _label(tag: Tag) -> str:
+    classes = tag.get("class")
+    if isinstance(classes, list):
+        classes = " ".join(classes)
+    ident = tag.get("id")
+    return f"{classes or ''} {ident if isinstance(ident, str) else ''}".strip()
+
+
+def _credit(tag: Tag | None, amount: float, stats: dict[int, _Stats]) -> None:
+    if tag is None or not isinstance(tag, Tag) or tag.name in ("html", "[document]"):
+        return
+    item = stats.get(id(tag))
+    if item is None:
+        return
+    if not item.scored:
+        item.scored = True
+        item.score = sel.TAG_BASE_SCORE.get(tag.name, 0) + _class_weight(tag)
+    item.score += amount
+
+
+def _paragraph_score(length: int, commas: int, paragraphs: int) -> float:
+    return paragraphs + commas + min(length / 100.0, 3.0 * paragraphs)
+
+
+def _score_paragraphs(tags: list[Tag], stats: dict[int, _Stats], options: ExtractOptions) -> None:
+    """Readability scoring: each paragraph credits its parent fully and its grandparent by half."""
+    minimum = options.min_paragraph_chars
+    for tag in tags:
+        item = stats[id(tag)]
+        name = tag.name
+        if name in sel.PARAGRAPH_TAGS:
+            if item.text < minimum:
+                continue
+            amount = _paragraph_score(item.text, item.commas, 1)
+            parent = tag.parent
+            _credit(parent, amount, stats)
+            _credit(parent.parent if parent is not None else None, amount / 2, stats)
+            continue
+        if item.inline < minimum or name not in sel.CONTAINER_TAGS:
+            continue
+        runs = 1 + item.brs // 2
+        amount = _paragraph_score(item.inline, item.inline_commas, runs)
+        if not item.block_child:  # a div used as a paragraph
+            parent = tag.parent
+            _credit(parent, amount, stats)
+            _credit(parent.parent if parent is not None else None, amount / 2, stats)
+        else:  # text written straight into a container, between its blocks (<br><br> bodies)
+            _credit(tag, amount, stats)
+            _credit(tag.parent, amount / 2, stats)
+
+
+def _best_candidate(tags: list[Tag], stats: dict[int, _Stats]) -> Tag | None:
+    best: Tag | None = None
+    best_score = 0.0
+    for tag in tags:
+        item = stats[id(tag)]
+        if not item.scored:
+            continue
+        density = item.links / item.text if item.text else 0.0
+        item.score *= 1.0 - density
+        if item.score > best_score:
+            best, best_score = tag, item.score
+    return best
+
+
+# --- 3. siblings ------------------------------------------------------------------------------------------
+
+
+def _with_siblings(best: Tag, stats: dict[int, _Stats], options: ExtractOptions) -> list[Tag]:
+    """The best node plus siblings that continue the story (readability's sibling rule)."""
+    parent = best.parent
+    if parent is None or not isinstance(parent, Tag) or parent.name in ("[document]", "html"):
+        return [best]
+    best_item = stats[id(best)]
+    threshold = max(10.0, best_item.score * options.sibling_score_ratio)
+    best_classes = best.get("class")
+    parts: list[Tag] = []
+    for sibling in parent.contents:
+        if not isinstance(sibling, Tag):
+            continue
+        if sibling is best:
+            parts.append(sibling)
+            continue
+        item = stats.get(id(sibling))
+        if item is None or not item.text:
+            continue
+        bonus = best_item.score * 0.2 if best_classes and sibling.get("class") == best_classes else 0.0
+        if item.scored and item.score + bonus >= threshold:
+            parts.append(sibling)
+            continue
+        if sibling.name == "p":
+            density = item.links / item.text
+            if item.text > 80 and density < 0.25:
+                parts.append(sibling)
+            elif item.text <= 80 and density == 0 and _ends_sentence(sibling):
+                parts.append(sibling)
+    return parts
+
+
+def _ends_sentence(tag: Tag) -> bool:
+    text = tag.get_text(" ", strip=True)
+    return text.endswith((".", "!", "?", "。", "”", '"'))
+
+
+# --- 4. writing -------------------------------------------------------------------------------------------
+
+
+class _Writer:
+    """Walks chosen containers once, skipping furniture, and collects paragraphs and figures."""
+
+    def __init__(self, stats: dict[int, _Stats], url: str | None, options: ExtractOptions, root_text: int) -> None:
+        self.stats = stats
+        self.url = url
+        self.options = options
+        self.root_text = max(root_text, 1)
+        self.paragraphs: list[str] = []
+        self.images: list[Image] = []
+        self.buffer: list[str] = []
+        self.teaser_headings = 0
+        self.headings = 0
+        self._seen_images: set[str] = set()
+
+    # The walk is iterative (an explicit stack): 100,000 nested divs must not hit the recursion limit.
+    def write_root(self, root: Tag) -> None:
+        if self._skip(root, is_root=True):
+            return
+        self._open(root)
+        stack: list[tuple[Tag, int]] = [(root, 0)]
+        while stack:
+            tag, index = stack[-1]
+            contents = tag.contents
+            if index >= len(contents):
+                stack.pop()
+                self._close(tag)
+                continue
+            stack[-1] = (tag, index + 1)
+            child = contents[index]
+            if type(child) is NavigableString:
+                self.buffer.append(child)
+                continue
+            if not isinstance(child, Tag):
+                continue
+            name = child.name
+            if name == "br":
+                self.buffer.append(_BR)
+                continue
+            if self._skip(child):
+                continue
+            if name == "pre":
+                self._flush()
+                text = child.get_text().strip("\n")
+                if text.strip():
+                    self.paragraphs.append(text.rstrip())
+                continue
+            self._open(child)
+            stack.append((child, 0))
+        self._flush()
+
+    def _open(self, tag: Tag) -> None:
+        if tag.name in sel.BLOCK_TAGS:
+            self._flush()
+
+    def _close(self, tag: Tag) -> None:
+        if tag.name in sel.BLOCK_TAGS:
+            self._flush()
+
+    def _flush(self) -> None:
+        if not self.buffer:
+            return
+        raw = "".join(self.buffer)
+        self.buffer = []
+        lines: list[str] = []
+        for segment in raw.split(_BR):
+            line = " ".join(segment.split())
+            if line:
+                lines.append(line)
+            elif lines:  # <br><br>: a paragraph ends here
+                self._add_paragraph("\n".join(lines))
+                lines = []
+        if lines:
+            self._add_paragraph("\n".join(lines))
+
+    def _add_paragraph(self, text: str) -> None:
+        if len(text) <= 160 and _is_furniture_line(text):
+            return
+        self.paragraphs.append(text)
+
+    def _skip(self, tag: Tag, is_root: bool = False) -> bool:
+        """True when ``tag`` and its subtree are not article text (figures are harvested first)."""
+        name = tag.name
+        if name in sel.BODY_SKIP_TAGS:
+            if name == "figure" or name == "picture" or name == "img":
+                self._harvest_figure(tag)
+            return not is_root or name in ("head", "script", "style")
+        attrs = tag.attrs
+        if "hidden" in attrs:
+            return True
+        style = attrs.get("style")
+        if isinstance(style, str) and sel.HIDDEN_STYLE.search(style):
+            return True
+        role = attrs.get("role")
+        if isinstance(role, str) and role.lower() in sel.BOILERPLATE_ROLES and not is_root:
+            return True
+        item = self.stats.get(id(tag))
+        if item is None:
+            return False
+        if name == "h1":
+            return True  # the title belongs to the metadata
+        if name in sel.HEADING_TAGS:
+            self.headings += 1
+            if item.text and item.links / item.text > 0.5:
+                self.teaser_headings += 1
+                return True
+            return _class_weight(tag) < 0
+        if is_root:
+            return False
+        label = _label(tag)
+        if label and attrs.get("itemprop") != "articleBody":
+            classes = set(label.lower().split())
+            if classes & sel.HIDDEN_CLASSES:
+                return True
+            parts = class_parts(label)
+            if any(part in sel.BODY_BOILERPLATE_PARTS for part in parts):
+                if item.text <= self.root_text * self.options.boilerplate_max_share:
+                    if any(part in ("caption", "captions", "figure", "photo") for part in parts):
+                        self._harvest_figure(tag)
+                    return True
+        return self._is_link_block(name, item)
+
+    def _is_link_block(self, name: str, item: _Stats) -> bool:
+        """Lists and boxes of links (related stories, tag clouds, "read more") inside the article."""
+        if not item.text:
+            return False
+        density = item.links / item.text
+        if name in ("ul", "ol", "dl", "table", "div", "section", "span", "li", "article", "center", "tr", "td"):
+            if item.text >= self.root_text * 0.5:
+                return False
+            return density > self.options.link_block_density
+        if name == "p":
+            return density > 0.8 and item.text < 300
+        return False
+
+    def _harvest_figure(self, tag: Tag) -> None:
+        """Images with their captions and credits from a figure (they go to Article.images)."""
+        images = [tag] if tag.name == "img" else tag.find_all("img", limit=4)
+        if not images:
+            return
+        caption_tag = tag.find("figcaption") if tag.name != "img" else None
+        caption = caption_tag.get_text(" ", strip=True) if caption_tag is not None else None
+        if not caption and tag.name != "img":
+            caption = tag.get_text(" ", strip=True) or None
+        credit: str | None = None
+        if caption_tag is not None:
+            for node in caption_tag.find_all(True, limit=20):
+                node_label = _label(node).lower()
+                if any(word in node_label for word in ("credit", "copyright", "source", "author")):
+                    credit = node.get_text(" ", strip=True) or None
+                    break
+        for img in images:
+            src = _image_src(img)
+            if not src:
+                continue
+            resolved = urljoin(self.url, src) if self.url else src
+            if resolved in self._seen_images or resolved.startswith("data:"):
+                continue
+            self._seen_images.add(resolved)
+            self.images.append(Image(url=resolved, caption=caption or None, credit=credit))
+
+    def finish(self) -> list[str]:
+        self._flush()
+        return self.paragraphs
+
+
+def _image_src(img: Tag) -> str | None:
+    for attribute in ("data-src", "data-original", "data-lazy-src", "src"):
+        value = img.get(attribute)
+        if isinstance(value, str) and value.strip() and not value.startswith("data:"):
+            return value.strip()
+    srcset = img.get("srcset") or img.get("data-srcset")
+    if isinstance(srcset, str) and srcset.strip():
+        return srcset.strip().split(",")[0].split()[0]
+    return None
+
+
+def _is_furniture_line(text: str) -> bool:
+    """Short lines that are page furniture wherever they sit ("Advertisement", "By Jane Doe", date lines)."""
+    if sel.BOILERPLATE_LINE.match(text):
+        return True
+    if len(text) <= 80 and sel.BYLINE_LINE.match(text):
+        return not text.endswith((".", "!", "?", '"', "”", ":"))
+    return False
+
+
+# --- 5. listing pages -------------------------------------------------------------------------------------
+
+
+def _is_listing(writer: _Writer, paragraphs: list[str], options: ExtractOptions) -> bool:
+    """An index page: the "body" is mostly teaser headlines with short blurbs, not a story."""
+    if writer.teaser_headings < options.listing_min_teasers:
+        return False
+    long_paragraphs = sum(1 for paragraph in paragraphs if len(paragraph) >= 250)
+    return writer.teaser_headings >= max(long_paragraphs, 1) * 1.0

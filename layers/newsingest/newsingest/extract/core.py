@@ -1,0 +1,137 @@
+"""The extraction orchestrator: page bytes (or text) in, one ``Article`` out. Pure, no network, never raises.
+
+Steps:
+
+1. decode: bytes → text by HTTP charset > BOM > ``<meta>`` > detection (``charset.decode_html``), after capping
+   the input at ``options.max_input_bytes``;
+2. pre-clean + parse: strip scripts, styles, comments, navigation and other furniture from the markup with
+   linear scans (``clean.preclean``, which also caps the tag count), then build the BeautifulSoup tree (lxml);
+3. metadata: ``metadata.extract_metadata`` reads the tree, BEFORE the body stage, and never mutates it;
+4. body: ``body.extract_body`` picks the article container and writes its paragraphs and in-body figures;
+5. ``metadata.complete_with_text`` fills what only the body can tell (wire agency, script-based language);
+then the ``Article`` is assembled with ``extractor_version``, ``word_count`` (CJK-aware) and ``charset``.
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+
+from bs4 import BeautifulSoup
+
+from newsingest.extract.article import Article, Image
+from newsingest.extract.body import BodyResult, extract_body
+from newsingest.extract.charset import decode_html
+from newsingest.extract.clean import preclean
+from newsingest.extract.metadata import Metadata, complete_with_text, extract_metadata
+from newsingest.extract.options import EXTRACTOR_VERSION, ExtractOptions
+from newsingest.extract.text_stats import count_words
+
+logger = logging.getLogger(__name__)
+
+_DEFAULT_OPTIONS = ExtractOptions()
+
+
+def extract_article(
+    html: bytes | str,
+    url: str | None = None,
+    *,
+    content_type: str | None = None,
+    options: ExtractOptions | None = None,
+) -> Article:
+    """Extract the article of one page. Any input gives an ``Article`` (empty ``text`` when there is none)."""
+    options = options or _DEFAULT_OPTIONS
+    try:
+        return _extract(html, url, content_type, options)
+    except Exception:  # the contract: never raise, the pipeline records no_article
+        logger.warning("extraction failed", exc_info=True)
+        return Article(extractor_version=EXTRACTOR_VERSION, warnings=("extraction_failed",))
+
+
+def _extract(html: bytes | str, url: str | None, content_type: str | None, options: ExtractOptions) -> Article:
+    # 1. decode
+    text, charset = _decode(html, content_type, options)
+    if not text.strip():
+        return Article(extractor_version=EXTRACTOR_VERSION, charset=charset)
+    # 2. pre-clean + parse
+    soup = _parse(preclean(text, options.max_tags))
+    # 3. metadata (read-only, before the body stage)
+    meta = _metadata(soup, url, options)
+    # 4. body
+    body = extract_body(soup, url, options)
+    # 5. what only the text can tell
+    meta = _complete(meta, body.text)
+    return _assemble(meta, body, charset)
+
+
+def _decode(html: bytes | str, content_type: str | None, options: ExtractOptions) -> tuple[str, str | None]:
+    if isinstance(html, str):
+        return html[: options.max_input_bytes], None
+    if not isinstance(html, (bytes, bytearray, memoryview)):
+        return "", None
+    data = bytes(html[: options.max_input_bytes])
+    return decode_html(data, content_type)
+
+
+def _parse(markup: str) -> BeautifulSoup:
+    with warnings.catch_warnings():
+        # bs4 warns about markup that looks like a URL or a filename; pages are what they are.
+        warnings.simplefilter("ignore")
+        # multi_valued_attributes=None: class stays one string (no per-tag list building; we split it ourselves).
+        return BeautifulSoup(markup, "lxml", multi_valued_attributes=None)
+
+
+def _metadata(soup: BeautifulSoup, url: str | None, options: ExtractOptions) -> Metadata:
+    try:
+        return extract_metadata(soup, url, options)
+    except Exception:  # metadata is best effort; the body still counts
+        logger.warning("metadata extraction failed", exc_info=True)
+        return Metadata()
+
+
+def _complete(meta: Metadata, text: str) -> Metadata:
+    try:
+        return complete_with_text(meta, text)
+    except Exception:
+        logger.warning("complete_with_text failed", exc_info=True)
+        return meta
+
+
+def _merge_images(lead: str | None, meta_images: tuple[Image, ...], body_images: tuple[Image, ...]) -> tuple[Image, ...]:
+    """Metadata's lead image first, then the in-body figures with their captions, one entry per URL."""
+    merged: dict[str, Image] = {}
+    if lead:
+        merged[lead] = Image(url=lead)
+    for image in (*meta_images, *body_images):
+        known = merged.get(image.url)
+        if known is None:
+            merged[image.url] = image
+        elif (image.caption and not known.caption) or (image.credit and not known.credit):
+            merged[image.url] = Image(
+                url=image.url, caption=known.caption or image.caption, credit=known.credit or image.credit
+            )
+    return tuple(merged.values())
+
+
+def _assemble(meta: Metadata, body: BodyResult, charset: str | None) -> Article:
+    return Article(
+        text=body.text,
+        title=meta.title,
+        authors=tuple(meta.authors),
+        published_at=meta.published_at,
+        modified_at=meta.modified_at,
+        section=meta.section,
+        tags=tuple(meta.tags),
+        description=meta.description,
+        language=meta.language,
+        image_url=meta.image_url,
+        images=_merge_images(meta.image_url, tuple(meta.images), body.images),
+        canonical_url=meta.canonical_url,
+        site_name=meta.site_name,
+        source=meta.source,
+        word_count=count_words(body.text),
+        paywalled=meta.paywalled,
+        extractor_version=EXTRACTOR_VERSION,
+        charset=charset,
+        warnings=body.warnings,
+    )

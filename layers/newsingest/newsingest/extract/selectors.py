@@ -1,0 +1,129 @@
+"""Every tag set and class/id pattern the body stage uses, in one place.
+
+General rules only: nothing here may name a site. Patterns are matched against the *parts* of class and id
+tokens (split on ``-``, ``_``, spaces and camelCase) so that ``ad`` matches ``ad-slot`` but not ``header``.
+"""
+
+from __future__ import annotations
+
+import re
+
+# --- tags --------------------------------------------------------------------------------------------------
+
+# Elements whose whole content is dropped from the markup before parsing (never article text).
+DROP_CONTENT_TAGS: tuple[str, ...] = (
+    "script", "style", "svg", "noscript", "template", "iframe", "object", "embed", "canvas",
+    "audio", "video", "map", "math", "select", "textarea", "button", "dialog",
+)
+# Regions removed before parsing unless they hold most of the page's paragraphs (ASP.NET wraps pages in <form>).
+DROP_REGION_TAGS: frozenset[str] = frozenset({"nav", "footer", "aside", "form", "menu", "fieldset"})
+# Void tags that carry nothing the body or the metadata stage reads (less work for the parser).
+DROP_VOID_TAGS: frozenset[str] = frozenset({"source", "wbr", "input", "track", "param", "col", "area", "keygen"})
+# Head elements kept for the metadata stage; everything else in <head> is dropped before parsing.
+HEAD_KEEP_TAGS: frozenset[str] = frozenset({"title", "meta", "link", "base", "script"})
+
+# Elements never part of the body text inside a chosen container.
+BODY_SKIP_TAGS: frozenset[str] = frozenset({
+    "figure", "figcaption", "aside", "nav", "footer", "form", "button", "select", "input", "textarea", "label",
+    "iframe", "noscript", "script", "style", "header", "menu", "dialog", "svg", "object", "embed", "head",
+    "title", "meta", "link", "template", "video", "audio", "picture", "img", "fieldset", "legend",
+})
+
+# Block-level elements: text on either side of them belongs to different paragraphs.
+BLOCK_TAGS: frozenset[str] = frozenset({
+    "address", "article", "blockquote", "center", "dd", "details", "div", "dl", "dt", "figure", "figcaption",
+    "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "ol", "p", "pre", "section",
+    "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul", "body", "html", "caption", "aside",
+    "nav", "form", "fieldset", "hgroup", "tt", "dir", "listing", "plaintext", "xmp",
+})
+# Blocks that disqualify a div from being treated as a paragraph of its own (readability's "misused div").
+DIV_BLOCK_CHILDREN: frozenset[str] = frozenset({
+    "article", "blockquote", "dl", "div", "ol", "p", "pre", "table", "ul", "section", "main", "figure",
+    "h1", "h2", "h3", "h4", "h5", "h6", "header", "footer", "aside", "nav", "form", "address", "center",
+})
+# Elements that count as one paragraph for scoring.
+PARAGRAPH_TAGS: frozenset[str] = frozenset({"p", "pre", "td", "blockquote"})
+HEADING_TAGS: frozenset[str] = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+# Containers that can hold a whole article (candidates for the best node).
+CONTAINER_TAGS: frozenset[str] = frozenset({
+    "div", "article", "section", "main", "td", "body", "blockquote", "center", "span", "font", "dd", "li",
+})
+
+# Starting score of a candidate by its tag (readability's weights).
+TAG_BASE_SCORE: dict[str, float] = {
+    "div": 5, "article": 5, "main": 5, "section": 3, "pre": 3, "td": 3, "blockquote": 3,
+    "address": -3, "ol": -3, "ul": -3, "dl": -3, "dd": -3, "dt": -3, "li": -3, "form": -3,
+    "h1": -5, "h2": -5, "h3": -5, "h4": -5, "h5": -5, "h6": -5, "th": -5,
+}
+
+# --- class / id patterns -----------------------------------------------------------------------------------
+
+# Splits class/id values into parts: "article-body__text relatedBox" -> article, body, text, related, box.
+TOKEN_SPLIT = re.compile(r"[\s\-_:./]+|(?<=[a-z])(?=[A-Z])")
+# A class that only *modifies* its element ("has-sidebar", "with-comments", "no-ads") says nothing about it.
+MODIFIER_CLASS = re.compile(r"^(?:has|with|no|without|show|hide|is|js|enable|disable|page|layout|template|single)[-_]", re.I)
+
+# Parts that mark boilerplate strongly enough to drop a region before parsing.
+STRONG_BOILERPLATE_PARTS: frozenset[str] = frozenset({
+    "comment", "comments", "commentlist", "disqus", "share", "sharing", "sharer", "social", "sns", "newsletter",
+    "subscribe", "subscription", "signup", "cookie", "cookies", "consent", "gdpr", "related", "relatedposts",
+    "recommend", "recommended", "recommendations", "trending", "popular", "mostread", "mostpopular",
+    "mostviewed", "outbrain", "taboola", "sidebar", "breadcrumb", "breadcrumbs", "promo", "promotion",
+    "advert", "advertisement", "advertising", "ad", "ads", "adslot", "adunit", "adbox", "adwrap", "dfp", "gpt",
+    "sponsor", "sponsored", "banner", "modal", "popup", "navbar", "navigation", "nav", "menu", "footer",
+    "masthead", "toolbar", "pagination", "pager", "skip", "rss", "widget", "widgets", "offscreen", "rel", "more", "moreon", "readmore", "readnext", "upnext", "carousel", "ticker", "topbar",
+})
+# Parts that mark boilerplate inside the article container (also bylines, dates, captions, tools).
+BODY_BOILERPLATE_PARTS: frozenset[str] = STRONG_BOILERPLATE_PARTS | frozenset({
+    "byline", "bylines", "author", "authors", "dateline", "date", "dates", "time", "timestamp", "published",
+    "updated", "meta", "metadata", "caption", "captions", "credit", "credits", "copyright", "tools", "tool",
+    "print", "font", "fontsize", "textsize", "tags", "tag", "keywords", "topics", "email", "mail", "follow",
+    "facebook", "twitter", "whatsapp", "linkedin", "pinterest", "bio", "about", "subscribe", "paywall",
+    "login", "signin", "register", "gallery", "slideshow", "thumbnail", "thumb",
+    "prev", "next", "previous", "teaser", "teasers", "latest", "headlines", "header",
+    "hgroup", "kicker", "eyebrow", "label", "sponsored", "partner", "partners", "outstream", "affiliate",
+    "disclaimer", "correction", "feedback", "rating", "vote", "poll", "quiz", "survey", "jump", "toc",
+    "breaking", "alert", "alerts", "notification", "donate", "donation", "membership", "support",
+})
+# Parts that mark the article itself (readability's positive weight).
+POSITIVE_PARTS: frozenset[str] = frozenset({
+    "article", "articlebody", "body", "content", "entry", "hentry", "main", "post", "text", "blog", "story",
+    "storybody", "prose", "richtext", "rte", "paragraph", "paragraphs", "detail", "details", "news", "copy",
+    "column", "single", "view", "contents", "page",
+})
+# Parts that lower a candidate's score (readability's negative weight).
+NEGATIVE_PARTS: frozenset[str] = STRONG_BOILERPLATE_PARTS | frozenset({
+    "combx", "com", "contact", "foot", "footnote", "media", "meta", "scroll", "shoutbox", "shopping", "tags",
+    "tool", "tools", "byline", "author", "caption", "teaser", "teasers", "card", "cards", "list", "latest",
+    "headlines", "login", "header", "aside",
+})
+
+# Whole class tokens that hide an element from every reader (not responsive "hidden-xs" variants).
+HIDDEN_CLASSES: frozenset[str] = frozenset({
+    "hidden", "is-hidden", "d-none", "sr-only", "visually-hidden", "visuallyhidden", "screen-reader-text",
+    "screen-reader-only", "offscreen", "hide", "invisible", "u-hidden",
+})
+# Attribute values that hide an element from readers.
+HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+# Roles of elements that are never the article body.
+BOILERPLATE_ROLES: frozenset[str] = frozenset({
+    "navigation", "banner", "contentinfo", "complementary", "menu", "menubar", "search", "dialog", "alert",
+    "toolbar", "tablist", "form",
+})
+
+# Whole short blocks that are page furniture, whatever element holds them.
+BOILERPLATE_LINE = re.compile(
+    r"^(?:advertisement|advertisements|ad|ads|sponsored|sponsored content|story continues(?: below)?(?: advertisement)?"
+    r"|continue reading(?: below| the main story)?|read more|read next|more from .{0,40}|related(?: articles| stories"
+    r"| content| coverage| links| news)?:?|see also:?|share(?: this)?(?: article| story)?:?|print(?: this)?(?: article)?"
+    r"|email(?: this)?(?: article)?|follow us.{0,60}|sign up.{0,80}|subscribe.{0,80}|click here.{0,80}"
+    r"|photo:.{0,80}|image:.{0,80}|video:.{0,80}|listen to (?:this )?article.{0,40}|skip (?:to )?(?:content|ad)"
+    r"|font size.{0,20}|\(?adsbygoogle.*|all rights reserved.{0,80}|copyright.{0,100}|©.{0,100})$",
+    re.I,
+)
+# Byline and date lines ("By Jane Doe", "Posted : 2019-11-22 11:09"): metadata, not body.
+BYLINE_LINE = re.compile(
+    r"^(?:by|von|par|por|di|door|av|af)\s+\S.{0,70}$|^(?:posted|updated|published|last updated|modified|created)"
+    r"\s*(?:on|at)?\s*:?\s*.{0,60}$|^(?:\w+ )?\d{1,4}[./-]\d{1,2}[./-]\d{1,4}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s*\w{0,5}$",
+    re.I,
+)
