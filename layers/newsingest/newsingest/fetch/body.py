@@ -1,0 +1,141 @@
+"""Read a response body within the byte caps and the deadline, and undo its Content-Encoding within a cap."""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Callable
+from typing import Any
+
+from urllib3 import BaseHTTPResponse
+
+from newsingest.fetch import limits
+from newsingest.outcomes import PermanentFailure, TransientFailure
+
+try:  # brotli is optional; only advertised when present *and* able to cap its output (brotli >= 1.2).
+    import brotli as _brotli  # type: ignore[import-not-found]
+
+    BROTLI_CAPPABLE = hasattr(_brotli.Decompressor, "can_accept_more_data")
+except ImportError:  # pragma: no cover - depends on the environment
+    _brotli = None
+    BROTLI_CAPPABLE = False
+
+#: What we send as Accept-Encoding: only encodings whose output we can cap while decoding.
+ACCEPT_ENCODING = "gzip, deflate, br" if BROTLI_CAPPABLE else "gzip, deflate"
+
+
+def declared_length(response: BaseHTTPResponse) -> int | None:
+    """The Content-Length header as an int, or ``None`` when absent or malformed."""
+    value = response.headers.get("Content-Length")
+    if value is None:
+        return None
+    value = value.split(",")[0].strip()  # duplicated identical headers get joined by urllib3
+    return int(value) if value.isdigit() else None
+
+
+def read_capped(
+    response: BaseHTTPResponse,
+    *,
+    max_bytes: int,
+    remaining: Callable[[], float],
+    where: str,
+    truncate: bool = False,
+) -> bytes:
+    """Read the raw (still encoded) body, refusing more than ``max_bytes`` or reading past the deadline.
+
+    With ``truncate`` (robots.txt) the first ``max_bytes`` are returned instead of failing. The socket itself
+    also enforces the deadline on every ``recv`` (see ``transport``), so a slow drip inside one chunk is cut too.
+    """
+    length = declared_length(response)
+    if length is not None and length > max_bytes and not truncate:
+        # Refuse before reading a single body byte.
+        raise PermanentFailure("too_large", f"{where}: Content-Length {length} exceeds {max_bytes} bytes")
+    chunks: list[bytes] = []
+    total = 0
+    while True:
+        if remaining() <= 0:
+            raise TransientFailure("timeout", f"{where}: total deadline reached after {total} body bytes")
+        chunk = response.read(limits.READ_CHUNK_BYTES, decode_content=False)
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+        total += len(chunk)
+        if total > max_bytes:
+            if truncate:
+                return b"".join(chunks)[:max_bytes]
+            raise PermanentFailure("too_large", f"{where}: body exceeds {max_bytes} bytes")
+
+
+def content_encodings(response: BaseHTTPResponse) -> list[str]:
+    """The Content-Encoding codings in the order they were applied (``identity`` dropped)."""
+    value = response.headers.get("Content-Encoding", "")
+    return [c.strip().lower() for c in value.split(",") if c.strip() and c.strip().lower() != "identity"]
+
+
+def decode(data: bytes, codings: list[str], *, cap: int, where: str) -> bytes:
+    """Undo ``codings`` (last applied first) without ever holding more than ``cap`` decoded bytes."""
+    for coding in reversed(codings):
+        data = decode_one(data, coding, cap=cap, where=where)
+    return data
+
+
+def decode_one(data: bytes, coding: str, *, cap: int, where: str) -> bytes:
+    if coding in ("gzip", "x-gzip"):
+        return _inflate(data, zlib.MAX_WBITS | 16, cap=cap, where=where, members=True)
+    if coding == "deflate":
+        # "deflate" should be zlib-wrapped (RFC 9110) but some servers send raw deflate: try both, as browsers do.
+        try:
+            return _inflate(data, zlib.MAX_WBITS, cap=cap, where=where, members=False)
+        except PermanentFailure as exc:
+            if exc.reason != "unsupported_encoding":
+                raise
+            return _inflate(data, -zlib.MAX_WBITS, cap=cap, where=where, members=False)
+    if coding == "br" and BROTLI_CAPPABLE:
+        return _unbrotli(data, cap=cap, where=where)
+    raise PermanentFailure("unsupported_encoding", f"{where}: Content-Encoding {coding!r} is not supported")
+
+
+def _inflate(data: bytes, wbits: int, *, cap: int, where: str, members: bool) -> bytes:
+    """zlib/gzip/raw-deflate decoding, asking zlib for at most cap+1 bytes at a time (the bomb check)."""
+    out = bytearray()
+    decompressor: Any = zlib.decompressobj(wbits)
+    pending = data
+    try:
+        while True:
+            out += decompressor.decompress(pending, cap - len(out) + 1)
+            if len(out) > cap:
+                raise PermanentFailure("decompression_bomb", f"{where}: decodes to more than {cap} bytes")
+            pending = decompressor.unconsumed_tail
+            if decompressor.eof:
+                rest = decompressor.unused_data
+                # gzip allows several members back to back; trailing NUL padding is common and harmless.
+                if members and rest.strip(b"\0"):
+                    decompressor = zlib.decompressobj(wbits)
+                    pending = rest
+                    continue
+                return bytes(out)
+            if not pending:
+                # Input ended without the end-of-stream marker: keep what decoded (browsers do the same; a
+                # short body against Content-Length was already caught as "truncated").
+                return bytes(out)
+    except zlib.error as exc:
+        raise PermanentFailure("unsupported_encoding", f"{where}: corrupt compressed body: {exc}") from exc
+
+
+def _unbrotli(data: bytes, *, cap: int, where: str) -> bytes:
+    out = bytearray()
+    decompressor = _brotli.Decompressor()
+    try:
+        out += decompressor.process(data, output_buffer_limit=cap + 1)
+        # brotli >= 1.2 buffers what it could not emit; can_accept_more_data() is False until that is drained.
+        while len(out) <= cap and not decompressor.is_finished() and not decompressor.can_accept_more_data():
+            out += decompressor.process(b"", output_buffer_limit=cap + 1 - len(out))
+    except _brotli.error as exc:
+        raise PermanentFailure("unsupported_encoding", f"{where}: corrupt brotli body: {exc}") from exc
+    if len(out) > cap:
+        raise PermanentFailure("decompression_bomb", f"{where}: decodes to more than {cap} bytes")
+    return bytes(out)
+
+
+def gunzip_file(data: bytes, *, cap: int, where: str) -> bytes:
+    """A ``.xml.gz`` sitemap (gzip as the media type, not as Content-Encoding), under the same cap."""
+    return _inflate(data, zlib.MAX_WBITS | 16, cap=cap, where=where, members=True)

@@ -1,0 +1,70 @@
+"""Every constant and tunable of fetching, in one place.
+
+The production defaults of :class:`~newsingest.fetch.options.FetchOptions` come from here, as do the fixed
+protocol limits that are not worth a setting (robots.txt size, Retry-After clamp, sniffing window …).
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from newsingest import __version__
+
+#: Product token first (robots.txt groups match on it), contact URL second (so an operator can reach us).
+ROBOTS_PRODUCT_TOKEN: Final = "newsingest"
+DEFAULT_USER_AGENT: Final = f"{ROBOTS_PRODUCT_TOKEN}/{__version__} (+https://github.com/newsingest/newsingest)"
+
+KIB: Final = 1024
+MIB: Final = 1024 * KIB
+
+DEFAULT_CONNECT_TIMEOUT: Final = 3.0
+DEFAULT_READ_TIMEOUT: Final = 10.0
+# Per URL, across DNS, the per-host queue, robots.txt, every redirect hop and the whole body.
+DEFAULT_TOTAL_TIMEOUT: Final = 20.0
+# Bytes on the wire (compressed). Real article pages are well under 2 MiB.
+DEFAULT_MAX_BODY_BYTES: Final = 10 * MIB
+# Bytes after Content-Encoding / gzip sitemap decoding: caps gzip, deflate and brotli bombs.
+DEFAULT_MAX_DECOMPRESSED_BYTES: Final = 30 * MIB
+DEFAULT_MAX_REDIRECTS: Final = 5
+DEFAULT_ALLOWED_PORTS: Final = frozenset({80, 443})
+DEFAULT_ROBOTS_TTL: Final = 3600.0
+DEFAULT_PER_HOST_CONCURRENCY: Final = 2
+
+# RFC 9309 §2.5: crawlers must parse at least 500 KiB; we read that much and ignore the rest.
+ROBOTS_MAX_BYTES: Final = 500 * KIB
+# RFC 9309 §2.3.1.2: follow at least five redirects for robots.txt.
+ROBOTS_MAX_REDIRECTS: Final = 5
+# How long an unreachable robots.txt (5xx, timeout …) keeps the host "disallowed for now" before we ask again:
+# short, so a transient outage does not block a host for the whole TTL, but long enough that one batch of
+# ten URLs to a broken host does not send ten robots.txt requests.
+ROBOTS_ERROR_TTL: Final = 60.0
+
+# SQS caps a message's visibility timeout at 12 hours: a larger Retry-After is useless to the pipeline.
+MAX_RETRY_AFTER_SECONDS: Final = 12 * 3600.0
+
+# Read the socket in chunks of this size (the body cap is checked after each chunk).
+READ_CHUNK_BYTES: Final = 64 * KIB
+# Bytes looked at when sniffing a body without a Content-Type (WHATWG MIME sniffing uses 1445).
+SNIFF_BYTES: Final = 1445
+# A redirect/error body up to this size is read (within the deadline) so the connection can be reused;
+# anything bigger is dropped together with its connection.
+DRAIN_MAX_BYTES: Final = 16 * KIB
+
+# Connection pools kept per Fetcher (one per vetted address and TLS hostname), LRU-evicted beyond this.
+POOL_COUNT: Final = 64
+# Threads resolving names (so a hung resolver counts against the deadline instead of blocking forever).
+RESOLVER_THREADS: Final = 8
+
+HTML_MEDIA_TYPES: Final = frozenset({"text/html", "application/xhtml+xml"})
+XML_MEDIA_TYPES: Final = frozenset(
+    {
+        "application/xml",
+        "text/xml",
+        "application/rss+xml",
+        "application/atom+xml",
+        # .xml.gz sitemaps are served as gzip files (no Content-Encoding): gunzipped under the decompressed cap.
+        "application/x-gzip",
+        "application/gzip",
+    }
+)
+GZIP_MEDIA_TYPES: Final = frozenset({"application/x-gzip", "application/gzip"})

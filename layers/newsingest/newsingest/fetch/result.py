@@ -1,0 +1,27 @@
+"""What a successful fetch returns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    """A fetched (status 200) or confirmed-unchanged (status 304) resource.
+
+    ``body`` is already decoded from its Content-Encoding (and gunzipped for gzip sitemaps); it is ``b""`` on 304.
+    ``charset`` is the Content-Type header's charset when Python knows that codec, else ``None`` (the extractor
+    then sniffs). ``redirects`` lists every URL that answered with a redirect, in order.
+    """
+
+    url: str
+    final_url: str
+    status: int
+    body: bytes
+    content_type: str
+    charset: str | None
+    etag: str | None
+    last_modified: str | None
+    not_modified: bool
+    redirects: tuple[str, ...]
+    elapsed_ms: int
