@@ -69,7 +69,7 @@ def _extract(soup: BeautifulSoup, url: str | None, options: ExtractOptions) -> B
     tags = _element_list(root)
     stats = _compute_stats(tags)
     _score_paragraphs(tags, stats, options)
-    best = _best_candidate(tags, stats)
+    best = _best_candidate(tags, stats, options)
     if best is None:
         return BodyResult()
     parts = _with_siblings(best, stats, options)
@@ -203,17 +203,65 @@ def _score_paragraphs(tags: list[Tag], stats: dict[int, _Stats], options: Extrac
             _credit(tag.parent, amount / 2, stats)
 
 
-def _best_candidate(tags: list[Tag], stats: dict[int, _Stats]) -> Tag | None:
-    best: Tag | None = None
-    best_score = 0.0
-    for tag in tags:
+def _best_candidate(tags: list[Tag], stats: dict[int, _Stats], options: ExtractOptions) -> Tag | None:
+    """The highest-scoring container, moved up when the story is split over several similar blocks."""
+    scored: list[tuple[float, int, Tag]] = []
+    for index, tag in enumerate(tags):
         item = stats[id(tag)]
         if not item.scored:
             continue
         density = item.links / item.text if item.text else 0.0
         item.score *= 1.0 - density
-        if item.score > best_score:
-            best, best_score = tag, item.score
+        scored.append((item.score, -index, tag))
+    if not scored:
+        return None
+    scored.sort(key=lambda entry: (entry[0], entry[1]), reverse=True)
+    top_score, _, best = scored[0]
+    if top_score <= 0:
+        return None
+    best = _shared_ancestor(best, [tag for score, _, tag in scored[1 : options.top_candidates] if score >= top_score * 0.75])
+    return _climb(best, stats)
+
+
+def _ancestors(tag: Tag) -> list[Tag]:
+    out: list[Tag] = []
+    node = tag.parent
+    while isinstance(node, Tag) and node.name not in ("[document]", "html"):
+        out.append(node)
+        node = node.parent
+    return out
+
+
+def _shared_ancestor(best: Tag, close: list[Tag]) -> Tag:
+    """Mozilla Readability: when 3+ near-top candidates share an ancestor with the best, that ancestor wins."""
+    if len(close) < 3:
+        return best
+    lists = [set(map(id, _ancestors(tag))) | {id(tag)} for tag in close]
+    for ancestor in _ancestors(best):
+        if ancestor.name == "body":
+            break
+        if sum(1 for ids in lists if id(ancestor) in ids) >= 3:
+            return ancestor
+    return best
+
+
+def _climb(best: Tag, stats: dict[int, _Stats]) -> Tag:
+    """Move up while a parent scores higher than the best (its text continues in sibling blocks)."""
+    last = stats[id(best)].score
+    threshold = last / 3
+    node = best.parent
+    while isinstance(node, Tag) and node.name not in ("body", "html", "[document]"):
+        item = stats.get(id(node))
+        if item is None or not item.scored:
+            node = node.parent
+            continue
+        if item.score < threshold:
+            break
+        if item.score > last:
+            best = node
+            break
+        last = item.score
+        node = node.parent
     return best
 
 

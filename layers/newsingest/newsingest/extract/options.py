@@ -20,6 +20,8 @@ class ExtractOptions:
     min_paragraph_chars: int = 25
     # A body shorter than this is no article (an error page, a stub).
     min_body_chars: int = 80
+    # Near-top candidates (score >= 75% of the best) looked at for a shared ancestor (Mozilla Readability: 5).
+    top_candidates: int = 5
     # Siblings of the best container join it when they score at least this share of its score.
     sibling_score_ratio: float = 0.2
     # Inside the article, a furniture-classed element is dropped only if it holds at most this share of the text
