@@ -219,8 +219,22 @@ def _best_candidate(tags: list[Tag], stats: dict[int, _Stats], options: ExtractO
     top_score, _, best = scored[0]
     if top_score <= 0:
         return None
-    best = _shared_ancestor(best, [tag for score, _, tag in scored[1 : options.top_candidates] if score >= top_score * 0.75])
-    return _climb(best, stats)
+    close = [
+        tag
+        for score, _, tag in scored[1 : options.top_candidates]
+        if score >= top_score * 0.75 and _is_story_chunk(tag, stats[id(tag)])
+    ]
+    promoted = _shared_ancestor(best, close)
+    if promoted is best and close:
+        promoted = _joining_ancestor(best, close, stats)
+    return _climb(promoted, stats)
+
+
+def _is_story_chunk(tag: Tag, item: _Stats) -> bool:
+    """A block that may continue the story: not a list (teaser lists score well too), few links."""
+    if tag.name in ("ul", "ol", "dl", "li", "table", "tr"):
+        return False
+    return not item.text or item.links / item.text < 0.2
 
 
 def _ancestors(tag: Tag) -> list[Tag]:
@@ -242,6 +256,32 @@ def _shared_ancestor(best: Tag, close: list[Tag]) -> Tag:
             break
         if sum(1 for ids in lists if id(ancestor) in ids) >= 3:
             return ancestor
+    return best
+
+
+def _joining_ancestor(best: Tag, close: list[Tag], stats: dict[int, _Stats]) -> Tag:
+    """A story cut into two or three chunks: their nearest common ancestor, if it is made mostly of them."""
+    best_ancestors = _ancestors(best)
+    best_ids = {id(node): depth for depth, node in enumerate(best_ancestors)}
+    members = [best]
+    deepest = -1
+    for tag in close:
+        if id(tag) in best_ids or any(node is best for node in _ancestors(tag)):
+            continue  # nested in one another: not separate chunks
+        for node in _ancestors(tag):
+            depth = best_ids.get(id(node))
+            if depth is not None:
+                deepest = max(deepest, depth)
+                members.append(tag)
+                break
+    if deepest < 0 or deepest > 3:
+        return best
+    ancestor = best_ancestors[deepest]
+    if ancestor.name == "body":
+        return best
+    chunk_text = sum(stats[id(tag)].text for tag in members)
+    if stats[id(ancestor)].text <= chunk_text * 1.3:
+        return ancestor
     return best
 
 
