@@ -581,7 +581,19 @@ class _Resolver:
         if text:
             return _clean_text(text)
         crumbs = self.ld.breadcrumbs or self._html_breadcrumbs()
-        return _section_from_crumbs(crumbs, title)
+        return _section_from_crumbs(crumbs, title) or self._kicker()
+
+    def _kicker(self) -> str | None:
+        """A short section label printed just above the headline, marked as such by its class."""
+        lines = self.header_lines()
+        start = self._h1_index(lines)
+        for text, parent in reversed(lines[max(start - 3, 0) : max(start, 0)]):
+            if len(text) > p.SECTION_LABEL_MAX_CHARS or len(text.split()) > 4 or any(ch.isdigit() for ch in text):
+                continue
+            holders = [parent, parent.parent] if isinstance(parent.parent, Tag) else [parent]
+            if any(p.SECTION_LABEL.search(_class_and_id(h.attrs)) for h in holders if h.attrs) and _usable(parent):
+                return text
+        return None
 
     def _html_breadcrumbs(self) -> list[str]:
         for el in self.page.breadcrumbs:
@@ -833,7 +845,6 @@ def _large_enough(img: Tag) -> bool:
 def _caption_and_credit(figure: Tag) -> tuple[str | None, str | None]:
     caption_el = figure.find("figcaption")
     if not isinstance(caption_el, Tag):
-        alt = figure.find("img")
         return None, None
     credit = None
     parts = []
