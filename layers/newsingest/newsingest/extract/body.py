@@ -73,6 +73,7 @@ def _extract(soup: BeautifulSoup, url: str | None, options: ExtractOptions) -> B
     if best is None:
         return BodyResult()
     parts = _with_siblings(best, stats, options)
+    parts = _with_same_class_chunks(parts, best, tags, stats, options)
     writer = _Writer(stats, url, options, stats[id(best)].text)
     for part in parts:
         writer.write_root(part)
@@ -337,6 +338,33 @@ def _with_siblings(best: Tag, stats: dict[int, _Stats], options: ExtractOptions)
             elif item.text <= 80 and density == 0 and _ends_sentence(sibling):
                 parts.append(sibling)
     return parts
+
+
+def _with_same_class_chunks(
+    parts: list[Tag], best: Tag, tags: list[Tag], stats: dict[int, _Stats], options: ExtractOptions
+) -> list[Tag]:
+    """Templates repeat the body's class on every chunk of a story cut up by ads or media: take them all."""
+    classes = best.get("class")
+    if not isinstance(classes, str) or not classes.strip():
+        return parts
+    chosen = {id(part) for part in parts}
+    order = {id(tag): index for index, tag in enumerate(tags)}
+    extra: list[Tag] = []
+    for tag in tags:
+        if tag.name != best.name or tag.get("class") != classes or id(tag) in chosen:
+            continue
+        item = stats[id(tag)]
+        if item.text < options.min_paragraph_chars * 4 or item.links / item.text >= 0.3:
+            continue
+        if any(id(node) in chosen for node in _ancestors(tag)):
+            continue
+        if any(node is tag for part in parts for node in _ancestors(part)):
+            continue
+        extra.append(tag)
+        chosen.add(id(tag))
+    if not extra:
+        return parts
+    return sorted([*parts, *extra], key=lambda tag: order.get(id(tag), 0))
 
 
 def _ends_sentence(tag: Tag) -> bool:
