@@ -5,19 +5,21 @@
 
 from __future__ import annotations
 
+import threading
 import time
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from aws_lambda_powertools.metrics import MetricUnit, single_metric
+from aws_lambda_powertools.metrics import EphemeralMetrics, MetricUnit
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from newsingest.fetch import Fetcher
 from newsingest.messages import InvalidMessage, parse_message
-from newsingest.observability import NAMESPACE, SERVICE, logger
+from newsingest.observability import NAMESPACE, SERVICE, logger, metrics
 from newsingest.outcomes import Outcome, PermanentFailure, TransientFailure
 from newsingest.pipeline import Dependencies, ingest, record_invalid_message
 from newsingest.settings import Settings
@@ -69,10 +71,41 @@ class ConcurrentBatchProcessor(BatchProcessor):
 
     def process(self) -> list[tuple]:
         workers = min(self._max_workers or get_runtime().settings.batch_concurrency, len(self.records))
-        if workers <= 1:
-            return super().process()
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ingest") as pool:
-            return list(pool.map(self._process_record, self.records))
+        metrics.add_metric(name="BatchRecords", unit=MetricUnit.Count, value=len(self.records))
+        try:
+            if workers <= 1:
+                return super().process()
+            with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ingest") as pool:
+                return list(pool.map(self._process_record, self.records))
+        finally:
+            OUTCOMES.flush()
+
+
+class OutcomeCounter:
+    """Counts outcomes and failure reasons across a batch's threads; one EMF blob per dimension value per batch."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._counts: Counter[tuple[str, str]] = Counter()
+
+    def add(self, outcome: str, reason: str | None) -> None:
+        with self._lock:
+            self._counts["outcome", outcome] += 1
+            if reason:
+                self._counts["reason", reason] += 1
+
+    def flush(self) -> None:
+        with self._lock:
+            counts, self._counts = self._counts, Counter()
+        for (dimension, value), count in sorted(counts.items()):
+            metrics = EphemeralMetrics(namespace=NAMESPACE, service=SERVICE)
+            metrics.add_dimension(name=dimension, value=value)
+            name = "MessagesProcessed" if dimension == "outcome" else "FailureReasons"
+            metrics.add_metric(name=name, unit=MetricUnit.Count, value=count)
+            metrics.flush_metrics()
+
+
+OUTCOMES = OutcomeCounter()
 
 
 def handle_record(record: SQSRecord, lambda_context: Any = None, runtime: Runtime | None = None) -> dict[str, Any]:
@@ -137,13 +170,7 @@ def _delay_if_asked(record: SQSRecord, failure: TransientFailure, runtime: Runti
 
 
 def _count(outcome: str, reason: str | None) -> None:
-    with single_metric(name="MessagesProcessed", unit=MetricUnit.Count, value=1, namespace=NAMESPACE,
-                       default_dimensions={"service": SERVICE}) as metric:
-        metric.add_dimension(name="outcome", value=outcome)
-    if reason:
-        with single_metric(name="FailureReasons", unit=MetricUnit.Count, value=1, namespace=NAMESPACE,
-                           default_dimensions={"service": SERVICE}) as metric:
-            metric.add_dimension(name="reason", value=reason)
+    OUTCOMES.add(outcome, reason)
 
 
 def _summary(outcome: Outcome) -> dict[str, Any]:

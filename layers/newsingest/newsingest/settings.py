@@ -127,21 +127,14 @@ def _ports(env: Mapping[str, str], name: str, default: frozenset[int]) -> frozen
     raw = env.get(name, "").strip()
     if not raw:
         return default
-    ports: set[int] = set()
-    for item in raw.split(","):
-        item = item.strip()
-        if not item.isdigit() or not 0 < int(item) < 65536:
-            raise SettingsError(f"{name}: {item!r} is not a port number")
-        ports.add(int(item))
-    return frozenset(ports)
+    try:
+        return FetchOptions.parse_ports(raw)
+    except ValueError as error:
+        raise SettingsError(f"{name}: {error}") from None
 
 
 def _host_ports(env: Mapping[str, str], name: str) -> frozenset[str]:
-    raw = env.get(name, "").strip()
-    pairs: set[str] = set()
-    for item in filter(None, (part.strip().lower() for part in raw.split(","))):
-        host, _, port = item.rpartition(":")
-        if not host or not port.isdigit() or not 0 < int(port) < 65536:
-            raise SettingsError(f"{name}: {item!r} is not host:port")
-        pairs.add(item)
-    return frozenset(pairs)
+    try:
+        return FetchOptions.parse_allow_hosts(env.get(name, ""))
+    except ValueError as error:
+        raise SettingsError(f"{name}: {error}") from None

@@ -84,6 +84,10 @@ EXCLUDED_LOCAL_RESOURCE_TYPES: frozenset[str] = frozenset(
         "AWS::Lambda::Version",
         "AWS::Lambda::Alias",
         "AWS::IAM::Role",
+        # moto enforces bucket-policy Deny statements but ignores their Conditions, so the TLS-only policy
+        # (Deny when aws:SecureTransport is false) would deny every request; tests/infrastructure checks the
+        # policy in the transformed template instead.
+        "AWS::S3::BucketPolicy",
     }
 )
 
@@ -229,23 +233,25 @@ def transform_template(
 
 
 def _referenced_ids(node: Any) -> set[str]:
-    """Logical ids that ``node`` references through Ref, Fn::GetAtt, Fn::Sub or DependsOn-free intrinsics."""
+    """Logical ids and parameters that ``node`` references (Ref, Fn::GetAtt, Fn::Sub; pseudo parameters excluded)."""
     found: set[str] = set()
     if isinstance(node, dict):
         for key, value in node.items():
             if key == "Ref" and isinstance(value, str):
-                found.add(value)
+                if not value.startswith("AWS::"):
+                    found.add(value)
             elif key == "Fn::GetAtt":
                 target = value[0] if isinstance(value, list) else str(value).split(".", 1)[0]
                 found.add(str(target))
             elif key == "Fn::Sub":
                 text = value[0] if isinstance(value, list) else value
+                variables = value[1] if isinstance(value, list) and len(value) > 1 else {}
                 if isinstance(text, str):
                     for chunk in text.split("${")[1:]:
                         name = chunk.split("}", 1)[0]
-                        if not name.startswith("!"):
+                        if not name.startswith(("!", "AWS::")) and name not in variables:
                             found.add(name.split(".", 1)[0])
-                found |= _referenced_ids(value[1] if isinstance(value, list) and len(value) > 1 else None)
+                found |= _referenced_ids(variables)
             else:
                 found |= _referenced_ids(value)
     elif isinstance(node, list):

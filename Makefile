@@ -1,0 +1,35 @@
+# newsingest — everyday commands. `make demo` and `make test` are all a fresh machine needs.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: help install demo test test-fast bench clean
+
+help:  ## list the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
+
+$(STAMP): pyproject.toml layers/newsingest/requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)  ## create .venv and install newsingest with its dev extras
+
+demo: $(STAMP)  ## the whole flow on embedded moto: no AWS account, no network
+	$(PY) -m newsingest.local.demo
+
+test: $(STAMP)  ## unit, integration (moto) and infrastructure tests
+	$(PY) -m pytest -n 2 -q
+
+test-fast: $(STAMP)  ## unit tests only
+	$(PY) -m pytest -q tests/unit
+
+bench: $(STAMP)  ## benchmarks (CORPUS=path/to/corpus for extraction accuracy)
+	$(PY) -m benchmarks $(if $(CORPUS),--corpus $(CORPUS))
+
+clean:  ## remove build and test artefacts
+	rm -rf .aws-sam build .pytest_cache .hypothesis benchmarks/out
+
+-include make/sam.mk

@@ -1,0 +1,111 @@
+"""Putting URLs on the queue: validate, normalize, de-duplicate, SendMessageBatch by 10, retry partial failures.
+
+Used by ``newsingest enqueue`` and by the demo. The SQS client is passed in (``storage.clients``).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from newsingest.messages import encode_message
+from newsingest.urls import InvalidUrl, normalize_url
+
+logger = logging.getLogger(__name__)
+
+SQS_BATCH_SIZE = 10
+MAX_SEND_ATTEMPTS = 5
+
+
+@dataclass(frozen=True)
+class InvalidLine:
+    line: int
+    text: str
+    reason: str
+
+
+@dataclass
+class EnqueueReport:
+    queued: int = 0
+    duplicates: int = 0
+    invalid: list[InvalidLine] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (url, error) after all retries
+    urls: list[str] = field(default_factory=list)  # the normalized URLs, in input order
+
+    @property
+    def ok(self) -> bool:
+        return not self.invalid and not self.failed
+
+
+def plan_urls(lines: Iterable[str]) -> EnqueueReport:
+    """Validate and normalize input lines (blank lines and ``#`` comments skipped), dropping duplicates."""
+    report = EnqueueReport()
+    seen: set[str] = set()
+    for number, line in enumerate(lines, start=1):
+        text = line.strip()
+        if not text or text.startswith("#"):
+            continue
+        try:
+            url = normalize_url(text)
+        except InvalidUrl as error:
+            report.invalid.append(InvalidLine(number, text[:200], str(error)))
+            continue
+        if url in seen:
+            report.duplicates += 1
+            continue
+        seen.add(url)
+        report.urls.append(url)
+    return report
+
+
+def send_bodies(sqs_client: Any, queue_url: str, bodies: list[str], *,
+                progress: Callable[[int], None] | None = None,
+                sleep: Callable[[float], None] = time.sleep) -> tuple[int, list[tuple[str, str]]]:
+    """Send message bodies in batches of 10; entries a batch reports failed are retried with backoff.
+
+    Returns (sent, failures) where failures are (body, error code) pairs that still failed after the retries.
+    """
+    sent = 0
+    failures: list[tuple[str, str]] = []
+    for start in range(0, len(bodies), SQS_BATCH_SIZE):
+        chunk = bodies[start:start + SQS_BATCH_SIZE]
+        ok, failed = _send_chunk(sqs_client, queue_url, chunk, sleep)
+        sent += ok
+        failures.extend(failed)
+        if progress:
+            progress(len(chunk))
+    return sent, failures
+
+
+def enqueue_urls(sqs_client: Any, queue_url: str, urls: list[str], *, force: bool = False,
+                 progress: Callable[[int], None] | None = None) -> tuple[int, list[tuple[str, str]]]:
+    return send_bodies(sqs_client, queue_url, [encode_message(url, force=force) for url in urls], progress=progress)
+
+
+def _send_chunk(sqs_client: Any, queue_url: str, bodies: list[str],
+                sleep: Callable[[float], None]) -> tuple[int, list[tuple[str, str]]]:
+    pending = {str(index): body for index, body in enumerate(bodies)}
+    last_error: dict[str, str] = {}
+    refused: list[tuple[str, str]] = []
+    sent = 0
+    for attempt in range(MAX_SEND_ATTEMPTS):
+        if not pending:
+            break
+        if attempt:
+            sleep(min(2.0, 0.1 * 2 ** attempt))  # backoff between retries of the entries SQS did not take
+        entries = [{"Id": entry_id, "MessageBody": body} for entry_id, body in pending.items()]
+        response = sqs_client.send_message_batch(QueueUrl=queue_url, Entries=entries)
+        for success in response.get("Successful", []):
+            pending.pop(success["Id"], None)
+            sent += 1
+        for failure in response.get("Failed", []):
+            error = f"{failure.get('Code', 'unknown')}: {failure.get('Message', '')}".rstrip(": ")
+            if failure.get("SenderFault"):  # the entry itself is wrong: retrying cannot help
+                refused.append((pending.pop(failure["Id"]), error))
+            else:
+                last_error[failure["Id"]] = error
+    unsent = [(body, last_error.get(entry_id, "unknown")) for entry_id, body in pending.items()]
+    return sent, refused + unsent

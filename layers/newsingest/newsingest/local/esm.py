@@ -1,0 +1,210 @@
+"""A local event-source mapping: what Lambda's SQS poller does, against any queue (moto's server or real SQS).
+
+It receives up to 10 messages, builds exactly the event Lambda sends, calls the real ``lambda_handler``, deletes the
+messages that succeeded and leaves the ``batchItemFailures`` to reappear after their visibility timeout, so retries,
+``maxReceiveCount`` and the dead-letter queue behave as on AWS.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import logging
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
+
+
+@dataclass
+class LocalLambdaContext:
+    """The parts of Lambda's context object that Powertools and the handler read."""
+
+    timeout_seconds: float = 60.0
+    function_name: str = "IngestFunction"
+    memory_limit_in_mb: int = 256
+    region: str = "us-east-1"
+    account: str = "123456789012"
+    aws_request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    clock: Callable[[], float] = time.monotonic
+    _deadline: float = 0.0
+
+    def __post_init__(self) -> None:
+        self._deadline = self.clock() + self.timeout_seconds
+
+    @property
+    def invoked_function_arn(self) -> str:
+        return f"arn:aws:lambda:{self.region}:{self.account}:function:{self.function_name}"
+
+    @property
+    def function_version(self) -> str:
+        return "$LATEST"
+
+    @property
+    def log_group_name(self) -> str:
+        return f"/aws/lambda/{self.function_name}"
+
+    @property
+    def log_stream_name(self) -> str:
+        return "local"
+
+    def get_remaining_time_in_millis(self) -> int:
+        return max(0, int((self._deadline - self.clock()) * 1000))
+
+
+@dataclass
+class PollReport:
+    """What one receive → invoke → delete round did."""
+
+    received: int = 0
+    succeeded: int = 0
+    failed: int = 0
+    handler_error: str | None = None
+
+
+@dataclass
+class DrainReport:
+    batches: int = 0
+    received: int = 0
+    succeeded: int = 0
+    failed: int = 0
+    handler_errors: int = 0
+
+
+class LocalEventSource:
+    """Polls one queue and invokes a handler the way Lambda's event source mapping does.
+
+    ``retry_visibility_seconds``: when set, a failed message's visibility is changed to this many seconds instead of
+    waiting for the queue's own timeout (tests and the load run use 0 so redeliveries happen at once; the demo and
+    real queues leave it None).
+    """
+
+    def __init__(self, sqs_client: Any, queue_url: str, handler: Handler, *, batch_size: int = 10,
+                 wait_seconds: int = 0, function_timeout: float = 60.0,
+                 retry_visibility_seconds: int | None = None, region: str = "us-east-1") -> None:
+        self._sqs = sqs_client
+        self.queue_url = queue_url
+        self._handler = handler
+        self._batch_size = batch_size
+        self._wait_seconds = wait_seconds
+        self._function_timeout = function_timeout
+        self._retry_visibility = retry_visibility_seconds
+        self._region = region
+        self.queue_arn = sqs_client.get_queue_attributes(
+            QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+
+    def poll_once(self) -> PollReport:
+        """One batch: receive, invoke, delete the successes. An empty receive returns a report with received=0."""
+        response = self._sqs.receive_message(
+            QueueUrl=self.queue_url, MaxNumberOfMessages=self._batch_size, WaitTimeSeconds=self._wait_seconds,
+            MessageSystemAttributeNames=["All"], MessageAttributeNames=["All"],
+        )
+        messages = response.get("Messages", [])
+        report = PollReport(received=len(messages))
+        if not messages:
+            return report
+        event = {"Records": [self._record(message) for message in messages]}
+        try:
+            result = self._handler(event, LocalLambdaContext(self._function_timeout, region=self._region))
+            failed_ids = {item["itemIdentifier"] for item in (result or {}).get("batchItemFailures", [])}
+        except Exception as error:  # Lambda retries the whole batch when the handler itself fails
+            logger.exception("handler raised; the whole batch will be retried")
+            report.handler_error = f"{type(error).__name__}: {error}"
+            failed_ids = {message["MessageId"] for message in messages}
+        succeeded = [message for message in messages if message["MessageId"] not in failed_ids]
+        failed = [message for message in messages if message["MessageId"] in failed_ids]
+        self._delete(succeeded)
+        self._release(failed)
+        report.succeeded, report.failed = len(succeeded), len(failed)
+        return report
+
+    def drain(self, *, max_batches: int = 10_000, idle_polls: int = 1,
+              on_batch: Callable[[PollReport], None] | None = None) -> DrainReport:
+        """Poll until ``idle_polls`` consecutive receives come back empty (or ``max_batches`` is reached)."""
+        total = DrainReport()
+        idle = 0
+        while total.batches < max_batches and idle < idle_polls:
+            report = self.poll_once()
+            if report.received == 0:
+                idle += 1
+                continue
+            idle = 0
+            total.batches += 1
+            total.received += report.received
+            total.succeeded += report.succeeded
+            total.failed += report.failed
+            total.handler_errors += report.handler_error is not None
+            if on_batch:
+                on_batch(report)
+        return total
+
+    def _record(self, message: dict[str, Any]) -> dict[str, Any]:
+        body = message.get("Body", "")
+        return {
+            "messageId": message["MessageId"],
+            "receiptHandle": message["ReceiptHandle"],
+            "body": body,
+            "attributes": message.get("Attributes", {}),
+            "messageAttributes": _lambda_message_attributes(message.get("MessageAttributes", {})),
+            "md5OfBody": message.get("MD5OfBody") or hashlib.md5(body.encode("utf-8")).hexdigest(),  # noqa: S324
+            "eventSource": "aws:sqs",
+            "eventSourceARN": self.queue_arn,
+            "awsRegion": self._region,
+        }
+
+    def _delete(self, messages: list[dict[str, Any]]) -> None:
+        for start in range(0, len(messages), 10):
+            chunk = messages[start:start + 10]
+            entries = [{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(chunk)]
+            response = self._sqs.delete_message_batch(QueueUrl=self.queue_url, Entries=entries)
+            for failure in response.get("Failed", []):
+                logger.warning("could not delete a processed message (it will be redelivered): %s", failure)
+
+    def _release(self, messages: list[dict[str, Any]]) -> None:
+        if self._retry_visibility is None:
+            return
+        for message in messages:
+            try:
+                self._sqs.change_message_visibility(QueueUrl=self.queue_url, ReceiptHandle=message["ReceiptHandle"],
+                                                    VisibilityTimeout=self._retry_visibility)
+            except Exception:  # e.g. the handler already moved it with Retry-After; the queue timeout still applies
+                logger.debug("could not change visibility of %s", message["MessageId"], exc_info=True)
+
+
+def _lambda_message_attributes(attributes: dict[str, Any]) -> dict[str, Any]:
+    # ReceiveMessage says StringValue/DataType; Lambda's event says stringValue/dataType.
+    return {
+        name: {"stringValue": value.get("StringValue"), "binaryValue": value.get("BinaryValue"),
+               "stringListValues": [], "binaryListValues": [], "dataType": value.get("DataType")}
+        for name, value in attributes.items()
+    }
+
+
+def load_handler(template_path: Path, function_logical_id: str = "IngestFunction") -> Handler:
+    """Import the function's handler the way ``sam local invoke`` resolves it: CodeUri + Handler from template.yaml."""
+    from newsingest.local.stack import load_template
+
+    template = load_template(template_path)
+    properties = template["Resources"][function_logical_id]["Properties"]
+    globals_ = template.get("Globals", {}).get("Function", {})
+    handler_spec = properties.get("Handler") or globals_["Handler"]
+    module_name, _, attribute = handler_spec.rpartition(".")
+    code_dir = (template_path.parent / properties["CodeUri"]).resolve()
+    module = _import_file(code_dir / (module_name.replace(".", "/") + ".py"), f"newsingest_fn_{module_name}")
+    return getattr(module, attribute)
+
+
+def _import_file(path: Path, name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot import handler from {path}")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

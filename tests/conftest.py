@@ -1,0 +1,100 @@
+"""Shared fixtures: AWS resources created from template.yaml in moto, and the sample origin on 127.0.0.1.
+
+The table keys, GSIs, queue redrive and visibility settings all come from template.yaml through
+``newsingest.local.stack.deploy_local_stack``, so the tests cannot drift from what is deployed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+EVENTS = REPO / "events"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+OFFLINE_AWS = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "AWS_DEFAULT_REGION": "us-east-1",
+    "AWS_REGION": "us-east-1",
+    "POWERTOOLS_TRACE_DISABLED": "true",
+    "POWERTOOLS_METRICS_NAMESPACE": "Newsingest",
+}
+
+
+@pytest.fixture(autouse=True)
+def _offline_aws(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test may reach real AWS: fake credentials, a fixed region, no endpoint or profile from the machine."""
+    for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in OFFLINE_AWS.items():
+        monkeypatch.setenv(name, value)
+
+
+@pytest.fixture()
+def origin() -> Iterator[str]:
+    """The bundled sample pages served on 127.0.0.1; yields the base URL."""
+    from newsingest.local.origin import serve_pages
+
+    with serve_pages() as base_url:
+        yield base_url
+
+
+@dataclass(frozen=True)
+class Stack:
+    """AWS resources in moto created from template.yaml, plus clients for them."""
+
+    outputs: Any
+    clients: Any
+    environment: dict[str, str]
+
+
+@pytest.fixture()
+def stack(origin: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Stack]:
+    """In-process moto with the stack deployed from template.yaml and the function's environment set."""
+    import boto3
+    from moto import mock_aws
+
+    from newsingest.batch import reset_runtime
+    from newsingest.local.stack import deploy_local_stack, function_environment
+    from newsingest.storage.clients import create_clients
+
+    parameters = {"FetchAllowHosts": urlsplit(origin).netloc}
+    with mock_aws():
+        outputs = deploy_local_stack(boto3.client("cloudformation"), parameters=parameters)
+        environment = function_environment(outputs, parameters=parameters)
+        for name, value in environment.items():
+            monkeypatch.setenv(name, value)
+        monkeypatch.setenv("POWERTOOLS_TRACE_DISABLED", "true")
+        reset_runtime()
+        yield Stack(outputs=outputs, clients=create_clients(), environment=environment)
+        reset_runtime()
+
+
+def load_event(name: str, origin: str | None = None) -> dict[str, Any]:
+    """An event from events/, with the events' fixed origin (127.0.0.1:8765) replaced by the test's origin."""
+    text = (EVENTS / name).read_text(encoding="utf-8")
+    if origin is not None:
+        text = text.replace("http://127.0.0.1:8765", origin)
+    return json.loads(text)
+
+
+def sqs_record(body: str, *, message_id: str = "m-1", queue_arn: str = "arn:aws:sqs:us-east-1:123456789012:q",
+               receive_count: int = 1) -> dict[str, Any]:
+    """One record exactly as Lambda's SQS event source builds it."""
+    return {
+        "messageId": message_id, "receiptHandle": f"rh-{message_id}", "body": body,
+        "attributes": {"ApproximateReceiveCount": str(receive_count), "SentTimestamp": "1732766400000",
+                       "SenderId": "AIDAEXAMPLE", "ApproximateFirstReceiveTimestamp": "1732766400100"},
+        "messageAttributes": {}, "md5OfBody": "", "eventSource": "aws:sqs", "eventSourceARN": queue_arn,
+        "awsRegion": os.environ.get("AWS_REGION", "us-east-1"),
+    }

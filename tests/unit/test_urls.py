@@ -1,0 +1,94 @@
+"""URL normalization: the article id depends on it, so equal articles must normalize equally."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from newsingest.urls import InvalidUrl, article_id, domain_of, normalize_url
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("HTTP://Example.COM:80/a?utm_source=x&b=2&a=1#top", "http://example.com/a?a=1&b=2"),
+        ("https://example.com:443", "https://example.com/"),
+        ("https://example.com:8443/x", "https://example.com:8443/x"),
+        ("https://example.com/x?fbclid=abc&gclid=1&id=7", "https://example.com/x?id=7"),
+        ("https://Example.com./path/", "https://example.com/path/"),
+        ("https://www.한국일보.kr/기사?id=1", "https://www.xn--3e0bm80ac2h5no.kr/%EA%B8%B0%EC%82%AC?id=1"),
+        ("  https://example.com/a  ", "https://example.com/a"),
+        ("http://[::1]:8080/x", "http://[::1]:8080/x"),
+    ],
+)
+def test_normalize_url_canonical_forms(raw: str, expected: str) -> None:
+    # Given a URL as a user might paste it / When normalized / Then it has the one canonical form
+    assert normalize_url(raw) == expected
+
+
+def test_legacy_charset_query_escapes_are_kept_byte_for_byte() -> None:
+    # Given an EUC-KR percent-encoded query (not UTF-8) / When normalized
+    # Then the bytes survive (decoding as UTF-8 would corrupt them) and the hex is upper-cased
+    assert normalize_url("http://news.example.kr/search?q=%b0%a1") == "http://news.example.kr/search?q=%B0%A1"
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ("", "empty"),
+        ("ftp://example.com/x", "scheme"),
+        ("javascript:alert(1)", "scheme"),
+        ("example.com/no-scheme", "scheme"),
+        ("http://user:pw@example.com/", "credentials"),
+        ("http://exa mple.com/", "whitespace"),
+        ("http://example.com/\x00", "control"),
+        ("http:///path-only", "no host"),
+        ("http://" + "a" * 3000 + ".com/", "longer"),
+        ("http://exa_mple.com/", "not a valid domain"),
+        ("http://example.com:99999/", "unparseable"),
+    ],
+)
+def test_normalize_url_rejects_bad_urls_with_a_reason(raw: str, message: str) -> None:
+    # Given a URL that cannot be fetched / When normalized / Then InvalidUrl says why
+    with pytest.raises(InvalidUrl, match=message):
+        normalize_url(raw)
+
+
+def test_article_id_is_sha256_hex_of_the_normalized_url() -> None:
+    # Given two spellings of one URL / Then they share one 64-hex-digit id
+    first = article_id(normalize_url("HTTP://Example.com/a?b=1&a=2&utm_medium=x"))
+    second = article_id(normalize_url("http://example.com/a?a=2&b=1"))
+    assert first == second
+    assert len(first) == 64 and int(first, 16) >= 0
+
+
+def test_domain_drops_www_but_keeps_other_subdomains() -> None:
+    assert domain_of("https://www.koreatimes.co.kr/x") == "koreatimes.co.kr"
+    assert domain_of("https://news.example.com/x") == "news.example.com"
+
+
+@given(st.text(max_size=300))
+def test_normalize_url_is_idempotent_or_rejects(raw: str) -> None:
+    # Given any text / When it normalizes / Then normalizing again changes nothing
+    try:
+        once = normalize_url(raw)
+    except InvalidUrl:
+        return
+    assert normalize_url(once) == once
+
+
+@given(
+    st.sampled_from(["http", "https", "HTTP"]),
+    st.from_regex(r"[a-z0-9]{1,10}(\.[a-z0-9]{1,10}){0,3}\.[a-z]{2,5}", fullmatch=True),
+    st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zs", "Zl", "Zp")), max_size=40),
+    st.dictionaries(st.from_regex(r"[a-z]{1,5}", fullmatch=True), st.from_regex(r"[a-z0-9]{0,5}", fullmatch=True),
+                    max_size=4),
+)
+def test_generated_urls_normalize_idempotently(scheme: str, host: str, path: str, query: dict[str, str]) -> None:
+    raw = f"{scheme}://{host}/{path}?" + "&".join(f"{k}={v}" for k, v in query.items())
+    try:
+        once = normalize_url(raw)
+    except InvalidUrl:
+        return
+    assert normalize_url(once) == once
