@@ -347,21 +347,24 @@ def _with_same_class_chunks(
     classes = best.get("class")
     if not isinstance(classes, str) or not classes.strip():
         return parts
-    chosen = {id(part) for part in parts}
     order = {id(tag): index for index, tag in enumerate(tags)}
+    # Ids inside or above the chosen parts, computed once (no per-candidate ancestor walks: hostile nesting).
+    taken: set[int] = set()
+    for part in parts:
+        taken.add(id(part))
+        taken.update(id(node) for node in part.descendants if isinstance(node, Tag))
+        taken.update(id(node) for node in _ancestors(part))
     extra: list[Tag] = []
     for tag in tags:
-        if tag.name != best.name or tag.get("class") != classes or id(tag) in chosen:
+        if tag.name != best.name or tag.get("class") != classes or id(tag) in taken:
             continue
         item = stats[id(tag)]
         if item.text < options.min_paragraph_chars * 4 or item.links / item.text >= 0.3:
             continue
-        if any(id(node) in chosen for node in _ancestors(tag)):
-            continue
-        if any(node is tag for part in parts for node in _ancestors(part)):
-            continue
         extra.append(tag)
-        chosen.add(id(tag))
+        taken.update(id(node) for node in tag.descendants if isinstance(node, Tag))
+        if len(extra) >= 20:  # bounded: hostile pages repeat one class thousands of times
+            break
     if not extra:
         return parts
     return sorted([*parts, *extra], key=lambda tag: order.get(id(tag), 0))

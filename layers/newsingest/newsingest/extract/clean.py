@@ -19,19 +19,20 @@ import re
 
 from newsingest.extract import selectors as sel
 
-_RAW_OPEN = re.compile(r"<!--|<!\[CDATA\[|<(" + "|".join(sel.DROP_CONTENT_TAGS) + r")\b([^>]{0,4000})>", re.I)
+_RAW_OPEN = re.compile(r"<!--|<!\[CDATA\[|<(" + "|".join(sel.DROP_CONTENT_TAGS) + r")\b([^<>]*)>", re.I)
 _CLOSE_PATTERNS: dict[str, re.Pattern[str]] = {
     name: re.compile(r"</" + name + r"\s*>", re.I) for name in sel.DROP_CONTENT_TAGS
 }
-# One tag token. Quoted attribute values may hold ">"; their length is bounded so a stray quote can't make a
-# failed match scan the whole page.
-_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9:-]{0,40})((?:[^>\"']|\"[^\"]{0,4000}\"|'[^']{0,4000}'){0,400})/?>")
+# One tag token. Attributes are read up to the next "<" or ">": every failed attempt stops at the next "<",
+# so the scan stays linear on hostile input (a stray quote, 200,000 unclosed tags). A ">" inside a quoted value
+# (rare) only shortens what we read of that tag's attributes; the parser still sees the original markup.
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9:-]{0,40})([^<>]*)>")
 _ATTR = re.compile(r"""([a-zA-Z_:][-a-zA-Z0-9_:.]*)\s*(?:=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
 _HEAD_END = re.compile(r"</head\s*>|<body\b", re.I)
 _HEAD_START = re.compile(r"<head\b[^>]*>", re.I)
 _HEAD_KEEP = re.compile(
-    r"<title\b[^>]*>.*?</title\s*>|<meta\b[^>]*>|<link\b[^>]*>|<base\b[^>]*>"
-    r"|<script\b[^>]*ld\+json[^>]*>.*?</script\s*>",
+    r"<title\b[^<>]*>[^<]{0,4000}</title\s*>|<meta\b[^<>]*>|<link\b[^<>]*>|<base\b[^<>]*>"
+    r"|<script\b[^<>]*ld\+json[^<>]*>.*?</script\s*>",
     re.I | re.S,
 )
 _P_OPEN = re.compile(r"<p[\s>]", re.I)
@@ -59,12 +60,6 @@ def strip_raw_blocks(html: str) -> str:
             pos = length if end < 0 else end + 3
             continue
         name = match.group(1).lower()
-        if name == "script" and "ld+json" in match.group(2).lower():
-            end_match = _CLOSE_PATTERNS[name].search(html, match.end())
-            end = end_match.end() if end_match else length
-            out.append(html[match.start() : end])
-            pos = end
-            continue
         if name in unclosed:
             pos = match.end()
             continue
@@ -73,6 +68,8 @@ def strip_raw_blocks(html: str) -> str:
             unclosed.add(name)
             pos = match.end()
             continue
+        if name == "script" and "ld+json" in match.group(2).lower():
+            out.append(html[match.start() : end_match.end()])  # JSON-LD is metadata: keep it
         pos = end_match.end()
     out.append(html[pos:])
     return "".join(out)
@@ -209,7 +206,7 @@ _REGION_PATTERNS: dict[str, re.Pattern[str]] = {}
 def _region_pattern(name: str) -> re.Pattern[str]:
     pattern = _REGION_PATTERNS.get(name)
     if pattern is None:
-        pattern = re.compile(r"<(/?)" + re.escape(name) + r"\b[^>]{0,4000}>", re.I)
+        pattern = re.compile(r"<(/?)" + re.escape(name) + r"\b[^<>]*>", re.I)
         if len(_REGION_PATTERNS) < 256:
             _REGION_PATTERNS[name] = pattern
     return pattern
