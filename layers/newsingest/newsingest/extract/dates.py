@@ -39,7 +39,7 @@ def parse_date(value: object, *, dayfirst: bool = False) -> str | None:
     try:
         parts = _parse(value, dayfirst=dayfirst)
         return _format(parts) if parts else None
-    except (ValueError, OverflowError, TypeError, AttributeError):
+    except (ValueError, OverflowError, TypeError, AttributeError, OSError):
         return None
 
 
@@ -124,6 +124,8 @@ def _parse(value: object, *, dayfirst: bool) -> _Parts | None:
 def _from_epoch(seconds: float) -> _Parts | None:
     if seconds > 1e11:  # milliseconds
         seconds /= 1000
+    if not 0 < seconds < 4.2e9:  # 1970..2103: anything else is not a timestamp of a news page
+        return None
     moment = dt.datetime.fromtimestamp(seconds, tz=dt.UTC)
     return _Parts(moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second, 0)
 

@@ -268,29 +268,37 @@ def _class_and_id(attrs: dict[str, Any]) -> str:
 
 # ======================================================================================= layout context
 def _context(el: Tag) -> str:
-    """``article`` when ``el`` sits in the article (or its header), ``excluded`` in related lists, rails,
-    navigation, comments, footers or the page masthead, else ``neutral``. The nearest deciding ancestor wins."""
-    in_page_header = False
+    """Where ``el`` sits: ``excluded``, ``article`` or ``neutral``.
+
+    ``excluded``: any ancestor is a related/most-read/trending list, a rail, navigation, comments, a footer, or a
+    ``<header>`` that is not inside the article (the page masthead, which prints today's date). Related cards are
+    often ``<article>`` elements themselves, so an excluded ancestor wins over any article marker; class names of
+    page-wide wrappers ("has-sidebar", "layout-…") are not taken as exclusions.
+    ``article``: an ancestor is ``<article>``/``<main>``/``itemprop=articleBody`` or has an article-like class.
+    """
+    in_article = False
+    header_seen = False
+    article_above_header = False
     node: Tag | None = el
     depth = 0
-    while node is not None and depth < 40:
+    while node is not None and depth < 40 and not isinstance(node, bs4.BeautifulSoup):
         name = node.name
         if name in p.EXCLUDED_TAGS:
             return "excluded"
         marker = _class_and_id(node.attrs) if node.attrs else ""
-        if marker and p.EXCLUDED_CONTAINER.search(marker):
+        if marker and p.EXCLUDED_CONTAINER.search(p.WRAPPER_CONTAINER.sub(" ", marker)):
             return "excluded"
-        if name == "article" or _has_itemprop(node, "articlebody") or (marker and p.ARTICLE_CONTAINER.search(marker)):
-            return "article"
+        if node is not el and (name in ("article", "main") or _has_itemprop(node, "articlebody")
+                               or (marker and p.ARTICLE_CONTAINER.search(marker))):
+            in_article = True
+            article_above_header = article_above_header or header_seen
         if name == "header":
-            in_page_header = True
-        if name == "main":
-            return "article"
+            header_seen = True
         node = node.parent
         depth += 1
-        if isinstance(node, bs4.BeautifulSoup):
-            break
-    return "excluded" if in_page_header else "neutral"
+    if header_seen and not article_above_header:
+        return "excluded"
+    return "article" if in_article else "neutral"
 
 
 def _has_itemprop(el: Tag, prop: str) -> bool:
@@ -566,6 +574,8 @@ class _Resolver:
         for text, parent in lines[start + 1 : start + 7]:
             if len(text) > 150:
                 break  # the body started
+            if p.DATE_LINE.search(text) or p.MODIFIED_LABEL.search(text):
+                continue  # labelled lines are read by _date_lines, with their label deciding the kind
             if len(text) <= 60 and any(ch.isdigit() for ch in text) and _usable(parent):
                 iso = d.parse_date(text)
                 if iso:
@@ -634,7 +644,9 @@ class _Resolver:
 
     def canonical_url(self) -> str | None:
         values = [*self.page.links.get("canonical", ()), *self._meta_values(p.META_URL)]
-        values += j.text_values(self.article.get("url"), "@id") + j.text_values(self.article.get("mainEntityOfPage"), "@id")
+        # JSON-LD @id values name nodes ("…/story#article"): the fragment is not part of the page's URL.
+        ld_urls = j.text_values(self.article.get("url"), "@id") + j.text_values(self.article.get("mainEntityOfPage"), "@id")
+        values += [value.split("#", 1)[0] for value in ld_urls]
         for value in values:
             resolved = self._resolve_url(value)
             if resolved:
