@@ -122,11 +122,18 @@ def record_failure(request: IngestRequest, failure: PermanentFailure, deps: Depe
     item = ArticleItem(
         article_id=request.article_id, status=Status.FAILED.value, fetched_at=attempt.iso, version=attempt.version,
         url=request.url, domain=request.domain, reason=failure.reason, detail=failure.detail[:1000],
-        raw_key=raw_key, http_status=http_status, final_url=final_url if final_url != request.url else None,
+        raw_key=raw_key, http_status=http_status or _status_of(failure.reason),
+        final_url=final_url if final_url != request.url else None,
         message_id=message_id,
     )
     _write_failure(item, deps)
     return Outcome(Status.FAILED, request.article_id, request.url, reason=failure.reason, detail=failure.detail)
+
+
+def _status_of(reason: str) -> int | None:
+    """``http_404`` → 404: failures named after an HTTP status record that status too."""
+    code = reason.removeprefix("http_")
+    return int(code) if reason.startswith("http_") and code.isdigit() else None
 
 
 def _write_failure(item: ArticleItem, deps: Dependencies) -> None:
