@@ -78,6 +78,7 @@ def _extract(soup: BeautifulSoup, url: str | None, options: ExtractOptions) -> B
     for part in parts:
         writer.write_root(part)
     paragraphs = writer.finish()
+    writer.harvest_nearby_figures(best)
     if _is_listing(writer, paragraphs, options):
         return BodyResult(images=tuple(writer.images), warnings=("listing_page",))
     text = "\n\n".join(paragraphs)
@@ -538,6 +539,14 @@ class _Writer:
                 continue
             self._seen_images.add(resolved)
             self.images.append(Image(url=resolved, caption=caption or None, credit=credit))
+
+    def harvest_nearby_figures(self, best: Tag) -> None:
+        """Lead images usually sit just outside the text container (a sibling above it): take its parent's."""
+        parent = best.parent
+        if not isinstance(parent, Tag) or parent.name in ("body", "html", "[document]"):
+            return
+        for figure in parent.find_all("figure", limit=10):
+            self._harvest_figure(figure)
 
     def finish(self) -> list[str]:
         self._flush()

@@ -1,0 +1,202 @@
+"""Body extraction on whole fixture pages, with exact expectations.
+
+Each test: Given a page, When the article is extracted, Then the body is exactly the story's paragraphs, without
+the page furniture around it or inside it.
+"""
+
+from __future__ import annotations
+
+from importlib.resources import files
+from pathlib import Path
+
+import bs4
+import pytest
+
+from newsingest.extract import EXTRACTOR_VERSION, Article, ExtractOptions, Image, extract_article
+from newsingest.extract.body import extract_body
+from newsingest.extract.clean import preclean
+
+PAGES = Path(__file__).resolve().parents[1] / "fixtures" / "pages"
+SEED_URL = "https://www.koreatimes.co.kr/www/nation/2019/11/120_279161.html"
+SEED_CAPTION = (
+    "U.S. Defense Secretary Mark Esper, right, talks with South Korean Defense Minister Jeong Kyeong-doo upon his "
+    "arrival for the 51st Security Consultative Meeting (SCM) at Defense Ministry in Seoul, South Korea, Friday, "
+    "Nov. 15, 2019."
+)
+
+
+def _seed_bytes() -> bytes:
+    # The demo serves this page from the package; the tests load it from the same place.
+    return files("newsingest.local").joinpath("pages/koreatimes_esper.html").read_bytes()
+
+
+def _page(name: str) -> bytes:
+    return (PAGES / name).read_bytes()
+
+
+@pytest.fixture(scope="module")
+def seed_article() -> Article:
+    return extract_article(_seed_bytes(), SEED_URL, content_type="text/html; charset=UTF-8")
+
+
+def test_seed_page_body_is_exactly_the_story(seed_article: Article) -> None:
+    # Given the seed-modeled page (body written with <br><br> runs, a related box between two paragraphs)
+    expected = (PAGES / "koreatimes_esper.expected.txt").read_text(encoding="utf-8").strip()
+    # When it is extracted (fixture) / Then the body is the story, paragraph for paragraph
+    assert seed_article.text == expected
+    paragraphs = seed_article.text.split("\n\n")
+    assert len(paragraphs) == 18
+    assert paragraphs[0].startswith("U.S. Defense Secretary Mark Esper on Thursday called on South Korea and Japan")
+    assert paragraphs[-1].endswith("So I think the ball is in their court.\" (Yonhap)")
+    assert paragraphs[6].endswith("work through the details.\"")
+    assert paragraphs[7].startswith("He disagreed with the characterization")
+
+
+@pytest.mark.parametrize(
+    "furniture",
+    [
+        "American deal: US always has its way, so far",  # inline related box
+        "Top diplomats of South Korea, US hold phone talks",  # inline related box
+        "AP-Yonhap",  # photo credit
+        "talks with South Korean Defense Minister Jeong Kyeong-doo",  # photo caption
+        "Posted :",  # date line
+        "Updated :",
+        "Print Preview",  # tools
+        "Font Size",
+        "Foreign Affairs",  # breadcrumb / section
+        "Multicultural Community",  # navigation
+        "Seoul City to retrofit manholes",  # trending / most read
+        "DARKROOM",
+        "Ice is melting",
+        "CEO & Publisher",  # footer
+        "Copyright",
+        "Esper calls on South Korea, Japan to show leadership to resolve dispute",  # the title (metadata)
+    ],
+)
+def test_seed_page_body_leaves_out_page_furniture(seed_article: Article, furniture: str) -> None:
+    # Given the seed page / When extracted / Then no navigation, caption, related, trending or footer text
+    assert furniture not in seed_article.text
+
+
+def test_seed_page_article_fields(seed_article: Article) -> None:
+    # Given the seed page / When extracted / Then the orchestrator assembles metadata, images and counts
+    assert seed_article.title == "Esper calls on South Korea, Japan to show leadership to resolve dispute"
+    assert seed_article.section == "Foreign Affairs"
+    assert seed_article.published_at == "2019-11-22T11:09:00+09:00"
+    assert seed_article.modified_at == "2019-11-22T11:09:00+09:00"
+    assert seed_article.source == "Yonhap"
+    assert seed_article.charset == "utf-8"
+    assert seed_article.extractor_version == EXTRACTOR_VERSION
+    assert seed_article.word_count == 626
+    assert seed_article.images[0].url.endswith("b3c0c16bc2b74d4aa2b10b3b2ac0ee51.jpg")
+    assert seed_article.images[0].caption == SEED_CAPTION
+    assert len({image.url for image in seed_article.images}) == len(seed_article.images)  # de-duplicated
+
+
+def test_seed_page_body_does_not_rely_on_json_ld() -> None:
+    # Given the seed page without its JSON-LD block
+    html = _seed_bytes().decode("utf-8")
+    start = html.index('<script type="application/ld+json">')
+    end = html.index("</script>", start) + len("</script>")
+    stripped = (html[:start] + html[end:]).encode("utf-8")
+    # When extracted
+    article = extract_article(stripped, SEED_URL)
+    # Then the body is unchanged
+    assert article.text == (PAGES / "koreatimes_esper.expected.txt").read_text(encoding="utf-8").strip()
+
+
+def test_body_stage_returns_in_body_figures_with_caption_and_credit() -> None:
+    # Given the seed page, parsed the way the orchestrator parses it
+    soup = bs4.BeautifulSoup(preclean(_seed_bytes().decode("utf-8"), 20_000), "lxml", multi_valued_attributes=None)
+    # When only the body stage runs
+    body = extract_body(soup, SEED_URL, ExtractOptions())
+    # Then the photo is returned with its caption (not in the text)
+    assert [image.url for image in body.images] == [
+        "https://img.koreatimes.co.kr/upload/newsV2/images/201911/b3c0c16bc2b74d4aa2b10b3b2ac0ee51.jpg"
+    ]
+    assert body.images[0].caption is not None and body.images[0].caption.startswith(SEED_CAPTION)
+    assert "AP-Yonhap" not in body.text
+
+
+def test_page_without_any_p_element_is_split_on_br_runs_and_divs() -> None:
+    # Given a page whose text sits in divs and <br> runs only
+    # When extracted
+    article = extract_article(_page("body_no_paragraphs.html"), "https://harbor.example/news/port-strike")
+    # Then the paragraphs come from <br><br> runs and text-only divs; a single <br> is a line break
+    assert article.text == (
+        "Dock workers returned to the container terminal on Thursday morning after union leaders accepted a "
+        "revised pay offer late on Wednesday night.\n\n"
+        "The three-day walkout had left more than forty ships waiting at anchor outside the harbour, and shipping "
+        "agents warned that clearing the backlog would take at least a week.\n"
+        "Some perishable cargo, including fruit from South America, had to be diverted to other ports.\n\n"
+        "\"Nobody wins in a strike like this, but the deal on the table now is a fair one,\" the union's regional "
+        "secretary told reporters outside the gates.\n\n"
+        "The port authority said it would publish a revised berthing schedule by Friday and thanked customers for "
+        "their patience during the dispute."
+    )
+
+
+def test_listing_page_yields_no_article() -> None:
+    # Given an index page: linked headlines, each with a short blurb
+    # When extracted
+    article = extract_article(_page("body_listing.html"), "https://harbor.example/business")
+    # Then there is no article body (the pipeline records no_article)
+    assert article.text == ""
+    assert article.is_empty
+    assert "listing_page" in article.warnings
+
+
+def test_furniture_inside_the_article_is_left_out_and_structure_kept() -> None:
+    # Given an article with byline, share tools, a captioned figure, an inline related box, a newsletter promo,
+    # tags, a sidebar, comments and a cookie banner
+    # When extracted
+    article = extract_article(_page("body_furniture_inside.html"), "https://daily.example/city/tram-line")
+    # Then only the story remains; headings, list items and quotes are their own paragraphs
+    assert article.text == (
+        "The city council voted on Monday to build a new tram line linking the main railway station with the "
+        "university campus, ending a debate that had lasted almost a decade.\n\n"
+        "The line will run for 7.5 kilometres and serve 14 stops, with the first trams expected to carry "
+        "passengers in 2029, according to the plans approved by 41 votes to 12.\n\n"
+        "Cost concerns\n\n"
+        "Opposition members warned that the estimated cost of 310 million euros could rise, pointing to overruns "
+        "on similar projects in other cities.\n\n"
+        "The mayor said the project would be financed partly by regional and national grants, and that "
+        "construction contracts would include penalties for delays.\n\n"
+        "Construction is due to start in spring 2026.\n\n"
+        "Trams will run every six minutes at peak times.\n\n"
+        "\"This is the most important transport decision the city has taken in a generation,\" the mayor said.\n\n"
+        "Work on the detailed design will begin this autumn."
+    )
+    # And the figure went to the images, with its caption
+    tram = [image for image in article.images if image.url == "https://daily.example/img/tram.jpg"]
+    assert tram and tram[0].caption is not None and tram[0].caption.startswith("A tram on the existing east line.")
+
+
+def test_pre_blocks_keep_their_lines() -> None:
+    # Given an article with a preformatted block
+    html = (
+        "<html><body><article><p>The release notes list the following command, which users should run once "
+        "after upgrading to the new version of the tool.</p><pre>$ tool migrate\n$ tool check --all</pre>"
+        "<p>The maintainers said the migration takes less than a minute on most installations they tested.</p>"
+        "</article></body></html>"
+    )
+    # When extracted
+    article = extract_article(html)
+    # Then the pre block is its own paragraph with its line breaks
+    assert article.text.split("\n\n")[1] == "$ tool migrate\n$ tool check --all"
+
+
+def test_options_bound_the_input() -> None:
+    # Given a page larger than the configured input cap
+    html = b"<html><body><article><p>" + b"word " * 2000 + b"</p></article></body></html>"
+    # When extracted with a small cap
+    article = extract_article(html, options=ExtractOptions(max_input_bytes=1_000))
+    # Then only the capped prefix was read
+    assert 0 < len(article.text) < 1_000
+
+
+def test_image_model_is_the_shared_one() -> None:
+    # Given/When the package's public names / Then Image is the model's Image (one model everywhere)
+    from newsingest.extract.article import Image as ModelImage
+
+    assert Image is ModelImage
