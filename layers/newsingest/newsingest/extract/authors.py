@@ -40,8 +40,19 @@ def parse_authors(values: Iterable[str]) -> Byline:
                 seen.add(name.casefold())
                 names.append(name)
             if len(names) >= p.MAX_AUTHORS:
-                return Byline(tuple(names), agency)
-    return Byline(tuple(names), agency)
+                break
+    return Byline(_drop_extended(names), agency)
+
+
+def _drop_extended(names: list[str]) -> tuple[str, ...]:
+    """ "Kevin McCoy USA TODAY" next to "Kevin McCoy" is the same person with the outlet glued on: keep the short one."""
+    folded = [name.casefold().split() for name in names]
+    keep = []
+    for index, words in enumerate(folded):
+        extended = any(other != words and len(other) < len(words) and words[: len(other)] == other for other in folded)
+        if not extended:
+            keep.append(names[index])
+    return tuple(keep)
 
 
 def clean_authors(values: Iterable[str]) -> tuple[str, ...]:
@@ -72,6 +83,8 @@ def _clean_name(piece: str) -> str | None:
     text = p.AUTHOR_CJK_SUFFIX.sub("", text)
     text = p.AUTHOR_NOISE.sub(" ", text)
     text = " ".join(text.split()).strip(" .,:;-–—()[]|/\"'")
+    if text.casefold() in ("by", "and", "with"):
+        return None
     if not text or not _looks_like_person(text):
         return None
     if text.isupper() and sum(ch.isalpha() for ch in text) > 1:
@@ -87,6 +100,8 @@ def _looks_like_person(text: str) -> bool:
     if p.ORGANIZATION_WORDS.search(text):
         return False
     words = text.split()
+    if any(word in p.AUTHOR_SENTENCE_WORDS for word in words):
+        return False
     if _is_cjk(text):
         return 2 <= len(text.replace(" ", "")) <= 12
     if len(words) > p.MAX_AUTHOR_WORDS:

@@ -446,8 +446,11 @@ class _Resolver:
         raw += [self.page.title_tag, self._ld_text("headline", self.webpage) or self._ld_text("name", self.webpage)]
         candidates = [_clean_text(value) for value in raw if value]
         names = self._site_names(site_name)
+        # Only the chosen site name and the domain: other "name" metas sometimes hold the headline itself.
+        site_keys = {_fold(n) for n in (site_name, names[-1] if names else None) if n}
         cleaned = [_strip_site(value, names, h1_text) for value in candidates if value]
-        cleaned = [value for value in cleaned if value]
+        # A "title" that is just the site's name (home-page style og:title) says nothing about the article.
+        cleaned = [value for value in cleaned if value and _fold(value) not in site_keys]
         if h1_text:
             wanted = _fold(h1_text)
             for value in cleaned:
@@ -457,20 +460,22 @@ class _Resolver:
                     return h1_text
         if cleaned:
             return cleaned[0]
-        return h1_text
+        return h1_text if h1_text and _fold(h1_text) not in site_keys else None
 
     def _site_names(self, site_name: str | None) -> list[str]:
         names = [site_name] if site_name else []
         names += [v for v in self._meta_values(p.META_SITE_NAME) if v]
         host = urlsplit(self.url or self._first_meta(("og:url",)) or "").hostname or ""
         labels = [label for label in host.split(".") if label not in ("www", "m", "com", "co", "net", "org", "news")]
-        names += labels[:1]
-        return [n for n in names if n]
+        names = [n for n in names if n]
+        names += labels[:1]  # the domain label is always last (title() relies on it)
+        return names
 
     def authors(self, site_name: str | None) -> tuple[str, ...]:
-        site = _fold(site_name or "")
+        # The site's name (or one segment of "Site | Tagline") as author is the outlet, not a person.
+        sites = {_fold(part) for part in p.TITLE_SEPARATORS.split(site_name or "") if part}
         for values in self._author_sources():
-            values = [v for v in values if v and _fold(v) != site]
+            values = [v for v in values if v and _fold(v) not in sites]
             if not values:
                 continue
             byline = parse_authors(values)
@@ -516,8 +521,8 @@ class _Resolver:
     def _header_bylines(self) -> list[str]:
         lines = self.header_lines()
         out = []
-        for text, parent in lines[max(self._h1_index(lines), 0):]:
-            if len(text) < 120 and p.BYLINE_PREFIX.match(text) and _usable(parent):
+        for text, parent in lines[self._h1_index(lines) + 1 :]:
+            if len(text) < 120 and p.BYLINE_LINE.match(text) and _usable(parent):
                 out.append(text)
                 break
         return out
@@ -584,12 +589,12 @@ class _Resolver:
 
     def section(self, title: str | None) -> str | None:
         value = self.article.get("articleSection")
-        text = j.first_text(value)
-        if text:
-            return _clean_text(text.split(",")[0] if not isinstance(value, list) and "," in text else text)
-        text = self._first_meta(p.META_SECTION) or next(self._itemprop_values("articlesection"), None)
-        if text:
-            return _clean_text(text)
+        candidates = [t.split(",")[0] if not isinstance(value, list) else t for t in j.text_values(value)]
+        candidates += [*self._meta_values(p.META_SECTION), *self._itemprop_values("articlesection")]
+        for text in candidates:
+            section = _clean_text(text)
+            if section and _plausible_section(section):
+                return section
         crumbs = self.ld.breadcrumbs or self._html_breadcrumbs()
         return _section_from_crumbs(crumbs, title) or self._kicker()
 
@@ -804,6 +809,13 @@ def _join_title(parts: list[str], seps: list[str], start: int, end: int) -> str:
     for index in range(start + 1, end):
         out += seps[index - 1] + parts[index]
     return out.strip()
+
+
+def _plausible_section(value: str) -> bool:
+    """Not a page type ("post", "Article"), a handle, a domain or a sentence."""
+    if value.casefold() in p.NON_SECTIONS or value.startswith("@") or len(value) > 60:
+        return False
+    return not (" " not in value and "." in value.strip("."))
 
 
 def _section_from_crumbs(crumbs: list[str], title: str | None) -> str | None:

@@ -126,9 +126,11 @@ IMAGE_SOURCE_ATTRS = ("src", "data-src", "data-original", "data-lazy-src", "data
                       "data-hi-res-src")
 
 # --------------------------------------------------------------------------------------------------- bylines
+# A visible line that IS a byline: "By …" (optionally "Analysis by …"), never "Word: …" (that is a headline kicker).
+BYLINE_LINE = re.compile(r"^\s*(?:[^\W\d_]+\s+){0,2}?by\s*[:\-–—]?\s+\S", re.IGNORECASE)
 BYLINE_PREFIX = re.compile(
-    r"^\s*(?:(?:written|reported|posted|compiled|story|text|words|photos?(?:\s+and\s+text)?)\s+)?(?:by|par|von|por|di"
-    r"|door|av|af)\s*[:\-–—]?\s+|^\s*(?:authors?|writers?|reporters?|bylines?|text|von)\s*[:：]\s*",
+    r"^\s*(?:[^\W\d_]+\s+){0,3}?(?:by|par|von|por|di|door|av|af)\s*[:\-–—]?\s+"  # "By", "Analysis by", "Story and photos by"
+    r"|^\s*[^\W\d_]{2,12}\s*[:：]\s*",  # "Author:", "Text:", "Текст:", "Texto:" (names never hold a colon)
     re.IGNORECASE,
 )
 EMAIL = re.compile(r"\(?\s*[\w.+-]+@[\w-]+(?:\.[\w-]+)+\s*\)?")
@@ -146,7 +148,7 @@ AUTHOR_NOISE = re.compile(
 )
 AUTHOR_CJK_SUFFIX = re.compile(r"\s*(?:선임기자|기자|특파원|논설위원|객원기자|인턴기자|記者|特派員|编辑|記者)\s*$")
 AUTHOR_TRAILING_DATE = re.compile(
-    r"\b(?:updated|published|posted|modified|on|at)\b.*$|\d{1,2}:\d{2}.*$|\b\d{4}-\d{2}-\d{2}.*$|\b(?:jan|feb|mar|apr"
+    r"\b(?:updated|published|posted|modified|on|at|(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b.*$|\d{1,2}:\d{2}.*$|\b\d{4}-\d{2}-\d{2}.*$|\b(?:jan|feb|mar|apr"
     r"|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}.*$",
     re.IGNORECASE,
 )
@@ -162,10 +164,18 @@ NON_PERSON_AUTHORS = frozenset(
 ORGANIZATION_WORDS = re.compile(
     r"\b(?:news|press|times|post|media|agency|magazine|journal|herald|tribune|gazette|daily|network|television"
     r"|radio|broadcasting|corporation|inc|ltd|llc|group|service|services|wire|desk|online|\.com|\.co|ilbo|shimbun"
-    r"|chronicle|bulletin|review|reuters|bloomberg|staff)\b",
+    r"|chronicle|bulletin|review|reuters|bloomberg|staff|business|insider|today|editorial|coordenadoria|department"
+    r"|ministry|office|university|institute|council|committee)\b",
     re.IGNORECASE,
 )
 MAX_AUTHOR_WORDS = 5
+# Lower-case words that occur in sentences, not in names ("Jeff Foust is the editor…"); name particles are allowed.
+AUTHOR_SENTENCE_WORDS = frozenset(("is", "the", "was", "has", "are", "for", "with", "about", "writes", "covers",
+                                   "a", "an", "in", "to", "who", "and", "or", "by", "from"))
+# Section values that are page types or junk, not sections.
+NON_SECTIONS = frozenset(("post", "posts", "article", "articles", "all", "uncategorized", "uncategorised",
+                          "general", "default", "blog", "main", "home", "story", "stories", "page", "email me",
+                          "none", "null", "undefined", "index", "content", "news article"))
 MAX_AUTHORS = 10
 
 # --------------------------------------------------------------------------------------------------- agencies
