@@ -390,6 +390,8 @@ class _Writer:
         self.paragraphs: list[str] = []
         self.images: list[Image] = []
         self.buffer: list[str] = []
+        self.buffer_link_chars = 0  # characters of the buffered paragraph that sit inside <a>
+        self.link_depth = 0
         self.teaser_headings = 0
         self.headings = 0
         self._seen_images: set[str] = set()
@@ -411,6 +413,8 @@ class _Writer:
             child = contents[index]
             if type(child) is NavigableString:
                 self.buffer.append(child)
+                if self.link_depth:
+                    self.buffer_link_chars += len(child.strip())
                 continue
             if not isinstance(child, Tag):
                 continue
@@ -431,18 +435,27 @@ class _Writer:
         self._flush()
 
     def _open(self, tag: Tag) -> None:
-        if tag.name in sel.BLOCK_TAGS:
+        if tag.name == "a":
+            self.link_depth += 1
+        elif tag.name in sel.BLOCK_TAGS:
             self._flush()
 
     def _close(self, tag: Tag) -> None:
-        if tag.name in sel.BLOCK_TAGS:
+        if tag.name == "a":
+            self.link_depth = max(0, self.link_depth - 1)
+        elif tag.name in sel.BLOCK_TAGS:
             self._flush()
 
     def _flush(self) -> None:
         if not self.buffer:
             return
         raw = "".join(self.buffer)
+        link_chars = self.buffer_link_chars
         self.buffer = []
+        self.buffer_link_chars = 0
+        total_chars = sum(1 for char in raw if not char.isspace() and char != _BR) if link_chars else 0
+        if link_chars and link_chars >= total_chars * self.options.link_paragraph_density:
+            return  # a run of links (tag lists, "more on this" lines) written as a paragraph
         lines: list[str] = []
         for segment in raw.split(_BR):
             line = " ".join(segment.split())

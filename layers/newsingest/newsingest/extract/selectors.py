@@ -77,8 +77,7 @@ STRONG_BOILERPLATE_PARTS: frozenset[str] = frozenset({
 BODY_BOILERPLATE_PARTS: frozenset[str] = STRONG_BOILERPLATE_PARTS | frozenset({
     "byline", "bylines", "author", "authors", "dateline", "date", "dates", "time", "timestamp", "published",
     "updated", "meta", "metadata", "caption", "captions", "credit", "credits", "copyright", "tools", "tool",
-    "print", "font", "fontsize", "textsize", "tags", "tag", "keywords", "topics", "email", "mail", "follow",
-    "facebook", "twitter", "whatsapp", "linkedin", "pinterest", "bio", "about", "subscribe", "paywall",
+    "print", "font", "fontsize", "textsize", "tags", "tag", "keywords", "topics", "email", "mail", "follow", "bio", "about", "subscribe", "paywall",
     "login", "signin", "register", "gallery", "slideshow", "thumbnail", "thumb",
     "prev", "next", "previous", "teaser", "teasers", "latest", "headlines", "header",
     "hgroup", "kicker", "eyebrow", "label", "sponsored", "partner", "partners", "outstream", "affiliate",
@@ -118,7 +117,9 @@ BOILERPLATE_LINE = re.compile(
     r"| content| coverage| links| news)?:?|see also:?|share(?: this)?(?: article| story)?:?|print(?: this)?(?: article)?"
     r"|email(?: this)?(?: article)?|follow us.{0,60}|sign up.{0,80}|subscribe.{0,80}|click here.{0,80}"
     r"|photo:.{0,80}|image:.{0,80}|video:.{0,80}|listen to (?:this )?article.{0,40}|skip (?:to )?(?:content|ad)"
-    r"|font size.{0,20}|\(?adsbygoogle.*|all rights reserved.{0,80}|copyright.{0,100}|©.{0,100})$",
+    r"|font size.{0,20}|tags?:?|topics?:?|keywords?:?|comments?(?: \(\d+\))?:?|\d+ comments?|leave a (?:comment|reply)"
+    r"|(?:post a |add a |view |show )?comments?|related posts?:?|you (?:may|might) also like:?|recommended(?: for you)?:?"
+    r"|\(?adsbygoogle.*|all rights reserved.{0,80}|copyright.{0,100}|©.{0,100})$",
     re.I,
 )
 # Byline and date lines ("By Jane Doe", "Posted : 2019-11-22 11:09"): metadata, not body.
