@@ -332,7 +332,7 @@ def _with_siblings(best: Tag, stats: dict[int, _Stats], options: ExtractOptions)
         if item.scored and item.score + bonus >= threshold:
             parts.append(sibling)
             continue
-        if sibling.name == "p":
+        if sibling.name == "p" or (sibling.name in sel.CONTAINER_TAGS and not item.block_child):
             density = item.links / item.text
             if item.text > 80 and density < 0.25:
                 parts.append(sibling)
@@ -519,6 +519,8 @@ class _Writer:
         if not item.text:
             return False
         density = item.links / item.text
+        if name in ("li", "p", "dd") and item.text - item.links >= 150:
+            return False  # an item that opens with a linked lead-in but goes on in prose is content
         if name in ("ul", "ol", "dl", "table", "div", "section", "span", "li", "article", "center", "tr", "td"):
             if item.text >= self.root_text * 0.5:
                 return False
