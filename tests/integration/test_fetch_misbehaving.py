@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))  # the helper module sits next to this file
-
-from fetch_servers import (  # noqa: E402
+from tests.integration.fetch_servers import (
     HTML,
     Exchange,
     ScriptServer,
@@ -20,8 +16,8 @@ from fetch_servers import (  # noqa: E402
     server,  # noqa: F401  (fixture)
 )
 
-from newsingest.fetch import XML_TYPES  # noqa: E402
-from newsingest.outcomes import PermanentFailure, TransientFailure  # noqa: E402
+from newsingest.fetch import XML_TYPES
+from newsingest.outcomes import PermanentFailure, TransientFailure
 
 
 def html_page(exchange: Exchange) -> bool:

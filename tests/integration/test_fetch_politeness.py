@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import datetime
 import ssl
-import sys
 import threading
-from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-from fetch_servers import (  # noqa: E402
+from tests.integration.fetch_servers import (
     HTML,
     Exchange,
     ScriptServer,
@@ -20,8 +16,8 @@ from fetch_servers import (  # noqa: E402
     server,  # noqa: F401  (fixture)
 )
 
-from newsingest.fetch import Fetcher, FetchOptions  # noqa: E402
-from newsingest.outcomes import PermanentFailure, TransientFailure  # noqa: E402
+from newsingest.fetch import Fetcher, FetchOptions
+from newsingest.outcomes import PermanentFailure, TransientFailure
 
 
 def html_page(exchange: Exchange) -> bool:

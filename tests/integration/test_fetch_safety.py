@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import sys
 import threading
-from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-from fetch_servers import (  # noqa: E402
+from tests.integration.fetch_servers import (
     HTML,
     Canary,
     Exchange,
@@ -20,7 +16,7 @@ from fetch_servers import (  # noqa: E402
     server,  # noqa: F401  (fixture)
 )
 
-from newsingest.outcomes import PermanentFailure  # noqa: E402
+from newsingest.outcomes import PermanentFailure
 
 
 def redirect_to(location: str, status: int = 302):

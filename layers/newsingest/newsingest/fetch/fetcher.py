@@ -375,8 +375,8 @@ class Fetcher:
             left = state.remaining()
             if left <= 0:
                 raise TransientFailure("timeout", f"deadline reached connecting to {target.url}")
-            pool = self._pool(target, address)
             try:
+                pool = self._pool(target, address)
                 return pool.urlopen(
                     "GET",
                     target.request_target,

@@ -1,0 +1,97 @@
+"""Decoding within caps, content-type parsing and sniffing."""
+
+from __future__ import annotations
+
+import gzip
+import zlib
+
+import pytest
+
+from newsingest.fetch.body import decode, gunzip_file
+from newsingest.fetch.sniff import parse_content_type, sniff
+from newsingest.outcomes import PermanentFailure
+
+TEXT = b"<html><body>" + b"news " * 1000 + b"</body></html>"
+
+
+@pytest.mark.parametrize(
+    ("codings", "encoded"),
+    [
+        ([], TEXT),
+        (["gzip"], gzip.compress(TEXT)),
+        (["x-gzip"], gzip.compress(TEXT)),
+        (["deflate"], zlib.compress(TEXT)),
+        (["deflate"], zlib.compress(TEXT)[2:-4]),  # raw deflate, as some servers send it
+        (["gzip", "gzip"], gzip.compress(gzip.compress(TEXT))),
+    ],
+)
+def test_decodes_supported_codings(codings: list[str], encoded: bytes) -> None:
+    assert decode(encoded, codings, cap=1 << 20, where="u") == TEXT
+
+
+def test_multi_member_gzip() -> None:
+    assert decode(gzip.compress(b"a") + gzip.compress(b"b"), ["gzip"], cap=10, where="u") == b"ab"
+
+
+@pytest.mark.parametrize("coding", ["gzip", "deflate"])
+def test_bomb_is_stopped_at_the_cap(coding: str) -> None:
+    raw = b"\0" * (20 << 20)
+    encoded = gzip.compress(raw) if coding == "gzip" else zlib.compress(raw)
+    with pytest.raises(PermanentFailure) as caught:
+        decode(encoded, [coding], cap=1 << 20, where="u")
+    assert caught.value.reason == "decompression_bomb"
+
+
+def test_exactly_the_cap_is_fine() -> None:
+    assert len(decode(gzip.compress(b"x" * 1000), ["gzip"], cap=1000, where="u")) == 1000
+
+
+@pytest.mark.parametrize(("codings", "data"), [(["compress"], b"x"), (["gzip"], b"not gzip at all")])
+def test_unsupported_or_corrupt_encoding(codings: list[str], data: bytes) -> None:
+    with pytest.raises(PermanentFailure) as caught:
+        decode(data, codings, cap=100, where="u")
+    assert caught.value.reason == "unsupported_encoding"
+
+
+def test_gzip_file_bomb() -> None:
+    with pytest.raises(PermanentFailure) as caught:
+        gunzip_file(gzip.compress(b"\0" * 100_000), cap=1000, where="u")
+    assert caught.value.reason == "decompression_bomb"
+
+
+@pytest.mark.parametrize(
+    ("header", "media", "charset"),
+    [
+        ("text/html; charset=UTF-8", "text/html", "utf-8"),
+        ('Text/HTML;Charset="iso-8859-1"', "text/html", "iso-8859-1"),
+        ("application/xhtml+xml", "application/xhtml+xml", None),
+        ("text/html; charset=klingon", "text/html", None),
+        ("text/html; charset=", "text/html", None),
+        ("garbage", None, None),
+        ("", None, None),
+        (None, None, None),
+    ],
+)
+def test_parse_content_type(header: str | None, media: str | None, charset: str | None) -> None:
+    assert parse_content_type(header) == (media, charset)
+
+
+@pytest.mark.parametrize(
+    ("body", "media"),
+    [
+        (b"<!DOCTYPE html><html>", "text/html"),
+        (b"\xef\xbb\xbf  <html lang=en>", "text/html"),
+        (b"\n<HEAD>", "text/html"),
+        (b"<!-- c --><div>", "text/html"),
+        (b"<?xml version='1.0'?><rss>", "application/xml"),
+        (b"<?xml version='1.0'?><html xmlns='http://www.w3.org/1999/xhtml'>", "application/xhtml+xml"),
+        (b"<urlset>", "application/xml"),
+        (b"\x1f\x8b\x08\x00", "application/gzip"),
+        (b"%PDF-1.7\n\x00\x01", "application/octet-stream"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "application/octet-stream"),
+        (b"just words", "text/plain"),
+        (b"<htmlx>", "text/plain"),
+    ],
+)
+def test_sniff(body: bytes, media: str) -> None:
+    assert sniff(body) == media
