@@ -58,8 +58,10 @@ from __future__ import annotations
 
 import html as html_lib
 import logging
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -81,6 +83,7 @@ _MAX_CANDIDATES = 40  # per kind (times, bylines, figures, images) kept for the 
 _HEADER_STRINGS = 80  # visible strings read after the headline when looking for date lines and bylines
 _HEADER_CHARS = 2500
 _MAX_TAGS = 30
+_DIGIT = re.compile(r"\d")
 
 
 @dataclass(frozen=True)
@@ -180,39 +183,23 @@ _ITEMPROPS = frozenset(("datepublished", "datemodified", "datecreated", "author"
                         "image", "inlanguage", "keywords", "description", "name"))
 
 
+_COLLECTED_NAMES = frozenset(("meta", "script", "link", "html", "title", "h1", "time", "figure", "img"))
+
+
 def _collect(soup: bs4.BeautifulSoup) -> _Page:
+    """The one walk over the tree: every element is looked at once, cheaply (most fail the first test)."""
     page = _Page()
-    for count, el in enumerate(soup.find_all(True)):
-        if count >= _MAX_ELEMENTS:
+    count = 0
+    for el in soup.descendants:
+        if type(el) is not Tag:
+            continue  # strings, comments: skipped at the cost of one type check
+        count += 1
+        if count > _MAX_ELEMENTS:
             break
-        name = el.name
         attrs = el.attrs
-        if name == "meta":
-            _collect_meta(page, attrs)
+        name = el.name
+        if name in _COLLECTED_NAMES and _collect_named(page, el, name, attrs):
             continue
-        if name == "script":
-            kind = str(attrs.get("type", "")).lower()
-            if "ld+json" in kind:
-                page.jsonld_texts.append(el.string or el.get_text() or "")
-            continue
-        if name == "link":
-            href = attrs.get("href")
-            for rel in _attr_list(attrs.get("rel")):
-                if href:
-                    page.links.setdefault(rel.lower(), []).append(str(href))
-            continue
-        if name == "html" and page.html_lang is None:
-            page.html_lang = attrs.get("lang") or attrs.get("xml:lang")
-        elif name == "title" and page.title_tag is None and el.find_parent("svg") is None:
-            page.title_tag = el.get_text(" ", strip=True)
-        elif name == "h1" and len(page.h1s) < 5:
-            page.h1s.append(el)
-        elif name == "time" and len(page.times) < _MAX_CANDIDATES:
-            page.times.append(el)
-        elif name == "figure" and len(page.figures) < _MAX_CANDIDATES:
-            page.figures.append(el)
-        elif name == "img" and len(page.images) < _MAX_CANDIDATES:
-            page.images.append(el)
         if not attrs:
             continue
         itemprop = attrs.get("itemprop")
@@ -225,10 +212,49 @@ def _collect(soup: bs4.BeautifulSoup) -> _Page:
             page.bylines.append(el)
         if not page.paywall_marker and any(key in attrs for key in p.PAYWALL_DATA_ATTRS):
             page.paywall_marker = True
-        marker = _class_and_id(attrs)
-        if marker and p.CLASS_PREFILTER.search(marker):
-            _collect_marked(page, el, marker)
+        classes = attrs.get("class")
+        ident = attrs.get("id")
+        if classes is None and ident is None:
+            continue
+        flags = _marker_flags(_class_and_id(attrs))
+        if flags:
+            _collect_marked(page, el, flags)
     return page
+
+
+def _collect_named(page: _Page, el: Tag, name: str, attrs: dict[str, Any]) -> bool:
+    """Record an element by its name; True when nothing else about it matters (meta, script, link)."""
+    if name == "meta":
+        _collect_meta(page, attrs)
+        return True
+    if name == "script":
+        if "ld+json" in str(attrs.get("type", "")).lower():
+            page.jsonld_texts.append(el.string or el.get_text() or "")
+        return True
+    if name == "link":
+        href = attrs.get("href")
+        if href:
+            for rel in _attr_list(attrs.get("rel")):
+                page.links.setdefault(rel.lower(), []).append(str(href))
+        return True
+    if name == "html":
+        if page.html_lang is None:
+            page.html_lang = attrs.get("lang") or attrs.get("xml:lang")
+    elif name == "title":
+        if page.title_tag is None and el.find_parent("svg") is None:
+            page.title_tag = el.get_text(" ", strip=True)
+    elif name == "h1":
+        if len(page.h1s) < 5:
+            page.h1s.append(el)
+    elif name == "time":
+        if len(page.times) < _MAX_CANDIDATES:
+            page.times.append(el)
+    elif name == "figure":
+        if len(page.figures) < _MAX_CANDIDATES:
+            page.figures.append(el)
+    elif len(page.images) < _MAX_CANDIDATES:  # img
+        page.images.append(el)
+    return False
 
 
 def _collect_meta(page: _Page, attrs: dict[str, Any]) -> None:
@@ -242,12 +268,28 @@ def _collect_meta(page: _Page, attrs: dict[str, Any]) -> None:
         page.metas.setdefault(key, []).append(content)
 
 
-def _collect_marked(page: _Page, el: Tag, marker: str) -> None:
-    if p.PAYWALL_CLASS.search(marker):
+_PAYWALL, _BREADCRUMB, _BYLINE = 1, 2, 4
+
+
+@lru_cache(maxsize=8192)
+def _marker_flags(marker: str) -> int:
+    """What one class+id string marks (cached: a page repeats its class names; most mark nothing)."""
+    if not marker or not p.CLASS_PREFILTER.search(marker):
+        return 0
+    flags = _PAYWALL if p.PAYWALL_CLASS.search(marker) else 0
+    if p.BREADCRUMB_CONTAINER.search(marker):
+        flags |= _BREADCRUMB
+    elif p.BYLINE_CONTAINER.search(marker):
+        flags |= _BYLINE
+    return flags
+
+
+def _collect_marked(page: _Page, el: Tag, flags: int) -> None:
+    if flags & _PAYWALL:
         page.paywall_marker = True
-    if p.BREADCRUMB_CONTAINER.search(marker) and len(page.breadcrumbs) < 5:
+    if flags & _BREADCRUMB and len(page.breadcrumbs) < 5:
         page.breadcrumbs.append(el)
-    elif p.BYLINE_CONTAINER.search(marker) and len(page.bylines) < _MAX_CANDIDATES:
+    elif flags & _BYLINE and len(page.bylines) < _MAX_CANDIDATES:
         page.bylines.append(el)
 
 
@@ -285,11 +327,11 @@ def _context(el: Tag) -> str:
         name = node.name
         if name in p.EXCLUDED_TAGS:
             return "excluded"
-        marker = _class_and_id(node.attrs) if node.attrs else ""
-        if marker and p.EXCLUDED_CONTAINER.search(p.WRAPPER_CONTAINER.sub(" ", marker)):
+        attrs = node.attrs
+        kind = _marker_kind(_class_and_id(attrs)) if attrs and ("class" in attrs or "id" in attrs) else ""
+        if kind == "excluded":
             return "excluded"
-        if node is not el and (name in ("article", "main") or _has_itemprop(node, "articlebody")
-                               or (marker and p.ARTICLE_CONTAINER.search(marker))):
+        if node is not el and (kind == "article" or name in ("article", "main") or _has_itemprop(node, "articlebody")):
             in_article = True
             article_above_header = article_above_header or header_seen
         if name == "header":
@@ -299,6 +341,16 @@ def _context(el: Tag) -> str:
     if header_seen and not article_above_header:
         return "excluded"
     return "article" if in_article else "neutral"
+
+
+@lru_cache(maxsize=4096)
+def _marker_kind(marker: str) -> str:
+    """``excluded``/``article``/"" for one class+id string (cached: pages repeat their class names a lot)."""
+    if not marker:
+        return ""
+    if p.EXCLUDED_CONTAINER.search(p.WRAPPER_CONTAINER.sub(" ", marker)):
+        return "excluded"
+    return "article" if p.ARTICLE_CONTAINER.search(marker) else ""
 
 
 def _has_itemprop(el: Tag, prop: str) -> bool:
@@ -528,15 +580,21 @@ class _Resolver:
         return out
 
     def dates(self) -> tuple[str | None, str | None]:
-        published = [v for v in self._date_candidates("published") if v]
-        modified = [v for v in self._date_candidates("modified") if v]
-        pub = d.refine(published[0], published[1:]) if published else None
-        mod = d.refine(modified[0], modified[1:]) if modified else None
+        pub = self._best_date("published")
+        mod = self._best_date("modified")
         if pub is None and mod is None:
             pub = d.date_from_url(self.url or self.canonical_url())  # last resort: a date, no time
         if pub and mod and d.is_before(mod, pub):
             mod = None  # a "modified" before publication is some other date (a related item, a typo)
         return pub, mod
+
+    def _best_date(self, kind: str) -> str | None:
+        """The first candidate in precedence order; lower sources are only read when it lacks a time or offset."""
+        candidates = (value for value in self._date_candidates(kind) if value)
+        first = next(candidates, None)
+        if first is None or d.has_offset(first):
+            return first
+        return d.refine(first, list(candidates))
 
     def _date_candidates(self, kind: str) -> Iterator[str | None]:
         published = kind == "published"
@@ -566,7 +624,7 @@ class _Resolver:
 
     def _date_lines(self) -> Iterator[tuple[str, str]]:
         for text, parent in self.header_lines():
-            if len(text) > 200 or not any(ch.isdigit() for ch in text) or not _usable(parent):
+            if len(text) > 200 or not _DIGIT.search(text) or not _usable(parent):
                 continue
             yield from d.find_date_lines(text)
 
@@ -581,7 +639,7 @@ class _Resolver:
                 break  # the body started
             if p.DATE_LINE.search(text) or p.MODIFIED_LABEL.search(text):
                 continue  # labelled lines are read by _date_lines, with their label deciding the kind
-            if len(text) <= 60 and any(ch.isdigit() for ch in text) and _usable(parent):
+            if len(text) <= 60 and _DIGIT.search(text) and _usable(parent):
                 iso = d.parse_date(text)
                 if iso:
                     return iso
@@ -765,9 +823,12 @@ def _clean_text(value: str | None) -> str | None:
     return text or None
 
 
+_NON_ALNUM = re.compile(r"[\W_]+")
+
+
 def _fold(value: str) -> str:
     """Comparison key: case-folded letters and digits only."""
-    return "".join(ch for ch in value.casefold() if ch.isalnum())
+    return _NON_ALNUM.sub("", value.casefold())
 
 
 def _strip_site(title: str, site_names: list[str], h1_text: str | None) -> str:
