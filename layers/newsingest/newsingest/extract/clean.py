@@ -15,6 +15,7 @@ make it quadratic:
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 
 from newsingest.extract import selectors as sel
@@ -36,6 +37,15 @@ _HEAD_KEEP = re.compile(
     re.I | re.S,
 )
 _P_OPEN = re.compile(r"<p[\s>]", re.I)
+
+# Opening tags only ("</" never matches); attributes up to the next "<" or ">" (see _TAG).
+_OPEN_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9:-]{0,40})(\s[^<>]*)?>")
+# The attributes the drop decision reads; "data-id" or "aria-hidden" must not count as id/hidden.
+_DECISIVE_ATTR = re.compile(
+    r"""(?<![\w-])(class|id|role|style|hidden|aria-modal|itemprop)(?![\w-])"""
+    r"""(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""",
+    re.I,
+)
 _LT = re.compile(r"<")
 
 
@@ -110,6 +120,24 @@ def class_parts(value: str) -> list[str]:
     return parts
 
 
+def decisive_attrs(raw: str) -> tuple[tuple[str, str], ...]:
+    """The attributes that decide whether a tag is furniture, as a hashable key (cached decisions)."""
+    found: list[tuple[str, str]] = []
+    for match in _DECISIVE_ATTR.finditer(raw):
+        value = match.group(2) if match.group(2) is not None else match.group(3)
+        found.append((match.group(1).lower(), value if value is not None else (match.group(4) or "")))
+    return tuple(found)
+
+
+@functools.lru_cache(maxsize=8192)
+def is_boilerplate_key(key: tuple[tuple[str, str], ...]) -> bool:
+    """Cached ``is_boilerplate_attrs`` on decisive attributes: templates repeat the same classes all page long."""
+    attrs: dict[str, str] = {}
+    for name, value in key:
+        attrs.setdefault(name, value)
+    return is_boilerplate_attrs(attrs)
+
+
 def is_boilerplate_attrs(attrs: dict[str, str]) -> bool:
     """True when the attributes say "page furniture" strongly enough to drop the element before parsing."""
     if "hidden" in attrs or attrs.get("aria-modal") == "true":
@@ -148,25 +176,24 @@ def drop_regions(html: str) -> str:
     protected = frozenset({"html", "head", "body", "main", "title", "meta", "link", "base", "script"})
     budget = [4 * length + 100_000]  # characters _region_end may scan in total: nested hostile regions stay linear
     while True:
-        match = _TAG.search(html, scan)
+        match = _OPEN_TAG.search(html, scan)
         if match is None:
             break
         scan = match.end()
-        if match.group(1):  # closing tag
-            continue
-        name = match.group(2).lower()
-        if name in sel.DROP_VOID_TAGS or (name == "link" and "itemprop" not in match.group(3)):
+        name = match.group(1).lower()
+        raw_attrs = match.group(2) or ""
+        if name in sel.DROP_VOID_TAGS or (name == "link" and "itemprop" not in raw_attrs):
             out.append(html[pos : match.start()])
             pos = match.end()
             continue
-        if name in protected or name in unbalanced or match.group(0).endswith("/>"):
+        if name in protected or name in unbalanced or raw_attrs.endswith("/"):
             continue
-        raw_attrs = match.group(3)
-        by_name = name in sel.DROP_REGION_TAGS
-        if not by_name and not raw_attrs.strip():
-            continue
-        if not by_name and not is_boilerplate_attrs(parse_attrs(raw_attrs)):
-            continue
+        if name not in sel.DROP_REGION_TAGS:
+            if not raw_attrs:
+                continue
+            key = decisive_attrs(raw_attrs)
+            if not key or not is_boilerplate_key(key):
+                continue
         if budget[0] <= 0:
             break
         end = _region_end(html, name, match.end(), budget)
