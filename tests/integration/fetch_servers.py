@@ -90,13 +90,15 @@ class ScriptServer:
     routes: dict[str, Route] = field(default_factory=dict)
     requests: list[Request] = field(default_factory=list)
     connections: int = 0
+    ipv6: bool = False
 
     def __post_init__(self) -> None:
         self.stop = threading.Event()
         self.request_seen = threading.Condition()
-        self._listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.address = "::1" if self.ipv6 else "127.0.0.1"
+        self._listener = socket.socket(socket.AF_INET6 if self.ipv6 else socket.AF_INET, socket.SOCK_STREAM)
         self._listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self._listener.bind(("127.0.0.1", 0))
+        self._listener.bind((self.address, 0))
         self._listener.listen(64)
         self.port: int = self._listener.getsockname()[1]
         self._threads: list[threading.Thread] = []
@@ -106,10 +108,10 @@ class ScriptServer:
 
     @property
     def host_port(self) -> str:
-        return f"127.0.0.1:{self.port}"
+        return f"[{self.address}]:{self.port}" if self.ipv6 else f"{self.address}:{self.port}"
 
-    def url(self, path: str = "/", host: str = "127.0.0.1") -> str:
-        return f"http://{host}:{self.port}{path}"
+    def url(self, path: str = "/", host: str | None = None) -> str:
+        return f"http://{host or self.host_port.rsplit(':', 1)[0]}:{self.port}{path}"
 
     def route(self, path: str) -> Callable[[Route], Route]:
         def register(handler: Route) -> Route:

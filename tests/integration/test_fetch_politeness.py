@@ -84,6 +84,19 @@ class TestRobots:
             make_fetcher(server, respect_robots=True, total_timeout=0.3).fetch(server.url("/page"))
         assert caught.value.reason == "robots_unavailable"
 
+    def test_oversized_robots_is_truncated_and_its_connection_not_reused(self, server: ScriptServer) -> None:
+        # Given a 600 KiB robots.txt whose rules come first (RFC 9309: parse at least 500 KiB)
+        server.routes["/robots.txt"] = robots_txt("User-agent: *\nDisallow: /private\n" + "# pad\n" * 100_000)
+        server.routes["/page"] = html_page
+        fetcher = make_fetcher(server, respect_robots=True)
+        # When pages are fetched
+        assert fetcher.fetch(server.url("/page")).body == HTML
+        with pytest.raises(PermanentFailure) as caught:
+            fetcher.fetch(server.url("/private"))
+        # Then the rules applied, and the page came over a fresh connection (the robots one had unread bytes)
+        assert caught.value.reason == "robots_disallowed"
+        assert [r.connection_id for r in server.requests] == [1, 2]
+
     def test_robots_can_be_switched_off(self, server: ScriptServer) -> None:
         server.routes["/robots.txt"] = robots_txt("User-agent: *\nDisallow: /\n")
         server.routes["/page"] = html_page

@@ -269,3 +269,46 @@ class TestPerHostConcurrency:
         # Then all succeed and at most two were ever in flight
         assert results == [200] * 6
         assert state["max"] == 2
+
+
+def _ipv6_loopback_available() -> bool:
+    import socket
+
+    try:
+        with socket.socket(socket.AF_INET6) as probe:
+            probe.bind(("::1", 0))
+        return True
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not _ipv6_loopback_available(), reason="no IPv6 loopback")
+class TestIPv6:
+    @pytest.fixture
+    def server6(self):  # type: ignore[no-untyped-def]
+        srv = ScriptServer(ipv6=True)
+        srv.routes["/"] = html_page
+        yield srv
+        srv.close()
+
+    def test_ipv6_literal_in_allow_list_is_fetched(self, server6: ScriptServer) -> None:
+        result = make_fetcher(server6).fetch(server6.url("/"))
+        assert result.status == 200
+        assert server6.requests[0].headers["host"] == f"[::1]:{server6.port}"
+
+    def test_ipv6_loopback_not_allowed_is_blocked(self, server6: ScriptServer) -> None:
+        fetcher = make_fetcher(allowed_ports=frozenset({server6.port}))
+        with pytest.raises(PermanentFailure) as caught:
+            fetcher.fetch(server6.url("/"))
+        assert caught.value.reason == "blocked_address"
+        assert server6.connections == 0
+
+    def test_next_vetted_address_is_tried_when_the_first_refuses(self, server6: ScriptServer) -> None:
+        # Given a name answering 127.0.0.1 (nothing listens on that port) and ::1 (the server)
+        fetcher = make_fetcher(
+            extra_hosts=(f"dual.test:{server6.port}",), resolver=lambda host, port: ["127.0.0.1", "::1"]
+        )
+        # When fetched / Then IPv4 is refused and the IPv6 address answers, with the name in Host
+        result = fetcher.fetch(f"http://dual.test:{server6.port}/")
+        assert result.status == 200
+        assert server6.requests[0].headers["host"] == f"dual.test:{server6.port}"

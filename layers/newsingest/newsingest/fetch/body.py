@@ -39,9 +39,10 @@ def read_capped(
     remaining: Callable[[], float],
     where: str,
     truncate: bool = False,
-) -> bytes:
+) -> tuple[bytes, bool]:
     """Read the raw (still encoded) body, refusing more than ``max_bytes`` or reading past the deadline.
 
+    Returns the bytes and whether the body was read to its end (only then may the connection be reused).
     With ``truncate`` (robots.txt) the first ``max_bytes`` are returned instead of failing. The socket itself
     also enforces the deadline on every ``recv`` (see ``transport``), so a slow drip inside one chunk is cut too.
     """
@@ -54,14 +55,14 @@ def read_capped(
     while True:
         if remaining() <= 0:
             raise TransientFailure("timeout", f"{where}: total deadline reached after {total} body bytes")
-        chunk = response.read(limits.READ_CHUNK_BYTES, decode_content=False)
+        chunk = response.read(min(limits.READ_CHUNK_BYTES, max_bytes + 1 - total), decode_content=False)
         if not chunk:
-            return b"".join(chunks)
+            return b"".join(chunks), True
         chunks.append(chunk)
         total += len(chunk)
         if total > max_bytes:
             if truncate:
-                return b"".join(chunks)[:max_bytes]
+                return b"".join(chunks)[:max_bytes], False
             raise PermanentFailure("too_large", f"{where}: body exceeds {max_bytes} bytes")
 
 

@@ -232,10 +232,13 @@ class Fetcher:
             # Refuse before downloading the body (a PDF or a video can be large).
             raise PermanentFailure("not_html", f"{target.url}: Content-Type {media} is not one of {_names(plan)}")
         codings = content_encodings(response)
-        raw = read_capped(
+        raw, complete = read_capped(
             response, max_bytes=plan.max_body, remaining=state.remaining, where=target.url, truncate=plan.truncate
         )
-        response.release_conn()  # fully read: the connection goes back to the pool for keep-alive
+        if complete:
+            response.release_conn()  # fully read: the connection goes back to the pool for keep-alive
+        else:
+            _drop(response)  # a truncated robots.txt leaves unread bytes: never reuse that connection
         body = decode(raw, codings, cap=self.options.max_decompressed_bytes, where=target.url)
         if media is None:
             media = sniff(body)
@@ -412,9 +415,12 @@ class Fetcher:
         length = 0 if response.status in (204, 304) else declared_length(response)
         if length is not None and length <= limits.DRAIN_MAX_BYTES:
             try:
-                read_capped(response, max_bytes=limits.DRAIN_MAX_BYTES, remaining=state.remaining, where=target.url)
-                response.release_conn()
-                return
+                _, complete = read_capped(
+                    response, max_bytes=limits.DRAIN_MAX_BYTES, remaining=state.remaining, where=target.url
+                )
+                if complete:
+                    response.release_conn()
+                    return
             except Exception:  # a broken small body is no reason to fail the fetch; just drop the connection
                 pass
         _drop(response)
