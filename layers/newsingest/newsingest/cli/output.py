@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import csv
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, TextIO
 
 MAX_CELL = 60
 
@@ -38,3 +41,43 @@ def _width(text: str) -> int:
 
 def _pad(text: str, width: int) -> str:
     return text + " " * (width - _width(text))
+
+
+def write_json_lines(records: Iterable[Mapping[str, Any]], out: TextIO) -> int:
+    """One JSON object a line (UTF-8, not ASCII-escaped); returns how many were written."""
+    count = 0
+    for record in records:
+        out.write(json.dumps(record, ensure_ascii=False, sort_keys=False, default=str) + "\n")
+        count += 1
+    return count
+
+
+def write_csv(records: Iterable[Mapping[str, Any]], fields: Sequence[str], out: TextIO) -> int:
+    """CSV with a header row of ``fields``; lists joined with ``"; "``, absent values empty. Returns the row count."""
+    writer = csv.DictWriter(out, fieldnames=list(fields), extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    count = 0
+    for record in records:
+        writer.writerow({name: _csv_value(record.get(name)) for name in fields})
+        count += 1
+    return count
+
+
+def _csv_value(value: object) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)):
+        return "; ".join(str(part) for part in value)
+    return value
+
+
+def render_pairs(pairs: Sequence[tuple[str, object]]) -> str:
+    """``name  value`` lines, names aligned (one record for people); absent values left out."""
+    present = [(name, value) for name, value in pairs if value not in (None, "", (), [])]
+    width = max((len(name) for name, _ in present), default=0)
+    lines = []
+    for name, value in present:
+        if isinstance(value, (list, tuple)):
+            value = ", ".join(str(part) for part in value)
+        lines.append(f"{name.ljust(width)}  {value}")
+    return "\n".join(lines)

@@ -1,0 +1,192 @@
+"""Move the dead-letter queue's messages back to the ingest queue (``newsingest redrive``).
+
+Two ways, chosen by ``method``:
+
+* ``move-task``: SQS's own ``StartMessageMoveTask`` (the console's "DLQ redrive"): asynchronous, server-side,
+  keeps message attributes. Counts are SQS's estimate (``ApproximateNumberOfMessagesToMove``); ``wait`` polls
+  ``ListMessageMoveTasks`` until the task ends.
+* ``receive``: receive up to 10, ``SendMessageBatch`` them to the queue (body and message attributes), delete from the
+  DLQ only what was sent. Entries the send refused stay in the DLQ (made visible again) and are counted as failed.
+* ``auto`` (default): the move task where the endpoint supports it, else receive/send/delete.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+logger = logging.getLogger(__name__)
+
+METHODS = ("auto", "move-task", "receive")
+_BATCH = 10
+# Codes an endpoint answers with when it does not implement the message-move API (older emulators, some regions).
+_UNSUPPORTED = frozenset({"UnsupportedOperation", "InvalidAction", "NotImplemented",
+                          "AWS.SimpleQueueService.UnsupportedOperation"})
+_TERMINAL_TASK_STATES = frozenset({"COMPLETED", "CANCELLED", "FAILED"})
+
+
+@dataclass
+class RedriveReport:
+    method: str = ""
+    moved: int = 0
+    failed: int = 0
+    task_handle: str | None = None
+    task_status: str | None = None
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.failed == 0 and not self.errors
+
+
+def queue_arn(sqs: Any, queue_url: str) -> str:
+    return str(sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"])
+
+
+def queue_depth(sqs: Any, queue_url: str) -> int:
+    attributes = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["ApproximateNumberOfMessages"])
+    return int(attributes["Attributes"].get("ApproximateNumberOfMessages", 0))
+
+
+def redrive(sqs: Any, dead_letter_queue_url: str, queue_url: str, *, method: str = "auto",
+            max_messages: int | None = None, wait: bool = False, wait_seconds: int = 0,
+            visibility_timeout: int = 60, progress: Callable[[int], None] | None = None,
+            poll_interval: float = 1.0, sleep: Callable[[float], None] = time.sleep) -> RedriveReport:
+    """Move messages from ``dead_letter_queue_url`` to ``queue_url``; see the module doc for ``method``."""
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {', '.join(METHODS)}")
+    if method in ("auto", "move-task") and max_messages is None:
+        try:
+            return _move_task(sqs, dead_letter_queue_url, queue_url, wait=wait, poll_interval=poll_interval,
+                              sleep=sleep)
+        except ClientError as error:
+            if method == "move-task" or not _unsupported(error):
+                raise
+            logger.info("message-move task not supported here (%s); falling back to receive/send/delete", error)
+        except NotImplementedError:
+            if method == "move-task":
+                raise
+    return _receive_send_delete(sqs, dead_letter_queue_url, queue_url, max_messages=max_messages,
+                                wait_seconds=wait_seconds, visibility_timeout=visibility_timeout, progress=progress)
+
+
+def _unsupported(error: ClientError) -> bool:
+    code = str(error.response.get("Error", {}).get("Code", ""))
+    status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+    message = str(error.response.get("Error", {}).get("Message", "")).lower()
+    # An emulator without the action answers a bare HTTP error (moto: 500 with an HTML page, no AWS error code).
+    bare_http_error = code.isdigit() and ("<html" in message or "not been implemented" in message)
+    return code in _UNSUPPORTED or status in (404, 501) or bare_http_error
+
+
+def _move_task(sqs: Any, dead_letter_queue_url: str, queue_url: str, *, wait: bool, poll_interval: float,
+               sleep: Callable[[float], None]) -> RedriveReport:
+    source_arn = queue_arn(sqs, dead_letter_queue_url)
+    destination_arn = queue_arn(sqs, queue_url)
+    started = sqs.start_message_move_task(SourceArn=source_arn, DestinationArn=destination_arn)
+    report = RedriveReport(method="move-task", task_handle=started.get("TaskHandle"))
+    while True:
+        task = _latest_task(sqs, source_arn, report.task_handle)
+        if task is None:
+            report.task_status = "RUNNING"
+            break
+        report.task_status = task.get("Status")
+        report.moved = int(task.get("ApproximateNumberOfMessagesMoved", 0))
+        if report.task_status == "FAILED":
+            report.errors.append(str(task.get("FailureReason") or "message-move task failed"))
+        if not wait or report.task_status in _TERMINAL_TASK_STATES:
+            if report.task_status not in _TERMINAL_TASK_STATES:
+                report.moved = max(report.moved, int(task.get("ApproximateNumberOfMessagesToMove", 0) or 0))
+            break
+        sleep(poll_interval)
+    return report
+
+
+def _latest_task(sqs: Any, source_arn: str, handle: str | None) -> dict[str, Any] | None:
+    tasks = sqs.list_message_move_tasks(SourceArn=source_arn, MaxResults=10).get("Results", [])
+    for task in tasks:
+        if handle is None or task.get("TaskHandle") in (None, handle):
+            return dict(task)
+    return dict(tasks[0]) if tasks else None
+
+
+def _receive_send_delete(sqs: Any, dead_letter_queue_url: str, queue_url: str, *, max_messages: int | None,
+                         wait_seconds: int, visibility_timeout: int,
+                         progress: Callable[[int], None] | None) -> RedriveReport:
+    report = RedriveReport(method="receive")
+    # Messages that failed to send are made visible again, so they would come straight back: remember them and
+    # stop when a receive brings nothing new.
+    given_up: set[str] = set()
+    while max_messages is None or report.moved + report.failed < max_messages:
+        wanted = _BATCH if max_messages is None else min(_BATCH, max_messages - report.moved - report.failed)
+        messages = sqs.receive_message(
+            QueueUrl=dead_letter_queue_url, MaxNumberOfMessages=wanted, WaitTimeSeconds=wait_seconds,
+            VisibilityTimeout=visibility_timeout, MessageAttributeNames=["All"],
+        ).get("Messages", [])
+        fresh = [message for message in messages if message["MessageId"] not in given_up]
+        if not fresh:
+            _release(sqs, dead_letter_queue_url, messages)
+            break
+        _release(sqs, dead_letter_queue_url, [m for m in messages if m["MessageId"] in given_up])
+        sent_ids, failures = _send(sqs, queue_url, fresh)
+        _delete(sqs, dead_letter_queue_url, [m for m in fresh if m["MessageId"] in sent_ids], report)
+        failed_messages = [m for m in fresh if m["MessageId"] not in sent_ids]
+        _release(sqs, dead_letter_queue_url, failed_messages)
+        given_up.update(m["MessageId"] for m in failed_messages)
+        report.moved += len(sent_ids)
+        report.failed += len(failed_messages)
+        report.errors.extend(failures)
+        if progress:
+            progress(len(fresh))
+    return report
+
+
+def _send(sqs: Any, queue_url: str, messages: list[dict[str, Any]]) -> tuple[set[str], list[str]]:
+    """Send once, retry the entries that failed on the service side once more; return sent message ids."""
+    pending = {str(index): message for index, message in enumerate(messages)}
+    sent: set[str] = set()
+    errors: dict[str, str] = {}
+    for _attempt in range(2):
+        if not pending:
+            break
+        entries = []
+        for entry_id, message in pending.items():
+            entry: dict[str, Any] = {"Id": entry_id, "MessageBody": message["Body"]}
+            if message.get("MessageAttributes"):
+                entry["MessageAttributes"] = message["MessageAttributes"]
+            entries.append(entry)
+        response = sqs.send_message_batch(QueueUrl=queue_url, Entries=entries)
+        for success in response.get("Successful", []):
+            sent.add(pending.pop(success["Id"])["MessageId"])
+        retry = {}
+        for failure in response.get("Failed", []):
+            message = pending.pop(failure["Id"])
+            errors[message["MessageId"]] = f"{failure.get('Code', 'unknown')}: {failure.get('Message', '')}"
+            if not failure.get("SenderFault"):
+                retry[failure["Id"]] = message
+        pending = retry
+    return sent, [error for message_id, error in errors.items() if message_id not in sent]
+
+
+def _delete(sqs: Any, queue_url: str, messages: list[dict[str, Any]], report: RedriveReport) -> None:
+    if not messages:
+        return
+    entries = [{"Id": str(index), "ReceiptHandle": m["ReceiptHandle"]} for index, m in enumerate(messages)]
+    response = sqs.delete_message_batch(QueueUrl=queue_url, Entries=entries)
+    for failure in response.get("Failed", []):
+        # Already sent: the message would be redriven twice if it came back; say so rather than hide it.
+        report.errors.append(f"sent but not deleted from the DLQ: {failure.get('Code')}: {failure.get('Message')}")
+
+
+def _release(sqs: Any, queue_url: str, messages: list[dict[str, Any]]) -> None:
+    for message in messages:
+        try:
+            sqs.change_message_visibility(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"],
+                                          VisibilityTimeout=0)
+        except ClientError:
+            logger.debug("could not release %s", message["MessageId"], exc_info=True)
