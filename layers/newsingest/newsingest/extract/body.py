@@ -50,6 +50,7 @@ class _Stats:
     inline: int = 0  # characters of text not inside a block child (the element's own paragraph text)
     inline_commas: int = 0
     brs: int = 0  # <br> children (their runs split the inline text into paragraphs)
+    images: int = 0  # <img> elements in the subtree
     block_child: bool = False
     score: float = 0.0
     scored: bool = False
@@ -121,6 +122,7 @@ def _compute_stats(tags: list[Tag]) -> dict[int, _Stats]:
             item.text += child_stats.text
             item.links += child_stats.links
             item.commas += child_stats.commas
+            item.images += child_stats.images
             if name == "br":
                 item.brs += 1
             elif name in block_tags:
@@ -131,6 +133,8 @@ def _compute_stats(tags: list[Tag]) -> dict[int, _Stats]:
                 item.inline_commas += child_stats.commas
         if tag.name == "a":
             item.links = item.text
+        elif tag.name == "img":
+            item.images = 1
         stats[id(tag)] = item
     return stats
 
@@ -512,6 +516,9 @@ class _Writer:
                     if any(part in ("caption", "captions", "figure", "photo") for part in parts):
                         self._harvest_figure(tag)
                     return True
+        if item.images and name in sel.IMAGE_BLOCK_TAGS and item.text < self.options.image_block_max_chars:
+            self._harvest_figure(tag)  # an image with a caption written without <figure>
+            return True
         return self._is_link_block(name, item)
 
     def _is_link_block(self, name: str, item: _Stats) -> bool:

@@ -29,6 +29,8 @@ class ExtractOptions:
     boilerplate_max_share: float = 0.4
     # Inside the article, boxes and lists whose text is mostly links (related stories, tag clouds) are dropped.
     link_block_density: float = 0.5
+    # A div/span/table with an image and less text than this is a figure (its text is a caption, not body).
+    image_block_max_chars: int = 250
     # A paragraph whose text is at least this share link text is navigation written inline (tag lists).
     link_paragraph_density: float = 0.85
     # Index pages: this many linked headlines in the "body" (and no more long paragraphs than headlines) means

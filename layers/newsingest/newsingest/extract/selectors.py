@@ -41,6 +41,8 @@ DIV_BLOCK_CHILDREN: frozenset[str] = frozenset({
     "article", "blockquote", "dl", "div", "ol", "p", "pre", "table", "ul", "section", "main", "figure",
     "h1", "h2", "h3", "h4", "h5", "h6", "header", "footer", "aside", "nav", "form", "address", "center",
 })
+# Containers that, holding an image and little text, are a figure written without <figure>.
+IMAGE_BLOCK_TAGS: frozenset[str] = frozenset({"div", "span", "table", "center", "section", "a", "dl"})
 # Elements that count as one paragraph for scoring.
 PARAGRAPH_TAGS: frozenset[str] = frozenset({"p", "pre", "td", "blockquote"})
 HEADING_TAGS: frozenset[str] = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
