@@ -195,3 +195,24 @@ class TestOptions:
     def test_invalid_options_fail_at_construction(self, overrides: dict[str, Any]) -> None:
         with pytest.raises(ValueError):
             FetchOptions(**overrides)
+
+
+def test_a_proxy_manager_is_refused() -> None:
+    # A proxy resolves names itself, which would bypass the vetted-address guarantee.
+    with pytest.raises(TypeError):
+        Fetcher(FetchOptions(), pool_manager=urllib3.ProxyManager("http://proxy.example:3128"))
+
+
+def test_blocked_urls_are_logged_as_warnings(caplog: pytest.LogCaptureFixture) -> None:
+    fetcher, _, _ = fetcher_with(["10.0.0.1"])
+    with caplog.at_level("WARNING", logger="newsingest.fetch.fetcher"), pytest.raises(PermanentFailure):
+        fetcher.fetch("http://internal.example/")
+    assert "blocked_address" in caplog.text
+
+
+def test_system_resolver_returns_unique_addresses() -> None:
+    from newsingest.fetch import system_resolver
+
+    answers = system_resolver("localhost", 80)
+    assert answers
+    assert len(answers) == len(set(answers))

@@ -26,7 +26,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from urllib3 import BaseHTTPResponse, PoolManager, Timeout
+from urllib3 import BaseHTTPResponse, PoolManager, ProxyManager, Timeout
 from urllib3 import exceptions as u3
 
 from newsingest.fetch import limits
@@ -61,6 +61,7 @@ HTML_TYPES: frozenset[str] = limits.HTML_MEDIA_TYPES
 XML_TYPES: frozenset[str] = limits.XML_MEDIA_TYPES
 
 Resolver = Callable[[str, int], list[str]]
+_SECURITY_REASONS = frozenset({"blocked_address", "blocked_port", "credentials_in_url"})
 _HEADER_VALUE = re.compile(r"^[\x20-\x7e\x80-\xff]*$")  # no CR/LF/NUL: stored validators are echoed back
 
 
@@ -110,6 +111,9 @@ class Fetcher:
         self._wall_clock = wall_clock  # only for Retry-After HTTP-dates
         if pool_manager is None:
             pool_manager = new_pool_manager(self.options.per_host_concurrency)
+        elif isinstance(pool_manager, ProxyManager):
+            # A proxy would resolve and connect on its own: the vetted address would mean nothing.
+            raise TypeError("Fetcher needs a plain PoolManager, not a ProxyManager")
         else:
             install_deadline_pools(pool_manager)
         self._pool_manager = pool_manager
@@ -159,7 +163,9 @@ class Fetcher:
         try:
             result = self._follow(url, plan, state, robots=self.options.respect_robots, started=started)
         except IngestFailure as exc:
-            log.debug("fetch %s failed: %s", redact(url), exc)
+            # Refusals are worth an operator's attention (SSRF attempts or a bad feed); the rest is routine.
+            level = logging.WARNING if exc.reason in _SECURITY_REASONS else logging.DEBUG
+            log.log(level, "fetch %s failed: %s", redact(url), exc)
             raise
         log.debug("fetched %s -> %s %s (%d ms)", redact(url), result.final_url, result.status, result.elapsed_ms)
         return result
