@@ -427,14 +427,14 @@ class _Resolver:
                 continue  # already read with the other <meta> (itemprop key)
             if not _usable(el):
                 continue
-            value = el.get("content") or el.get("datetime") or el.get_text(" ", strip=True)
+            value = el.get("content") or el.get("datetime") or _short_text(el)
             if value:
                 yield " ".join(str(value).split())
 
     def _main_h1(self) -> Tag | None:
         fallback = None
         for h1 in self.page.h1s:
-            text = h1.get_text(" ", strip=True)
+            text = _short_text(h1, 600)
             if not text:
                 continue  # a logo wrapped in <h1>
             context = _context(h1)
@@ -451,25 +451,29 @@ class _Resolver:
         lines: list[tuple[str, Tag]] = []
         if self.h1 is not None:
             before: list[tuple[str, Tag]] = []
-            for node in self.h1.previous_elements:
-                if len(before) >= 8:
+            for seen, node in enumerate(self.h1.previous_elements):
+                if len(before) >= 8 or seen > 400:  # bounded in nodes too: deep wrappers hold no strings
                     break
-                if isinstance(node, NavigableString) and type(node) is NavigableString:
+                if type(node) is NavigableString:
                     text = " ".join(node.split())
                     if text and node.parent is not None and node.parent.name not in ("script", "style", "title"):
                         before.append((text, node.parent))
             lines.extend(reversed(before))
-            lines.append((self.h1.get_text(" ", strip=True), self.h1))
+            lines.append((_short_text(self.h1, 600) or "", self.h1))
+            # Start after the headline's last descendant, so its own strings are not read again.
+            last: Any = self.h1
+            while isinstance(last, Tag) and last.contents:
+                last = last.contents[-1]
             chars = 0
             after = 0
-            for node in self.h1.next_elements:
-                if after >= _HEADER_STRINGS or chars >= _HEADER_CHARS:
+            for seen, node in enumerate(last.next_elements):
+                if after >= _HEADER_STRINGS or chars >= _HEADER_CHARS or seen > 4000:
                     break
-                if isinstance(node, NavigableString) and type(node) is NavigableString:
+                if type(node) is NavigableString:
                     if node.parent is None or node.parent.name in ("script", "style", "noscript"):
                         continue
                     text = " ".join(node.split())
-                    if text and not self.h1 in node.parents:
+                    if text:
                         lines.append((text, node.parent))
                         after += 1
                         chars += len(text)
@@ -492,7 +496,7 @@ class _Resolver:
         return None
 
     def title(self, site_name: str | None) -> str | None:
-        h1_text = _clean_text(self.h1.get_text(" ", strip=True)) if self.h1 is not None else None
+        h1_text = _clean_text(_short_text(self.h1, 600)) if self.h1 is not None else None
         raw = [self._ld_text("headline"), self._ld_text("name") if not self.article.get("headline") else None]
         raw += list(self._meta_values(p.META_TITLE))
         raw += [self.page.title_tag, self._ld_text("headline", self.webpage) or self._ld_text("name", self.webpage)]
@@ -541,7 +545,7 @@ class _Resolver:
         yield self._ld_authors()
         yield [v for v in self._meta_values(p.META_AUTHOR) if not v.startswith(("http://", "https://", "www."))]
         yield [self._microdata_author(el) for el in self.page.itemprops.get("author", ()) if _usable(el)]
-        yield [el.get_text(" ", strip=True) for el in self.page.bylines if _usable(el)]
+        yield [text for el in self.page.bylines if _usable(el) and (text := _short_text(el))]
         yield self._header_bylines()
 
     def _ld_authors(self) -> list[str]:
@@ -568,7 +572,7 @@ class _Resolver:
     def _microdata_author(el: Tag) -> str:
         inner = el.find(attrs={"itemprop": "name"})
         target = inner if isinstance(inner, Tag) else el
-        return str(target.get("content") or target.get_text(" ", strip=True))
+        return str(target.get("content") or _short_text(target) or "")
 
     def _header_bylines(self) -> list[str]:
         lines = self.header_lines()
@@ -607,7 +611,7 @@ class _Resolver:
             for value in self._itemprop_values(prop):
                 yield d.parse_date(value)
         for el in self.page.times:
-            value = el.get("datetime") or el.get_text(" ", strip=True)
+            value = el.get("datetime") or _short_text(el)
             if not value:
                 continue
             hint = " ".join(_attr_list(el.get("class"))) + " " + str(el.get("itemprop") or "")
@@ -672,7 +676,7 @@ class _Resolver:
         for el in self.page.breadcrumbs:
             if el.find_parent("footer") is not None:
                 continue
-            items = [a.get_text(" ", strip=True) for a in el.find_all(["a", "li", "span"], limit=40)
+            items = [_short_text(a, 100) or "" for a in el.find_all(["a", "li", "span"], limit=40)
                      if not a.find(["a", "li"])]
             items = [i for i in items if i and i not in (">", "›", "/", "»", "|")]
             if items:
@@ -816,6 +820,26 @@ class _Resolver:
 
 
 # ======================================================================================= small helpers
+def _short_text(el: Tag, limit: int = 300) -> str | None:
+    """The visible text of ``el`` when it is short, else None: a "byline" class on a whole-article wrapper must
+    not cost a full-text read per candidate (and such text is no byline anyway)."""
+    parts: list[str] = []
+    size = 0
+    for seen, node in enumerate(el.descendants):
+        if seen > 400:  # a deep wrapper, not a short label
+            return None
+        if type(node) is not NavigableString:
+            continue
+        if node.parent is not None and node.parent.name in ("script", "style"):
+            continue
+        parts.append(node)
+        size += len(node)
+        if size > limit * 4:  # whitespace collapses below; give it room before giving up
+            return None
+    text = " ".join(" ".join(parts).split())
+    return text if text and len(text) <= limit else None
+
+
 def _clean_text(value: str | None) -> str | None:
     if not value:
         return None
