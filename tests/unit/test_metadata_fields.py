@@ -194,6 +194,9 @@ def test_figure_caption_and_credit_element() -> None:
         ("Body.\n\n(Reporting by Jane Doe; Editing by John Roe)", "Reuters"),
         ("TOKYO (Kyodo) -- Japan's government...", "Kyodo"),
         ("(서울=연합뉴스) 홍길동 기자 = 22일 ...", "Yonhap"),
+        ("【ソウル共同】韓国政府は22日、…", "Kyodo"),
+        ("新华社北京11月22日电 记者报道…", "Xinhua"),
+        ("By Jane Doe\n\nWASHINGTON (AP) — The Senate voted...", "AP"),  # dateline after a kept byline line
         ("Body.\n\nA man walks by. (AP Photo/Ahn Young-joon)", None),  # a photo credit is not the story's
         ("The minister told Reuters on Friday that talks continue. More text follows here.", None),
         ("", None),
@@ -247,3 +250,24 @@ _PIECES = st.sampled_from(["<meta ", "<script type=application/ld+json>", "</scr
 @given(st.lists(st.one_of(_PIECES, st.text(max_size=8)), max_size=60).map("".join))
 def test_any_markup_gives_metadata_and_never_raises(markup: str) -> None:
     assert isinstance(_meta(markup, None), Metadata)
+
+
+def test_deeply_nested_page_returns_without_recursion_errors() -> None:
+    # Given 5,000 nested byline-classed wrappers around the headline's neighbourhood
+    html = "<html><body>" + '<div class="author">' * 5000 + "By Jane Doe" + "</div>" * 5000 + "<h1>Title</h1></body></html>"
+    # When / Then: an answer, and no byline from a wrapper whose text cannot be read cheaply
+    meta = _meta(html, None)
+    assert meta.title == "Title"
+
+
+def test_kicker_above_headline_is_the_section_when_nothing_else_names_one() -> None:
+    html = """<html><body><div class="article-top"><div class="news-section"><a href="/s">Foreign Affairs</a></div>
+    <h1>Headline of the story</h1></div><div class="article-body"><p>Text.</p></div></body></html>"""
+    assert _meta(html).section == "Foreign Affairs"
+
+
+def test_unlabelled_date_under_the_headline_is_published() -> None:
+    html = """<html><body><article><h1>Headline of the story</h1><div class="meta">March 4, 2024</div>
+    <p>Body paragraph that is long enough to look like the start of the story itself, well beyond a date line.</p>
+    </article></body></html>"""
+    assert _meta(html).published_at == "2024-03-04"

@@ -138,9 +138,13 @@ def credit_in_text(text: str) -> str | None:
     if not text:
         return None
     head = text.lstrip()[: p.CREDIT_SCAN_CHARS]
-    match = p.CREDIT_DATELINE.match(head) or p.CREDIT_CJK_DATELINE.match(head)
-    if match:
-        return _canonical_agency(match[1])
+    # The dateline opens the story, possibly after a short byline or kicker line the body kept.
+    for line in head.split("\n")[:4]:
+        line = line.strip()
+        match = (p.CREDIT_DATELINE.match(line) or p.CREDIT_CJK_DATELINE.match(line)
+                 or p.CREDIT_CHINESE_DATELINE.match(line))
+        if match:
+            return _canonical_agency(match[1])
     tail = text.rstrip()[-p.CREDIT_SCAN_CHARS:]
     match = p.CREDIT_TRAILER.search(tail)
     if match:

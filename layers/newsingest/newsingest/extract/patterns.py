@@ -256,6 +256,7 @@ CREDIT_DATELINE = re.compile(
 CREDIT_CJK_DATELINE = re.compile(
     r"^\W{0,3}[(\[【（]\s*[^()\[\]【】（）=＝]{1,20}\s*[=＝]?\s*(" + _AGENCY_ALT_CASED + r")\s*[)\]】）]"
 )
+CREDIT_CHINESE_DATELINE = re.compile(r"^\W{0,3}(新华社|新華社|中新社)[^\s，,。]{0,20}电")  # "新华社北京11月22日电"
 #  2. at the very end of the story: "… in their court." (Yonhap) / — Reuters / - AFP / (AP)
 CREDIT_TRAILER = re.compile(
     r"(?:\((" + _AGENCY_ALT_CASED + r")\)|(?:^|\s)(?:--|—|–|-|/)\s*(" + _AGENCY_ALT_CASED + r")|^(" + _AGENCY_ALT_CASED
