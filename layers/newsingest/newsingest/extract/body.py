@@ -78,7 +78,7 @@ def _extract(soup: BeautifulSoup, url: str | None, options: ExtractOptions) -> B
     writer = _Writer(stats, url, options, stats[id(best)].text)
     for part in parts:
         writer.write_root(part)
-    paragraphs = writer.finish()
+    paragraphs = _trim_trailing_promos(writer.finish(), options)
     writer.harvest_nearby_figures(best)
     if _is_listing(writer, paragraphs, options):
         return BodyResult(images=tuple(writer.images), warnings=("listing_page",))
@@ -590,9 +590,30 @@ def _is_furniture_line(text: str) -> bool:
     """Short lines that are page furniture wherever they sit ("Advertisement", "By Jane Doe", date lines)."""
     if sel.BOILERPLATE_LINE.match(text):
         return True
-    if len(text) <= 80 and sel.BYLINE_LINE.match(text):
+    if sel.SHORTCODE_LINE.match(text):
+        return True
+    if len(text) <= 80 and (sel.BYLINE_LINE.match(text) or sel.DATE_TIME_LINE.match(text)):
         return not text.endswith((".", "!", "?", '"', "”", ":"))
     return False
+
+
+def _trim_trailing_promos(paragraphs: list[str], options: ExtractOptions) -> list[str]:
+    """Drop promotions after the story (subscribe, follow us, comment policy) and a heading left dangling."""
+    end = len(paragraphs)
+    dropped = 0
+    while end > 1 and dropped < options.max_trailing_promos:
+        last = paragraphs[end - 1]
+        # Quoted speech is story, never a promo, even when it mentions subscriptions.
+        if len(last) <= 400 and sel.TRAILING_PROMO.search(last) and not any(q in last for q in '"“”«»'):
+            end -= 1
+            dropped += 1
+            continue
+        if dropped and len(last) <= 60 and not last.endswith((".", "!", "?", '"', "”")):
+            end -= 1  # the promo box's own heading ("Something to Consider")
+            dropped += 1
+            continue
+        break
+    return paragraphs[:end]
 
 
 # --- 5. listing pages -------------------------------------------------------------------------------------

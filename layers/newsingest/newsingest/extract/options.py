@@ -33,6 +33,8 @@ class ExtractOptions:
     image_block_max_chars: int = 250
     # A paragraph whose text is at least this share link text is navigation written inline (tag lists).
     link_paragraph_density: float = 0.85
+    # Paragraphs at most looked at for promotions after the story ("Subscribe...", "Follow us on...").
+    max_trailing_promos: int = 4
     # Index pages: this many linked headlines in the "body" (and no more long paragraphs than headlines) means
     # the page is a list of teasers, not an article.
     listing_min_teasers: int = 4

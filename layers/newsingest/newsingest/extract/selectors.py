@@ -114,7 +114,7 @@ BOILERPLATE_ROLES: frozenset[str] = frozenset({
 
 # Whole short blocks that are page furniture, whatever element holds them.
 BOILERPLATE_LINE = re.compile(
-    r"^(?:advertisement|advertisements|ad|ads|sponsored|sponsored content|story continues(?: below)?(?: advertisement)?"
+    r"^(?:advertisement|advertisements|advert|adverts|ad|ads|sponsored|sponsored content|story continues(?: below)?(?: advertisement)?"
     r"|continue reading(?: below| the main story)?|read more|read next|more from .{0,40}|related(?: articles| stories"
     r"| content| coverage| links| news)?:?|see also:?|share(?: this)?(?: article| story)?:?|print(?: this)?(?: article)?"
     r"|email(?: this)?(?: article)?|follow us.{0,60}|sign up.{0,80}|subscribe.{0,80}|click here.{0,80}"
@@ -128,5 +128,20 @@ BOILERPLATE_LINE = re.compile(
 BYLINE_LINE = re.compile(
     r"^(?:by|von|par|por|di|door|av|af)\s+\S.{0,70}$|^(?:posted|updated|published|last updated|modified|created)"
     r"\s*(?:on|at)?\s*:?\s*.{0,60}$|^(?:\w+ )?\d{1,4}[./-]\d{1,2}[./-]\d{1,4}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s*\w{0,5}$",
+    re.I,
+)
+
+# A line that only holds a date and a clock time, in any language ("sexta-feira, 22 de outubro de 2010 às 20:13").
+DATE_TIME_LINE = re.compile(r"^\W{0,3}(?:\w+\W+){0,6}(?:19|20)\d\d\b.{0,24}?\b\d{1,2}[:h]\d{2}\b.{0,12}$|"
+                            r"^\W{0,3}\d{1,2}[:h]\d{2}\b.{0,30}\b(?:19|20)\d\d\W{0,3}$")
+# Leftover CMS shortcodes ("[button link=...]Send us your review[/button]").
+SHORTCODE_LINE = re.compile(r"^\[\w+[^\]]*\].*\[/\w+\]$|^\[/?\w+(?:\s[^\]]*)?\]$")
+# Promotions that follow the story: subscriptions, memberships, "follow us", comment policies, letters pages.
+TRAILING_PROMO = re.compile(
+    r"\b(?:subscrib\w*|subscription|sign up|newsletter|membership|become a member|join (?:\w+ ){0,3}(?:members?|plus|"
+    r"premium|today|now)|click here|follow (?:us|\w+(?: \w+){0,6}) on (?:facebook|twitter|instagram|linkedin|youtube)"
+    r"|(?:like|follow) us on|we are (?:temporarily )?moderating|comments? (?:are|is) (?:moderated|closed)|spam"
+    r"|letters? to the editor|we(?:'|’)d like to hear what you think|support (?:our|independent) journalism"
+    r"|if you (?:enjoyed|liked|value) (?:this|our)|download (?:our|the) app)",
     re.I,
 )
