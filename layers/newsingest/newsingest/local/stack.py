@@ -187,6 +187,26 @@ def transform_template(
     parameter_values: Mapping[str, Any] | None = None,
     region: str = DEFAULT_REGION,
 ) -> dict[str, Any]:
+    """Run the SAM transform offline and return the plain CloudFormation template (see :func:`_transform`).
+
+    Results are cached per template file version, parameters and region; every call returns a fresh copy.
+    """
+    template_path = Path(path).resolve() if path is not None else find_template()
+    key = (str(template_path), template_path.stat().st_mtime_ns, region, tuple(sorted((parameter_values or {}).items())))
+    return copy.deepcopy(_cached_transform(*key))
+
+
+@functools.lru_cache(maxsize=16)
+def _cached_transform(path: str, mtime_ns: int, region: str, parameters: tuple[tuple[str, Any], ...]) -> dict[str, Any]:  # noqa: ARG001 - mtime_ns is part of the key
+    return _transform(path, parameter_values=dict(parameters), region=region)
+
+
+def _transform(
+    path: Path | str | None = None,
+    *,
+    parameter_values: Mapping[str, Any] | None = None,
+    region: str = DEFAULT_REGION,
+) -> dict[str, Any]:
     """Run the SAM transform offline and return the plain CloudFormation template.
 
     Uses aws-sam-translator with its bundled map of AWS managed policies (the map ``sam deploy``'s transform
@@ -196,6 +216,7 @@ def transform_template(
     import boto3  # noqa: PLC0415 - lazy: the region-only session the translator needs
     from samtranslator.metrics.metrics import DummyMetricsPublisher, Metrics  # noqa: PLC0415
     from samtranslator.parser.parser import Parser  # noqa: PLC0415
+    from samtranslator.translator.arn_generator import ArnGenerator  # noqa: PLC0415
     from samtranslator.translator.translator import Translator  # noqa: PLC0415
 
     try:  # the same map the translator consults first; internal module, so tolerate it moving
@@ -213,8 +234,8 @@ def transform_template(
         if resource.get("Type") == "AWS::Serverless::LayerVersion" and "ContentUri" in properties:
             properties["ContentUri"] = _as_s3_uri(properties["ContentUri"], logical_id)
 
-    session = boto3.Session(region_name=region)
-    partition = session.get_partition_for_region(region)
+    session = boto3.Session(region_name=region)  # the translator reads only its region_name
+    partition = ArnGenerator.get_partition_name(region)  # a prefix table; no endpoint data to load
     policy_map = get_bundled_managed_policy_map(partition) or {}
     metrics = Metrics("ServerlessTransform", DummyMetricsPublisher())
     translator = Translator(policy_map, Parser(), boto_session=session, metrics=metrics)
@@ -269,7 +290,7 @@ def local_template(
 
     Removes the resources of ``excluded_types`` and then, until nothing changes, every resource and output that
     references a removed resource (Ref, GetAtt, Sub, DependsOn). What remains is exactly the template's queues,
-    bucket (and policy), table and alarm.
+    bucket, table and alarm.
     """
     template = copy.deepcopy(dict(transformed))
     resources: dict[str, Any] = template.get("Resources", {})
@@ -577,9 +598,11 @@ def _client_factory(cloudformation_client: CloudFormationClient) -> Any:
             "aws_session_token": frozen.token,
         }
 
+    @functools.cache
     def client(service: str) -> Any:
-        return boto3.client(service, **kwargs)  # type: ignore[call-overload]
+        return session.client(service, **kwargs)  # type: ignore[call-overload]
 
+    session = boto3.Session()
     return client
 
 
@@ -593,9 +616,9 @@ def _complete_local_stack(
     """Apply what moto's CloudFormation accepts but does not act on, straight from the template.
 
     moto (5.2) creates buckets without versioning, public access block, ownership controls or lifecycle rules,
-    ignores ``AWS::S3::BucketPolicy``, ``AWS::CloudWatch::Alarm`` and the table's point-in-time recovery. Left
-    alone, the local bucket would be unversioned and the alarm would not exist, so the local runs would differ
-    from AWS. Each ``put`` below is idempotent and takes its values from the template, resolved against the
+    ignores ``AWS::CloudWatch::Alarm`` and the table's point-in-time recovery. Left alone, the local bucket would
+    be unversioned and the alarm would not exist, so the local runs would differ from AWS. (A bucket policy is
+    applied too when one is kept: by default it is excluded, see ``EXCLUDED_LOCAL_RESOURCE_TYPES``.) Each ``put`` below is idempotent and takes its values from the template, resolved against the
     stack. Returns what was applied (``LogicalId.Property``), for the caller's logs.
     """
     summaries = cloudformation_client.list_stack_resources(StackName=stack_name)["StackResourceSummaries"]
