@@ -505,7 +505,7 @@ class _Writer:
             return _class_weight(tag) < 0
         if is_root:
             return False
-        label = _label(tag)
+        label = _label(tag) if name not in sel.INLINE_TEXT_TAGS else ""  # a class on a link in a sentence is no box
         if label and attrs.get("itemprop") != "articleBody":
             classes = set(label.lower().split())
             if classes & sel.HIDDEN_CLASSES:
@@ -528,7 +528,7 @@ class _Writer:
         density = item.links / item.text
         if name in ("li", "p", "dd") and item.text - item.links >= 150:
             return False  # an item that opens with a linked lead-in but goes on in prose is content
-        if name in ("ul", "ol", "dl", "table", "div", "section", "span", "li", "article", "center", "tr", "td"):
+        if name in ("ul", "ol", "dl", "table", "div", "section", "li", "article", "center", "tr", "td"):
             if item.text >= self.root_text * 0.5:
                 return False
             return density > self.options.link_block_density

@@ -41,6 +41,11 @@ DIV_BLOCK_CHILDREN: frozenset[str] = frozenset({
     "article", "blockquote", "dl", "div", "ol", "p", "pre", "table", "ul", "section", "main", "figure",
     "h1", "h2", "h3", "h4", "h5", "h6", "header", "footer", "aside", "nav", "form", "address", "center",
 })
+# Inline elements that live inside sentences: their class says how they look, not that they are furniture.
+INLINE_TEXT_TAGS: frozenset[str] = frozenset({
+    "a", "abbr", "b", "bdi", "bdo", "cite", "code", "dfn", "em", "i", "kbd", "mark", "q", "s", "samp", "small",
+    "strong", "sub", "sup", "u", "var", "font", "span",
+})
 # Containers that, holding an image and little text, are a figure written without <figure>.
 IMAGE_BLOCK_TAGS: frozenset[str] = frozenset({"div", "span", "table", "center", "section", "a", "dl"})
 # Elements that count as one paragraph for scoring.
