@@ -271,3 +271,18 @@ def test_unlabelled_date_under_the_headline_is_published() -> None:
     <p>Body paragraph that is long enough to look like the start of the story itself, well beyond a date line.</p>
     </article></body></html>"""
     assert _meta(html).published_at == "2024-03-04"
+
+
+def test_tags_are_deduplicated_and_cms_internal_tokens_dropped() -> None:
+    html = """<html><head><meta property="article:tag" content="Weather"><meta property="article:tag" content="weather">
+    <meta property="article:tag" content="ctp_video"><meta property="article:tag" content='"'>
+    <script type="application/ld+json">{"@type":"NewsArticle","keywords":"Storms, _no-apple-news, Power outages"}</script>
+    <meta name="keywords" content="site, wide, keywords"></head></html>"""
+    assert _meta(html).tags == ("Weather", "Storms", "Power outages")
+
+
+def test_svg_and_missing_image_placeholders_are_not_article_images() -> None:
+    html = """<html><body><article><h1>H</h1><figure><img src="/media/img/missing-image.svg">
+    <figcaption>Subscribe now</figcaption></figure><figure><img src="/icons/share.svg"></figure></article></body></html>"""
+    meta = _meta(html)
+    assert (meta.image_url, meta.images) == (None, ())

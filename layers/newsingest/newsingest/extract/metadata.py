@@ -918,8 +918,8 @@ def _split_tags(values: Iterable[str]) -> list[str]:
     out = []
     for value in values:
         for piece in str(value).replace(";", ",").split(","):
-            piece = " ".join(piece.split()).strip(" #")
-            if piece and len(piece) <= 80:
+            piece = " ".join(piece.split()).strip(" #\"'")
+            if piece and len(piece) <= 80 and any(ch.isalnum() for ch in piece) and not p.INTERNAL_TAG.search(piece):
                 out.append(html_lib.unescape(piece))
     return out
 

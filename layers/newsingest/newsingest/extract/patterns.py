@@ -118,7 +118,8 @@ BREADCRUMB_CONTAINER = re.compile(r"bread[-_]?crumb|(?:^|[\s_-])crumbs?(?:$|[\s_
 NON_CONTENT_IMAGE = re.compile(
     r"logo|favicon|sprite|(?:^|[/_.-])icons?(?:$|[/_.-])|avatar|profile[-_]?(?:pic|photo|img)|placeholder|spacer"
     r"|blank\.|pixel|1x1|transparent|tracking|gravatar|badge|emoji|loading|lazy[-_]?load|default[-_]?(?:image|img|og)"
-    r"|/ads?/|doubleclick|beacon|spinner|author[-_]?(?:img|image|photo)|headshot|mugshot",
+    r"|/ads?/|doubleclick|beacon|spinner|author[-_]?(?:img|image|photo)|headshot|mugshot|missing[-_]?image"
+    r"|\.svg(?:$|[?#])",  # SVGs on news pages are icons and logos, not photographs
     re.IGNORECASE,
 )
 MIN_IMAGE_SIDE = 200  # px: smaller declared images are icons, thumbnails or pixels, not the lead image
@@ -169,6 +170,8 @@ ORGANIZATION_WORDS = re.compile(
     re.IGNORECASE,
 )
 MAX_AUTHOR_WORDS = 5
+# CMS-internal tags ("ctp_video", "_no-apple-news"): an underscore inside one token, or a leading underscore.
+INTERNAL_TAG = re.compile(r"^_|^[^\s_]+_[^\s]+$")
 # Lower-case words that occur in sentences, not in names ("Jeff Foust is the editor…"); name particles are allowed.
 AUTHOR_SENTENCE_WORDS = frozenset(("is", "the", "was", "has", "are", "for", "with", "about", "writes", "covers",
                                    "a", "an", "in", "to", "who", "and", "or", "by", "from"))
