@@ -200,3 +200,31 @@ def test_image_model_is_the_shared_one() -> None:
     from newsingest.extract.article import Image as ModelImage
 
     assert Image is ModelImage
+
+
+def test_wrapper_with_an_unlucky_class_is_kept() -> None:
+    # Given a <br>-written story inside a page wrapper whose class mentions "sidebar", and a real sidebar
+    story = "<br><br>".join(
+        f"Paragraph {number} of a story written with line breaks only, as some sites still do today." for number in range(8)
+    )
+    html = (
+        '<html><body><div class="layout-with-sidebar"><div class="txt">' + story + "</div></div>"
+        '<div class="sidebar"><a href="/x">Other story</a> <a href="/y">Another story</a></div></body></html>'
+    )
+    # When extracted
+    article = extract_article(html)
+    # Then the wrapper is not taken for furniture: all eight paragraphs are there, the sidebar is not
+    assert len(article.text.split("\n\n")) == 8
+    assert "Other story" not in article.text
+
+
+def test_inline_link_with_a_class_stays_in_its_sentence() -> None:
+    # Given a paragraph whose last words are a link wrapped in a span, with a "tag"-like class
+    html = (
+        "<html><body><article><p>The new keyboard uses a scissor switch that is almost identical to the one Apple "
+        'shipped with its desktop keyboard that was <span><a class="tag-link js_link" href="/k">released nearly five '
+        "years ago.</a></span></p><p>The keyboard matters because the previous design drew years of complaints from "
+        "owners who saw keys fail after a little dust got in.</p></article></body></html>"
+    )
+    # When extracted / Then the linked words stay in the sentence
+    assert "that was released nearly five years ago." in extract_article(html).text

@@ -36,7 +36,7 @@ _HEAD_KEEP = re.compile(
     r"|<script\b[^<>]*ld\+json[^<>]*>.*?</script\s*>",
     re.I | re.S,
 )
-_P_OPEN = re.compile(r"<p[\s>]", re.I)
+_P_OPEN = re.compile(r"<p[\s>]|<br\b", re.I)  # paragraph evidence: <p> and <br> (br-written bodies)
 
 # Opening tags only ("</" never matches); attributes up to the next "<" or ">" (see _TAG).
 _OPEN_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9:-]{0,40})(\s[^<>]*)?>")
