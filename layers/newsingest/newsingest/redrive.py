@@ -56,13 +56,18 @@ def queue_depth(sqs: Any, queue_url: str) -> int:
 def redrive(sqs: Any, dead_letter_queue_url: str, queue_url: str, *, method: str = "auto",
             max_messages: int | None = None, wait: bool = False, wait_seconds: int = 0,
             visibility_timeout: int = 60, progress: Callable[[int], None] | None = None,
-            poll_interval: float = 1.0, sleep: Callable[[float], None] = time.sleep) -> RedriveReport:
-    """Move messages from ``dead_letter_queue_url`` to ``queue_url``; see the module doc for ``method``."""
+            poll_interval: float = 1.0, sleep: Callable[[float], None] = time.sleep,
+            task_sqs: Any = None) -> RedriveReport:
+    """Move messages from ``dead_letter_queue_url`` to ``queue_url``; see the module doc for ``method``.
+
+    ``task_sqs``: the client for the message-move API calls (default ``sqs``); the CLI passes one that does not
+    retry, so probing an endpoint without the API costs one request, not a retry schedule.
+    """
     if method not in METHODS:
         raise ValueError(f"method must be one of {', '.join(METHODS)}")
     if method in ("auto", "move-task") and max_messages is None:
         try:
-            return _move_task(sqs, dead_letter_queue_url, queue_url, wait=wait, poll_interval=poll_interval,
+            return _move_task(task_sqs or sqs, dead_letter_queue_url, queue_url, wait=wait, poll_interval=poll_interval,
                               sleep=sleep)
         except ClientError as error:
             if method == "move-task" or not _unsupported(error):

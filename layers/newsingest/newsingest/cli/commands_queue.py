@@ -270,7 +270,8 @@ def redrive(method: str, max_messages: int | None, wait: bool, wait_seconds: int
     resources.last_queue_url = queue_url
     with _maybe_progress(waiting if method != "move-task" else 0, "redriving") as progress:
         report = run_redrive(sqs, dead_letter_queue_url, queue_url, method=method, max_messages=max_messages,
-                             wait=wait, wait_seconds=wait_seconds, progress=progress)
+                             wait=wait, wait_seconds=wait_seconds, progress=progress,
+                             task_sqs=resources.client("sqs", max_attempts=1))
     if report.method == "move-task":
         click.echo(f"redrive (message-move task {report.task_handle or ''}, {report.task_status or 'started'}): "
                    f"{report.moved} message(s) moved" + ("" if report.task_status == "COMPLETED" else " so far"))

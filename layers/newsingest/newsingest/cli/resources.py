@@ -74,8 +74,13 @@ class Resources:
             self._clients = create_clients(session=self.session, endpoint_url=self.endpoint_url)
         return self._clients
 
-    def client(self, service: str) -> Any:
-        return self.session.client(service, endpoint_url=self.endpoint_url)
+    def client(self, service: str, *, max_attempts: int | None = None) -> Any:
+        config = None
+        if max_attempts is not None:
+            from botocore.config import Config  # noqa: PLC0415
+
+            config = Config(retries={"mode": "standard", "max_attempts": max_attempts})
+        return self.session.client(service, endpoint_url=self.endpoint_url, config=config)
 
     # ---- names ----------------------------------------------------------------------------------------------
     @property
