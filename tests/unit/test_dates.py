@@ -31,6 +31,9 @@ from newsingest.extract.dates import date_from_url, find_date_lines, is_before, 
         ("2019年11月22日 11時09分", "2019-11-22T11:09:00"),
         ("22/11/2019 10:00", "2019-11-22T10:00:00"),
         ("11/22/2019", "2019-11-22"),
+        ("04.03.2024 10:00", "2024-03-04T10:00:00"),  # dotted numeric dates are day-first
+        ("publiziert am 25. September 2018", "2018-09-25"),
+        ("Publié le 22 novembre 2019 à 11h09", "2019-11-22T11:09:00"),
         ("1574388540", "2019-11-22T02:09:00+00:00"),  # epoch seconds are absolute: UTC is true, not invented
     ],
 )
@@ -56,6 +59,12 @@ def test_date_lines_are_classified_by_their_label() -> None:
     text = "Updated : 2019-11-23 09:00 | Posted : 2019-11-22 11:09"
     # When / Then: the label decides, not the order
     assert list(find_date_lines(text)) == [("modified", "2019-11-23T09:00:00"), ("published", "2019-11-22T11:09:00")]
+
+
+def test_date_lines_in_other_languages() -> None:
+    assert list(find_date_lines("Aktualisiert am 26.09.2018 10:00")) == [("modified", "2018-09-26T10:00:00")]
+    assert list(find_date_lines("更新时间：2019-11-22 11:09")) == [("modified", "2019-11-22T11:09:00")]
+    assert list(find_date_lines("Date of registration : 2020.02.05")) == []  # "Date" counts only as "Date:"
 
 
 def test_korean_date_lines() -> None:

@@ -182,8 +182,9 @@ def _from_words(text: str, *, dayfirst: bool) -> _Parts | None:
         if not match:
             return None
         first, second, year = int(match["a"]), int(match["b"]), int(match["y"])
-        # 22/11/2019 can only be day-first; 11/22/2019 only month-first; 04/03/2024 follows ``dayfirst``.
-        if first > 12 or (dayfirst and second <= 12):
+        # 22/11/2019 can only be day-first; 11/22/2019 only month-first; 04.03.2024 is day-first (dotted dates are
+        # European); 04/03/2024 follows ``dayfirst``.
+        if first > 12 or ((dayfirst or match["sep"] == ".") and second <= 12):
             day, month = first, second
         else:
             month, day = first, second

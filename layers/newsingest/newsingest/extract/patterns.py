@@ -290,15 +290,23 @@ CLASS_PREFILTER = re.compile(r"auth|byl|writer|report|contrib|journal|crumb|pay|
 
 # --------------------------------------------------------------------------------------------------- dates
 # Labels of visible date lines; the label decides published vs modified ("Updated" is never taken as published).
+_PUBLISHED_LABELS = (
+    r"posted|published(?:\s+on)?|publication\s+date|first\s+published|created|date(?=\s*[:：])|filed|issued"
+    r"|publiziert|veröffentlicht|erschienen|publié|publicado|publicada|pubblicato|gepubliceerd|opublikowano"
+    r"|publicerad|julkaistu|опубликовано|diterbitkan|입력|등록|작성|게재|公開|配信|掲載|发布(?:时间)?|發布(?:時間)?|发表"
+)
+_MODIFIED_LABELS = (
+    r"last\s+updated|updated(?:\s+on)?|modified|last\s+modified|revised|edited|aktualisiert|geändert|mis\s+à\s+jour"
+    r"|actualizado|atualizado|aggiornato|bijgewerkt|zaktualizowano|uppdaterad|päivitetty|обновлено|diperbarui"
+    r"|수정|업데이트|最終更新|更新(?:时间|時間)?|修改"
+)
 DATE_LINE = re.compile(
-    r"(?P<label>posted|published(?:\s+on)?|publication\s+date|first\s+published|created|date|written|filed|issued"
-    r"|last\s+updated|updated(?:\s+on)?|modified|last\s+modified|revised|edited|입력|등록|작성|게재|수정|업데이트"
-    r"|最終更新|公開|配信|更新|掲載|发布(?:时间)?|發布(?:時間)?|发表|更新时间|更新時間|修改)"
-    r"\s*(?:at|on)?\s*[:：]?\s*"
+    r"(?P<label>" + _MODIFIED_LABELS + "|" + _PUBLISHED_LABELS + r")"
+    r"\s*(?:at|on|am|le|el|em|il|op|den)?\s*[:：]?\s*"
     r"(?P<value>[^|\n]{6,80}?)(?=\s*(?:\||\n|$|(?:posted|published|updated|modified|last\s+updated|입력|수정|更新)\b))",
     re.IGNORECASE,
 )
-MODIFIED_LABEL = re.compile(r"updat|modif|revis|edit|수정|업데이트|更新|修改", re.IGNORECASE)
+MODIFIED_LABEL = re.compile(_MODIFIED_LABELS, re.IGNORECASE)
 ISO_DATE = re.compile(
     r"(?P<y>(?:19|20)\d{2})[-/.](?P<m>[01]?\d)[-/.](?P<d>[0-3]?\d)"
     r"(?:(?:[T ]|\s+|T?\s*)(?P<H>[0-2]?\d):(?P<M>[0-5]\d)(?::(?P<S>[0-5]\d)(?:[.,]\d{1,9})?)?)?"
@@ -344,7 +352,8 @@ TEXT_DATE_DMY = re.compile(
     r"\b(?P<d>[0-3]?\d)(?:st|nd|rd|th|er|\.)?\s+(?:de\s+)?(?P<mon>" + _MONTH_ALT + r")\.?,?\s+(?:de\s+)?(?P<y>(?:19|20)\d{2})\b",
     re.IGNORECASE,
 )
-NUMERIC_DATE = re.compile(r"\b(?P<a>[0-3]?\d)[/.](?P<b>[0-3]?\d)[/.](?P<y>(?:19|20)\d{2})\b")
+# DD.MM.YYYY (dots: day first everywhere they are used) and ambiguous NN/NN/YYYY.
+NUMERIC_DATE = re.compile(r"\b(?P<a>[0-3]?\d)(?P<sep>[/.-])(?P<b>[0-3]?\d)(?P=sep)(?P<y>(?:19|20)\d{2})\b")
 CLOCK = re.compile(
     r"(?<![\d:])(?P<H>[0-2]?\d)(?::|h|\.(?=\d{2}\s*[ap]\.?m))(?P<M>[0-5]\d)(?::(?P<S>[0-5]\d))?\s*(?P<ampm>[ap]\.?\s?m\.?)?(?![\d])",
     re.IGNORECASE,
