@@ -91,6 +91,7 @@ class ScriptServer:
     requests: list[Request] = field(default_factory=list)
     connections: int = 0
     ipv6: bool = False
+    bind_port: int = 0
 
     def __post_init__(self) -> None:
         self.stop = threading.Event()
@@ -98,7 +99,7 @@ class ScriptServer:
         self.address = "::1" if self.ipv6 else "127.0.0.1"
         self._listener = socket.socket(socket.AF_INET6 if self.ipv6 else socket.AF_INET, socket.SOCK_STREAM)
         self._listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self._listener.bind((self.address, 0))
+        self._listener.bind((self.address, self.bind_port))
         self._listener.listen(64)
         self.port: int = self._listener.getsockname()[1]
         self._threads: list[threading.Thread] = []
@@ -259,7 +260,7 @@ def deflate_bomb(decoded_size: int) -> bytes:
 
 
 def gzipped(data: bytes) -> bytes:
-    return gzip.compress(data)
+    return gzip.compress(data, mtime=0)
 
 
 HTML = b"<!DOCTYPE html><html><head><title>t</title></head><body><p>Hello</p></body></html>"

@@ -303,12 +303,23 @@ class TestIPv6:
         assert caught.value.reason == "blocked_address"
         assert server6.connections == 0
 
-    def test_next_vetted_address_is_tried_when_the_first_refuses(self, server6: ScriptServer) -> None:
-        # Given a name answering 127.0.0.1 (nothing listens on that port) and ::1 (the server)
-        fetcher = make_fetcher(
-            extra_hosts=(f"dual.test:{server6.port}",), resolver=lambda host, port: ["127.0.0.1", "::1"]
-        )
-        # When fetched / Then IPv4 is refused and the IPv6 address answers, with the name in Host
-        result = fetcher.fetch(f"http://dual.test:{server6.port}/")
+    def test_next_vetted_address_is_tried_when_the_first_refuses(self) -> None:
+        import socket
+
+        # Given port P reserved on 127.0.0.1 without listening (connections are refused there) …
+        with socket.socket(socket.AF_INET) as reserved:
+            reserved.bind(("127.0.0.1", 0))
+            port = reserved.getsockname()[1]
+            # … a server on [::1]:P, and a name answering both addresses
+            server6 = ScriptServer(ipv6=True, bind_port=port)
+            server6.routes["/"] = html_page
+            try:
+                fetcher = make_fetcher(
+                    extra_hosts=(f"dual.test:{port}",), resolver=lambda host, port: ["127.0.0.1", "::1"]
+                )
+                # When fetched / Then IPv4 is refused and the IPv6 address answers, with the name in Host
+                result = fetcher.fetch(f"http://dual.test:{port}/")
+            finally:
+                server6.close()
         assert result.status == 200
-        assert server6.requests[0].headers["host"] == f"dual.test:{server6.port}"
+        assert server6.requests[0].headers["host"] == f"dual.test:{port}"

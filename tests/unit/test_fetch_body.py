@@ -18,12 +18,13 @@ TEXT = b"<html><body>" + b"news " * 1000 + b"</body></html>"
     ("codings", "encoded"),
     [
         ([], TEXT),
-        (["gzip"], gzip.compress(TEXT)),
-        (["x-gzip"], gzip.compress(TEXT)),
+        (["gzip"], gzip.compress(TEXT, mtime=0)),
+        (["x-gzip"], gzip.compress(TEXT, mtime=0)),
         (["deflate"], zlib.compress(TEXT)),
         (["deflate"], zlib.compress(TEXT)[2:-4]),  # raw deflate, as some servers send it
-        (["gzip", "gzip"], gzip.compress(gzip.compress(TEXT))),
+        (["gzip", "gzip"], gzip.compress(gzip.compress(TEXT, mtime=0), mtime=0)),
     ],
+    ids=["identity", "gzip", "x-gzip", "zlib-deflate", "raw-deflate", "gzip-twice"],
 )
 def test_decodes_supported_codings(codings: list[str], encoded: bytes) -> None:
     assert decode(encoded, codings, cap=1 << 20, where="u") == TEXT
@@ -46,7 +47,9 @@ def test_exactly_the_cap_is_fine() -> None:
     assert len(decode(gzip.compress(b"x" * 1000), ["gzip"], cap=1000, where="u")) == 1000
 
 
-@pytest.mark.parametrize(("codings", "data"), [(["compress"], b"x"), (["gzip"], b"not gzip at all")])
+@pytest.mark.parametrize(
+    ("codings", "data"), [(["compress"], b"x"), (["gzip"], b"not gzip at all")], ids=["unknown", "corrupt"]
+)
 def test_unsupported_or_corrupt_encoding(codings: list[str], data: bytes) -> None:
     with pytest.raises(PermanentFailure) as caught:
         decode(data, codings, cap=100, where="u")

@@ -216,3 +216,91 @@ def test_system_resolver_returns_unique_addresses() -> None:
     answers = system_resolver("localhost", 80)
     assert answers
     assert len(answers) == len(set(answers))
+
+
+class ScriptedPoolManager(urllib3.PoolManager):
+    """Answers every request from a script of (status, headers, body), recording which vetted IP was asked."""
+
+    def __init__(self, script: list[tuple[int, dict[str, str], bytes]]) -> None:
+        super().__init__()
+        self.script = list(script)
+        self.calls: list[tuple[str, str, str]] = []  # (ip, Host header, path)
+
+    def connection_from_host(self, host, port=None, scheme="http", pool_kwargs=None):  # type: ignore[no-untyped-def]
+        manager = self
+
+        class Pool:
+            def urlopen(self, method, url, headers=None, **kwargs):  # type: ignore[no-untyped-def]
+                import io
+
+                manager.calls.append((host, headers["Host"], url))
+                status, response_headers, body = manager.script.pop(0)
+                return urllib3.HTTPResponse(
+                    body=io.BytesIO(body), headers=response_headers, status=status, preload_content=False
+                )
+
+        return Pool()
+
+
+def scripted(script, answers: dict[str, list[str]], **options: Any):  # type: ignore[no-untyped-def]
+    resolved: list[str] = []
+
+    def resolver(host: str, port: int) -> list[str]:
+        resolved.append(host)
+        return answers[host]
+
+    manager = ScriptedPoolManager(script)
+    settings: dict[str, Any] = {"respect_robots": False}
+    settings.update(options)
+    return Fetcher(FetchOptions(**settings), resolver=resolver, pool_manager=manager), manager, resolved
+
+
+PAGE = (200, {"Content-Type": "text/html", "Content-Length": "13"}, b"<html></html>")
+
+
+@pytest.mark.parametrize(
+    "location",
+    [
+        "http://internal.example/admin",  # a name resolving to a private address
+        "http://169.254.169.254/latest/meta-data/",
+        "http://[::ffff:a9fe:a9fe]/",
+        "http://0xa9fea9fe/",
+        "http://news.example:8080/",  # a port that is not allowed
+    ],
+)
+def test_every_redirect_hop_is_revetted(location: str) -> None:
+    # Given a public page redirecting somewhere we must not go
+    fetcher, manager, _ = scripted(
+        [(302, {"Location": location, "Content-Length": "0"}, b"")],
+        {"news.example": ["93.184.216.34"], "internal.example": ["10.1.2.3"]},
+    )
+    # When fetched
+    with pytest.raises(PermanentFailure) as caught:
+        fetcher.fetch("http://news.example/story")
+    # Then the hop is refused and only the first (public) address was ever asked for
+    assert caught.value.reason in {"blocked_address", "blocked_port"}
+    assert manager.calls == [("93.184.216.34", "news.example", "/story")]
+
+
+def test_redirect_to_another_public_host_connects_to_its_vetted_ip() -> None:
+    fetcher, manager, resolved = scripted(
+        [(301, {"Location": "https://www.example.org/story", "Content-Length": "0"}, b""), PAGE],
+        {"example.org": ["93.184.216.34"], "www.example.org": ["93.184.216.35"]},
+    )
+    result = fetcher.fetch("http://example.org/story")
+    assert result.final_url == "https://www.example.org/story"
+    assert result.redirects == ("http://example.org/story",)
+    assert manager.calls == [
+        ("93.184.216.34", "example.org", "/story"),
+        ("93.184.216.35", "www.example.org", "/story"),
+    ]
+    assert resolved == ["example.org", "www.example.org"]
+
+
+def test_redirect_back_to_the_same_host_does_not_resolve_again() -> None:
+    fetcher, manager, resolved = scripted(
+        [(302, {"Location": "/b", "Content-Length": "0"}, b""), PAGE], {"news.example": ["93.184.216.34"]}
+    )
+    fetcher.fetch("http://news.example/a")
+    assert resolved == ["news.example"]
+    assert [c[0] for c in manager.calls] == ["93.184.216.34", "93.184.216.34"]
