@@ -28,7 +28,9 @@ Precedence, first non-empty wins unless said otherwise:
   ``og:updated_time``, ``Updated : …``); dropped when it is earlier than ``published_at``.
 * Dates keep the page's UTC offset; without one they are naive ISO strings, never a guessed zone (see dates.py).
 * ``section``: JSON-LD ``articleSection`` > meta section keys > microdata ``articleSection`` > breadcrumbs (JSON-LD
-  ``BreadcrumbList``, then HTML breadcrumb trails: the last crumb that is not the headline, never "Home").
+  ``BreadcrumbList``, then HTML breadcrumb trails: the last crumb that is not the headline, never "Home") > a short
+  label just above the headline whose class says section/category/kicker. Page types ("post", "Article"),
+  handles and domains are not sections.
 * ``tags``: article-specific tags merged in order (``article:tag``, parsely/sailthru tags, JSON-LD ``keywords``);
   only when there are none, ``news_keywords``/``keywords``. De-duplicated case-insensitively.
 * ``description``: JSON-LD ``description`` > ``og:description`` > ``description`` > ``twitter:description`` > dc.
@@ -37,8 +39,9 @@ Precedence, first non-empty wins unless said otherwise:
   (Hangul -> ko, Kana -> ja, Han -> zh/zh-Hans/zh-Hant) when absent, and replaces a declared non-CJK language when
   the body is overwhelmingly CJK (a template's ``lang="en"`` on a Korean story).
 * ``image_url`` (lead image): ``og:image`` > JSON-LD ``image`` > ``twitter:image`` > ``link rel=image_src`` >
-  microdata ``image`` > the first large image inside the article. Logos, favicons, sprites, icons, avatars,
-  pixels and images declared smaller than 200 px are never chosen. ``images``: the lead image first, then JSON-LD
+  microdata ``image`` > the first ``<figure>`` image inside the article > the first large ``<img>`` inside it.
+  Logos, favicons, sprites, icons, SVGs, avatars, pixels and images declared smaller than 200 px are never chosen.
+  ``images``: the lead image first, then JSON-LD
   ``ImageObject``s and ``<figure>``s inside the article, with captions (``caption``/``<figcaption>``) and credits
   (``creditText``/credit elements/a trailing "AP-Yonhap", "(AP Photo/…)"); de-duplicated by URL.
 * ``canonical_url``: ``link rel=canonical`` > ``og:url`` > JSON-LD ``url``/``mainEntityOfPage``; resolved against
