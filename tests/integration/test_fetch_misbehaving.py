@@ -385,6 +385,20 @@ class TestContentTypes:
         assert result.body == sitemap
         assert result.content_type == "application/x-gzip"
 
+    def test_gzipped_sitemap_served_as_octet_stream_is_sniffed(self, server: ScriptServer) -> None:
+        sitemap = b"<?xml version='1.0'?><urlset></urlset>"
+
+        @server.route("/sitemap.xml.gz")
+        def gz(exchange: Exchange) -> bool:
+            exchange.respond(200, gzipped(sitemap), {"Content-Type": "application/octet-stream"})
+            return True
+
+        fetcher = make_fetcher(server)
+        assert fetcher.fetch(server.url("/sitemap.xml.gz"), accept_types=XML_TYPES).body == sitemap
+        # but an HTML fetch does not sniff a declared binary type
+        with pytest.raises(PermanentFailure):
+            fetcher.fetch(server.url("/sitemap.xml.gz"))
+
     def test_gzipped_sitemap_bomb_is_stopped(self, server: ScriptServer) -> None:
         @server.route("/sitemap.xml.gz")
         def gz(exchange: Exchange) -> bool:

@@ -234,6 +234,9 @@ class Fetcher:
 
     def _read_success(self, target: Target, response: BaseHTTPResponse, plan: _Plan, state: _Fetch) -> FetchResult:
         media, charset = parse_content_type(response.headers.get("Content-Type"))
+        if media in limits.GENERIC_MEDIA_TYPES and plan.accept_types and plan.accept_types & limits.GZIP_MEDIA_TYPES:
+            # .xml.gz sitemaps are often served as "application/octet-stream": sniff those like a missing type.
+            media = None
         if media is not None and plan.accept_types is not None and media not in plan.accept_types:
             # Refuse before downloading the body (a PDF or a video can be large).
             raise PermanentFailure("not_html", f"{target.url}: Content-Type {media} is not one of {_names(plan)}")

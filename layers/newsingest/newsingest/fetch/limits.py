@@ -68,3 +68,5 @@ XML_MEDIA_TYPES: Final = frozenset(
     }
 )
 GZIP_MEDIA_TYPES: Final = frozenset({"application/x-gzip", "application/gzip"})
+# "I don't know" types: for XML_TYPES fetches they are sniffed like a missing Content-Type.
+GENERIC_MEDIA_TYPES: Final = frozenset({"application/octet-stream", "binary/octet-stream"})
