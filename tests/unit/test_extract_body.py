@@ -228,3 +228,26 @@ def test_inline_link_with_a_class_stays_in_its_sentence() -> None:
     )
     # When extracted / Then the linked words stay in the sentence
     assert "that was released nearly five years ago." in extract_article(html).text
+
+
+def test_more_stories_list_and_furniture_lines_after_the_story_are_left_out() -> None:
+    # Given a story followed by a "More Great Stories" line with a list of half-linked teasers, a contributor line,
+    # an author e-mail, a follow-us promo, and an "Advertisement" label in Indonesian between paragraphs
+    story = [
+        "The regional council agreed on Tuesday to extend the night bus network to the three largest suburbs.",
+        "Officials said the extension would cost about two million a year and begin running in the spring.",
+    ]
+    html = (
+        "<html><body><article>"
+        f"<p>{story[0]}</p><div>Iklan</div><p>{story[1]}</p>"
+        "<p>Jane Roe contributed reporting from the capital.</p>"
+        "<hr><div class='heading-h3'>More Great Stories</div>"
+        "<ul><li>Paid ads are not the problem. <a href='/a'>Our perceptions are</a></li>"
+        "<li>Could a lost astronaut use gravity <a href='/b'>to get around?</a></li></ul>"
+        "<p>jane.roe@example.com</p><p>Follow the city desk on Twitter and Facebook.</p>"
+        "</article></body></html>"
+    )
+    # When extracted
+    article = extract_article(html)
+    # Then only the story's two paragraphs remain
+    assert article.text == "\n\n".join(story)

@@ -398,6 +398,7 @@ class _Writer:
         self.link_depth = 0
         self.teaser_headings = 0
         self.headings = 0
+        self.after_related_intro = False  # the last line was "More stories" & co: a list of links may follow
         self._seen_images: set[str] = set()
 
     # The walk is iterative (an explicit stack): 100,000 nested divs must not hit the recursion limit.
@@ -473,7 +474,9 @@ class _Writer:
 
     def _add_paragraph(self, text: str) -> None:
         if len(text) <= 160 and _is_furniture_line(text):
+            self.after_related_intro = bool(sel.RELATED_INTRO.match(text))
             return
+        self.after_related_intro = False
         self.paragraphs.append(text)
 
     def _skip(self, tag: Tag, is_root: bool = False) -> bool:
@@ -516,6 +519,10 @@ class _Writer:
                     if any(part in ("caption", "captions", "figure", "photo") for part in parts):
                         self._harvest_figure(tag)
                     return True
+        if self.after_related_intro and name in ("ul", "ol", "div", "section") and item.links:
+            if name in ("ul", "ol") or item.links >= item.text * 0.3:
+                self.after_related_intro = False
+                return True  # the list under a "More stories" line
         if item.images and name in sel.IMAGE_BLOCK_TAGS and item.text < self.options.image_block_max_chars:
             self._harvest_figure(tag)  # an image with a caption written without <figure>
             return True
@@ -588,7 +595,7 @@ def _image_src(img: Tag) -> str | None:
 
 def _is_furniture_line(text: str) -> bool:
     """Short lines that are page furniture wherever they sit ("Advertisement", "By Jane Doe", date lines)."""
-    if sel.BOILERPLATE_LINE.match(text):
+    if sel.BOILERPLATE_LINE.match(text) and len(text.split()) <= 12:  # furniture is terse; sentences are not
         return True
     if sel.SHORTCODE_LINE.match(text):
         return True

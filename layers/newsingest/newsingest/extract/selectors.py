@@ -117,16 +117,24 @@ BOILERPLATE_ROLES: frozenset[str] = frozenset({
     "toolbar", "tablist", "form",
 })
 
-# Whole short blocks that are page furniture, whatever element holds them.
+# Whole short blocks that are page furniture, whatever element holds them (anchored: the line is nothing else).
 BOILERPLATE_LINE = re.compile(
-    r"^(?:advertisement|advertisements|advert|adverts|ad|ads|sponsored|sponsored content|story continues(?: below)?(?: advertisement)?"
-    r"|continue reading(?: below| the main story)?|read more|read next|more from .{0,40}|related(?: articles| stories"
-    r"| content| coverage| links| news)?:?|see also:?|share(?: this)?(?: article| story)?:?|print(?: this)?(?: article)?"
+    r"^(?:advertisements?|adverts?|ads?|sponsored(?: content| links?)?|story continues(?: below)?(?: advertisement)?"
+    # "Advertisement" as sites label it in other languages
+    r"|anzeige|werbung|publicidad|publicité|pubblicità|reklama|реклама|iklan|advertentie|annonce|mainos|广告|広告|광고"
+    r"|continue reading(?: below| the main story)?|read more|read next|more from (?:[\w'’&-]+ ?){1,4}|more:|more (?:[\w'’&-]+ ){0,3}stories"
+    r"|related(?: articles| stories| content| coverage| links| news| posts?)?(?::.{0,60})?|see also:?"
+    r"|you (?:may|might) also (?:like|enjoy)|recommended(?: for you)?|popular on (?:[\w'’&-]+ ?){1,2}|(?:most )?popular|don'?t miss"
+    r"|trending(?: now)?|share(?: this)?(?: article| story)?:?|share (?:it|this) with .{0,30}"
+    r"|like this (?:story|article)\?.{0,60}|tell us what you think.{0,20}|print(?: this)?(?: article)?"
     r"|email(?: this)?(?: article)?|follow us.{0,60}|sign up.{0,80}|subscribe.{0,80}|click here.{0,80}"
     r"|photo:.{0,80}|image:.{0,80}|video:.{0,80}|listen to (?:this )?article.{0,40}|skip (?:to )?(?:content|ad)"
-    r"|font size.{0,20}|tags?:?|topics?:?|keywords?:?|comments?(?: \(\d+\))?:?|\d+ comments?|leave a (?:comment|reply)"
-    r"|(?:post a |add a |view |show )?comments?|related posts?:?|you (?:may|might) also like:?|recommended(?: for you)?:?"
-    r"|\(?adsbygoogle.*|all rights reserved.{0,80}|copyright.{0,100}|©.{0,100})$",
+    r"|font size.{0,20}|text size|\(?adsbygoogle.*|all rights reserved.{0,80}|copyright.{0,100}|©.{0,100}"
+    r"|tags?:?|topics?:?|keywords?:?|filed under:?.{0,80}|comments?(?: \(\d+\))?:?|\d+ comments?"
+    r"|leave a (?:comment|reply)|(?:post a |add a |view |show )?comments?"
+    # a bare e-mail address or social profile (author contact lines)
+    r"|(?:write to .{0,60} at )?[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?:https?://)?(?:www\.)?(?:twitter|x|facebook|instagram)\.com/\S+"
+    r")[\s:.…!|]*$",
     re.I,
 )
 # Byline and date lines ("By Jane Doe", "Posted : 2019-11-22 11:09"): metadata, not body.
@@ -147,6 +155,14 @@ TRAILING_PROMO = re.compile(
     r"premium|today|now)|click here|follow (?:us|\w+(?: \w+){0,6}) on (?:facebook|twitter|instagram|linkedin|youtube)"
     r"|(?:like|follow) us on|we are (?:temporarily )?moderating|comments? (?:are|is) (?:moderated|closed)|spam"
     r"|letters? to the editor|we(?:'|’)d like to hear what you think|support (?:our|independent) journalism"
-    r"|if you (?:enjoyed|liked|value) (?:this|our)|download (?:our|the) app)",
+    r"|if you (?:enjoyed|liked|value) (?:this|our)|download (?:our|the) app"
+    # contributor and contact lines that close a story (bylines belong to the metadata)
+    r"|contributed (?:reporting|to this (?:report|story|article))|^(?:additional )?reporting by|^write to .{0,60}@)",
+    re.I,
+)
+# Intro lines of a list of other stories: the list that follows such a line goes too.
+RELATED_INTRO = re.compile(
+    r"^(?:more|related|read (?:more|next|also)|see also|also read|you (?:may|might) also|recommended|popular|most "
+    r"(?:read|popular|viewed)|don'?t miss|trending|top stories|latest|further reading|what to read next)\b.{0,60}$",
     re.I,
 )
