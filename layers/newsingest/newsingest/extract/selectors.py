@@ -85,7 +85,7 @@ BODY_BOILERPLATE_PARTS: frozenset[str] = STRONG_BOILERPLATE_PARTS | frozenset({
     "byline", "bylines", "author", "authors", "dateline", "date", "dates", "time", "timestamp", "published",
     "updated", "meta", "metadata", "caption", "captions", "credit", "credits", "copyright", "tools", "tool",
     "print", "font", "fontsize", "textsize", "tags", "tag", "keywords", "topics", "email", "mail", "follow", "bio", "about", "subscribe", "paywall",
-    "login", "signin", "register", "gallery", "slideshow", "thumbnail", "thumb",
+    "login", "signin", "register", "gallery", "slideshow", "slider", "swiper", "lightbox", "thumbnail", "thumb",
     "prev", "next", "previous", "teaser", "teasers", "latest", "headlines", "header",
     "hgroup", "kicker", "eyebrow", "label", "sponsored", "partner", "partners", "outstream", "affiliate",
     "disclaimer", "correction", "feedback", "rating", "vote", "poll", "quiz", "survey", "jump", "toc",
