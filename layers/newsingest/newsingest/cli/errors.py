@@ -42,7 +42,7 @@ MISSING_QUEUE_CODES = frozenset({"AWS.SimpleQueueService.NonExistentQueue", "Que
 class CliError(click.ClickException):
     """A one-line ``error: ...`` with an optional ``hint: ...``, and an exit code (1 or 2)."""
 
-    def __init__(self, message: str, *, hint: str | None = None, exit_code: int = EXIT_PARTIAL) -> None:
+    def __init__(self, message: str, hint: str | None = None, *, exit_code: int = EXIT_PARTIAL) -> None:
         super().__init__(message)
         self.hint = hint
         self.exit_code = exit_code
