@@ -251,3 +251,34 @@ def test_more_stories_list_and_furniture_lines_after_the_story_are_left_out() ->
     article = extract_article(html)
     # Then only the story's two paragraphs remain
     assert article.text == "\n\n".join(story)
+
+
+def test_roundup_with_linked_product_headings_is_an_article() -> None:
+    # Given a deals roundup: linked product headings in the flow of one story, each with a paragraph
+    items = "".join(
+        f'<h3><a href="/p{number}">Product {number} wireless headphones</a></h3><p>These headphones are a solid '
+        "pick for commuters, with long battery life and a comfortable fit that lasts all day long.</p>"
+        for number in range(8)
+    )
+    html = (
+        "<html><body><article><div class='article-body'><p>Black Friday deals are live and we picked the best ones "
+        f"for you below after testing each of them in our lab for weeks.</p>{items}</div></article></body></html>"
+    )
+    # When extracted
+    article = extract_article(html)
+    # Then it is not taken for an index page, and the product names stay as headings
+    assert "listing_page" not in article.warnings
+    assert "Product 7 wireless headphones" in article.text.split("\n\n")
+
+
+def test_grid_of_teaser_cards_yields_no_article() -> None:
+    # Given an index page made of <article> cards (image, linked headline, short blurb)
+    cards = "".join(
+        f'<article class="card"><a href="/s{number}"><img src="/i{number}.jpg"><span>Headline {number} about the '
+        f"city</span></a><p>A short blurb of story {number} that invites readers to click through.</p></article>"
+        for number in range(8)
+    )
+    # When extracted
+    article = extract_article(f"<html><body><main><div class='grid'>{cards}</div></main></body></html>")
+    # Then there is no article
+    assert article.text == ""

@@ -502,10 +502,12 @@ class _Writer:
             return True  # the title belongs to the metadata
         if name in sel.HEADING_TAGS:
             self.headings += 1
-            if item.text and item.links / item.text > 0.5:
+            if item.text and item.links / item.text > 0.5 and self._in_teaser_unit(tag):
                 self.teaser_headings += 1
                 return True
             return _class_weight(tag) < 0
+        if name == "article" and not is_root and item.links and item.text < 600:
+            self.teaser_headings += 1  # a small <article> with a link inside the body: a teaser card
         if is_root:
             return False
         label = _label(tag) if name not in sel.INLINE_TEXT_TAGS else ""  # a class on a link in a sentence is no box
@@ -527,6 +529,17 @@ class _Writer:
             self._harvest_figure(tag)  # an image with a caption written without <figure>
             return True
         return self._is_link_block(name, item)
+
+    def _in_teaser_unit(self, heading: Tag) -> bool:
+        """A linked headline in its own small box (headline + blurb), as index pages repeat them.
+
+        A linked heading in the flow of a story (a product name in a deals roundup) is not a teaser unit.
+        """
+        parent = heading.parent
+        if not isinstance(parent, Tag):
+            return False
+        item = self.stats.get(id(parent))
+        return item is not None and item.text < 400 and item.text < self.root_text * 0.5
 
     def _is_link_block(self, name: str, item: _Stats) -> bool:
         """Lists and boxes of links (related stories, tag clouds, "read more") inside the article."""
