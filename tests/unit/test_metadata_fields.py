@@ -286,3 +286,30 @@ def test_svg_and_missing_image_placeholders_are_not_article_images() -> None:
     <figcaption>Subscribe now</figcaption></figure><figure><img src="/icons/share.svg"></figure></article></body></html>"""
     meta = _meta(html)
     assert (meta.image_url, meta.images) == (None, ())
+
+
+@pytest.mark.parametrize(
+    ("figcaption", "caption", "credit"),
+    [
+        ("Esper talks with Jeong in Seoul, Nov. 15, 2019. AP-Yonhap", "Esper talks with Jeong in Seoul, Nov. 15, 2019.",
+         "AP-Yonhap"),
+        ("A man walks by. (AP Photo/Ahn Young-joon)", "A man walks by.", "AP Photo/Ahn Young-joon"),
+        ("Crowds gather on Monday. Photo by Mary Major", "Crowds gather on Monday.", "Mary Major"),
+        ("The old lighthouse. © Coastline Post", "The old lighthouse.", "Coastline Post"),
+        ("Cells under the microscope. Courtesy of Andrew Vaughan", "Cells under the microscope.",
+         "Courtesy of Andrew Vaughan"),
+        ("Seoul City Hall on Friday, Nov. 22.", "Seoul City Hall on Friday, Nov. 22.", None),  # no credit to split
+    ],
+)
+def test_caption_credit_is_split_off(figcaption: str, caption: str, credit: str | None) -> None:
+    html = f"""<html><body><article><h1>H</h1><figure><img src="/p.jpg"><figcaption>{figcaption}</figcaption>
+    </figure></article></body></html>"""
+    (image,) = _meta(html).images
+    assert (image.caption, image.credit) == (caption, credit)
+
+
+@pytest.mark.parametrize(("text", "expected"), [("(pa) lower-case is no credit.\n\nEnd (pa)", None),
+                                                ("Story.\n\nREUTERS", "Reuters"),
+                                                ("Story.\n\n© 2024 The Associated Press. All rights reserved.", "AP")])
+def test_credit_case_rules(text: str, expected: str | None) -> None:
+    assert credit_in_text(text) == expected

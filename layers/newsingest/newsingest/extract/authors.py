@@ -61,11 +61,27 @@ def clean_authors(values: Iterable[str]) -> tuple[str, ...]:
 
 
 def agency_of(value: str) -> str | None:
-    """The canonical name of a wire agency when ``value`` is one ("The Associated Press" -> "AP"), else None."""
+    """The canonical name of a wire agency when ``value`` is one ("The Associated Press" -> "AP"), else None.
+
+    Short spellings must match in their own case ("AP", "dpa"); long ones in any case ("REUTERS").
+    """
     text = " ".join(value.split()).strip(" .,-–—()")
-    text = text.removeprefix("the ").removeprefix("The ")
-    if p.AGENCY_WORD.match(text):
-        return p.AGENCY_BY_SPELLING.get(text.lower()) or p.AGENCY_BY_SPELLING.get("the " + text.lower())
+    for candidate in (text, text.removeprefix("The ").removeprefix("the ")):
+        if candidate in p.AGENCY_BY_EXACT:
+            return p.AGENCY_BY_EXACT[candidate]
+        if len(candidate) >= p.AGENCY_CASE_FREE_MIN_CHARS:
+            found = p.AGENCY_BY_SPELLING.get(candidate.lower())
+            if found:
+                return found
+    return None
+
+
+def agency_in_credit(value: str) -> str | None:
+    """The first agency of a combined credit ("AP-Yonhap" -> "AP", "AFP via Getty Images" -> "AFP"), else None."""
+    for part in p.AGENCY_COMBINATION.split(value.strip()):
+        found = agency_of(part)
+        if found:
+            return found
     return None
 
 

@@ -75,7 +75,7 @@ from newsingest.extract import dates as d
 from newsingest.extract import jsonld as j
 from newsingest.extract import patterns as p
 from newsingest.extract.article import Image
-from newsingest.extract.authors import agency_of, parse_authors
+from newsingest.extract.authors import agency_in_credit, agency_of, parse_authors
 from newsingest.extract.language import dominant_cjk, language_from_text, normalize_language, primary_language
 from newsingest.extract.options import ExtractOptions
 
@@ -143,27 +143,39 @@ def credit_in_text(text: str) -> str | None:
     head = text.lstrip()[: p.CREDIT_SCAN_CHARS]
     # The dateline opens the story, possibly after a short byline or kicker line the body kept.
     for line in head.split("\n")[:4]:
-        line = line.strip()
-        match = (p.CREDIT_DATELINE.match(line) or p.CREDIT_CJK_DATELINE.match(line)
-                 or p.CREDIT_CHINESE_DATELINE.match(line))
-        if match:
-            return _canonical_agency(match[1])
-    tail = text.rstrip()[-p.CREDIT_SCAN_CHARS:]
-    match = p.CREDIT_TRAILER.search(tail)
-    if match:
-        return _canonical_agency(match[1] or match[2] or match[3])
+        found = _dateline_agency(line.strip())
+        if found:
+            return found
+    tail = text.rstrip()[-p.CREDIT_SCAN_CHARS :]
+    for pattern in (p.CREDIT_TRAILER_PAREN, p.CREDIT_TRAILER_DASH, p.CREDIT_TRAILER_LINE):
+        match = pattern.search(tail)
+        found = agency_in_credit(match[1]) if match else None
+        if found:
+            return found
     if p.CREDIT_REPORTING_BY.search(tail):
         return "Reuters"
     match = p.CREDIT_COPYRIGHT.search(tail)
+    return agency_of(match[1]) if match else None
+
+
+def _dateline_agency(line: str) -> str | None:
+    match = p.CREDIT_DATELINE.match(line)
     if match:
-        return _canonical_agency(match[1])
+        return agency_in_credit(match[1])
+    match = p.CREDIT_CHINESE_DATELINE.match(line)
+    if match:
+        return agency_of(match[1])
+    match = p.CREDIT_CJK_DATELINE.match(line)
+    if match:
+        # "(서울=연합뉴스)", "【ソウル共同】": the agency closes the bracket, after the place.
+        inner = match[1].replace("＝", "=").split("=")[-1].strip()
+        found = agency_of(inner)
+        if found:
+            return found
+        for spelling in p.AGENCY_CJK_SPELLINGS:
+            if inner.endswith(spelling):
+                return p.AGENCY_BY_EXACT[spelling]
     return None
-
-
-def _canonical_agency(spelling: str | None) -> str | None:
-    if not spelling:
-        return None
-    return p.AGENCY_BY_SPELLING.get(spelling.lower()) or p.AGENCY_BY_SPELLING.get(spelling.lower().removeprefix("the "))
 
 
 # ======================================================================================= one pass over the tree
@@ -974,11 +986,28 @@ def _caption_and_credit(figure: Tag) -> tuple[str | None, str | None]:
                 parts.append(str(node))
     caption = _clean_text(" ".join(parts))
     if caption and not credit:
-        match = p.CAPTION_CREDIT.search(caption)
-        if match:
-            credit = next((g for g in match.groups() if g), None)
-            caption = caption[: match.start()].strip() or None
+        caption, credit = _split_caption_credit(caption)
     return caption, _clean_text(credit) if credit else None
+
+
+def _split_caption_credit(caption: str) -> tuple[str | None, str | None]:
+    """A trailing photo credit split off a caption: "(AP Photo/…)", "Photo by X", "© X", "… 2019. AP-Yonhap"."""
+    for pattern in (p.CAPTION_PAREN_CREDIT, p.CAPTION_LABEL_CREDIT, p.CAPTION_COPYRIGHT):
+        match = pattern.search(caption)
+        if match:
+            return caption[: match.start()].strip() or None, match[1].strip()
+    match = p.CAPTION_LAST_SEGMENT.search(caption)
+    if match and _is_photo_credit(match[1]):
+        return caption[: match.start()].strip() or None, match[1].strip()
+    return caption, None
+
+
+def _is_photo_credit(segment: str) -> bool:
+    """A short closing segment made of agencies/photo sources ("AP-Yonhap", "EPA", "Courtesy of X")."""
+    if segment.startswith("Courtesy") or len(segment.split()) > 6:
+        return segment.startswith("Courtesy")
+    parts = [part for part in p.AGENCY_COMBINATION.split(segment) if part]
+    return bool(parts) and all(agency_of(part) or part in p.PHOTO_SOURCES for part in parts)
 
 
 def _merge_images(images: list[Image]) -> tuple[Image, ...]:

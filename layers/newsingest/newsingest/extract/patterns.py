@@ -243,46 +243,44 @@ AGENCIES: dict[str, tuple[str, ...]] = {
 AGENCY_BY_SPELLING: dict[str, str] = {
     spelling.lower(): canonical for canonical, spellings in AGENCIES.items() for spelling in spellings
 }
-# Longest spellings first so "Yonhap News Agency" wins over "Yonhap".
-_AGENCY_ALT = "|".join(
-    re.escape(spelling) for spelling in sorted(AGENCY_BY_SPELLING, key=len, reverse=True) if spelling
+# Short spellings are matched in their own case only ("AP", "PA", "dpa"): "(pa)" or "ap" in text is no credit.
+AGENCY_BY_EXACT: dict[str, str] = {
+    spelling: canonical for canonical, spellings in AGENCIES.items() for spelling in spellings
+}
+AGENCY_CASE_FREE_MIN_CHARS = 5  # longer spellings ("Reuters", "Associated Press") match in any case
+# Spellings in scripts without spaces, found at the end of a bracketed CJK dateline ("【ソウル共同】").
+AGENCY_CJK_SPELLINGS: tuple[str, ...] = tuple(
+    sorted((s for s in AGENCY_BY_EXACT if any(ord(ch) > 0x2E80 for ch in s)), key=len, reverse=True)
 )
-_AGENCY_ALT_CASED = "|".join(
-    re.escape(s) for _, spellings in AGENCIES.items() for s in sorted(spellings, key=len, reverse=True)
-)
-# Story credits: only anchored forms count, so "…, Reuters reported" in a paragraph never does.
+# Story credits: only anchored forms count, so "…, Reuters reported" in a paragraph never does. The regexes capture
+# a short candidate; the agency table decides (a table lookup is cheaper to compile than a 100-way alternation).
 #  1. dateline at the start: "SEOUL, Nov. 22 (Yonhap) --", "WASHINGTON (AP) —", "(서울=연합뉴스)", "【ソウル共同】"
 CREDIT_DATELINE = re.compile(
     r"^\W{0,3}[A-Z][A-Za-z.'’ -]{1,40}(?:,\s*[A-Z][A-Za-z.'’ -]{0,30})?(?:,?\s*[A-Za-z]{3,9}\.?\s+\d{1,2}(?:,\s*\d{4})?)?"
-    r"\s*\((" + _AGENCY_ALT_CASED + r")(?:[-/](?:" + _AGENCY_ALT_CASED + r"))?\)\s*(?:--|—|–|-|:)",
+    r"\s*\(([^()]{2,40})\)\s*(?:--|—|–|-|:)"
 )
-CREDIT_CJK_DATELINE = re.compile(
-    r"^\W{0,3}[(\[【（]\s*[^()\[\]【】（）=＝]{1,20}\s*[=＝]?\s*(" + _AGENCY_ALT_CASED + r")\s*[)\]】）]"
-)
+CREDIT_CJK_DATELINE = re.compile(r"^\W{0,3}[(\[【（]\s*([^()\[\]【】（）]{1,30}?)\s*[)\]】）]")
 CREDIT_CHINESE_DATELINE = re.compile(r"^\W{0,3}(新华社|新華社|中新社)[^\s，,。]{0,20}电")  # "新华社北京11月22日电"
-#  2. at the very end of the story: "… in their court." (Yonhap) / — Reuters / - AFP / (AP)
-CREDIT_TRAILER = re.compile(
-    r"(?:\((" + _AGENCY_ALT_CASED + r")\)|(?:^|\s)(?:--|—|–|-|/)\s*(" + _AGENCY_ALT_CASED + r")|^(" + _AGENCY_ALT_CASED
-    + r"))\s*\.?\s*$",
-    re.MULTILINE,
-)
+#  2. at the very end of the story: "… in their court." (Yonhap) / — Reuters / - AFP / a last line "AP"
+CREDIT_TRAILER_PAREN = re.compile(r"\(([^()\n]{2,40})\)\s*\.?\s*$")
+CREDIT_TRAILER_DASH = re.compile(r"(?:^|\s)(?:--|—|–|-|/)\s*([^\n—–/]{2,40}?)\s*\.?\s*$")
+CREDIT_TRAILER_LINE = re.compile(r"(?:^|\n)\s*([^\n]{2,40}?)\s*\.?\s*$")
 #  3. a closing credit line: "(Reporting by …; Editing by …)" is Reuters' signature, "© 2024 The Associated Press".
 CREDIT_REPORTING_BY = re.compile(r"\(Reporting by [^)]{3,300}\)\s*$", re.IGNORECASE)
-CREDIT_COPYRIGHT = re.compile(
-    r"(?:©|\(c\)|copyright)\s*(?:\d{4}\s*)?(?:the\s+)?(" + _AGENCY_ALT_CASED + r")\b", re.IGNORECASE
-)
+CREDIT_COPYRIGHT = re.compile(r"(?:©|\(c\)|copyright)\s*(?:\d{4}\s*)?([^\n.,;©]{2,60})", re.IGNORECASE)
 CREDIT_SCAN_CHARS = 400  # credits sit at the start or end of the story: only those slices are scanned
-AGENCY_WORD = re.compile(r"^(?:" + _AGENCY_ALT + r")$", re.IGNORECASE)
+AGENCY_COMBINATION = re.compile(r"\s*(?:[-/]|\bvia\b)\s*")  # "AP-Yonhap", "AFP/Getty", "AFP via Getty Images"
 
-# Photo credits at the end of a caption: "… 2019. AP-Yonhap", "(AP Photo/Ahn Young-joon)", "Photo by X", "Getty Images".
-CAPTION_CREDIT = re.compile(
-    r"(?:\s*\(((?:AP|Reuters|AFP|EPA|Getty)[^()]{0,60}(?:Photo|Images?)[^()]{0,60})\)"
-    r"|(?<=[.!?])\s+((?:" + _AGENCY_ALT_CASED + r"|EPA|Getty Images|Courtesy of [^.]{2,60}|[A-Z][\w.]*)"
-    r"(?:[-/ ](?:via\s+)?(?:" + _AGENCY_ALT_CASED + r"|EPA|Getty Images|Yonhap|Newsis|News1))+)"
-    r"|\s*(?:Photo|Image|Picture|Credit|Photograph)s?\s*(?:by|:|©)\s*([^.()]{2,80})"
-    r"|\s*©\s*([^.()]{2,80})"
-    r"|(?<=[.!?])\s+(Courtesy of [^.()]{2,80}|(?:" + _AGENCY_ALT_CASED + r"|EPA|Getty Images)))\s*\.?\s*$"
+# Photo credits at the end of a caption: "(AP Photo/Ahn Young-joon)", "Photo by X", "© X", "… 2019. AP-Yonhap".
+CAPTION_PAREN_CREDIT = re.compile(r"\s*\(([^()]{0,60}\b(?:Photos?|Images?|Foto|Pictures?)\b[^()]{0,60})\)\s*\.?\s*$")
+CAPTION_LABEL_CREDIT = re.compile(
+    r"[\s|/]*\b(?:Photos?|Images?|Pictures?|Credit|Photograph)\s*(?:by|:|©)\s*([^.()|]{2,80}?)\s*\.?\s*$", re.IGNORECASE
 )
+CAPTION_COPYRIGHT = re.compile(r"\s*©\s*([^.()]{2,80}?)\s*\.?\s*$")
+CAPTION_LAST_SEGMENT = re.compile(r"(?<=[.!?])\s+([^.!?]{2,60}?)\s*\.?\s*$")
+# Photo sources that are not wire agencies but appear in credit segments.
+PHOTO_SOURCES = frozenset(("EPA", "Getty", "Getty Images", "Shutterstock", "AFP/Getty", "Images", "Yonhap", "Newsis",
+                           "News1", "Xinhua", "EPA-EFE", "Bloomberg", "Alamy"))
 CREDIT_CLASS = re.compile(r"credit|copyright|byline|photographer|source", re.IGNORECASE)
 # One cheap test per element with a class/id before the specific regexes run (most elements fail it).
 CLASS_PREFILTER = re.compile(r"auth|byl|writer|report|contrib|journal|crumb|pay|piano|tp-|premium|regwall|lock|subscri"
