@@ -1,0 +1,267 @@
+"""``python -m benchmarks [--corpus DIR] [--quick]``: every figure of issue 8 in one table.
+
+Each figure runs in a fresh subprocess; this process only orchestrates, prints the table and writes
+``benchmarks/results.md``. See ``docs/performance.md`` for the method.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import shlex
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from benchmarks.report import Row, format_table, results_markdown, verdict
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+
+COLD_START_TARGET = 1.2
+MEMORY_TARGET_MB = 200.0
+CONCURRENCY_TARGET = 3.0
+F1_TARGET = 0.965
+SPEED_TARGET = 1.0
+
+
+def _worker(python: str, module: str, args: list[str], timeout: float = 1800) -> dict[str, Any]:
+    """Run ``python -m module args --result FILE`` in a fresh process and return its JSON result."""
+    with tempfile.TemporaryDirectory(prefix="newsingest-bench-") as folder:
+        result = Path(folder) / "result.json"
+        command = [python, "-m", module, *args, "--result", str(result)]
+        env = dict(os.environ)
+        env["PYTHONPATH"] = str(REPO) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+        done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=timeout, env=env)
+        if done.returncode != 0 or not result.exists():
+            raise RuntimeError(f"{shlex.join(command)} failed ({done.returncode}):\n{done.stderr[-3000:]}")
+        return json.loads(result.read_text(encoding="utf-8"))
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms"
+
+
+def _has_module(python: str, module: str) -> bool:
+    done = subprocess.run([python, "-c", f"import {module}"], capture_output=True, timeout=120)
+    return done.returncode == 0
+
+
+# ----------------------------------------------------------------------------------------------- figures
+
+
+def cold_start(quick: bool, notes: list[str]) -> list[Row]:
+    reps = 5 if quick else 21
+    r = _worker(sys.executable, "benchmarks.coldstart", ["--repetitions", str(reps)])
+    extras = r["beyond_floor"]
+    listed = "; ".join(f"{e['module']} ({e['ms']:.1f} ms, {e['modules']} modules) imported by {e['imported_by']}"
+                       for e in extras[:6]) or "none"
+    notes.append(f"Cold start: beyond the floor the handler imports its own {r['newsingest_modules']} newsingest "
+                 f"modules ({r['newsingest_self_ms']:.0f} ms self time) and: {listed}. Deferred to the first "
+                 f"extraction (in the floor, not imported by the handler): {', '.join(r['deferred_from_floor'])}.")
+    return [
+        Row("Cold start: `import app` (handler module)", f"{r['handler_median_ms']:.0f} ms",
+            note=f"median of {reps} fresh `python -I -S` interpreters, Lambda-like sys.path and environment"),
+        Row("Cold start: floor (boto3, bs4+lxml, Powertools Logger/Metrics/Tracer+X-Ray, batch)",
+            f"{r['floor_median_ms']:.0f} ms", note="same interpreters, alternating with the handler"),
+        Row("Cold start: handler / floor", f"{r['ratio']:.2f}×", f"≤ {COLD_START_TARGET}×",
+            verdict(r["ratio"] <= COLD_START_TARGET),
+            f"CPU-time ratio {r['cpu_ratio']:.2f}×; paired per-run median {r['paired_ratio_median']:.2f}×"),
+    ]
+
+
+def memory(quick: bool, corpus: Path | None, notes: list[str]) -> list[Row]:
+    r = _worker(sys.executable, "benchmarks.handler", ["memory", "--pages", "10", "--page-bytes", "1000000"])
+    mb = sum(r["page_bytes"]) / len(r["page_bytes"]) / 1e6
+    estimate = r["handler_import_rss_mb"] + r["batch_increment_mb"]
+    rows = [
+        Row(f"Memory: peak RSS, batch of 10 × {mb:.1f} MB pages through the handler",
+            f"{r['absolute_peak_mb']:.0f} MB", f"< {MEMORY_TARGET_MB:.0f} MB",
+            verdict(r["absolute_peak_mb"] < MEMORY_TARGET_MB),
+            f"absolute ru_maxrss of the process, moto in-process and the origin included; "
+            f"baseline after imports {r['baseline_rss_mb']:.0f} MB; batch adds {r['batch_increment_mb']:.0f} MB "
+            f"({r['batch_concurrency']} pages at once, {r['batch_seconds']:.1f} s)"),
+        Row("Memory: handler process without moto (estimate)", f"{estimate:.0f} MB",
+            note=f"RSS after `import app` {r['handler_import_rss_mb']:.0f} MB + the batch's "
+                 f"{r['batch_increment_mb']:.0f} MB"),
+    ]
+    if corpus:
+        c = _worker(sys.executable, "benchmarks.extraction", ["--corpus", str(corpus), "--memory"])
+        rows.append(Row(f"Memory: peak RSS extracting the {c['pages']} corpus pages", f"{c['peak_rss_mb']:.0f} MB",
+                        note=f"extraction only, one page at a time; baseline after imports "
+                             f"{c['baseline_rss_mb']:.0f} MB; largest page {c['largest_page_bytes'] / 1e6:.1f} MB"))
+    return rows
+
+
+def overhead(quick: bool, notes: list[str]) -> list[Row]:
+    batches = 3 if quick else 10
+    r = _worker(sys.executable, "benchmarks.handler", ["overhead", "--batches", str(batches)])
+    m = r["median_per_message"]
+    pages = ", ".join(f"{name} ({size / 1000:.0f} kB)" for name, size in r["pages"].items())
+    notes.append(f"Handler overhead: {batches} batches of {r['batch_size']} messages ({pages}), one thread, CPU "
+                 "time of the handler's thread (time.thread_time) per stage from timers wrapped around the "
+                 "runtime's collaborators; moto runs as a server in another thread, so S3/DynamoDB CPU is the "
+                 "client side (serialisation, signing, HTTP) only. 'other' = Powertools batch processing, "
+                 "message parsing, logging and EMF metrics.")
+    rows = [Row("Handler CPU per message, all stages", f"{m['total_cpu_ms']:.1f} ms",
+                note=f"wall {m['total_wall_ms']:.0f} ms per message (moto and origin share the process)")]
+    for stage in ("fetch", "extract", "S3", "DynamoDB", "other"):
+        rows.append(Row(f"  · {stage}", f"{m.get(stage + '_cpu_ms', 0.0):.1f} ms",
+                        note="the page's own extraction (excluded from the overhead)" if stage == "extract" else ""))
+    rows.append(Row("Handler overhead per message (all − extract)", f"{m['overhead_cpu_ms']:.1f} ms CPU"))
+    return rows
+
+
+def concurrency(quick: bool, notes: list[str]) -> list[Row]:
+    rounds = 3 if quick else 7
+    r = _worker(sys.executable, "benchmarks.handler", ["concurrency", "--rounds", str(rounds)])
+    s = r["median_s"]
+    single = s["raw_fetch"]
+    workers, per_host = r["batch_concurrency"], r["per_host_concurrency"]
+    notes.append(f"Batch concurrency: {r['batch_size']} URLs, origins sleeping {r['delay_s'] * 1000:.0f} ms per page, "
+                 f"{rounds} rounds with the configurations interleaved, medians. Defaults: BATCH_CONCURRENCY="
+                 f"{workers}, FETCH_PER_HOST_CONCURRENCY={per_host}. The per-host limit is per host name (not "
+                 f"per port), so 10 URLs of ONE host take ceil(10/{per_host}) = {-(-10 // per_host)} waves of "
+                 f"{r['delay_s'] * 1000:.0f} ms whatever the thread count; with 10 hosts (127.0.0.1…10) or a "
+                 f"per-host limit of 10, {workers} threads give ceil(10/{workers}) = {-(-10 // workers)} waves.")
+
+    def row(label: str, key: str, target: bool) -> Row:
+        ratio = s[key] / single
+        return Row(label, f"{_ms(s[key])} = {ratio:.1f}× a fetch", f"≤ {CONCURRENCY_TARGET:.0f}× a fetch" if target
+                   else "", verdict(ratio <= CONCURRENCY_TARGET) if target else "",
+                   f"{s['sequential'] / s[key]:.1f}× faster than sequential")
+    return [
+        Row("Batch: single fetch (Fetcher.fetch, 200 ms origin)", _ms(single),
+            note=f"one message through the handler: {_ms(s['single_message'])}"),
+        Row("Batch of 10: sequential (max_workers=1)", f"{_ms(s['sequential'])} = {s['sequential'] / single:.1f}× a fetch"),
+        row("Batch of 10: concurrent, defaults, 1 host", "concurrent_defaults_1_host", True),
+        row("Batch of 10: concurrent, defaults, 10 hosts", "concurrent_defaults_10_hosts", True),
+        row("Batch of 10: concurrent, per-host limit 10, 1 host", "concurrent_per_host_10_1_host", True),
+        Row("Batch: sequential / concurrent (defaults, 1 host)",
+            f"{s['sequential'] / s['concurrent_defaults_1_host']:.1f}×",
+            note=f"10 hosts: {s['sequential'] / s['concurrent_defaults_10_hosts']:.1f}×"),
+    ]
+
+
+def extraction(quick: bool, corpus: Path, peer_python: str | None, reference_scorer: Path | None,
+               notes: list[str]) -> list[Row]:
+    python = sys.executable
+    if peer_python:
+        python = peer_python
+    elif not _has_module(sys.executable, "trafilatura"):
+        notes.append("Extraction speed vs trafilatura: trafilatura is not importable by this interpreter; rerun "
+                     "with --peer-python (or BENCH_PEER_PYTHON) pointing at a Python that has trafilatura and "
+                     "newsingest installed.")
+    args = ["--corpus", str(corpus), "--repeat", "1" if quick else "3"] + (["--limit", "30"] if quick else [])
+    predictions = HERE / "out" / "predictions.json"
+    r = _worker(python, "benchmarks.extraction", args + ["--predictions", str(predictions)])
+    o = r["ours"]
+    rows = []
+    if "f1" in o:
+        rows.append(Row(f"Extraction F1 (project scorer, {r['pages']} pages)", f"{o['f1']:.3f}", f"≥ {F1_TARGET}",
+                        verdict(o["f1"] >= F1_TARGET),
+                        f"precision {o['precision']:.3f}, recall {o['recall']:.3f}, exact {o['accuracy']:.2f}, "
+                        f"empty {o['empty']}" + (f"; trafilatura {r['peer']['version']} F1 {r['peer']['f1']:.3f}"
+                                                  if "peer" in r and "f1" in r["peer"] else "")))
+    rows.append(Row("Extraction time per page, median / p95", f"{o['median_ms']:.1f} / {o['p95_ms']:.1f} ms",
+                    note=f"bytes in, bs4+lxml parse included, median of {r['repeat']} runs per page"))
+    if "peer" in r:
+        rows.append(Row(f"Extraction time / trafilatura {r['peer']['version']} (median per-page ratio)",
+                        f"{r['ratio_median']:.2f}×", f"≤ {SPEED_TARGET:.1f}×", verdict(r["ratio_median"] <= SPEED_TARGET),
+                        f"side by side in one process, alternating; trafilatura median {r['peer']['median_ms']:.1f} "
+                        f"ms, p95 {r['peer']['p95_ms']:.1f} ms; ratio p95 {r['ratio_p95']:.2f}×"))
+    else:
+        rows.append(Row("Extraction time / trafilatura", "n/a", f"≤ {SPEED_TARGET:.1f}×", "",
+                        "trafilatura not importable: pass --peer-python"))
+    if reference_scorer:
+        notes.append(_check_scorer(reference_scorer, corpus, predictions, o))
+    return rows
+
+
+def _check_scorer(reference: Path, corpus: Path, predictions: Path, ours: dict[str, Any]) -> str:
+    """Run another implementation of the metric on the same predictions and say whether the numbers agree."""
+    scored = json.loads(predictions.read_text(encoding="utf-8"))
+    truth = json.loads((corpus / "ground-truth.json").read_text(encoding="utf-8"))
+    with tempfile.TemporaryDirectory(prefix="newsingest-scorer-") as folder:
+        subset = Path(folder) / "ground-truth.json"  # the pages that were run (--quick runs a subset)
+        subset.write_text(json.dumps({k: v for k, v in truth.items() if k in scored}), encoding="utf-8")
+        done = subprocess.run([sys.executable, str(reference), str(subset), str(predictions),
+                               "--json", "--n-bootstrap", "0"], capture_output=True, text=True, timeout=600)
+    if done.returncode != 0:
+        return f"Scorer check: {reference} failed: {done.stderr[-500:]}"
+    theirs = json.loads(done.stdout)
+    same = all(abs(theirs[k] - ours[k]) < 1e-12 for k in ("f1", "precision", "recall", "accuracy"))
+    return (f"Scorer check: {reference.name} on the same predictions gives F1 {theirs['f1']:.6f}, precision "
+            f"{theirs['precision']:.6f}, recall {theirs['recall']:.6f} — "
+            + ("identical to benchmarks/scoring.py." if same else "DIFFERENT from benchmarks/scoring.py!"))
+
+
+# ------------------------------------------------------------------------------------------------------ main
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpus", type=Path, help="folder with html/<id>.html.gz and ground-truth.json")
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions (smoke run; numbers are rough)")
+    parser.add_argument("--peer-python", default=os.environ.get("BENCH_PEER_PYTHON") or None,
+                        help="Python with trafilatura + newsingest for the side-by-side extraction timing "
+                             "(default: $BENCH_PEER_PYTHON, else this interpreter)")
+    parser.add_argument("--reference-scorer", type=Path,
+                        help="another score_articles.py to cross-check benchmarks/scoring.py on the same predictions")
+    parser.add_argument("--only", action="append", choices=("cold", "memory", "overhead", "concurrency", "extraction"),
+                        help="run only these figures (repeatable)")
+    parser.add_argument("--output", type=Path, default=HERE / "results.md",
+                        help="where to write the results (default benchmarks/results.md)")
+    args = parser.parse_args(argv)
+    if args.corpus and not (args.corpus / "html").is_dir():
+        parser.error(f"{args.corpus} has no html/ folder")
+    started, t0 = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), time.perf_counter()
+    notes: list[str] = []
+    rows: list[Row] = []
+    figures: list[tuple[str, Callable[[], list[Row]]]] = [
+        ("cold", lambda: cold_start(args.quick, notes)),
+        ("memory", lambda: memory(args.quick, args.corpus, notes)),
+        ("overhead", lambda: overhead(args.quick, notes)),
+        ("concurrency", lambda: concurrency(args.quick, notes)),
+    ]
+    if args.corpus:
+        figures.append(("extraction", lambda: extraction(args.quick, args.corpus, args.peer_python,
+                                                         args.reference_scorer, notes)))
+    failed = False
+    for name, run in figures:
+        if args.only and name not in args.only:
+            continue
+        print(f"… {name}", file=sys.stderr, flush=True)
+        try:
+            rows += run()
+        except Exception as error:  # noqa: BLE001 - one broken figure must not hide the others
+            failed = True
+            rows.append(Row(f"{name}: ERROR", "-", note=str(error).splitlines()[0][:200]))
+            print(error, file=sys.stderr)
+    if args.quick:
+        notes.insert(0, "--quick run: few repetitions; numbers are rough.")
+    command = "python -m benchmarks" + (f" --corpus {args.corpus}" if args.corpus else "") + \
+        (" --quick" if args.quick else "")
+    table = format_table(rows)
+    print(table)
+    for note in notes:
+        print(f"- {note}")
+    extra = {}
+    if args.peer_python:
+        done = subprocess.run([args.peer_python, "-c", "import trafilatura; print(trafilatura.__version__)"],
+                              capture_output=True, text=True)
+        extra["trafilatura (peer interpreter)"] = done.stdout.strip() or "-"
+    args.output.write_text(results_markdown(rows, started=started, duration_s=time.perf_counter() - t0,
+                                            command=command, extra_versions=extra, notes=notes), encoding="utf-8")
+    print(f"\nwritten to {args.output}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
