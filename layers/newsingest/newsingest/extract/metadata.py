@@ -633,8 +633,15 @@ class _Resolver:
             value = el.get("datetime") or _short_text(el)
             if not value:
                 continue
+            # "Updated" may be said by the element's class/itemprop, its parent's class, its text or the words
+            # printed just before it ("Updated <time>…</time>").
             hint = " ".join(_attr_list(el.get("class"))) + " " + str(el.get("itemprop") or "")
-            hint += " " + " ".join(_attr_list(el.parent.get("class"))) if el.parent is not None else ""
+            if el.parent is not None:
+                hint += " " + " ".join(_attr_list(el.parent.get("class")))
+            before = el.previous_sibling
+            hint += " " + str(value if not el.get("datetime") else (_short_text(el, 80) or ""))
+            if type(before) is NavigableString:
+                hint += " " + str(before)[-40:]
             is_modified = bool(p.MODIFIED_HINT.search(hint))
             if is_modified == (not published) and _context(el) == "article":
                 yield d.parse_date(str(value))
