@@ -449,9 +449,9 @@ class _Writer:
         if tag.name == "a":
             self.link_depth = max(0, self.link_depth - 1)
         elif tag.name in sel.BLOCK_TAGS:
-            self._flush()
+            self._flush(heading=tag.name in sel.HEADING_TAGS)
 
-    def _flush(self) -> None:
+    def _flush(self, heading: bool = False) -> None:
         if not self.buffer:
             return
         raw = "".join(self.buffer)
@@ -459,7 +459,7 @@ class _Writer:
         self.buffer = []
         self.buffer_link_chars = 0
         total_chars = sum(1 for char in raw if not char.isspace() and char != _BR) if link_chars else 0
-        if link_chars and link_chars >= total_chars * self.options.link_paragraph_density:
+        if not heading and link_chars and link_chars >= total_chars * self.options.link_paragraph_density:
             return  # a run of links (tag lists, "more on this" lines) written as a paragraph
         lines: list[str] = []
         for segment in raw.split(_BR):
