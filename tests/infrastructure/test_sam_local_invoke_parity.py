@@ -1,0 +1,437 @@
+"""`sam local invoke` parity: the handler wired exactly as template.yaml wires it, invoked with every events/*.json.
+
+``sam local invoke IngestFunction -e events/X.json --env-vars events/env.json`` needs Docker, which this
+environment does not have. This test reproduces what it would run, from template.yaml alone:
+
+* **code**: IngestFunction's ``CodeUri`` folder is the task root (``/var/task``); ``Handler`` names the module and
+  function to import.
+* **layers**: each entry of ``Layers`` is resolved to its ``AWS::Serverless::LayerVersion``; its ``ContentUri`` is
+  laid out as ``sam build`` (``BuildMethod: python3.13``) lays it out - a ``python/`` folder holding the
+  ``newsingest`` package and the distributions of ``requirements.txt`` with their dependencies. pip cannot install
+  offline here, so those distributions are linked from this virtualenv (the same versions the tests run), and
+  nothing else from it is visible.
+* **runtime**: boto3 and its dependencies, which the Lambda runtime provides (``/var/runtime``).
+* **environment**: the function's ``Environment`` from the template (parameters resolved), overridden by
+  ``events/env.json`` as ``--env-vars`` does (only variables the template declares), plus what the Lambda
+  runtime and SAM CLI set (``AWS_LAMBDA_FUNCTION_NAME``, ``_HANDLER``, ``AWS_SAM_LOCAL``...).
+
+The handler is imported in a clean interpreter (``-I -S``: no site-packages, no user site, no PYTHONPATH) whose
+``sys.path`` is exactly task root + layer + runtime + the standard library. A missing requirement, a wrong
+``Handler``/``CodeUri``, a layer that does not contain the package or an environment variable the code needs but
+the template does not set all fail here as they would in ``sam local invoke``.
+
+It talks to moto's server (``AWS_ENDPOINT_URL``) holding a stack created from template.yaml, and fetches the
+bundled sample pages from a local origin on 127.0.0.1 (the events' ``127.0.0.1:8765`` is rewritten to its
+port, and ``FETCH_ALLOW_HOSTS`` with it). Difference left: the interpreter is this venv's Python, not 3.13 on arm64.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import shutil
+import subprocess
+import sys
+import sysconfig
+import textwrap
+from collections.abc import Iterator
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import boto3
+import pytest
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+
+from newsingest.local import stack
+from newsingest.messages import IngestRequest, parse_message
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+EVENTS = REPO_ROOT / "events"
+EVENTS_ORIGIN = "http://127.0.0.1:8765"  # the origin the committed events use (python -m newsingest.local.origin)
+REGION = "us-east-1"
+RUNTIME_PROVIDED = ["boto3"]  # what the python3.13 Lambda runtime ships; requirements.txt leaves it out on purpose
+
+# What each committed event must produce: messageId → (status, reason). Events added later without an entry here
+# are still invoked and checked for the invariants (every record has exactly one outcome, nothing is lost).
+EXPECTED: dict[str, dict[str, tuple[str, str | None]]] = {
+    "sqs-single-url.json": {
+        "00000000-0000-0000-0000-00005eed0001": ("ok", None),
+    },
+    "sqs-mixed-batch.json": {
+        "00000000-0000-0000-0000-00005eed0001": ("ok", None),
+        "00000000-0000-0000-0000-00005eed0002": ("ok", None),
+        "00000000-0000-0000-0000-00005eed0003": ("failed", "http_404"),
+        "00000000-0000-0000-0000-00005eed0004": ("failed", "invalid_message"),
+    },
+}
+
+RUNNER = textwrap.dedent(
+    '''
+    """Plays the Lambda runtime's bootstrap: import the handler from sys.path as given, invoke it once."""
+    import importlib, json, os, sys, time, uuid
+
+    with open(sys.argv[1], encoding="utf-8") as handle:
+        spec = json.load(handle)
+    sys.path[:0] = spec["path"]
+    os.chdir(spec["task_root"])
+
+
+    class Context:
+        function_name = os.environ["AWS_LAMBDA_FUNCTION_NAME"]
+        function_version = os.environ["AWS_LAMBDA_FUNCTION_VERSION"]
+        memory_limit_in_mb = int(os.environ["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"])
+        log_group_name = os.environ["AWS_LAMBDA_LOG_GROUP_NAME"]
+        log_stream_name = os.environ["AWS_LAMBDA_LOG_STREAM_NAME"]
+        invoked_function_arn = "arn:aws:lambda:%s:123456789012:function:%s" % (os.environ["AWS_REGION"], function_name)
+        aws_request_id = str(uuid.uuid4())
+        identity = client_context = None
+
+        def __init__(self, timeout_s):
+            self._deadline = time.monotonic() + timeout_s
+
+        def get_remaining_time_in_millis(self):
+            return max(0, int((self._deadline - time.monotonic()) * 1000))
+
+
+    module_name, _, function_name = os.environ["_HANDLER"].rpartition(".")
+    handler = getattr(importlib.import_module(module_name), function_name)
+    with open(spec["event"], encoding="utf-8") as handle:
+        event = json.load(handle)
+    response = handler(event, Context(int(os.environ["AWS_LAMBDA_FUNCTION_TIMEOUT"])))
+    sys.stdout.flush()
+    modules = {name: getattr(module, "__file__", None) for name, module in list(sys.modules.items())}
+    with open(spec["result"], "w", encoding="utf-8") as handle:
+        json.dump({"response": response, "modules": {k: v for k, v in modules.items() if v}}, handle)
+    '''
+)
+
+
+# ------------------------------------------------------------------------------------------ the "sam build"
+
+
+@dataclass(frozen=True)
+class Build:
+    """What ``sam build`` + ``sam local invoke`` would mount: task root, /opt/python of each layer, the runtime."""
+
+    task_root: Path
+    layers: tuple[Path, ...]
+    runtime: Path
+    handler: str
+
+    @property
+    def sys_path(self) -> list[str]:
+        return [str(self.task_root), *map(str, self.layers), str(self.runtime)]
+
+
+def _distribution_closure(requirements: list[Requirement]) -> dict[str, metadata.Distribution]:
+    """Installed distributions needed by ``requirements`` (extras and environment markers honoured)."""
+    found: dict[str, metadata.Distribution] = {}
+    seen: set[tuple[str, str]] = set()
+    pending = [(requirement, extra) for requirement in requirements for extra in (requirement.extras or {""})]
+    while pending:
+        requirement, extra = pending.pop()
+        name = canonicalize_name(requirement.name)
+        if (name, extra) in seen:
+            continue
+        seen.add((name, extra))
+        distribution = found.get(name) or metadata.distribution(requirement.name)
+        found[name] = distribution
+        for line in distribution.requires or []:
+            dependency = Requirement(line)
+            if dependency.marker is None or dependency.marker.evaluate({"extra": extra}):
+                pending += [(dependency, e) for e in (dependency.extras or {""})]
+    return found
+
+
+def _link_distributions(distributions: dict[str, metadata.Distribution], target: Path) -> None:
+    """Make each distribution's top-level packages/modules (and its metadata) importable from ``target``."""
+    target.mkdir(parents=True, exist_ok=True)
+    for distribution in distributions.values():
+        for file in distribution.files or []:
+            top = file.parts[0]
+            if top in ("..", "__pycache__") or top.endswith(".pth"):
+                continue
+            destination = target / top
+            if not destination.exists():
+                destination.symlink_to(Path(str(distribution.locate_file(top))).resolve())
+
+
+def _requirements(path: Path) -> list[Requirement]:
+    lines = (line.split("#", 1)[0].strip() for line in path.read_text(encoding="utf-8").splitlines())
+    return [Requirement(line) for line in lines if line]
+
+
+def _sam_build(template: dict[str, Any], out: Path) -> Build:
+    function = stack.template_function_settings(template)
+    task_root = out / stack.FUNCTION_LOGICAL_ID
+    shutil.copytree(REPO_ROOT / function.code_uri, task_root, ignore=shutil.ignore_patterns("__pycache__"))
+    layers = []
+    for layer_id in function.layers:
+        layer = template["Resources"][layer_id]
+        assert layer["Type"] == "AWS::Serverless::LayerVersion", f"{layer_id} is not a layer of this template"
+        assert layer["Metadata"]["BuildMethod"] == function.runtime, "layer is built for another runtime"
+        content = REPO_ROOT / layer["Properties"]["ContentUri"]
+        python = out / layer_id / "python"  # mounted at /opt/python: on the runtime's sys.path
+        for package in content.iterdir():
+            if package.is_dir() and (package / "__init__.py").exists():
+                shutil.copytree(package, python / package.name, ignore=shutil.ignore_patterns("__pycache__"))
+        _link_distributions(_distribution_closure(_requirements(content / "requirements.txt")), python)
+        layers.append(python)
+    runtime = out / "var-runtime"
+    _link_distributions(_distribution_closure([Requirement(name) for name in RUNTIME_PROVIDED]), runtime)
+    return Build(task_root=task_root, layers=tuple(layers), runtime=runtime, handler=function.handler)
+
+
+# --------------------------------------------------------------------------------------------- fixtures
+
+
+@pytest.fixture(scope="module")
+def build(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    return _sam_build(stack.load_template(REPO_ROOT / "template.yaml"), tmp_path_factory.mktemp("aws-sam-build"))
+
+
+@pytest.fixture(scope="module")
+def moto_endpoint() -> Iterator[str]:
+    with stack.moto_server() as endpoint_url:
+        yield endpoint_url
+
+
+@pytest.fixture(scope="module")
+def origin() -> Iterator[str]:
+    from newsingest.local.origin import serve_pages
+
+    with serve_pages() as base_url:
+        yield base_url
+
+
+@pytest.fixture(scope="module")
+def aws(moto_endpoint: str) -> boto3.Session:
+    return boto3.Session(aws_access_key_id="testing", aws_secret_access_key="testing", region_name=REGION)
+
+
+@dataclass
+class Invocation:
+    response: dict[str, Any]
+    modules: dict[str, str]
+    stdout: str
+    outputs: stack.StackOutputs
+    event: dict[str, Any]
+
+
+def _environment(build: Build, outputs: stack.StackOutputs, origin: str, endpoint: str, home: Path) -> dict[str, str]:
+    """What the handler's process sees under ``sam local invoke --env-vars events/env.json``."""
+    template_env = stack.function_environment(outputs, parameters={"FetchAllowHosts": urlsplit(origin).netloc})
+    overrides = json.loads((EVENTS / "env.json").read_text(encoding="utf-8")).get(stack.FUNCTION_LOGICAL_ID, {})
+    # --env-vars only overrides variables the template declares; the committed placeholders for the bucket,
+    # table and origin are what a user replaces with their stack's names - here, the moto stack's.
+    function_env = template_env | {k: str(v) for k, v in overrides.items() if k in template_env}
+    function_env |= outputs.environment()
+    function_env["FETCH_ALLOW_HOSTS"] = function_env["FETCH_ALLOW_HOSTS"].replace(
+        urlsplit(EVENTS_ORIGIN).netloc, urlsplit(origin).netloc
+    )
+    settings = stack.template_function_settings()
+    return {
+        "PATH": "/usr/bin:/bin",
+        "LANG": "C.UTF-8",
+        "HOME": str(home),
+        "TZ": "UTC",
+        # Lambda runtime
+        "AWS_LAMBDA_FUNCTION_NAME": stack.FUNCTION_LOGICAL_ID,
+        "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
+        "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(settings.memory_size),
+        "AWS_LAMBDA_FUNCTION_TIMEOUT": str(settings.timeout),
+        "AWS_LAMBDA_LOG_GROUP_NAME": f"/aws/lambda/{stack.FUNCTION_LOGICAL_ID}",
+        "AWS_LAMBDA_LOG_STREAM_NAME": "parity",
+        "AWS_EXECUTION_ENV": f"AWS_Lambda_{settings.runtime}",
+        "AWS_REGION": REGION,
+        "AWS_DEFAULT_REGION": REGION,
+        "_HANDLER": build.handler,
+        "LAMBDA_TASK_ROOT": str(build.task_root),
+        "LAMBDA_RUNTIME_DIR": str(build.runtime),
+        # SAM CLI (disables X-Ray in Powertools' Tracer, as locally there is no daemon)
+        "AWS_SAM_LOCAL": "true",
+        # credentials and endpoint: moto's server only, never a profile from this machine
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+        "AWS_CONFIG_FILE": str(home / "aws-config"),
+        "AWS_SHARED_CREDENTIALS_FILE": str(home / "aws-credentials"),
+        "AWS_ENDPOINT_URL": endpoint,
+        **function_env,
+    }
+
+
+@pytest.fixture(scope="module")
+def invoke(build: Build, moto_endpoint: str, origin: str, aws: boto3.Session, tmp_path_factory: pytest.TempPathFactory):
+    """Invoke the built handler with one event in a fresh process against a fresh stack; returns an Invocation.
+
+    Each event is invoked once per module (like one ``sam local invoke``); the tests share the result.
+    """
+    done: dict[str, Invocation] = {}
+
+    def run(name: str, event: dict[str, Any]) -> Invocation:
+        if name not in done:
+            done[name] = _run(name, event)
+        assert done[name].event == event, f"{name} was already invoked with another event"
+        return done[name]
+
+    def _run(name: str, event: dict[str, Any]) -> Invocation:
+        work = tmp_path_factory.mktemp(f"invoke-{Path(name).stem}")
+        cloudformation = aws.client("cloudformation", endpoint_url=moto_endpoint)
+        outputs = stack.deploy_local_stack(cloudformation, f"parity-{Path(name).stem}")
+        event_path, spec_path, result_path, runner = (work / f for f in ("event.json", "spec.json", "result.json", "runner.py"))
+        event_path.write_text(json.dumps(event), encoding="utf-8")
+        runner.write_text(RUNNER, encoding="utf-8")
+        spec = {"path": build.sys_path, "task_root": str(build.task_root), "event": str(event_path), "result": str(result_path)}
+        spec_path.write_text(json.dumps(spec), encoding="utf-8")
+        completed = subprocess.run(
+            [sys.executable, "-I", "-S", str(runner), str(spec_path)],
+            env=_environment(build, outputs, origin, moto_endpoint, work),
+            cwd=work,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert completed.returncode == 0, f"handler process failed:\n{completed.stderr[-4000:]}\n{completed.stdout[-2000:]}"
+        result = json.loads(result_path.read_text(encoding="utf-8"))
+        return Invocation(result["response"], result["modules"], completed.stdout, outputs, event)
+
+    return run
+
+
+def _event(name: str, origin: str) -> dict[str, Any]:
+    return json.loads((EVENTS / name).read_text(encoding="utf-8").replace(EVENTS_ORIGIN, origin))
+
+
+def _record_key(body: str) -> str:
+    message = parse_message(body)
+    return message.article_id if isinstance(message, IngestRequest) else message.record_id
+
+
+def _item(aws: boto3.Session, endpoint: str, table: str, key: str) -> dict[str, Any] | None:
+    resource = aws.resource("dynamodb", endpoint_url=endpoint)
+    return resource.Table(table).get_item(Key={"article_id": key}, ConsistentRead=True).get("Item")
+
+
+EVENT_FILES = sorted(path.name for path in EVENTS.glob("*.json") if path.name != "env.json")
+
+
+# ------------------------------------------------------------------------------------------------ tests
+
+
+def test_the_committed_events_are_covered() -> None:
+    # Given events/ as committed: at least one good URL and a mixed batch
+    assert {"sqs-single-url.json", "sqs-mixed-batch.json"} <= set(EVENT_FILES)
+    # And env.json only names variables the template declares (--env-vars silently ignores the others)
+    declared = set(stack.template_function_settings().environment)
+    overrides = json.loads((EVENTS / "env.json").read_text(encoding="utf-8"))
+    assert set(overrides) == {stack.FUNCTION_LOGICAL_ID}
+    assert set(overrides[stack.FUNCTION_LOGICAL_ID]) <= declared, set(overrides[stack.FUNCTION_LOGICAL_ID]) - declared
+
+
+@pytest.mark.parametrize("name", EVENT_FILES)
+def test_every_event_gives_each_message_exactly_one_outcome(name: str, invoke: Any, origin: str, aws: boto3.Session, moto_endpoint: str) -> None:
+    # Given the event as sam local invoke -e events/<name> would pass it
+    event = _event(name, origin)
+    # When the handler built from template.yaml is invoked with it
+    invocation = invoke(name, event)
+    # Then the response is a partial-batch response naming only records of this event
+    response = invocation.response
+    assert set(response) == {"batchItemFailures"}, response
+    retried = {failure["itemIdentifier"] for failure in response["batchItemFailures"]}
+    assert retried <= {record["messageId"] for record in event["Records"]}
+    # And every record that is not retried left exactly one item, keyed as the storage contract says
+    outcomes = {}
+    for record in event["Records"]:
+        item = _item(aws, moto_endpoint, invocation.outputs.table_name, _record_key(record["body"]))
+        if record["messageId"] in retried:
+            assert item is None or item.get("status") != "ok", record
+            outcomes[record["messageId"]] = ("retry", None)
+        else:
+            assert item is not None, f"message {record['messageId']} ({record['body']!r}) left no item"
+            outcomes[record["messageId"]] = (item["status"], item.get("reason"))
+    # And the committed events produce exactly the documented outcomes
+    if name in EXPECTED:
+        assert outcomes == EXPECTED[name]
+        assert retried == set()
+
+
+@pytest.mark.parametrize("name", EVENT_FILES)
+def test_stored_articles_have_their_text_and_gzipped_html_in_the_bucket(name: str, invoke: Any, origin: str, aws: boto3.Session, moto_endpoint: str) -> None:
+    # Given an event invoked through the template's wiring
+    event = _event(name, origin)
+    invocation = invoke(name, event)
+    s3 = aws.client("s3", endpoint_url=moto_endpoint)
+    stored = 0
+    for record in event["Records"]:
+        item = _item(aws, moto_endpoint, invocation.outputs.table_name, _record_key(record["body"]))
+        if not item or item["status"] != "ok":
+            continue
+        stored += 1
+        # Then the item points at the cleaned text and the gzipped raw HTML, both present
+        text = s3.get_object(Bucket=invocation.outputs.bucket_name, Key=item["text_key"])
+        assert text["ContentType"].startswith("text/plain")
+        assert text["Body"].read().decode("utf-8").strip()
+        raw = s3.get_object(Bucket=invocation.outputs.bucket_name, Key=item["raw_key"])["Body"].read()
+        assert b"<html" in gzip.decompress(raw).lower()
+        assert item["domain"] == urlsplit(item["url"]).hostname or item["domain"] in item["url"]
+    assert stored >= 1 or name not in EXPECTED
+
+
+def test_handler_imports_only_from_the_task_root_the_layer_and_the_runtime(invoke: Any, origin: str, build: Build) -> None:
+    # Given one invocation
+    invocation = invoke("sqs-single-url.json", _event("sqs-single-url.json", origin))
+    # Then the handler module came from CodeUri and the library from the layer's python/ folder
+    assert Path(invocation.modules["app"]).parent == build.task_root
+    assert Path(invocation.modules["newsingest"]).is_relative_to(build.layers[0])
+    # And every imported module came from the task root, a layer, the runtime or the standard library
+    stdlib = (Path(sysconfig.get_paths()["stdlib"]), Path(sysconfig.get_paths()["platstdlib"]))
+    allowed = (*stdlib, build.task_root, *build.layers, build.runtime)
+    bootstrap = {"__main__", "__mp_main__"}  # the runner standing in for the runtime's bootstrap
+    strays = {
+        name: file
+        for name, file in invocation.modules.items()
+        if name not in bootstrap and not any(Path(file).is_relative_to(root) for root in allowed)
+    }
+    assert strays == {}, strays
+    # And boto3 is the runtime's, not bundled into the layer
+    assert Path(invocation.modules["boto3"]).is_relative_to(build.runtime)
+
+
+def test_handler_logs_json_and_emits_outcome_metrics_in_the_templates_namespace(invoke: Any, origin: str) -> None:
+    # Given the mixed batch invoked through the template's wiring
+    invocation = invoke("sqs-mixed-batch.json", _event("sqs-mixed-batch.json", origin))
+    lines = [json.loads(line) for line in invocation.stdout.splitlines() if line.startswith("{")]
+    # Then the logs are JSON with the service name, message ids and outcomes
+    processed = [line for line in lines if line.get("message") == "processed"]
+    assert {line["message_id"] for line in processed} == {r["messageId"] for r in invocation.event["Records"]}
+    assert all(line["service"] == "newsingest" and "duration_ms" in line for line in processed)
+    # And EMF metrics count the outcomes in the namespace the template sets
+    emf = [line for line in lines if "_aws" in line]
+    namespaces = {m["Namespace"] for line in emf for m in line["_aws"]["CloudWatchMetrics"]}
+    assert namespaces == {"Newsingest"}
+    counted: dict[str, float] = {}
+    for line in emf:
+        if "MessagesProcessed" in line:
+            values = line["MessagesProcessed"]
+            counted[line["outcome"]] = counted.get(line["outcome"], 0) + sum(values if isinstance(values, list) else [values])
+    assert counted == {"ok": 2, "failed": 2}
+    reasons = {line["reason"] for line in emf if "FailureReasons" in line}
+    assert reasons == {"http_404", "invalid_message"}
+
+
+def test_a_transient_failure_is_reported_for_retry_only_for_its_message(invoke: Any, origin: str) -> None:
+    # Given the single-URL event with a second record whose origin answers 503
+    event = _event("sqs-single-url.json", origin)
+    (good,) = event["Records"]
+    flaky = {**good, "messageId": "00000000-0000-0000-0000-00000000f503", "body": f"{origin}/status/503"}
+    event["Records"] = [good, flaky]
+    # When the handler is invoked with it
+    invocation = invoke("synthetic-503.json", event)
+    # Then only the flaky message is reported, so SQS redelivers it alone (ReportBatchItemFailures)
+    assert invocation.response == {"batchItemFailures": [{"itemIdentifier": flaky["messageId"]}]}
