@@ -47,6 +47,18 @@ def test_agency_bylines_are_a_source_not_an_author(raw: str, agency: str) -> Non
     assert byline.agency == agency
 
 
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("By ZEKE MILLER Associated Press", (("Zeke Miller",), "AP")),
+        ("Jane Doe USA TODAY", (("Jane Doe",), None)),
+        ("Mary Smith and John Roe AP", (("Mary Smith", "John Roe"), "AP")),
+    ],
+)
+def test_outlet_glued_to_the_name_is_cut(raw: str, expected: tuple[tuple[str, ...], str | None]) -> None:
+    assert parse_authors([raw]) == expected
+
+
 def test_mixed_byline_keeps_person_and_reports_agency() -> None:
     assert parse_authors(["By Jane Doe and The Associated Press"]) == (("Jane Doe",), "AP")
 

@@ -35,6 +35,8 @@ def parse_authors(values: Iterable[str]) -> Byline:
             if found:
                 agency = agency or found
                 continue
+            piece, found = _strip_outlet_suffix(piece)
+            agency = agency or found
             name = _clean_name(piece)
             if name and name.casefold() not in seen:
                 seen.add(name.casefold())
@@ -83,6 +85,26 @@ def agency_in_credit(value: str) -> str | None:
         if found:
             return found
     return None
+
+
+def _strip_outlet_suffix(piece: str) -> tuple[str, str | None]:
+    """ "Zeke Miller Associated Press" -> ("Zeke Miller", "AP"); "Jane Doe USA TODAY" -> ("Jane Doe", None).
+
+    Bylines glue the outlet to the name without a comma: an agency spelling ending the piece, or an ALL-CAPS tail
+    after a mixed-case name, is cut off.
+    """
+    words = piece.split()
+    for size in range(min(4, len(words) - 1), 0, -1):
+        found = agency_of(" ".join(words[-size:]))
+        if found and len(words) - size >= 2:
+            return " ".join(words[:-size]), found
+    caps_tail = 0
+    while caps_tail < len(words) and words[len(words) - 1 - caps_tail].isupper():
+        caps_tail += 1
+    head = words[: len(words) - caps_tail]
+    if caps_tail and len(head) >= 2 and not any(word.isupper() for word in head):
+        return " ".join(head), None
+    return piece, None
 
 
 def _pieces(raw: str) -> list[str]:
