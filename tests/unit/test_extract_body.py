@@ -282,3 +282,21 @@ def test_grid_of_teaser_cards_yields_no_article() -> None:
     article = extract_article(f"<html><body><main><div class='grid'>{cards}</div></main></body></html>")
     # Then there is no article
     assert article.text == ""
+
+
+def test_extract_package_is_light_and_pure() -> None:
+    # Given a fresh interpreter
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, newsingest.extract as e\n"
+        "light = 'bs4' not in sys.modules and 'lxml' not in sys.modules\n"
+        "e.extract_article(b'<p>x</p>')\n"
+        "pure = not any(m.split('.')[0] in ('boto3', 'botocore', 'aws_lambda_powertools') for m in sys.modules)\n"
+        "print(light, pure)\n"
+    )
+    # When the package is imported and then used
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    # Then importing it loads no parser, and extracting loads no AWS or Powertools module
+    assert result.stdout.split() == ["True", "True"]

@@ -6,13 +6,8 @@ first call of ``extract_article``.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from newsingest.extract.article import Article, Image
 from newsingest.extract.options import EXTRACTOR_VERSION, ExtractOptions
-
-if TYPE_CHECKING:  # pragma: no cover
-    pass
 
 __all__ = ["EXTRACTOR_VERSION", "Article", "ExtractOptions", "Image", "extract_article"]
 
