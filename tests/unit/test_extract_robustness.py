@@ -29,6 +29,8 @@ def test_any_bytes_give_an_article(data: bytes) -> None:
     article = extract_article(data, "https://example.com/a", content_type="text/html")
     assert isinstance(article, Article)
     assert isinstance(article.text, str)
+    # and no stage failed internally (a swallowed exception would show up as a warning)
+    assert not {"extraction_failed", "body_extraction_failed"} & set(article.warnings)
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -41,6 +43,7 @@ def test_any_tag_soup_gives_an_article(fragments: list[str]) -> None:
     # Then both give Articles with well-formed text (no leftover <br> markers, no surrounding whitespace)
     for article in (as_text, as_bytes):
         assert isinstance(article, Article)
+        assert not {"extraction_failed", "body_extraction_failed"} & set(article.warnings)
         assert "\x00" not in article.text
         assert article.text == article.text.strip()
 
@@ -112,3 +115,21 @@ def test_binary_garbage_with_html_markers() -> None:
     data = bytes(range(256)) * 1000 + b"<html><body><p>" + bytes(range(128, 256)) * 100
     # When extracted / Then an Article, never an exception
     assert isinstance(extract_article(data), Article)
+
+
+def test_control_characters_and_lone_surrogates() -> None:
+    # Given text input with lone surrogates (lxml refuses them), NUL bytes and C0 control characters
+    sentence = "The council voted on Monday to build a new tram line linking the station with the campus."
+    for html in ("\ud800<p>" + sentence + "\ud83d</p>", "<p>\x00" + sentence + "\x00</p>", "<p>\x01\x0b" + sentence + "\x1f</p>"):
+        # When extracted
+        article = extract_article(html)
+        # Then the sentence comes back clean
+        assert article.text == sentence
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(alphabet=st.characters(codec=None, categories=("Cc", "Cs", "Co", "Zs", "Ll")), max_size=500))
+def test_any_code_points_give_an_article(text: str) -> None:
+    # Given any code points, surrogates and controls included / When extracted / Then an Article, never a failure
+    article = extract_article("<html><body><p>" + text + "</p></body></html>")
+    assert "extraction_failed" not in article.warnings

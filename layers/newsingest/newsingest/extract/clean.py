@@ -4,6 +4,7 @@ bs4 builds every node in Python (about 40 µs a tag), so each tag removed here i
 linear scan over the string (``str.find`` and one-pass regexes, no backtracking traps), so a hostile page cannot
 make it quadratic:
 
+0. drop characters that are never text (C0 controls, lone surrogates, which lxml refuses);
 1. drop raw-text blocks (scripts except JSON-LD, styles, SVG, iframes, comments, ...) with their content;
 2. keep only what the metadata stage reads from ``<head>`` (title, meta, link, base, JSON-LD);
 3. drop boilerplate regions (nav, footer, aside, forms, hidden elements, and elements whose class/id/role says
@@ -47,6 +48,8 @@ _DECISIVE_ATTR = re.compile(
     re.I,
 )
 _LT = re.compile(r"<")
+# C0 controls (but tab, newline, carriage return) and lone surrogates: never text, and lxml rejects surrogates.
+_UNUSABLE_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
 def strip_raw_blocks(html: str) -> str:
@@ -259,6 +262,7 @@ def cap_tags(html: str, max_tags: int) -> str:
 
 def preclean(html: str, max_tags: int) -> str:
     """All pre-parse steps in order (see the module docstring)."""
+    html = _UNUSABLE_CHARS.sub("", html)
     html = strip_raw_blocks(html)
     html = slim_head(html)
     html = drop_regions(html)
