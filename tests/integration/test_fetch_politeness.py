@@ -202,13 +202,14 @@ def tls_server(tmp_path: Path):
     srv.close()
 
 
-def _tls_fetcher(port: int, ca: Path) -> Fetcher:
+def _tls_fetcher(port: int, ca: Path, **overrides: float) -> Fetcher:
     import urllib3
 
+    settings: dict = {"total_timeout": 5.0, **overrides}
     options = FetchOptions(
         allow_hosts=frozenset({f"news.test:{port}", f"wrong.test:{port}"}),
         respect_robots=False,
-        total_timeout=5.0,
+        **settings,
     )
     pool_manager = urllib3.PoolManager(ca_certs=str(ca), cert_reqs="CERT_REQUIRED", retries=False)
     return Fetcher(options, resolver=lambda host, port: ["127.0.0.1"], pool_manager=pool_manager)
@@ -240,3 +241,79 @@ class TestTLSToTheVettedAddress:
         with pytest.raises(PermanentFailure) as caught:
             fetcher.fetch(f"https://news.test:{srv.port}/")
         assert caught.value.reason == "tls_error"
+
+    def test_dripped_tls_handshake_is_cut_at_the_deadline(self, tls_server) -> None:  # type: ignore[no-untyped-def]
+        # Given a relay in front of the TLS server that passes the server's handshake on one byte per 20 ms
+        # (every read succeeds well within the 60 s connect/read timeouts)
+        srv, ca, _ = tls_server
+        relay = DripRelay(srv.port)
+        fetcher = _tls_fetcher(relay.port, ca, connect_timeout=60.0, read_timeout=60.0, total_timeout=0.3)
+        outcome: dict[str, BaseException] = {}
+
+        def run() -> None:
+            try:
+                fetcher.fetch(f"https://news.test:{relay.port}/")
+            except BaseException as exc:  # noqa: BLE001 - handed to the test thread
+                outcome["error"] = exc
+
+        # When fetched over https
+        worker = threading.Thread(target=run, daemon=True)
+        worker.start()
+        worker.join(10)  # liveness bound only: a kilobyte of handshake at this pace takes ~20 s
+        relay.close()
+        # Then the handshake was cut by the deadline, as a transient timeout
+        assert not worker.is_alive()
+        assert isinstance(outcome["error"], TransientFailure)
+        assert outcome["error"].reason == "timeout"
+
+
+class DripRelay:
+    """TCP relay: client bytes go through at once, server bytes one at a time every 20 ms."""
+
+    def __init__(self, backend_port: int) -> None:
+        import socket
+
+        self._backend_port = backend_port
+        self._stop = threading.Event()
+        self._listener = socket.socket()
+        self._listener.bind(("127.0.0.1", 0))
+        self._listener.listen(8)
+        self.port = self._listener.getsockname()[1]
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        import socket
+
+        try:
+            client, _ = self._listener.accept()
+        except OSError:
+            return
+        backend = socket.create_connection(("127.0.0.1", self._backend_port))
+        threading.Thread(target=self._pump, args=(client, backend, False), daemon=True).start()
+        threading.Thread(target=self._pump, args=(backend, client, True), daemon=True).start()
+
+    def _pump(self, source, sink, drip: bool) -> None:  # type: ignore[no-untyped-def]
+        try:
+            while not self._stop.is_set():
+                data = source.recv(65536)
+                if not data:
+                    return
+                if not drip:
+                    sink.sendall(data)
+                    continue
+                for i in range(len(data)):
+                    if self._stop.wait(0.02):
+                        return
+                    sink.sendall(data[i : i + 1])
+        except OSError:
+            return
+        finally:
+            for sock in (source, sink):
+                try:
+                    sock.close()
+                except OSError:
+                    pass
+
+    def close(self) -> None:
+        self._stop.set()
+        self._listener.close()

@@ -213,7 +213,7 @@ class Fetcher:
                 raise
             except Exception as exc:  # urllib3/socket errors while reading the body
                 _drop(response)
-                raise failure_for_exception(exc, target.url) from exc
+                raise _failure(exc, target, state) from exc
 
     def _handle(self, target: Target, response: BaseHTTPResponse, plan: _Plan, state: _Fetch) -> FetchResult | str:
         status = response.status
@@ -407,9 +407,9 @@ class Fetcher:
                 last_error = exc  # nothing was sent: the next vetted address may work
                 continue
             except Exception as exc:
-                raise failure_for_exception(exc, target.url) from exc
+                raise _failure(exc, target, state) from exc
         assert last_error is not None
-        raise failure_for_exception(last_error, target.url) from last_error
+        raise _failure(last_error, target, state) from last_error
 
     def _pool(self, target: Target, address: IPAddress):  # type: ignore[no-untyped-def]
         host = f"[{address.compressed}]" if address.version == 6 else address.compressed
@@ -458,6 +458,13 @@ def _parse_answers(host: str, answers: list[str]) -> list[IPAddress]:
     if not addresses:
         raise PermanentFailure("unknown_host", f"{host}: no addresses")
     return list(dict.fromkeys(addresses))
+
+
+def _failure(exc: BaseException, target: Target, state: _Fetch) -> IngestFailure:
+    """Map a transport error; once the deadline has passed, whatever broke did so because we cut it."""
+    if state.remaining() <= 0:
+        return TransientFailure("timeout", f"{target.url}: total deadline reached ({type(exc).__name__})")
+    return failure_for_exception(exc, target.url)
 
 
 def _drop(response: BaseHTTPResponse) -> None:

@@ -89,6 +89,9 @@ class _DeadlineHTTPConnection(HTTPConnection):
 
 
 class _DeadlineHTTPSConnection(HTTPSConnection):
+    # The TLS handshake runs inside connect(), before the socket is wrapped. It needs no watchdog: CPython's
+    # ssl applies the socket timeout (our connect timeout, already capped to the time left) as one deadline
+    # for the whole handshake, not per read, so a dripped certificate is cut too (see the tests).
     def connect(self) -> None:
         super().connect()
         self.sock = DeadlineSocket(self.sock)  # type: ignore[assignment]
