@@ -1,16 +1,19 @@
 """The article body: find the container that holds the story, then write its text paragraph by paragraph.
 
-The stage reads the parsed tree and never mutates it (removal decisions are kept in a set of node ids), so it
-can run after the metadata stage on the same soup. Steps:
+The stage reads the parsed tree and never mutates it (furniture is skipped during the walk, not removed), so it
+can run after the metadata stage on the same soup. Every walk is iterative: 100,000 nested divs are fine.
 
-1. one bottom-up pass computes, for every element, its text length, link-text length and comma count, so that
-   no later step calls ``get_text()`` or ``find_all`` per candidate;
+1. one bottom-up pass computes, for every element, its text length, link-text length, commas and images, so
+   that no later step calls ``get_text()`` or ``find_all`` per candidate;
 2. paragraphs (``<p>``, ``<pre>``, ``<td>``, text-only divs, and ``<br><br>`` text runs) score their parent and
    grandparent, readability style; candidates are weighted by tag, class/id and link density;
-3. siblings of the best candidate that also look like article text are merged in (stories split by ads);
-4. the chosen containers are walked once, skipping page furniture inside them (related boxes, share tools,
-   captions, bylines, link lists, ...); figures found on the way become images;
-5. a page whose "body" is a list of teasers (an index page) yields no article.
+3. the best candidate moves up when the story is cut into chunks (Mozilla's shared-ancestor rule, a nearest
+   common ancestor made mostly of the chunks, a higher-scoring parent); siblings that continue the story and
+   same-class chunks elsewhere on the page join it;
+4. the chosen containers are walked once, skipping furniture inside them (related boxes and the lists under
+   "More stories" lines, share tools, captions and image blocks, bylines and date lines, link runs, ads);
+   figures become images; promotions after the story are trimmed;
+5. a page whose "body" is a set of teasers (an index page) yields no article.
 """
 
 from __future__ import annotations
@@ -40,7 +43,7 @@ class BodyResult:
     warnings: tuple[str, ...] = field(default=())
 
 
-@dataclass
+@dataclass(slots=True)
 class _Stats:
     """Per-element numbers computed once, bottom-up."""
 
@@ -458,7 +461,8 @@ class _Writer:
         link_chars = self.buffer_link_chars
         self.buffer = []
         self.buffer_link_chars = 0
-        total_chars = sum(1 for char in raw if not char.isspace() and char != _BR) if link_chars else 0
+        # non-space characters, counted in C (split/join), minus the <br> markers
+        total_chars = len("".join(raw.split())) - raw.count(_BR) if link_chars else 0
         if not heading and link_chars and link_chars >= total_chars * self.options.link_paragraph_density:
             return  # a run of links (tag lists, "more on this" lines) written as a paragraph
         lines: list[str] = []
