@@ -93,6 +93,55 @@ def memory(pages: int, size: int, lean: bool = True) -> dict[str, Any]:
     }
 
 
+def memory_isolated(pages: int, size: int) -> dict[str, Any]:
+    """The same batch, but moto's server and the origin run in another process: this process holds only what the
+    function holds (the handler, its clients, the extraction) plus a small driver, so its absolute peak RSS is the
+    figure to size the function with."""
+    import os  # noqa: PLC0415
+    import subprocess  # noqa: PLC0415
+
+    start_rss = harness.rss_mb()
+    services = subprocess.Popen([sys.executable, "-m", "benchmarks.services", "--pages", str(pages),
+                                 "--page-bytes", str(size)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                                cwd=Path(__file__).resolve().parents[1])
+    try:
+        info = json.loads(services.stdout.readline())  # type: ignore[union-attr]
+        env = dict(harness.OFFLINE_AWS)
+        env.update({"AWS_ENDPOINT_URL": info["endpoint"], "ARTICLES_BUCKET": "bench-articles",
+                    "ARTICLES_TABLE": "bench-articles", "FETCH_ALLOW_HOSTS": info["origin"].split("://", 1)[1],
+                    "POWERTOOLS_SERVICE_NAME": "newsingest", "POWERTOOLS_METRICS_NAMESPACE": "Newsingest"})
+        os.environ.update(env)
+        import importlib.util  # noqa: PLC0415
+
+        code = Path(__file__).resolve().parents[1] / "functions" / "ingest" / "app.py"
+        spec = importlib.util.spec_from_file_location("app", code)
+        module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+        spec.loader.exec_module(module)  # type: ignore[union-attr]
+        handler_import_rss = harness.rss_mb()
+        from newsingest.batch import get_runtime  # noqa: PLC0415
+        from newsingest.local.stack import template_table_schema  # noqa: PLC0415
+
+        runtime = get_runtime()  # the first invocation's clients and fetcher
+        # the table and bucket, through the function's own clients (no extra client in this process)
+        runtime.deps.objects._s3.create_bucket(Bucket="bench-articles")  # noqa: SLF001
+        runtime.deps.repository._db.create_table(  # noqa: SLF001
+            **template_table_schema().create_table_kwargs("bench-articles"))
+        gc.collect()
+        baseline_rss = harness.rss_mb()
+        started = time.perf_counter()
+        response = module.lambda_handler(harness.sqs_event([info["origin"] + p for p in info["paths"]]),
+                                         harness.lambda_context())
+        seconds = time.perf_counter() - started
+        harness.assert_all_ok(response, "isolated memory batch")
+        peak = harness.peak_rss_mb()
+    finally:
+        services.stdin.close()  # type: ignore[union-attr]
+        services.wait(timeout=30)
+    return {"pages": pages, "page_bytes": size, "interpreter_rss_mb": start_rss,
+            "handler_import_rss_mb": handler_import_rss, "baseline_rss_mb": baseline_rss,
+            "absolute_peak_mb": peak, "batch_increment_mb": peak - baseline_rss, "batch_seconds": seconds}
+
+
 # ------------------------------------------------------------------------------------------------ overhead
 
 
@@ -220,7 +269,7 @@ def concurrency(rounds: int, delay: float, batch_size: int) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("figure", choices=("memory", "overhead", "concurrency"))
+    parser.add_argument("figure", choices=("memory", "memory-isolated", "overhead", "concurrency"))
     parser.add_argument("--result", required=True)
     parser.add_argument("--pages", type=int, default=10)
     parser.add_argument("--page-bytes", type=int, default=1_000_000)
@@ -232,7 +281,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="memory: create the stack through moto's CloudFormation (heavier process)")
     args = parser.parse_args(argv)
     harness.quiet_stdout()
-    if args.figure == "memory":
+    if args.figure == "memory-isolated":
+        result = memory_isolated(args.pages, args.page_bytes)
+    elif args.figure == "memory":
         result = memory(args.pages, args.page_bytes, lean=not args.cloudformation)
     elif args.figure == "overhead":
         result = overhead(args.batches, args.batch_size)

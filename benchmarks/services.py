@@ -1,0 +1,38 @@
+"""Moto's server and a page origin in a process of their own, so that a measured process holds only the function.
+
+``python -m benchmarks.services --pages N --page-bytes B`` prints one JSON line ``{"endpoint": ..., "origin": ...}``
+once both listen, then serves until its stdin closes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+
+from benchmarks import harness
+from benchmarks.pages import big_page
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--pages", type=int, default=10)
+    parser.add_argument("--page-bytes", type=int, default=1_000_000)
+    args = parser.parse_args(argv)
+    from moto.server import ThreadedMotoServer  # noqa: PLC0415
+
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    bodies = {f"/big/{i}.html": big_page(i, args.page_bytes) for i in range(args.pages)}
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    with harness.origin("127.0.0.1", bodies.get) as base:
+        print(json.dumps({"endpoint": f"http://{host}:{port}", "origin": base, "paths": sorted(bodies)}), flush=True)
+        sys.stdin.read()  # until the parent closes our stdin (or exits)
+    server.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
