@@ -33,6 +33,8 @@ from newsingest.outcomes import PermanentFailure
         ("http://user@example.com/", "credentials_in_url"),
         ("http://:@example.com/", "credentials_in_url"),
         ("https://example.com@169.254.169.254/", "credentials_in_url"),
+        ("http://" + "a" * 64 + ".example/", "invalid_url"),
+        ("http://" + "a." * 127 + "example/", "invalid_url"),
     ],
 )
 def test_unacceptable_urls_are_permanent(url: str, reason: str) -> None:

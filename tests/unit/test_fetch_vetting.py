@@ -304,3 +304,21 @@ def test_redirect_back_to_the_same_host_does_not_resolve_again() -> None:
     fetcher.fetch("http://news.example/a")
     assert resolved == ["news.example"]
     assert [c[0] for c in manager.calls] == ["93.184.216.34", "93.184.216.34"]
+
+
+def test_utf8_location_is_not_mangled() -> None:
+    # Given a redirect whose Location carries raw UTF-8 bytes (http.client hands them over as Latin-1)
+    location = "/café".encode().decode("latin-1")
+    fetcher, manager, _ = scripted(
+        [(302, {"Location": location, "Content-Length": "0"}, b""), PAGE], {"news.example": ["93.184.216.34"]}
+    )
+    result = fetcher.fetch("http://news.example/")
+    assert result.final_url == "http://news.example/caf%C3%A9"
+
+
+def test_a_crashing_resolver_is_a_transient_dns_error() -> None:
+    fetcher, manager, _ = fetcher_with(RuntimeError("resolver bug"))
+    with pytest.raises(TransientFailure) as caught:
+        fetcher.fetch("http://news.example/")
+    assert caught.value.reason == "dns_error"
+    assert manager.calls == []

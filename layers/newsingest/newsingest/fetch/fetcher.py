@@ -218,7 +218,7 @@ class Fetcher:
     def _handle(self, target: Target, response: BaseHTTPResponse, plan: _Plan, state: _Fetch) -> FetchResult | str:
         status = response.status
         if status in REDIRECTS:
-            location = response.headers.get("Location")
+            location = _utf8_header(response.headers.get("Location"))
             self._discard(response, target, state)
             if not location:
                 raise PermanentFailure(f"http_{status}", f"{target.url}: redirect without Location")
@@ -229,7 +229,8 @@ class Fetcher:
         if status not in SUCCESS:
             retry_after = parse_retry_after(response.headers.get("Retry-After"), self._wall_clock())
             self._discard(response, target, state)
-            raise failure_for_status(status, f"{target.url} answered {status} {response.reason or ''}".strip(), retry_after)
+            detail = f"{target.url} answered {status} {response.reason or ''}".strip()
+            raise failure_for_status(status, detail, retry_after)
         return self._read_success(target, response, plan, state)
 
     def _read_success(self, target: Target, response: BaseHTTPResponse, plan: _Plan, state: _Fetch) -> FetchResult:
@@ -320,6 +321,10 @@ class Fetcher:
             raise TransientFailure("timeout", f"resolving {host} outlasted the deadline") from exc
         except OSError as exc:
             raise failure_for_dns_error(host, exc) from exc
+        except UnicodeError as exc:  # getaddrinfo's IDNA step refusing the name (e.g. a label over 63 bytes)
+            raise PermanentFailure("invalid_url", f"{host}: {exc}") from exc
+        except Exception as exc:  # an injected resolver's own failure: assume the resolver, not the name
+            raise TransientFailure("dns_error", f"{host}: {type(exc).__name__}: {exc}") from exc
         addresses = _parse_answers(host, answers)
         state.resolved[host] = addresses
         return addresses
@@ -335,7 +340,10 @@ class Fetcher:
         )
 
     def _load_robots(self, target: Target, state: _Fetch) -> RobotsRules:
-        """Fetch robots.txt through the same safe path. 2xx → rules; 4xx → allow all; 429/5xx/network → transient."""
+        """Fetch robots.txt through the same safe path.
+
+        2xx → rules; 4xx → allow all; 429, 5xx and network errors → ``robots_unavailable`` (transient).
+        """
         plan = _Plan(
             headers=self._base_headers(None),
             accept_types=None,
@@ -458,6 +466,17 @@ def _parse_answers(host: str, answers: list[str]) -> list[IPAddress]:
     if not addresses:
         raise PermanentFailure("unknown_host", f"{host}: no addresses")
     return list(dict.fromkeys(addresses))
+
+
+def _utf8_header(value: str | None) -> str | None:
+    """http.client decodes header bytes as Latin-1; a Location with raw UTF-8 (common) is re-read as UTF-8,
+    as browsers do, so ``/café`` is not mangled into ``/cafÃ©``."""
+    if value is None or value.isascii():
+        return value
+    try:
+        return value.encode("latin-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return value
 
 
 def _failure(exc: BaseException, target: Target, state: _Fetch) -> IngestFailure:

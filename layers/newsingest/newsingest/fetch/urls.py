@@ -111,6 +111,9 @@ def _normalise_host(raw: str, url: str) -> tuple[str, IPAddress | None]:
     host = _to_ascii(host, url).rstrip(".")
     if not host or not _HOST_CHARS.match(host) or ".." in host:
         raise PermanentFailure("invalid_url", f"invalid host {raw!r}")
+    if len(host) > 253 or any(len(label) > 63 for label in host.split(".")):
+        # DNS limits (RFC 1035); getaddrinfo would raise a bare UnicodeError for them.
+        raise PermanentFailure("invalid_url", f"host name too long: {host[:80]!r}…")
     try:
         ip = parse_ip_host(host)
     except NotAnIPv4Number as exc:
