@@ -102,6 +102,10 @@ def memory(quick: bool, corpus: Path | None, notes: list[str]) -> list[Row]:
             f"`import app` {i['handler_import_rss_mb']:.0f} MB, + clients {i['baseline_rss_mb']:.0f} MB; the "
             f"batch adds {i['batch_increment_mb']:.0f} MB"),
     ]
+    w = _worker(sys.executable, "benchmarks.handler", ["memory-isolated", "--pages", "5", "--page-bytes", "10000000"])
+    rows.append(Row("Memory (info): worst case, 5 pages of 10 MB (the FETCH_MAX_BYTES cap) at once, function alone",
+                    f"{w['absolute_peak_mb']:.0f} MB", note=f"BATCH_CONCURRENCY=5 extractions of the largest page the "
+                    f"fetcher accepts; the batch adds {w['batch_increment_mb']:.0f} MB"))
     if corpus:
         c = _worker(sys.executable, "benchmarks.extraction", ["--corpus", str(corpus), "--memory"])
         rows.append(Row(f"Memory: peak RSS extracting the {c['pages']} corpus pages", f"{c['peak_rss_mb']:.0f} MB",
