@@ -300,3 +300,24 @@ def test_extract_package_is_light_and_pure() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     # Then importing it loads no parser, and extracting loads no AWS or Powertools module
     assert result.stdout.split() == ["True", "True"]
+
+
+def test_text_written_straight_into_body() -> None:
+    # Given a bare page: text and <br><br> directly in <body>, no container at all
+    sentence = "The mayor said on Friday that the old bridge will close for repairs, affecting daily commuters."
+    # When extracted
+    article = extract_article(f"<html><body>{sentence}<br><br>{sentence}<br><br>{sentence}</body></html>")
+    # Then each run is a paragraph
+    assert article.text == "\n\n".join([sentence] * 3)
+
+
+def test_old_table_layout_page() -> None:
+    # Given a table layout: a navigation cell beside a content cell written with <font> and <br><br>
+    sentence = "The mayor said on Friday that the old bridge will close for repairs, affecting daily commuters."
+    html = (
+        '<html><body><table><tr><td class="nav"><a href="/">Home</a><br><a href="/news">News</a><br>'
+        f'<a href="/sport">Sport</a></td><td><font size="2">{sentence}<br><br>{sentence}<br><br>{sentence}</font>'
+        "</td></tr></table><table><tr><td>Copyright 2003 Town Herald</td></tr></table></body></html>"
+    )
+    # When extracted / Then the content cell's runs, without the navigation cell or the footer table
+    assert extract_article(html).text == "\n\n".join([sentence] * 3)

@@ -203,7 +203,7 @@ def _score_paragraphs(tags: list[Tag], stats: dict[int, _Stats], options: Extrac
             continue
         runs = 1 + item.brs // 2
         amount = _paragraph_score(item.inline, item.inline_commas, runs)
-        if not item.block_child:  # a div used as a paragraph
+        if not item.block_child and name != "body":  # a div used as a paragraph (<body> has no parent to credit)
             parent = tag.parent
             _credit(parent, amount, stats)
             _credit(parent.parent if parent is not None else None, amount / 2, stats)
