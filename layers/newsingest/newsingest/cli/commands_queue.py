@@ -32,7 +32,7 @@ def _epilog(*examples: str) -> str:
     "newsingest enqueue --feed https://example.com/rss.xml --force --stack newsingest",
 ))
 @click.argument("urls", nargs=-1, metavar="[URL|-]...")
-@click.option("-f", "--file", "files", multiple=True, type=click.File("r", encoding="utf-8"),
+@click.option("-f", "--file", "files", multiple=True, type=click.File("r", encoding="utf-8", errors="replace"),
               help="Read URLs from FILE, one a line (blank lines and # comments skipped; - is stdin).")
 @click.option("--sitemap", "sitemaps", multiple=True, metavar="URL",
               help="Enqueue the pages of a sitemap (indexes followed, .xml.gz read). Repeatable.")
@@ -145,7 +145,7 @@ def _summary_echo(dry_run: bool) -> Any:
 # ------------------------------------------------------------------------------------------------- worker
 
 @click.command(epilog=_epilog(
-    "newsingest worker --stack newsingest --until-empty",
+    "newsingest worker --stack newsingest --until-empty --quiet",
     "newsingest worker --endpoint-url http://127.0.0.1:5000 --queue-url URL --table T --bucket B --max-batches 5",
     "newsingest worker --stack newsingest --until-empty --retry-visibility 0   # retries at once (tests)",
 ))
@@ -160,9 +160,11 @@ def _summary_echo(dry_run: bool) -> Any:
 @click.option("--template", "template_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="template.yaml whose IngestFunction handler is run (default: found from here, or "
                    "NEWSINGEST_TEMPLATE).")
+@click.option("-q", "--quiet", is_flag=True, help="Hide the handler's INFO logs and EMF metric lines (warnings "
+                                                   "and errors still show).")
 @aws_options(queue=True, table=True, bucket=True)
 def worker(max_batches: int | None, until_empty: bool, retry_visibility: int | None, wait_seconds: int | None,
-           batch_size: int, template_path: Path | None, resources: Resources) -> None:
+           batch_size: int, template_path: Path | None, quiet: bool, resources: Resources) -> None:
     """Run the local event-source mapping: poll a queue and call the real lambda_handler.
 
     Receives up to 10 messages, builds exactly the SQS event Lambda sends, calls IngestFunction's handler
@@ -182,13 +184,15 @@ def worker(max_batches: int | None, until_empty: bool, retry_visibility: int | N
         environment["AWS_REGION"] = environment["AWS_DEFAULT_REGION"] = resources.region
     if resources.profile:
         environment["AWS_PROFILE"] = resources.profile
+    if quiet:
+        environment["POWERTOOLS_METRICS_DISABLED"] = "true"
     try:
         template = template_path or find_template()
     except FileNotFoundError as error:
         raise usage_error(str(error), "pass --template PATH") from None
     wait = wait_seconds if wait_seconds is not None else (0 if until_empty else 20)
     totals = {"batches": 0, "received": 0, "succeeded": 0, "failed": 0, "handler_errors": 0}
-    with _environment(environment):
+    with _environment(environment), _handler_log_level("WARNING" if quiet else None):
         reset_runtime()  # the handler caches its runtime per process: make it read this environment
         try:
             handler = load_handler(template)
@@ -224,6 +228,22 @@ def _poll(source: Any, totals: dict[str, int], *, max_batches: int | None, until
         if report.handler_error:
             line += f" (handler error: {report.handler_error})"
         click.echo(line)
+
+
+@contextmanager
+def _handler_log_level(level: str | None) -> Iterator[None]:
+    """Temporarily change the function's Powertools logger level (it is created once, at import)."""
+    if level is None:
+        yield
+        return
+    from newsingest.observability import logger  # noqa: PLC0415
+
+    previous = logger.log_level
+    logger.setLevel(level)
+    try:
+        yield
+    finally:
+        logger.setLevel(previous)
 
 
 @contextmanager

@@ -38,13 +38,14 @@ _ARTICLE_ID = re.compile(r"^([0-9a-f]{64}|msg-[0-9a-f]{64})$")
 @click.option("--until", metavar="DATE", help="--domain: published at or before (a date includes that whole day).")
 @click.option("--reason", metavar="REASON", help="--status failed: only this reason (http_404, no_article, …).")
 @click.option("--section", metavar="SECTION", help="Only records of this section (case-insensitive).")
+@click.option("--oldest-first", is_flag=True, help="--domain: oldest first instead of newest first.")
 @click.option("--limit", type=click.IntRange(min=0), default=100, show_default=True, help="At most this many "
                                                                                           "rows (0: all).")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object a line (every stored attribute).")
 @click.option("--csv", "as_csv", is_flag=True, help="CSV with a header row.")
 @aws_options(table=True)
 def query(domain: str | None, status: str | None, url: str | None, since: str | None, until: str | None,
-          reason: str | None, section: str | None, limit: int, as_json: bool, as_csv: bool,
+          reason: str | None, section: str | None, oldest_first: bool, limit: int, as_json: bool, as_csv: bool,
           resources: Resources) -> None:
     """Query the article records: by domain and date range, by status and reason, or by URL.
 
@@ -66,7 +67,8 @@ def query(domain: str | None, status: str | None, url: str | None, since: str | 
         raise usage_error("--reason applies to --status failed only")
     repository = resources.repository()
     if domain:
-        items: Iterable[Any] = repository.by_domain(domain.lower(), since=since, until=until)
+        items: Iterable[Any] = repository.by_domain(_domain(domain), since=since, until=until,
+                                                    newest_first=not oldest_first)
     elif status:
         items = repository.by_status(status, reason=reason, since=since)
     else:
@@ -76,6 +78,17 @@ def query(domain: str | None, status: str | None, url: str | None, since: str | 
         items = (item for item in items if (item.section or "").casefold() == wanted)
     rows = list(islice(items, limit or None))
     _write_items(rows, as_json=as_json, as_csv=as_csv, failures=status == "failed")
+
+
+def _domain(text: str) -> str:
+    """Domains are stored lower-case without ``www.`` (``urls.domain_of``); accept them as users type them."""
+    from newsingest.urls import InvalidUrl, domain_of, normalize_url  # noqa: PLC0415
+
+    candidate = text.strip()
+    try:
+        return domain_of(normalize_url(candidate if "://" in candidate else f"http://{candidate}/"))
+    except InvalidUrl as error:
+        raise usage_error(f"--domain {text!r}: {error}") from None
 
 
 def _by_url(repository: Any, url: str) -> Iterator[Any]:
@@ -204,7 +217,7 @@ def reprocess(domain: str | None, since: str | None, dry_run: bool, resources: R
         raise usage_error(f"--since {since!r} is not a date", "use 2024-05-01 or 2024-05-01T12:00:00Z")
     repository = resources.repository()
     objects = resources.objects()
-    items = list(library.candidates(repository, domain=domain.lower() if domain else None, since=since))
+    items = list(library.candidates(repository, domain=_domain(domain) if domain else None, since=since))
     if len(items) > PROGRESS_THRESHOLD:
         with click.progressbar(length=len(items), label="reprocessing", file=sys.stderr) as bar:
             report = library.reprocess(items, objects, repository, dry_run=dry_run, progress=lambda _: bar.update(1))

@@ -73,7 +73,7 @@ def translate_aws_error(error: Exception, resources: Any = None) -> CliError:
         return usage_error(f"AWS profile {error.kwargs.get('profile')!r} not found",
                            "list them with `aws configure list-profiles`")
     if isinstance(error, bce.NoRegionError):
-        return usage_error("no AWS region configured", "pass --region or set AWS_REGION")
+        return usage_error("no AWS region configured", "pass --region or set AWS_DEFAULT_REGION")
     if isinstance(error, bce.EndpointConnectionError):
         return CliError(f"cannot connect to {error.kwargs.get('endpoint_url')}",
                         "is moto's server running? check --endpoint-url / AWS_ENDPOINT_URL and your network")

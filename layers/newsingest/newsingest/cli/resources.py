@@ -161,7 +161,8 @@ def aws_options(*, queue: bool = False, dlq: bool = False, table: bool = False,
                 stack=kwargs.pop("stack") or os.environ.get(STACK_ENV) or None,
                 flags={name: kwargs.pop(name) for name in wanted},
                 endpoint_url=kwargs.pop("endpoint_url") or os.environ.get(ENDPOINT_ENV) or None,
-                region=kwargs.pop("region"),
+                # boto3 reads AWS_DEFAULT_REGION; AWS_REGION (what Lambda and most tools set) is honored too.
+                region=kwargs.pop("region") or os.environ.get("AWS_REGION") or None,
                 profile=kwargs.pop("profile"),
             )
             click.get_current_context().meta["newsingest.resources"] = resources
