@@ -321,3 +321,17 @@ def test_old_table_layout_page() -> None:
     )
     # When extracted / Then the content cell's runs, without the navigation cell or the footer table
     assert extract_article(html).text == "\n\n".join([sentence] * 3)
+
+
+def test_live_blog_of_short_entries_is_an_article() -> None:
+    # Given a live blog: short <article> entries, each with a permalink on its time
+    entries = "".join(
+        f'<article class="entry"><a href="#e{number}">10:{number:02d}</a><p>Update {number}: rescue teams reached '
+        "the flooded village and started moving residents to the school gym, officials said.</p></article>"
+        for number in range(10)
+    )
+    # When extracted
+    article = extract_article(f"<html><body><main><div class='live'>{entries}</div></main></body></html>")
+    # Then it is an article with every update
+    assert "listing_page" not in article.warnings
+    assert article.text.count("rescue teams reached the flooded village") == 10

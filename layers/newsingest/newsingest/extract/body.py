@@ -510,8 +510,9 @@ class _Writer:
                 self.teaser_headings += 1
                 return True
             return _class_weight(tag) < 0
-        if name == "article" and not is_root and item.links and item.text < 600:
-            self.teaser_headings += 1  # a small <article> with a link inside the body: a teaser card
+        if name == "article" and not is_root and item.text < 600 and item.links >= item.text * 0.25:
+            # a small <article> whose link is its headline: a teaser card (a live-blog entry links only a time)
+            self.teaser_headings += 1
         if is_root:
             return False
         label = _label(tag) if name not in sel.INLINE_TEXT_TAGS else ""  # a class on a link in a sentence is no box
