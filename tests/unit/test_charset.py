@@ -169,3 +169,14 @@ def test_empty_and_binary_never_raise() -> None:
     assert decode_html(b"") == ("", "utf-8")
     text, _ = decode_html(bytes(range(256)) * 64)
     assert isinstance(text, str)
+
+
+def test_detection_looks_past_a_long_ascii_head() -> None:
+    # Given the undeclared Korean page with 90 KB of ASCII script before any Korean byte
+    data = (PAGES / "charset_euc_kr_undeclared.html").read_bytes()
+    padded = data.replace(b"<head>", b"<head><script>" + b"var x = 1; // padding\n" * 4000 + b"</script>", 1)
+    # When extracted
+    article = extract_article(padded)
+    # Then detection still sees the Korean bytes
+    assert article.charset == "cp949"
+    assert article.text.split("\n\n")[-1] == KO_LAST

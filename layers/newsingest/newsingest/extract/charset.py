@@ -25,6 +25,7 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 _META_SCAN_BYTES = 16_384
 # Bytes handed to the detector: enough for a verdict, bounded for 50 MB pages.
 _DETECT_BYTES = 65_536
+_NON_ASCII = re.compile(rb"[\x80-\xff]")
 
 # WHATWG label → the Python codec that decodes what browsers decode for it.
 _LABEL_MAP: dict[str, str] = {
@@ -93,13 +94,21 @@ def detect_charset(data: bytes) -> str | None:
     except ImportError:  # pragma: no cover - declared dependency
         return None
     try:
-        best = from_bytes(data[:_DETECT_BYTES]).best()
+        best = from_bytes(_detection_sample(data)).best()
     except Exception:  # the detector must never take the extraction down
         logger.debug("charset detection failed", exc_info=True)
         return None
     if best is None:
         return None
     return normalize_label(best.encoding) or best.encoding
+
+
+def _detection_sample(data: bytes) -> bytes:
+    """A window that starts just before the first non-ASCII byte: pages often open with 100 KB of ASCII
+    (inline scripts, styles) and a detector shown only that answers "ascii"."""
+    match = _NON_ASCII.search(data)
+    start = 0 if match is None else max(0, match.start() - 256)
+    return data[start : start + _DETECT_BYTES]
 
 
 def _strict(data: bytes, codec: str) -> str | None:
