@@ -21,8 +21,8 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
-# Bytes of the page searched for <meta charset> (the spec says 1024; real pages put it later).
-_META_SCAN_BYTES = 16_384
+# Bytes of the page searched for <meta charset> (the spec says 1024; real pages put it after big inline heads).
+_META_SCAN_BYTES = 65_536
 # Bytes handed to the detector: enough for a verdict, bounded for 50 MB pages.
 _DETECT_BYTES = 65_536
 _NON_ASCII = re.compile(rb"[\x80-\xff]")
