@@ -229,7 +229,7 @@ def _collect(soup: bs4.BeautifulSoup) -> _Page:
                     page.itemprops.setdefault(prop, []).append(el)
         if "rel" in attrs and "author" in _attr_list(attrs.get("rel")) and len(page.bylines) < _MAX_CANDIDATES:
             page.bylines.append(el)
-        if not page.paywall_marker and any(key in attrs for key in p.PAYWALL_DATA_ATTRS):
+        if not page.paywall_marker and not p.PAYWALL_DATA_ATTRS.isdisjoint(attrs):
             page.paywall_marker = True
         classes = attrs.get("class")
         ident = attrs.get("id")
@@ -471,7 +471,7 @@ class _Resolver:
         if self.h1 is not None:
             before: list[tuple[str, Tag]] = []
             for seen, node in enumerate(self.h1.previous_elements):
-                if len(before) >= 8 or seen > 400:  # bounded in nodes too: deep wrappers hold no strings
+                if len(before) >= 8 or seen > 200:  # bounded in nodes too: deep wrappers hold no strings
                     break
                 if type(node) is NavigableString:
                     text = " ".join(node.split())

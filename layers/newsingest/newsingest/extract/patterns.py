@@ -72,7 +72,7 @@ PAYWALL_CLASS = re.compile(
     r"|subscriber-only|regwall|meteredContent|article-locked|locked-content)(?:$|[\s_-])",
     re.IGNORECASE,
 )
-PAYWALL_DATA_ATTRS = ("data-paywall", "data-piano", "data-tp-paywall", "data-premium-content")
+PAYWALL_DATA_ATTRS = frozenset(("data-paywall", "data-piano", "data-tp-paywall", "data-premium-content"))
 
 # --------------------------------------------------------------------------------------------------- titles
 # Separators between a headline and a site name in <title>/og:title ("Headline - Site", "Site | Headline").
