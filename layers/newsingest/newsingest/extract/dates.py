@@ -15,7 +15,6 @@ Seconds are kept, fractions of a second dropped. Nothing here raises.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
@@ -268,5 +267,3 @@ def _format(parts: _Parts) -> str | None:
 def _int(value: str | None) -> int | None:
     return int(value) if value else None
 
-
-_ = re  # re is used via patterns; kept importable for callers that extend the module
