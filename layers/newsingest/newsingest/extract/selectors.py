@@ -132,8 +132,8 @@ BOILERPLATE_LINE = re.compile(
     r"|font size.{0,20}|text size|\(?adsbygoogle.*|all rights reserved.{0,80}|copyright.{0,100}|©.{0,100}"
     r"|tags?:?|topics?:?|keywords?:?|filed under:?.{0,80}|comments?(?: \(\d+\))?:?|\d+ comments?"
     r"|leave a (?:comment|reply)|(?:post a |add a |view |show )?comments?"
-    # a bare e-mail address or social profile (author contact lines)
-    r"|(?:write to .{0,60} at )?[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?:https?://)?(?:www\.)?(?:twitter|x|facebook|instagram)\.com/\S+"
+    # a bare e-mail address, social profile or URL (author contact lines, "source" lines)
+    r"|(?:https?://|www\.)\S+|(?:write to .{0,60} at )?[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?:https?://)?(?:www\.)?(?:twitter|x|facebook|instagram)\.com/\S+"
     r")[\s:.…!|]*$",
     re.I,
 )
@@ -157,7 +157,8 @@ TRAILING_PROMO = re.compile(
     r"|letters? to the editor|we(?:'|’)d like to hear what you think|support (?:our|independent) journalism"
     r"|if you (?:enjoyed|liked|value) (?:this|our)|download (?:our|the) app"
     # contributor and contact lines that close a story (bylines belong to the metadata)
-    r"|contributed (?:reporting|to this (?:report|story|article))|^(?:additional )?reporting by|^write to .{0,60}@)",
+    r"|contributed (?:reporting|to this (?:report|story|article))|^\(?(?:additional )?(?:reporting|writing|editing) by"
+    r"|^write to .{0,60}@|follow @\w+|follow (?:\w+(?:'s|’s)? ){0,4}(?:full |complete |latest )?coverage)",
     re.I,
 )
 # Intro lines of a list of other stories: the list that follows such a line goes too.
