@@ -551,9 +551,9 @@ class _Writer:
         if not item.text:
             return False
         density = item.links / item.text
-        if name in ("li", "p", "dd") and item.text - item.links >= 150:
+        if name in ("li", "p", "dd") and item.text - item.links >= 80:
             return False  # an item that opens with a linked lead-in but goes on in prose is content
-        if name in ("ul", "ol", "dl", "table", "div", "section", "li", "article", "center", "tr", "td"):
+        if name in ("ul", "ol", "dl", "table", "div", "section", "article", "center", "tr", "td"):
             if item.text >= self.root_text * 0.5:
                 return False
             return density > self.options.link_block_density
