@@ -107,7 +107,10 @@ def _normalise_host(raw: str, url: str) -> tuple[str, IPAddress | None]:
             raise PermanentFailure("invalid_url", str(exc)) from exc
         assert ip is not None
         return ip.compressed, ip
-    host = unquote(raw, errors="strict") if "%" in raw else raw
+    try:
+        host = unquote(raw, errors="strict") if "%" in raw else raw
+    except UnicodeDecodeError as exc:
+        raise PermanentFailure("invalid_url", f"percent-encoded host is not UTF-8: {raw!r}") from exc
     host = _to_ascii(host, url).rstrip(".")
     if not host or not _HOST_CHARS.match(host) or ".." in host:
         raise PermanentFailure("invalid_url", f"invalid host {raw!r}")
