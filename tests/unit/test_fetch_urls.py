@@ -76,6 +76,8 @@ def test_idn_host_becomes_punycode() -> None:
         ("http://%31%32%37.0.0.1/", "127.0.0.1"),
         ("http://[::ffff:127.0.0.1]/", "::ffff:7f00:1"),
         ("http://169.254.169.254./", "169.254.169.254"),
+        ("http://１２７.０.０.１/", "127.0.0.1"),  # fullwidth digits (IDNA maps them, as browsers do)
+        ("http://127。0。0。1/", "127.0.0.1"),  # ideographic full stops are dots
     ],
 )
 def test_ip_hosts_in_any_spelling_are_recognised(url: str, ip: str) -> None:
@@ -83,6 +85,11 @@ def test_ip_hosts_in_any_spelling_are_recognised(url: str, ip: str) -> None:
     assert target.ip is not None
     assert target.ip.compressed == ip
     assert target.host == ip
+
+
+def test_enclosed_alphanumerics_map_to_ascii_before_resolution() -> None:
+    # "ⓛⓞⓒⓐⓛⓗⓞⓢⓣ" is "localhost" after IDNA mapping; it is then resolved and vetted like any name
+    assert parse_target("http://ⓛⓞⓒⓐⓛⓗⓞⓢⓣ/").host == "localhost"
 
 
 def test_non_default_port_is_kept_in_authority() -> None:
