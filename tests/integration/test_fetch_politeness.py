@@ -48,6 +48,19 @@ class TestRobots:
         assert caught.value.reason == "robots_disallowed"
         assert server.paths() == ["/robots.txt", "/public"]
 
+    def test_robots_with_bom_and_gzip_encoding_is_understood(self, server: ScriptServer) -> None:
+        import gzip
+
+        @server.route("/robots.txt")
+        def robots(exchange: Exchange) -> bool:
+            body = gzip.compress(b"\xef\xbb\xbfUser-agent: *\r\nDisallow: /private\r\n", mtime=0)
+            exchange.respond(200, body, {"Content-Type": "text/plain", "Content-Encoding": "gzip"})
+            return True
+
+        with pytest.raises(PermanentFailure) as caught:
+            make_fetcher(server, respect_robots=True).fetch(server.url("/private"))
+        assert caught.value.reason == "robots_disallowed"
+
     def test_group_for_our_product_token_wins_over_star(self, server: ScriptServer) -> None:
         server.routes["/robots.txt"] = robots_txt(
             "User-agent: *\nDisallow: /\n\nUser-agent: NewsIngest\nAllow: /news/\nDisallow: /\n"

@@ -121,3 +121,7 @@ def test_unavailable_robots_is_cached_briefly_and_raised_fresh() -> None:
     assert len(loads) == 1
     clock.now = 11
     cache.check("http://a", "/", load=lambda: ALLOW_ALL, remaining=lambda: 1)
+
+
+def test_byte_order_mark_does_not_hide_the_first_group() -> None:
+    assert parse_robots("\ufeffUser-agent: *\nDisallow: /x\n", "newsingest").allows("/x") is False

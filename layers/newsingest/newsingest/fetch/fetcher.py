@@ -365,7 +365,8 @@ class Fetcher:
             # 4xx, or robots.txt redirected somewhere we refuse / too often: "unavailable", so allow all.
             log.debug("robots.txt of %s unavailable (%s): allowing all", target.origin, exc.reason)
             return ALLOW_ALL
-        return parse_robots(result.body.decode("utf-8", errors="replace"), limits.ROBOTS_PRODUCT_TOKEN)
+        # utf-8-sig: a BOM would otherwise glue itself to the first "User-agent" and hide that group.
+        return parse_robots(result.body.decode("utf-8-sig", errors="replace"), limits.ROBOTS_PRODUCT_TOKEN)
 
     @contextmanager
     def _host_slot(self, target: Target, state: _Fetch) -> Iterator[None]:

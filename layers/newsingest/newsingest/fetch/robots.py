@@ -80,7 +80,7 @@ def parse_robots(text: str, product_token: str) -> RobotsRules:
 def _groups(text: str) -> list[_Group]:
     groups: list[_Group] = []
     current: _Group | None = None
-    for raw_line in text.splitlines():
+    for raw_line in text.lstrip("\ufeff").splitlines():
         line = raw_line.split("#", 1)[0].strip()
         key, sep, value = line.partition(":")
         if not sep:
