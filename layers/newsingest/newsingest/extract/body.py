@@ -19,6 +19,7 @@ can run after the metadata stage on the same soup. Every walk is iterative: 100,
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
@@ -32,6 +33,7 @@ from newsingest.extract.options import ExtractOptions
 logger = logging.getLogger(__name__)
 
 _BR = "\x00"  # stands for <br> in the text buffer until paragraphs are split
+_WORD_CHAR = re.compile(r"\w")
 
 
 @dataclass(frozen=True)
@@ -477,6 +479,8 @@ class _Writer:
             self._add_paragraph("\n".join(lines))
 
     def _add_paragraph(self, text: str) -> None:
+        if not _WORD_CHAR.search(text):
+            return  # only symbols ("* * *", "<<<<"): no text to read
         if len(text) <= 160 and _is_furniture_line(text):
             self.after_related_intro = bool(sel.RELATED_INTRO.match(text))
             return
