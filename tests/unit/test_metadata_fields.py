@@ -313,3 +313,21 @@ def test_caption_credit_is_split_off(figcaption: str, caption: str, credit: str 
                                                 ("Story.\n\n© 2024 The Associated Press. All rights reserved.", "AP")])
 def test_credit_case_rules(text: str, expected: str | None) -> None:
     assert credit_in_text(text) == expected
+
+
+def test_breadcrumb_class_on_a_whole_article_is_not_a_trail() -> None:
+    # Given an <article> whose class mentions "breadcrumb" and whose kicker says the section
+    html = """<html><body><article class="content-well url-breadcrumb"><div class="section-label">TECH</div>
+    <h1>Headline of the story</h1><p class="byline">By Jane Doe</p><p>""" + "Long body text. " * 40 + """</p>
+    <p>last month</p></article></body></html>"""
+    meta = _meta(html)
+    # Then the section is the kicker, not a word from the body or the byline
+    assert meta.section == "TECH"
+    assert meta.authors == ("Jane Doe",)
+
+
+def test_sections_that_are_handles_or_page_types_are_ignored() -> None:
+    html = """<html><head><meta property="article:section" content="@someone">
+    <script type="application/ld+json">{"@type":"NewsArticle","articleSection":"post"}</script>
+    <meta name="parsely-section" content="World"></head></html>"""
+    assert _meta(html).section == "World"

@@ -693,19 +693,27 @@ class _Resolver:
         for text, parent in reversed(lines[max(start - 3, 0) : max(start, 0)]):
             if len(text) > p.SECTION_LABEL_MAX_CHARS or len(text.split()) > 4 or any(ch.isdigit() for ch in text):
                 continue
+            if not _plausible_section(text) or d.parse_date(text) or "ago" in text.split() or "last" in text.split():
+                continue
             holders = [parent, parent.parent] if isinstance(parent.parent, Tag) else [parent]
-            if any(p.SECTION_LABEL.search(_class_and_id(h.attrs)) for h in holders if h.attrs) and _usable(parent):
+            markers = [_class_and_id(h.attrs) for h in holders if h.attrs]
+            if any(p.BYLINE_CONTAINER.search(m) or p.DATE_CONTAINER.search(m) for m in markers):
+                continue  # a byline or date line right above the headline is not a section label
+            if any(p.SECTION_LABEL.search(m) for m in markers) and _usable(parent):
                 return text
         return None
 
     def _html_breadcrumbs(self) -> list[str]:
+        """Link texts of a breadcrumb trail: short (a class saying "breadcrumb" on a whole article is no trail)."""
         for el in self.page.breadcrumbs:
-            if el.find_parent("footer") is not None:
+            if _short_text(el, 300) is None or el.find_parent("footer") is not None:
                 continue
-            items = [_short_text(a, 100) or "" for a in el.find_all(["a", "li", "span"], limit=40)
-                     if not a.find(["a", "li"])]
-            items = [i for i in items if i and i not in (">", "›", "/", "»", "|")]
-            if items:
+            links = el.find_all("a", limit=12)
+            items = [text for a in links if (text := _short_text(a, 60))]
+            if not items:
+                items = [text for li in el.find_all("li", limit=12) if (text := _short_text(li, 60))]
+            items = [i for i in items if i not in (">", "›", "/", "»", "|")]
+            if 0 < len(items) <= 8:
                 return items
         return []
 
@@ -933,7 +941,7 @@ def _section_from_crumbs(crumbs: list[str], title: str | None) -> str | None:
     names = [c for c in crumbs if _fold(c) not in ("home", "homepage", "start", "main", "")]
     if title and names and (_fold(names[-1]) == _fold(title) or len(names[-1]) > 60):
         names = names[:-1]
-    return names[-1] if names and len(names[-1]) <= 60 else None
+    return names[-1] if names and _plausible_section(names[-1]) else None
 
 
 def _split_tags(values: Iterable[str]) -> list[str]:

@@ -111,7 +111,11 @@ DATE_CONTAINER = re.compile(
 )
 MODIFIED_HINT = re.compile(r"updat|modif|revis|edited", re.IGNORECASE)
 # A section label printed above the headline ("kicker"), read only among the strings just before the <h1>.
-SECTION_LABEL = re.compile(r"section|categor|kicker|rubric|eyebrow|overline|topic|channel|department", re.IGNORECASE)
+SECTION_LABEL = re.compile(
+    r"(?:^|[\s_-])(?:section|category|categories|cat|kicker|rubric|eyebrow|overline|topic|channel|department)"
+    r"(?:[-_]?(?:name|label|title|link|tag|flag))?(?:$|\s)",
+    re.IGNORECASE,
+)
 SECTION_LABEL_MAX_CHARS = 40
 BREADCRUMB_CONTAINER = re.compile(r"bread[-_]?crumb|(?:^|[\s_-])crumbs?(?:$|[\s_-])", re.IGNORECASE)
 # Things an image URL/alt/class says about itself that make it not an article image.
