@@ -133,3 +133,29 @@ def test_any_code_points_give_an_article(text: str) -> None:
     # Given any code points, surrogates and controls included / When extracted / Then an Article, never a failure
     article = extract_article("<html><body><p>" + text + "</p></body></html>")
     assert "extraction_failed" not in article.warnings
+
+
+def test_binary_bodies_are_no_article() -> None:
+    # Given bodies that are not text at all: random bytes, gzip, PNG, PDF
+    import gzip
+    import random
+
+    noise = random.Random(7).randbytes(200_000)
+    bodies = [noise, gzip.compress(b"<p>hello</p>" * 1000), b"\x89PNG\r\n\x1a\n" + noise[:5000],
+              b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n" + noise[:5000]]
+    for body in bodies:
+        # When extracted
+        article = extract_article(body, content_type="text/html")
+        # Then an empty Article says why
+        assert article.text == ""
+        assert "binary_input" in article.warnings
+
+
+def test_utf16_text_is_not_taken_for_binary() -> None:
+    # Given UTF-16 pages (full of NUL bytes): one with a BOM, one declared only by the HTTP header
+    sentence = "The council voted on Monday to build a new tram line linking the station with the campus."
+    with_bom = f"<p>{sentence}</p>".encode("utf-16")
+    declared = f"<p>{sentence}</p>".encode("utf-16-le")
+    # When extracted / Then the text comes through
+    assert extract_article(with_bom).text == sentence
+    assert extract_article(declared, content_type="text/html; charset=UTF-16LE").text == sentence

@@ -26,6 +26,10 @@ _META_SCAN_BYTES = 65_536
 # Bytes handed to the detector: enough for a verdict, bounded for 50 MB pages.
 _DETECT_BYTES = 65_536
 _NON_ASCII = re.compile(rb"[\x80-\xff]")
+# Control bytes that never occur in text in an ASCII-compatible encoding (tab, LF, FF, CR and ESC excepted:
+# ESC starts ISO-2022-JP sequences).
+_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f]")
+_BINARY_SAMPLE = 8_192
 
 # WHATWG label → the Python codec that decodes what browsers decode for it.
 _LABEL_MAP: dict[str, str] = {
@@ -101,6 +105,16 @@ def detect_charset(data: bytes) -> str | None:
     if best is None:
         return None
     return normalize_label(best.encoding) or best.encoding
+
+
+def looks_binary(data: bytes, codec: str | None = None) -> bool:
+    """True for images, archives, PDFs and other non-text bodies: more than 1% control bytes in the first 8 KiB."""
+    if codec is not None and codec.replace("_", "-").lower().startswith("utf-16"):
+        return False  # UTF-16 text is full of NUL bytes
+    sample = data[:_BINARY_SAMPLE]
+    if not sample:
+        return False
+    return len(_CONTROL_BYTES.findall(sample)) * 100 > len(sample)
 
 
 def _detection_sample(data: bytes) -> bytes:

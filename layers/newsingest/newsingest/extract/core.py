@@ -21,7 +21,7 @@ from bs4 import BeautifulSoup
 
 from newsingest.extract.article import Article, Image
 from newsingest.extract.body import BodyResult, extract_body
-from newsingest.extract.charset import decode_html
+from newsingest.extract.charset import charset_from_bom, charset_from_content_type, decode_html, looks_binary
 from newsingest.extract.clean import preclean
 from newsingest.extract.metadata import Metadata, complete_with_text, extract_metadata
 from newsingest.extract.options import EXTRACTOR_VERSION, ExtractOptions
@@ -49,7 +49,9 @@ def extract_article(
 
 
 def _extract(html: bytes | str, url: str | None, content_type: str | None, options: ExtractOptions) -> Article:
-    # 1. decode
+    # 1. decode (binary bodies - images, PDFs, archives - are no article)
+    if isinstance(html, (bytes, bytearray, memoryview)) and _is_binary(bytes(html[:8_192]), content_type):
+        return Article(extractor_version=EXTRACTOR_VERSION, warnings=("binary_input",))
     text, charset = _decode(html, content_type, options)
     if not text.strip():
         return Article(extractor_version=EXTRACTOR_VERSION, charset=charset)
@@ -71,6 +73,11 @@ def _decode(html: bytes | str, content_type: str | None, options: ExtractOptions
         return "", None
     data = bytes(html[: options.max_input_bytes])
     return decode_html(data, content_type)
+
+
+def _is_binary(head: bytes, content_type: str | None) -> bool:
+    codec = charset_from_bom(head) or charset_from_content_type(content_type)
+    return looks_binary(head, codec)
 
 
 def _parse(markup: str) -> BeautifulSoup:
