@@ -3,7 +3,7 @@
 Steps:
 
 1. decode: bytes → text by HTTP charset > BOM > ``<meta>`` > detection (``charset.decode_html``), after capping
-   the input at ``options.max_input_bytes``;
+   the input at ``options.max_input_bytes``; binary bodies (images, PDFs, archives) stop here as no article;
 2. pre-clean + parse: strip scripts, styles, comments, navigation and other furniture from the markup with
    linear scans (``clean.preclean``, which also caps the tag count), then build the BeautifulSoup tree (lxml);
 3. metadata: ``metadata.extract_metadata`` reads the tree, BEFORE the body stage, and never mutates it;
