@@ -163,3 +163,42 @@ def test_the_stored_raw_page_is_gzip_of_the_page(cli_stack: CliStack, site: Site
     # Then `get --raw` returned the same page the object holds
     raw = run("get", item.article_id, "--raw", *cli_stack.args)
     assert gzip.decompress(body) == raw.stdout_bytes
+
+
+def test_query_follows_pages_past_one_megabyte(cli_stack: CliStack) -> None:
+    # Given 40 records of one domain, ~40 KB each (DynamoDB, and moto, stop a query page at 1 MB)
+    from newsingest.storage import ArticleItem
+
+    repository = cli_stack.repository()
+    for number in range(40):
+        repository.put_version(ArticleItem(
+            article_id=f"{number:064x}", status="ok", fetched_at="2024-05-01T00:00:00Z", version=1,
+            url=f"https://big.example/{number}", domain="big.example", title=f"Story {number}",
+            published_at=f"2024-05-01T00:{number:02d}:00Z", description="x" * 40_000, word_count=10,
+        ))
+
+    # When all of them are queried, and a limit larger than one page
+    everything = run("query", "--domain", "www.Big.Example", "--limit", "0", "--json", *cli_stack.args)
+    thirty = run("query", "--domain", "big.example", "--limit", "30", "--csv", *cli_stack.args)
+
+    # Then every page was read, newest first, and the limit counts rows
+    assert everything.exit_code == 0, everything.output
+    titles = [json.loads(line)["title"] for line in everything.stdout.splitlines()]
+    assert titles == [f"Story {number}" for number in reversed(range(40))]
+    assert len(list(csv.DictReader(io.StringIO(thirty.stdout)))) == 30
+
+
+def test_enqueue_reports_messages_sqs_would_not_take(cli_stack: CliStack, monkeypatch) -> None:
+    # Given an SQS that keeps refusing one entry even after the retries
+    import newsingest.enqueue
+
+    monkeypatch.setattr(newsingest.enqueue, "enqueue_urls",
+                        lambda sqs, queue, urls, **kwargs: (len(urls) - 1, [(urls[-1], "InternalError: boom")]))
+
+    # When two URLs are enqueued
+    result = run("enqueue", "https://example.com/1", "https://example.com/2", *cli_stack.args)
+
+    # Then the summary names the one not sent, and the exit code is 1 (partial failure)
+    assert result.exit_code == 1
+    assert "queued 1 URL(s)" in result.stdout
+    assert "not sent after retries: 1\n  https://example.com/2: InternalError: boom" in result.stdout

@@ -56,7 +56,8 @@ class Resources:
             from botocore.exceptions import ProfileNotFound  # noqa: PLC0415
 
             try:
-                self._session = boto3.Session(profile_name=self.profile, region_name=self.region)
+                self._session = boto3.Session(botocore_session=_botocore_session(), profile_name=self.profile,
+                                              region_name=self.region)
             except ProfileNotFound as error:
                 raise usage_error(f"AWS profile {self.profile!r} not found",
                                   "list them with `aws configure list-profiles`") from error
@@ -146,6 +147,26 @@ class Resources:
         from newsingest.storage import ArticleObjects  # noqa: PLC0415
 
         return ArticleObjects(self.clients.s3, self.bucket_name)
+
+
+_SHARED_LOADER: Any = None
+
+
+def _botocore_session() -> Any:
+    """A new botocore session that shares one data loader (the parsed service models) with earlier ones.
+
+    A CLI process usually runs one command, but tests and scripts that call ``main`` many times in one process
+    would otherwise parse the S3, DynamoDB and SQS models (megabytes of JSON) again on every call.
+    """
+    global _SHARED_LOADER  # noqa: PLW0603
+    import botocore.session  # noqa: PLC0415
+
+    session = botocore.session.get_session()
+    if _SHARED_LOADER is None:
+        _SHARED_LOADER = session.get_component("data_loader")
+    else:
+        session.register_component("data_loader", _SHARED_LOADER)
+    return session
 
 
 def aws_options(*, queue: bool = False, dlq: bool = False, table: bool = False,
