@@ -335,3 +335,22 @@ def test_live_blog_of_short_entries_is_an_article() -> None:
     # Then it is an article with every update
     assert "listing_page" not in article.warnings
     assert article.text.count("rescue teams reached the flooded village") == 10
+
+
+def test_images_merge_lead_first_then_body_figures_once_per_url() -> None:
+    # Given a page whose og:image is also its first figure, plus a second figure further down
+    paragraph = "<p>The harbour authority opened the new ferry terminal on Saturday after two years of works.</p>"
+    html = (
+        '<html><head><meta property="og:image" content="https://img.example/lead.jpg"></head><body><article>'
+        '<figure><img src="https://img.example/lead.jpg"><figcaption>The new terminal at dawn.</figcaption></figure>'
+        f"{paragraph * 3}"
+        '<figure><img src="/img/second.jpg"><figcaption>Passengers boarding the first ferry.</figcaption></figure>'
+        f"{paragraph}</article></body></html>"
+    )
+    # When extracted
+    article = extract_article(html, "https://news.example/ferry")
+    # Then the lead image comes first (with the caption the body found), then the other figure, each once
+    assert [image.url for image in article.images] == ["https://img.example/lead.jpg", "https://news.example/img/second.jpg"]
+    assert article.images[0].caption == "The new terminal at dawn."
+    assert article.images[1].caption == "Passengers boarding the first ferry."
+    assert "Passengers boarding" not in article.text
