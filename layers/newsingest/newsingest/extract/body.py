@@ -243,7 +243,7 @@ def _best_candidate(tags: list[Tag], stats: dict[int, _Stats], options: ExtractO
 
 def _is_story_chunk(tag: Tag, item: _Stats) -> bool:
     """A block that may continue the story: not a list (teaser lists score well too), few links."""
-    if tag.name in ("ul", "ol", "dl", "li", "table", "tr"):
+    if tag.name in sel.LIST_LIKE_TAGS:
         return False
     return not item.text or item.links / item.text < 0.2
 
@@ -527,11 +527,11 @@ class _Writer:
             parts = class_parts(label)
             if any(part in sel.BODY_BOILERPLATE_PARTS for part in parts):
                 if item.text <= self.root_text * self.options.boilerplate_max_share:
-                    if any(part in ("caption", "captions", "figure", "photo") for part in parts):
+                    if any(part in sel.CAPTION_PARTS for part in parts):
                         self._harvest_figure(tag)
                     return True
-        if self.after_related_intro and name in ("ul", "ol", "div", "section") and item.links:
-            if name in ("ul", "ol") or item.links >= item.text * 0.3:
+        if self.after_related_intro and name in sel.RELATED_LIST_TAGS and item.links:
+            if name in sel.LIST_TAGS or item.links >= item.text * 0.3:
                 self.after_related_intro = False
                 return True  # the list under a "More stories" line
         if item.images and name in sel.IMAGE_BLOCK_TAGS and item.text < self.options.image_block_max_chars:
@@ -555,9 +555,9 @@ class _Writer:
         if not item.text:
             return False
         density = item.links / item.text
-        if name in ("li", "p", "dd") and item.text - item.links >= 80:
+        if name in sel.PROSE_ITEM_TAGS and item.text - item.links >= 80:
             return False  # an item that opens with a linked lead-in but goes on in prose is content
-        if name in ("ul", "ol", "dl", "table", "div", "section", "article", "center", "tr", "td"):
+        if name in sel.LINK_BLOCK_TAGS:
             if item.text >= self.root_text * 0.5:
                 return False
             return density > self.options.link_block_density
@@ -578,7 +578,7 @@ class _Writer:
         if caption_tag is not None:
             for node in caption_tag.find_all(True, limit=20):
                 node_label = _label(node).lower()
-                if any(word in node_label for word in ("credit", "copyright", "source", "author")):
+                if any(word in node_label for word in sel.CREDIT_WORDS):
                     credit = node.get_text(" ", strip=True) or None
                     break
         for img in images:

@@ -48,6 +48,20 @@ INLINE_TEXT_TAGS: frozenset[str] = frozenset({
 })
 # Containers that, holding an image and little text, are a figure written without <figure>.
 IMAGE_BLOCK_TAGS: frozenset[str] = frozenset({"div", "span", "table", "center", "section", "a", "dl"})
+# Lists and list-like containers: never a chunk of the story's prose when joining chunks.
+LIST_TAGS: frozenset[str] = frozenset({"ul", "ol"})
+LIST_LIKE_TAGS: frozenset[str] = frozenset({"ul", "ol", "dl", "li", "table", "tr"})
+# Boxes dropped inside the article when their text is mostly links (related stories, tag clouds). List items are
+# judged with their list, not one by one (roundups open items with a linked lead-in).
+LINK_BLOCK_TAGS: frozenset[str] = frozenset({"ul", "ol", "dl", "table", "div", "section", "article", "center", "tr", "td"})
+# Items that stay when they carry real prose besides their link.
+PROSE_ITEM_TAGS: frozenset[str] = frozenset({"li", "p", "dd"})
+# What may follow a "More stories" line and be its list.
+RELATED_LIST_TAGS: frozenset[str] = frozenset({"ul", "ol", "div", "section"})
+# Class/id parts of a caption box (its image and caption go to Article.images).
+CAPTION_PARTS: frozenset[str] = frozenset({"caption", "captions", "figure", "photo"})
+# Class/id words of the credit inside a caption.
+CREDIT_WORDS: tuple[str, ...] = ("credit", "copyright", "source", "author")
 # Elements that count as one paragraph for scoring.
 PARAGRAPH_TAGS: frozenset[str] = frozenset({"p", "pre", "td", "blockquote"})
 HEADING_TAGS: frozenset[str] = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
