@@ -176,7 +176,7 @@ def drop_regions(html: str) -> str:
     pos = 0
     unbalanced: set[str] = set()
     scan = 0
-    protected = frozenset({"html", "head", "body", "main", "title", "meta", "link", "base", "script"})
+    protected = sel.PRECLEAN_KEEP_TAGS
     budget = [4 * length + 100_000]  # characters _region_end may scan in total: nested hostile regions stay linear
     while True:
         match = _OPEN_TAG.search(html, scan)

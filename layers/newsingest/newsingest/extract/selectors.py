@@ -17,6 +17,8 @@ DROP_CONTENT_TAGS: tuple[str, ...] = (
 )
 # Regions removed before parsing unless they hold most of the page's paragraphs (ASP.NET wraps pages in <form>).
 DROP_REGION_TAGS: frozenset[str] = frozenset({"nav", "footer", "aside", "form", "menu", "fieldset"})
+# Never dropped as regions before parsing, whatever their class says (page wrappers, metadata carriers).
+PRECLEAN_KEEP_TAGS: frozenset[str] = frozenset({"html", "head", "body", "main", "title", "meta", "link", "base", "script"})
 # Void tags that carry nothing the body or the metadata stage reads (less work for the parser).
 DROP_VOID_TAGS: frozenset[str] = frozenset({"source", "wbr", "input", "track", "param", "col", "area", "keygen"})
 # Head elements kept for the metadata stage; everything else in <head> is dropped before parsing.
