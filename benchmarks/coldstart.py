@@ -77,6 +77,18 @@ def parse_importtime(text: str) -> dict[str, dict[str, object]]:
     return modules
 
 
+def _median_importtime(paths: list[str], statement: str, env: dict[str, str], runs: int) -> dict[str, dict[str, object]]:
+    """``-X importtime`` of ``runs`` fresh interpreters; each module's self/cumulative time is the median."""
+    traces = [parse_importtime(run_once(paths, statement, env, importtime=True)[3]) for _ in range(runs)]
+    merged: dict[str, dict[str, object]] = {}
+    for name, first in traces[0].items():
+        seen = [t[name] for t in traces if name in t]
+        merged[name] = {"parent": first["parent"],
+                        "self_us": statistics.median(int(s["self_us"]) for s in seen),
+                        "cumulative_us": statistics.median(int(s["cumulative_us"]) for s in seen)}
+    return merged
+
+
 def beyond_floor(app: dict[str, dict[str, object]], floor_loaded: set[str],
                  app_loaded: set[str]) -> list[dict[str, object]]:
     """Third-party/stdlib modules the handler imports that the floor does not, grouped where their import starts
@@ -125,13 +137,12 @@ def measure(repetitions: int, out_dir: Path) -> dict[str, object]:
             wall, cpu, _, _ = run_once(paths, statement, env)
             wall_sink.append(wall)
             cpu_sink.append(cpu)
-    app_trace = run_once(paths, HANDLER, env, importtime=True)[3]
-    app_modules = parse_importtime(app_trace)
+    app_modules = _median_importtime(paths, HANDLER, env, runs=5)
     own = [m for m in app_modules if m.split(".")[0] == "newsingest" and m in app_loaded]
     extras = beyond_floor(app_modules, floor_loaded, app_loaded)
     deferred = sorted({m.split(".")[0] for m in floor_loaded - app_loaded})
     # What the first message adds on top of the handler and the floor (the extraction's own modules, mostly)
-    first_modules = parse_importtime(run_once(paths, HANDLER_FIRST_EXTRACT, env, importtime=True)[3])
+    first_modules = _median_importtime(paths, HANDLER_FIRST_EXTRACT, env, runs=5)
     first_loaded = set(run_once(paths, HANDLER_FIRST_EXTRACT, env, modules=True)[2] or ())
     first_only = sorted(((int(v["self_us"]) / 1000.0, m, str(v["parent"])) for m, v in first_modules.items()
                          if m in first_loaded and m not in app_loaded and m not in floor_loaded), reverse=True)

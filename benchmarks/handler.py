@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks import harness
+from benchmarks import harness, services
 from benchmarks.pages import big_page
 
 SAMPLE_ARTICLES = ("koreatimes_esper.html", "coastline_lighthouse.html")
@@ -98,14 +98,9 @@ def memory_isolated(pages: int, size: int) -> dict[str, Any]:
     function holds (the handler, its clients, the extraction) plus a small driver, so its absolute peak RSS is the
     figure to size the function with."""
     import os  # noqa: PLC0415
-    import subprocess  # noqa: PLC0415
 
     start_rss = harness.rss_mb()
-    services = subprocess.Popen([sys.executable, "-m", "benchmarks.services", "--pages", str(pages),
-                                 "--page-bytes", str(size)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-                                cwd=Path(__file__).resolve().parents[1])
-    try:
-        info = json.loads(services.stdout.readline())  # type: ignore[union-attr]
+    with services.running(pages, size) as info:
         env = dict(harness.OFFLINE_AWS)
         env.update({"AWS_ENDPOINT_URL": info["endpoint"], "ARTICLES_BUCKET": "bench-articles",
                     "ARTICLES_TABLE": "bench-articles", "FETCH_ALLOW_HOSTS": info["origin"].split("://", 1)[1],
@@ -134,9 +129,6 @@ def memory_isolated(pages: int, size: int) -> dict[str, Any]:
         seconds = time.perf_counter() - started
         harness.assert_all_ok(response, "isolated memory batch")
         peak = harness.peak_rss_mb()
-    finally:
-        services.stdin.close()  # type: ignore[union-attr]
-        services.wait(timeout=30)
     return {"pages": pages, "page_bytes": size, "interpreter_rss_mb": start_rss,
             "handler_import_rss_mb": handler_import_rss, "baseline_rss_mb": baseline_rss,
             "absolute_peak_mb": peak, "batch_increment_mb": peak - baseline_rss, "batch_seconds": seconds}
@@ -146,8 +138,8 @@ def memory_isolated(pages: int, size: int) -> dict[str, Any]:
 
 
 def overhead(batches: int, batch_size: int) -> dict[str, Any]:
-    """CPU per message in the handler, per stage, sequential processing, moto's server in a thread (so the handler
-    thread's CPU time holds the client side of every AWS call, not moto's own work)."""
+    """CPU per message in the handler, per stage, sequential processing, moto's server in another process (so the
+    handler thread's CPU time holds the client side of every AWS call, not moto's own work)."""
     from newsingest.batch import ConcurrentBatchProcessor  # noqa: PLC0415
 
     pages = _sample_pages()
@@ -156,7 +148,8 @@ def overhead(batches: int, batch_size: int) -> dict[str, Any]:
     def page_for(path: str) -> bytes | None:
         return pages.get(path.rsplit("/", 1)[-1])
 
-    with harness.origins(1, page_for) as (base,), harness.aws_stack([base], server=True) as stack:
+    with services.running() as aws, harness.origins(1, page_for) as (base,), \
+            harness.aws_stack([base], endpoint=aws["endpoint"]) as stack:
         import newsingest.batch as batch_module  # noqa: PLC0415
 
         stack.module["processor"] = ConcurrentBatchProcessor(max_workers=1)  # one thread: CPU attribution is exact
@@ -196,7 +189,8 @@ def overhead(batches: int, batch_size: int) -> dict[str, Any]:
 
 def concurrency(rounds: int, delay: float, batch_size: int) -> dict[str, Any]:
     """Wall time of one batch of ``batch_size`` URLs from origins that answer in ``delay`` s, per configuration,
-    configurations interleaved round by round (same machine load); plus one message alone and one raw fetch."""
+    configurations interleaved round by round (same machine load); plus one message alone and one raw fetch.
+    moto's server runs in another process (S3 and DynamoDB are remote services for the function too)."""
     from newsingest.batch import ConcurrentBatchProcessor, build_runtime  # noqa: PLC0415
     from newsingest.settings import Settings  # noqa: PLC0415
 
@@ -206,7 +200,8 @@ def concurrency(rounds: int, delay: float, batch_size: int) -> dict[str, Any]:
     def page_for(path: str) -> bytes | None:
         return pages.get(path.rsplit("/", 1)[-1])
 
-    with harness.origins(batch_size, page_for, delay=delay) as bases, harness.aws_stack(bases) as stack:
+    with services.running() as aws, harness.origins(batch_size, page_for, delay=delay) as bases, \
+            harness.aws_stack(bases, endpoint=aws["endpoint"]) as stack:
         import newsingest.batch as batch_module  # noqa: PLC0415
 
         def runtime(**overrides: str) -> Any:
@@ -219,6 +214,8 @@ def concurrency(rounds: int, delay: float, batch_size: int) -> dict[str, Any]:
             "concurrent_per_host_10_1_host": (runtime(FETCH_PER_HOST_CONCURRENCY=str(batch_size)),
                                               ConcurrentBatchProcessor(), 1, batch_size),
             "concurrent_defaults_10_hosts": (runtime(), ConcurrentBatchProcessor(), batch_size, batch_size),
+            "concurrent_10_workers_10_hosts": (runtime(BATCH_CONCURRENCY=str(batch_size)), ConcurrentBatchProcessor(),
+                                               batch_size, batch_size),
             "single_message": (runtime(), ConcurrentBatchProcessor(), 1, 1),
         }
         counter = iter(range(10**9))

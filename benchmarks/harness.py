@@ -53,6 +53,9 @@ class _OriginHandler(BaseHTTPRequestHandler):
     page_for: Callable[[str], bytes | None] = staticmethod(lambda path: None)
     delay: float = 0.0
     protocol_version = "HTTP/1.1"  # keep-alive, as real origins
+    # Headers and body go out as two writes: without TCP_NODELAY, Nagle's algorithm holds the body back until the
+    # client's delayed ACK (40 ms on Linux loopback), which would be charged to the fetcher.
+    disable_nagle_algorithm = True
 
     def do_GET(self) -> None:  # noqa: N802
         path = self.path.split("?", 1)[0]
@@ -113,7 +116,7 @@ class Stack:
 
 
 @contextmanager
-def aws_stack(base_urls: list[str], *, server: bool = False, lean: bool = False,
+def aws_stack(base_urls: list[str], *, server: bool = False, lean: bool = False, endpoint: str | None = None,
               extra_env: dict[str, str] | None = None) -> Iterator[Stack]:
     """The queue/bucket/table from template.yaml in moto (in-process ``mock_aws``, or moto's server in a thread
     with ``server=True``), the function's environment from the template, and the real handler.
@@ -121,6 +124,10 @@ def aws_stack(base_urls: list[str], *, server: bool = False, lean: bool = False,
     ``lean=True`` creates the bucket and the table (keys and indexes from template.yaml) directly instead of through
     moto's CloudFormation and the SAM transform, which load every moto service and aws-sam-translator into the
     process (~150 MB that the function never has): for the memory figure.
+
+    ``endpoint``: use a moto server that is already running (in another process, ``benchmarks.services``), so that
+    moto's own work neither holds this process's GIL nor counts in its CPU time, as with the real services; implies
+    ``lean``.
     """
     import boto3  # noqa: PLC0415
     from moto import mock_aws  # noqa: PLC0415
@@ -141,8 +148,9 @@ def aws_stack(base_urls: list[str], *, server: bool = False, lean: bool = False,
         os.environ.pop(name, None)
     parameters = {"FetchAllowHosts": ",".join(url.split("://", 1)[1] for url in base_urls)}
     with ExitStack() as stack:
-        endpoint = None
-        if server:
+        if endpoint:
+            lean = True
+        elif server:
             endpoint = stack.enter_context(moto_server())
         else:
             stack.enter_context(mock_aws())

@@ -9,7 +9,12 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
 
 from benchmarks import harness
 from benchmarks.pages import big_page
@@ -32,6 +37,25 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdin.read()  # until the parent closes our stdin (or exits)
     server.stop()
     return 0
+
+
+@contextmanager
+def running(pages: int = 0, page_bytes: int = 1_000_000) -> Iterator[dict[str, Any]]:
+    """Start this module as a child process; yields its JSON line (``endpoint``, ``origin``, ``paths``)."""
+    child = subprocess.Popen([sys.executable, "-m", "benchmarks.services", "--pages", str(pages),
+                              "--page-bytes", str(page_bytes)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                             text=True, cwd=Path(__file__).resolve().parents[1])
+    try:
+        line = child.stdout.readline()  # type: ignore[union-attr]
+        if not line:
+            raise RuntimeError("benchmarks.services did not start")
+        yield json.loads(line)
+    finally:
+        child.stdin.close()  # type: ignore[union-attr]
+        try:
+            child.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            child.kill()
 
 
 if __name__ == "__main__":
