@@ -34,7 +34,7 @@ class TestHappyPath:
         # Then the body, type and charset come back
         assert result.status == 200
         assert result.body == HTML
-        assert result.content_type == "text/html"
+        assert result.content_type == "text/html; charset=utf-8"
         assert result.charset == "utf-8"
         assert result.not_modified is False
         assert result.final_url == server.url("/")

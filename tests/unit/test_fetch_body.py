@@ -8,7 +8,7 @@ import zlib
 import pytest
 
 from newsingest.fetch.body import decode, gunzip_file
-from newsingest.fetch.sniff import parse_content_type, sniff
+from newsingest.fetch.sniff import clean_header_value, parse_content_type, sniff
 from newsingest.outcomes import PermanentFailure
 
 TEXT = b"<html><body>" + b"news " * 1000 + b"</body></html>"
@@ -98,3 +98,17 @@ def test_parse_content_type(header: str | None, media: str | None, charset: str 
 )
 def test_sniff(body: bytes, media: str) -> None:
     assert sniff(body) == media
+
+
+@pytest.mark.parametrize(
+    ("header", "cleaned"),
+    [
+        ("text/html; charset=UTF-8", "text/html; charset=UTF-8"),
+        ("text/html; charset=\u00e9\x00", "text/html; charset="),
+        ("  ", None),
+        (None, None),
+        ("text/html; x=" + "a" * 500, ("text/html; x=" + "a" * 500)[:200]),
+    ],
+)
+def test_content_type_is_kept_but_made_safe_to_store(header: str | None, cleaned: str | None) -> None:
+    assert clean_header_value(header) == cleaned

@@ -50,7 +50,7 @@ from newsingest.fetch.errors import (
 from newsingest.fetch.options import FetchOptions
 from newsingest.fetch.result import FetchResult
 from newsingest.fetch.robots import ALLOW_ALL, RobotsCache, RobotsRules, parse_robots
-from newsingest.fetch.sniff import parse_content_type, sniff
+from newsingest.fetch.sniff import clean_header_value, parse_content_type, sniff
 from newsingest.fetch.transport import deadline_scope, install_deadline_pools, new_pool_manager
 from newsingest.fetch.urls import Target, parse_target, redact, resolve_location
 from newsingest.outcomes import IngestFailure, PermanentFailure, TransientFailure
@@ -234,7 +234,9 @@ class Fetcher:
         return self._read_success(target, response, plan, state)
 
     def _read_success(self, target: Target, response: BaseHTTPResponse, plan: _Plan, state: _Fetch) -> FetchResult:
-        media, charset = parse_content_type(response.headers.get("Content-Type"))
+        header = response.headers.get("Content-Type")
+        media, charset = parse_content_type(header)
+        content_type = clean_header_value(header) if media is not None else None
         if media in limits.GENERIC_MEDIA_TYPES and plan.accept_types and plan.accept_types & limits.GZIP_MEDIA_TYPES:
             # .xml.gz sitemaps are often served as "application/octet-stream": sniff those like a missing type.
             media = None
@@ -252,6 +254,7 @@ class Fetcher:
         body = decode(raw, codings, cap=self.options.max_decompressed_bytes, where=target.url)
         if media is None:
             media = sniff(body)
+            content_type = content_type or media
             if plan.accept_types is not None and media not in plan.accept_types:
                 raise PermanentFailure(
                     "not_html", f"{target.url}: no Content-Type and the body looks like {media}, not {_names(plan)}"
@@ -263,7 +266,7 @@ class Fetcher:
             final_url=target.url,
             status=200,
             body=body,
-            content_type=media,
+            content_type=content_type or media,
             charset=charset,
             etag=response.headers.get("ETag"),
             last_modified=response.headers.get("Last-Modified"),
@@ -273,13 +276,14 @@ class Fetcher:
         )
 
     def _not_modified(self, target: Target, response: BaseHTTPResponse) -> FetchResult:
-        media, charset = parse_content_type(response.headers.get("Content-Type"))
+        header = response.headers.get("Content-Type")
+        _, charset = parse_content_type(header)
         return FetchResult(
             url=target.url,
             final_url=target.url,
             status=304,
             body=b"",
-            content_type=media or "",
+            content_type=clean_header_value(header) or "",
             charset=charset,
             etag=response.headers.get("ETag"),
             last_modified=response.headers.get("Last-Modified"),

@@ -70,3 +70,5 @@ XML_MEDIA_TYPES: Final = frozenset(
 GZIP_MEDIA_TYPES: Final = frozenset({"application/x-gzip", "application/gzip"})
 # "I don't know" types: for XML_TYPES fetches they are sniffed like a missing Content-Type.
 GENERIC_MEDIA_TYPES: Final = frozenset({"application/octet-stream", "binary/octet-stream"})
+# FetchResult.content_type keeps the header as sent (the extractor reads its charset) but no longer than this.
+MAX_CONTENT_TYPE_CHARS: Final = 200

@@ -10,8 +10,10 @@ class FetchResult:
     """A fetched (status 200) or confirmed-unchanged (status 304) resource.
 
     ``body`` is already decoded from its Content-Encoding (and gunzipped for gzip sitemaps); it is ``b""`` on 304.
-    ``charset`` is the Content-Type header's charset when Python knows that codec, else ``None`` (the extractor
-    then sniffs). ``redirects`` lists every URL that answered with a redirect, in order.
+    ``content_type`` is the Content-Type header as sent (printable ASCII, at most 200 characters, parameters
+    included, e.g. ``text/html; charset=utf-8``), or the sniffed media type when the header was missing.
+    ``charset`` is the header's charset when Python knows that codec, else ``None`` (the extractor then
+    sniffs). ``redirects`` lists every URL that answered with a redirect, in order.
     """
 
     url: str

@@ -41,6 +41,14 @@ def parse_content_type(value: str | None) -> tuple[str | None, str | None]:
     return media, charset
 
 
+def clean_header_value(value: str | None) -> str | None:
+    """The header as sent, made safe to store (S3 metadata, DynamoDB): printable ASCII, bounded length."""
+    if value is None:
+        return None
+    cleaned = "".join(c for c in value if " " <= c <= "~").strip()
+    return cleaned[: limits.MAX_CONTENT_TYPE_CHARS] or None
+
+
 def _known_charset(name: str) -> str | None:
     """Hand the extractor only a codec Python can decode with; an unknown label means "sniff it yourself"."""
     if not name:
