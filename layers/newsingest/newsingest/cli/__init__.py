@@ -12,7 +12,7 @@ import click
 
 from newsingest.cli.commands_queue import demo, enqueue, redrive, worker
 from newsingest.cli.commands_records import extract, get, query, reprocess, stats
-from newsingest.cli.errors import EXIT_CODES_HELP, CliError, translate_aws_error
+from newsingest.cli.errors import EXIT_CODES_HELP, translate_aws_error
 from newsingest.cli.resources import current_resources
 
 __all__ = ["main"]
@@ -47,5 +47,3 @@ def main() -> None:
 
 for _command in (enqueue, worker, query, get, extract, stats, redrive, reprocess, demo):
     main.add_command(_command)
-
-_ = CliError  # re-exported for tests and callers that raise CLI errors

@@ -77,7 +77,8 @@ def query(domain: str | None, status: str | None, url: str | None, since: str | 
         wanted = section.casefold()
         items = (item for item in items if (item.section or "").casefold() == wanted)
     rows = list(islice(items, limit or None))
-    _write_items(rows, as_json=as_json, as_csv=as_csv, failures=status == "failed")
+    failures = status == "failed" or bool(rows) and all(item.status == "failed" for item in rows)
+    _write_items(rows, as_json=as_json, as_csv=as_csv, failures=failures)
 
 
 def _domain(text: str) -> str:
