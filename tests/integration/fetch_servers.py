@@ -19,6 +19,10 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import pytest
+
+from newsingest.fetch import Fetcher, FetchOptions
+
 
 @dataclass
 class Request:
@@ -267,10 +271,6 @@ HTML = b"<!DOCTYPE html><html><head><title>t</title></head><body><p>Hello</p></b
 
 
 # ------------------------------------------------------------------ fixtures (import them into a test module)
-
-import pytest  # noqa: E402  (kept next to the fixtures that need it)
-
-from newsingest.fetch import Fetcher, FetchOptions  # noqa: E402
 
 
 @pytest.fixture
