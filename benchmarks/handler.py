@@ -93,7 +93,7 @@ def memory(pages: int, size: int, lean: bool = True) -> dict[str, Any]:
     }
 
 
-def memory_isolated(pages: int, size: int) -> dict[str, Any]:
+def memory_isolated(pages: int, size: int, batch_concurrency: int | None = None) -> dict[str, Any]:
     """The same batch, but moto's server and the origin run in another process: this process holds only what the
     function holds (the handler, its clients, the extraction) plus a small driver, so its absolute peak RSS is the
     figure to size the function with."""
@@ -105,6 +105,8 @@ def memory_isolated(pages: int, size: int) -> dict[str, Any]:
         env.update({"AWS_ENDPOINT_URL": info["endpoint"], "ARTICLES_BUCKET": "bench-articles",
                     "ARTICLES_TABLE": "bench-articles", "FETCH_ALLOW_HOSTS": info["origin"].split("://", 1)[1],
                     "POWERTOOLS_SERVICE_NAME": "newsingest", "POWERTOOLS_METRICS_NAMESPACE": "Newsingest"})
+        if batch_concurrency:
+            env["BATCH_CONCURRENCY"] = str(batch_concurrency)
         os.environ.update(env)
         import importlib.util  # noqa: PLC0415
 
@@ -129,7 +131,8 @@ def memory_isolated(pages: int, size: int) -> dict[str, Any]:
         seconds = time.perf_counter() - started
         harness.assert_all_ok(response, "isolated memory batch")
         peak = harness.peak_rss_mb()
-    return {"pages": pages, "page_bytes": size, "interpreter_rss_mb": start_rss,
+    return {"pages": pages, "page_bytes": size, "batch_concurrency": runtime.settings.batch_concurrency,
+            "interpreter_rss_mb": start_rss,
             "handler_import_rss_mb": handler_import_rss, "baseline_rss_mb": baseline_rss,
             "absolute_peak_mb": peak, "batch_increment_mb": peak - baseline_rss, "batch_seconds": seconds}
 
@@ -274,12 +277,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batch-size", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--delay", type=float, default=0.2)
+    parser.add_argument("--batch-concurrency", type=int, help="memory-isolated: BATCH_CONCURRENCY of the function")
     parser.add_argument("--cloudformation", action="store_true",
                         help="memory: create the stack through moto's CloudFormation (heavier process)")
     args = parser.parse_args(argv)
     harness.quiet_stdout()
     if args.figure == "memory-isolated":
-        result = memory_isolated(args.pages, args.page_bytes)
+        result = memory_isolated(args.pages, args.page_bytes, args.batch_concurrency)
     elif args.figure == "memory":
         result = memory(args.pages, args.page_bytes, lean=not args.cloudformation)
     elif args.figure == "overhead":
