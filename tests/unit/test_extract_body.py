@@ -205,7 +205,8 @@ def test_image_model_is_the_shared_one() -> None:
 def test_wrapper_with_an_unlucky_class_is_kept() -> None:
     # Given a <br>-written story inside a page wrapper whose class mentions "sidebar", and a real sidebar
     story = "<br><br>".join(
-        f"Paragraph {number} of a story written with line breaks only, as some sites still do today." for number in range(8)
+        f"Paragraph {number} of a story written with line breaks only, as some sites still do today."
+        for number in range(8)
     )
     html = (
         '<html><body><div class="layout-with-sidebar"><div class="txt">' + story + "</div></div>"
@@ -350,7 +351,10 @@ def test_images_merge_lead_first_then_body_figures_once_per_url() -> None:
     # When extracted
     article = extract_article(html, "https://news.example/ferry")
     # Then the lead image comes first (with the caption the body found), then the other figure, each once
-    assert [image.url for image in article.images] == ["https://img.example/lead.jpg", "https://news.example/img/second.jpg"]
+    assert [image.url for image in article.images] == [
+        "https://img.example/lead.jpg",
+        "https://news.example/img/second.jpg",
+    ]
     assert article.images[0].caption == "The new terminal at dawn."
     assert article.images[1].caption == "Passengers boarding the first ferry."
     assert "Passengers boarding" not in article.text

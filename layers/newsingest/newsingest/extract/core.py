@@ -104,7 +104,9 @@ def _complete(meta: Metadata, text: str) -> Metadata:
         return meta
 
 
-def _merge_images(lead: str | None, meta_images: tuple[Image, ...], body_images: tuple[Image, ...]) -> tuple[Image, ...]:
+def _merge_images(
+    lead: str | None, meta_images: tuple[Image, ...], body_images: tuple[Image, ...]
+) -> tuple[Image, ...]:
     """Metadata's lead image first, then the in-body figures with their captions, one entry per URL."""
     merged: dict[str, Image] = {}
     if lead:

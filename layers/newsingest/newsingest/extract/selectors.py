@@ -18,7 +18,9 @@ DROP_CONTENT_TAGS: tuple[str, ...] = (
 # Regions removed before parsing unless they hold most of the page's paragraphs (ASP.NET wraps pages in <form>).
 DROP_REGION_TAGS: frozenset[str] = frozenset({"nav", "footer", "aside", "form", "menu", "fieldset"})
 # Never dropped as regions before parsing, whatever their class says (page wrappers, metadata carriers).
-PRECLEAN_KEEP_TAGS: frozenset[str] = frozenset({"html", "head", "body", "main", "title", "meta", "link", "base", "script"})
+PRECLEAN_KEEP_TAGS: frozenset[str] = frozenset(
+    {"html", "head", "body", "main", "title", "meta", "link", "base", "script"}
+)
 # Void tags that carry nothing the body or the metadata stage reads (less work for the parser).
 DROP_VOID_TAGS: frozenset[str] = frozenset({"source", "wbr", "input", "track", "param", "col", "area", "keygen"})
 # Head elements kept for the metadata stage; everything else in <head> is dropped before parsing.
@@ -55,7 +57,9 @@ LIST_TAGS: frozenset[str] = frozenset({"ul", "ol"})
 LIST_LIKE_TAGS: frozenset[str] = frozenset({"ul", "ol", "dl", "li", "table", "tr"})
 # Boxes dropped inside the article when their text is mostly links (related stories, tag clouds). List items are
 # judged with their list, not one by one (roundups open items with a linked lead-in).
-LINK_BLOCK_TAGS: frozenset[str] = frozenset({"ul", "ol", "dl", "table", "div", "section", "article", "center", "tr", "td"})
+LINK_BLOCK_TAGS: frozenset[str] = frozenset(
+    {"ul", "ol", "dl", "table", "div", "section", "article", "center", "tr", "td"}
+)
 # Items that stay when they carry real prose besides their link.
 PROSE_ITEM_TAGS: frozenset[str] = frozenset({"li", "p", "dd"})
 # What may follow a "More stories" line and be its list.
@@ -84,7 +88,9 @@ TAG_BASE_SCORE: dict[str, float] = {
 # Splits class/id values into parts: "article-body__text relatedBox" -> article, body, text, related, box.
 TOKEN_SPLIT = re.compile(r"[\s\-_:./]+|(?<=[a-z])(?=[A-Z])")
 # A class that only *modifies* its element ("has-sidebar", "with-comments", "no-ads") says nothing about it.
-MODIFIER_CLASS = re.compile(r"^(?:has|with|no|without|show|hide|is|js|enable|disable|page|layout|template|single)[-_]", re.I)
+MODIFIER_CLASS = re.compile(
+    r"^(?:has|with|no|without|show|hide|is|js|enable|disable|page|layout|template|single)[-_]", re.I
+)
 
 # Parts that mark boilerplate strongly enough to drop a region before parsing.
 STRONG_BOILERPLATE_PARTS: frozenset[str] = frozenset({
@@ -94,13 +100,15 @@ STRONG_BOILERPLATE_PARTS: frozenset[str] = frozenset({
     "mostviewed", "outbrain", "taboola", "sidebar", "breadcrumb", "breadcrumbs", "promo", "promotion",
     "advert", "advertisement", "advertising", "ad", "ads", "adslot", "adunit", "adbox", "adwrap", "dfp", "gpt",
     "sponsor", "sponsored", "banner", "modal", "popup", "navbar", "navigation", "nav", "menu", "footer",
-    "masthead", "toolbar", "pagination", "pager", "skip", "rss", "widget", "widgets", "offscreen", "rel", "more", "moreon", "readmore", "readnext", "upnext", "carousel", "ticker", "topbar",
+    "masthead", "toolbar", "pagination", "pager", "skip", "rss", "widget", "widgets", "offscreen", "rel", "more",
+    "moreon", "readmore", "readnext", "upnext", "carousel", "ticker", "topbar",
 })
 # Parts that mark boilerplate inside the article container (also bylines, dates, captions, tools).
 BODY_BOILERPLATE_PARTS: frozenset[str] = STRONG_BOILERPLATE_PARTS | frozenset({
     "byline", "bylines", "author", "authors", "dateline", "date", "dates", "time", "timestamp", "published",
     "updated", "meta", "metadata", "caption", "captions", "credit", "credits", "copyright", "tools", "tool",
-    "print", "font", "fontsize", "textsize", "tags", "tag", "keywords", "topics", "email", "mail", "follow", "bio", "about", "subscribe", "paywall",
+    "print", "font", "fontsize", "textsize", "tags", "tag", "keywords", "topics", "email", "mail", "follow", "bio",
+    "about", "subscribe", "paywall",
     "login", "signin", "register", "gallery", "slideshow", "slider", "swiper", "lightbox", "thumbnail", "thumb",
     "prev", "next", "previous", "teaser", "teasers", "latest", "headlines", "header",
     "hgroup", "kicker", "eyebrow", "label", "sponsored", "partner", "partners", "outstream", "affiliate",
@@ -138,9 +146,11 @@ BOILERPLATE_LINE = re.compile(
     r"^(?:advertisements?|adverts?|ads?|sponsored(?: content| links?)?|story continues(?: below)?(?: advertisement)?"
     # "Advertisement" as sites label it in other languages
     r"|anzeige|werbung|publicidad|publicité|pubblicità|reklama|реклама|iklan|advertentie|annonce|mainos|广告|広告|광고"
-    r"|continue reading(?: below| the main story)?|read more|read next|more from (?:[\w'’&-]+ ?){1,4}|more:|more (?:[\w'’&-]+ ){0,3}stories"
+    r"|continue reading(?: below| the main story)?|read more|read next|more from (?:[\w'’&-]+ ?){1,4}|more:"
+    r"|more (?:[\w'’&-]+ ){0,3}stories"
     r"|related(?: articles| stories| content| coverage| links| news| posts?)?(?::.{0,60})?|see also:?"
-    r"|you (?:may|might) also (?:like|enjoy)|recommended(?: for you)?|popular on (?:[\w'’&-]+ ?){1,2}|(?:most )?popular|don'?t miss"
+    r"|you (?:may|might) also (?:like|enjoy)|recommended(?: for you)?|popular on (?:[\w'’&-]+ ?){1,2}"
+    r"|(?:most )?popular|don'?t miss"
     r"|trending(?: now)?|share(?: this)?(?: article| story)?:?|share (?:it|this) with .{0,30}"
     r"|like this (?:story|article)\?.{0,60}|tell us what you think.{0,20}|print(?: this)?(?: article)?"
     r"|email(?: this)?(?: article)?|follow us.{0,60}|sign up.{0,80}|subscribe.{0,80}|click here.{0,80}"
@@ -149,14 +159,16 @@ BOILERPLATE_LINE = re.compile(
     r"|tags?:?|topics?:?|keywords?:?|filed under:?.{0,80}|comments?(?: \(\d+\))?:?|\d+ comments?"
     r"|leave a (?:comment|reply)|(?:post a |add a |view |show )?comments?"
     # a bare e-mail address, social profile or URL (author contact lines, "source" lines)
-    r"|(?:https?://|www\.)\S+|(?:write to .{0,60} at )?[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?:https?://)?(?:www\.)?(?:twitter|x|facebook|instagram)\.com/\S+"
+    r"|(?:https?://|www\.)\S+|(?:write to .{0,60} at )?[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+    r"|(?:https?://)?(?:www\.)?(?:twitter|x|facebook|instagram)\.com/\S+"
     r")[\s:.…!|]*$",
     re.I,
 )
 # Byline and date lines ("By Jane Doe", "Posted : 2019-11-22 11:09"): metadata, not body.
 BYLINE_LINE = re.compile(
     r"^(?:by|von|par|por|di|door|av|af)\s+\S.{0,70}$|^(?:posted|updated|published|last updated|modified|created)"
-    r"\s*(?:on|at)?\s*:?\s*.{0,60}$|^(?:\w+ )?\d{1,4}[./-]\d{1,2}[./-]\d{1,4}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s*\w{0,5}$",
+    r"\s*(?:on|at)?\s*:?\s*.{0,60}$"
+    r"|^(?:\w+ )?\d{1,4}[./-]\d{1,2}[./-]\d{1,4}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s*\w{0,5}$",
     re.I,
 )
 
