@@ -120,7 +120,11 @@ def test_binary_garbage_with_html_markers() -> None:
 def test_control_characters_and_lone_surrogates() -> None:
     # Given text input with lone surrogates (lxml refuses them), NUL bytes and C0 control characters
     sentence = "The council voted on Monday to build a new tram line linking the station with the campus."
-    pages = ("\ud800<p>" + sentence + "\ud83d</p>", "<p>\x00" + sentence + "\x00</p>", "<p>\x01\x0b" + sentence + "\x1f</p>")
+    pages = (
+        "\ud800<p>" + sentence + "\ud83d</p>",
+        "<p>\x00" + sentence + "\x00</p>",
+        "<p>\x01\x0b" + sentence + "\x1f</p>",
+    )
     for html in pages:
         # When extracted
         article = extract_article(html)
