@@ -235,8 +235,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="another score_articles.py to cross-check benchmarks/scoring.py on the same predictions")
     parser.add_argument("--only", action="append", choices=("cold", "memory", "overhead", "concurrency", "extraction"),
                         help="run only these figures (repeatable)")
-    parser.add_argument("--output", type=Path, default=HERE / "results.md",
-                        help="where to write the results (default benchmarks/results.md)")
+    parser.add_argument("--output", type=Path,
+                        help="where to write the results (default benchmarks/results.md; runs with --only write "
+                             "nothing unless this is given, so a partial run never replaces the full table)")
     args = parser.parse_args(argv)
     if args.corpus and not (args.corpus / "html").is_dir():
         parser.error(f"{args.corpus} has no html/ folder")
@@ -276,9 +277,11 @@ def main(argv: list[str] | None = None) -> int:
         done = subprocess.run([args.peer_python, "-c", "import trafilatura; print(trafilatura.__version__)"],
                               capture_output=True, text=True)
         extra["trafilatura (peer interpreter)"] = done.stdout.strip() or "-"
-    args.output.write_text(results_markdown(rows, started=started, duration_s=time.perf_counter() - t0,
-                                            command=command, extra_versions=extra, notes=notes), encoding="utf-8")
-    print(f"\nwritten to {args.output}", file=sys.stderr)
+    output = args.output or (None if args.only else HERE / "results.md")
+    if output:
+        output.write_text(results_markdown(rows, started=started, duration_s=time.perf_counter() - t0,
+                                           command=command, extra_versions=extra, notes=notes), encoding="utf-8")
+        print(f"\nwritten to {output}", file=sys.stderr)
     return 1 if failed else 0
 
 
