@@ -121,13 +121,13 @@ def handle_record(record: SQSRecord, lambda_context: Any = None, runtime: Runtim
     started = time.perf_counter()
     logger.thread_safe_append_keys(message_id=record.message_id)
     try:
-        _ensure_time_left(lambda_context, runtime.settings.min_remaining_ms)
+        fetch_deadline = _fetch_deadline(lambda_context, runtime.settings.min_remaining_ms)
         message = parse_message(record.body)
         if isinstance(message, InvalidMessage):
             outcome = record_invalid_message(message, runtime.deps, message_id=record.message_id)
         else:
             logger.thread_safe_append_keys(url=message.url)
-            outcome = ingest(message, runtime.deps, message_id=record.message_id)
+            outcome = ingest(message, runtime.deps, message_id=record.message_id, fetch_deadline=fetch_deadline)
     except TransientFailure as failure:
         _delay_if_asked(record, failure, runtime)
         _count("retry", failure.reason)
@@ -151,12 +151,18 @@ def handle_record(record: SQSRecord, lambda_context: Any = None, runtime: Runtim
     return _summary(outcome)
 
 
-def _ensure_time_left(lambda_context: Any, min_remaining_ms: int) -> None:
+def _fetch_deadline(lambda_context: Any, min_remaining_ms: int) -> float | None:
+    """Refuse to start with too little time left; otherwise the latest moment the fetch may run until.
+
+    The fetch must end early enough for extraction and the S3 and DynamoDB writes: it gets the remaining
+    time minus a reserve of half of ``min_remaining_ms``.
+    """
     if lambda_context is None or not hasattr(lambda_context, "get_remaining_time_in_millis"):
-        return
+        return None
     remaining = lambda_context.get_remaining_time_in_millis()
     if remaining < min_remaining_ms:
         raise TransientFailure("deadline", f"only {remaining} ms of invocation time left; not started")
+    return time.monotonic() + (remaining - min_remaining_ms / 2) / 1000
 
 
 def _delay_if_asked(record: SQSRecord, failure: TransientFailure, runtime: Runtime) -> None:

@@ -57,11 +57,13 @@ class Attempt:
         return self.started.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def ingest(request: IngestRequest, deps: Dependencies, *, message_id: str | None = None) -> Outcome:
+def ingest(request: IngestRequest, deps: Dependencies, *, message_id: str | None = None,
+           fetch_deadline: float | None = None) -> Outcome:
     """Ingest one URL.
 
     1. Read the stored record (validators for a conditional request, hash for change detection).
-    2. Fetch safely; a 304 is ``unchanged``; a permanent fetch failure is recorded and returned.
+    2. Fetch safely (by ``fetch_deadline``, a ``time.monotonic()`` value, at the latest); a 304 is ``unchanged``;
+       a permanent fetch failure is recorded and returned.
     3. Extract; an empty body is the permanent failure ``no_article`` (the raw page is kept for reprocessing).
     4. If text and metadata equal what is stored (and ``force`` is off): ``unchanged``, only ``last_checked_at`` moves.
     5. Write the raw HTML and the text to S3 (content-addressed keys, before the record).
@@ -75,6 +77,7 @@ def ingest(request: IngestRequest, deps: Dependencies, *, message_id: str | None
             request.url,
             etag=existing.etag if use_validators and existing else None,
             last_modified=existing.last_modified if use_validators and existing else None,
+            deadline=fetch_deadline,
         )
     except PermanentFailure as failure:
         return record_failure(request, failure, deps, attempt, message_id=message_id)
