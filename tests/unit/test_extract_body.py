@@ -358,3 +358,19 @@ def test_images_merge_lead_first_then_body_figures_once_per_url() -> None:
     assert article.images[0].caption == "The new terminal at dawn."
     assert article.images[1].caption == "Passengers boarding the first ferry."
     assert "Passengers boarding" not in article.text
+
+
+def test_pre_clean_keeps_what_the_metadata_stage_reads() -> None:
+    # Given a page with a breadcrumb trail and a hidden paywall container, both of which look like furniture
+    paragraph = "<p>The council voted on Monday to build a new tram line linking the station with the port.</p>"
+    html = (
+        '<html><body><div class="breadcrumbs"><a href="/">Home</a> &gt; <a href="/city">City</a></div>'
+        f"<article><h1>Tram line approved</h1>{paragraph * 3}</article>"
+        '<div class="tp-modal" style="display:none">Subscribe to keep reading</div></body></html>'
+    )
+    # When extracted
+    article = extract_article(html)
+    # Then metadata still sees them (section from the trail, the paywall marker), and the body does not
+    assert article.section == "City"
+    assert article.paywalled is True
+    assert "Home" not in article.text and "Subscribe" not in article.text

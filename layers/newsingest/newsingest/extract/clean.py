@@ -191,6 +191,8 @@ def drop_regions(html: str) -> str:
             continue
         if name in protected or name in unbalanced or raw_attrs.endswith("/"):
             continue
+        if raw_attrs and sel.METADATA_KEEP_ATTRS.search(raw_attrs):
+            continue  # the metadata stage reads it (breadcrumbs, paywall markers)
         if name not in sel.DROP_REGION_TAGS:
             if not raw_attrs:
                 continue

@@ -21,6 +21,13 @@ DROP_REGION_TAGS: frozenset[str] = frozenset({"nav", "footer", "aside", "form", 
 PRECLEAN_KEEP_TAGS: frozenset[str] = frozenset(
     {"html", "head", "body", "main", "title", "meta", "link", "base", "script"}
 )
+# Attributes of elements the metadata stage reads (breadcrumb trails for the section, paywall containers for
+# ``paywalled``): the pre-clean keeps them even inside <nav> or when hidden; the body stage still skips them.
+METADATA_KEEP_ATTRS = re.compile(
+    r"bread[-_]?crumb|(?:^|[\s\"'_-])crumbs?(?:$|[\s\"'_-])|pay-?wall|piano|tp-(?:modal|container)|premium|subscriber"
+    r"|regwall|metered|locked",
+    re.I,
+)
 # Void tags that carry nothing the body or the metadata stage reads (less work for the parser).
 DROP_VOID_TAGS: frozenset[str] = frozenset({"source", "wbr", "input", "track", "param", "col", "area", "keygen"})
 # Head elements kept for the metadata stage; everything else in <head> is dropped before parsing.
@@ -97,7 +104,7 @@ STRONG_BOILERPLATE_PARTS: frozenset[str] = frozenset({
     "comment", "comments", "commentlist", "disqus", "share", "sharing", "sharer", "social", "sns", "newsletter",
     "subscribe", "subscription", "signup", "cookie", "cookies", "consent", "gdpr", "related", "relatedposts",
     "recommend", "recommended", "recommendations", "trending", "popular", "mostread", "mostpopular",
-    "mostviewed", "outbrain", "taboola", "sidebar", "breadcrumb", "breadcrumbs", "promo", "promotion",
+    "mostviewed", "outbrain", "taboola", "sidebar", "promo", "promotion",
     "advert", "advertisement", "advertising", "ad", "ads", "adslot", "adunit", "adbox", "adwrap", "dfp", "gpt",
     "sponsor", "sponsored", "banner", "modal", "popup", "navbar", "navigation", "nav", "menu", "footer",
     "masthead", "toolbar", "pagination", "pager", "skip", "rss", "widget", "widgets", "offscreen", "rel", "more",
@@ -105,6 +112,7 @@ STRONG_BOILERPLATE_PARTS: frozenset[str] = frozenset({
 })
 # Parts that mark boilerplate inside the article container (also bylines, dates, captions, tools).
 BODY_BOILERPLATE_PARTS: frozenset[str] = STRONG_BOILERPLATE_PARTS | frozenset({
+    "breadcrumb", "breadcrumbs", "crumbs",
     "byline", "bylines", "author", "authors", "dateline", "date", "dates", "time", "timestamp", "published",
     "updated", "meta", "metadata", "caption", "captions", "credit", "credits", "copyright", "tools", "tool",
     "print", "font", "fontsize", "textsize", "tags", "tag", "keywords", "topics", "email", "mail", "follow", "bio",
