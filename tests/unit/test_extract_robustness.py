@@ -164,3 +164,12 @@ def test_utf16_text_is_not_taken_for_binary() -> None:
     # When extracted / Then the text comes through
     assert extract_article(with_bom).text == sentence
     assert extract_article(declared, content_type="text/html; charset=UTF-16LE").text == sentence
+
+
+def test_article_after_megabytes_of_inline_script() -> None:
+    # Given a page whose head carries 6 MB of inline script (framework state) before the article
+    paragraph = "<p>The council voted on Monday to build a new tram line linking the station with the port.</p>"
+    script = '<script>window.__STATE__ = "' + "x" * 6_000_000 + '";</script>'
+    html = f"<html><head>{script}</head><body><article>{paragraph * 5}</article></body></html>".encode()
+    # When extracted / Then the article is still found: the parse cap applies after the scripts are stripped
+    assert extract_article(html).text.count("new tram line") == 5

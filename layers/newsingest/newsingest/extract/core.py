@@ -56,7 +56,7 @@ def _extract(html: bytes | str, url: str | None, content_type: str | None, optio
     if not text.strip():
         return Article(extractor_version=EXTRACTOR_VERSION, charset=charset)
     # 2. pre-clean + parse
-    soup = _parse(preclean(text, options.max_tags))
+    soup = _parse(preclean(text, options.max_tags, options.max_parse_chars))
     # 3. metadata (read-only, before the body stage)
     meta = _metadata(soup, url, options)
     # 4. body

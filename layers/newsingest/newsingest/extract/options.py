@@ -12,8 +12,11 @@ EXTRACTOR_VERSION = "newsingest-extract/1.0"
 class ExtractOptions:
     """Tunables of one extraction. Defaults are the production values."""
 
-    # Bytes of HTML parsed at most: a hostile 50 MB page must not take the function's whole timeout.
-    max_input_bytes: int = 4_000_000
+    # Bytes of the page read at most: a hostile 50 MB page must not take the function's whole timeout. Generous,
+    # because pages may open with megabytes of inline scripts (framework state) that the pre-clean strips cheaply.
+    max_input_bytes: int = 10_000_000
+    # Characters of markup handed to the parser at most, after the pre-clean (parsing is the expensive part).
+    max_parse_chars: int = 2_000_000
     # Tags handed to the parser at most (after pre-cleaning): bounds parse time for 100,000 nested divs.
     max_tags: int = 20_000
     # A paragraph shorter than this does not vote for its container (readability's MIN_LEN).
