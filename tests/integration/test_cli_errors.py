@@ -117,6 +117,7 @@ def test_resources_from_environment_and_flags_beat_the_stack(cli_stack: CliStack
     ("query", "--domain", "a.com", "--since", "last week"),
     ("query", "--status", "ok", "--until", "2024-01-01"),
     ("query", "--status", "ok", "--reason", "http_404"),
+    ("query", "--url", "https://a.com/x", "--since", "2024-01-01"),
     ("query", "--url", "ftp://a.com/x", "--table", "t"),
     ("get", "not a url", "--table", "t", "--bucket", "b"),
     ("query", "--status", "broken"),

@@ -63,6 +63,8 @@ def query(domain: str | None, status: str | None, url: str | None, since: str | 
             raise usage_error(f"{flag} {value!r} is not a date", "use 2024-05-01 or 2024-05-01T12:00:00Z")
     if until and not domain:
         raise usage_error("--until applies to --domain only")
+    if since and url:
+        raise usage_error("--since applies to --domain and --status only")
     if reason and status != "failed":
         raise usage_error("--reason applies to --status failed only")
     repository = resources.repository()
