@@ -69,6 +69,12 @@ def cold_start(quick: bool, notes: list[str]) -> list[Row]:
                  "ms self time in all, mostly the extraction's own (regular expressions and selector tables "
                  "compiled at import): " + "; ".join(f"{e['module']} {e['self_ms']:.0f} ms (imported by "
                                                    f"{e['imported_by']})" for e in r["first_extract_beyond_floor"]) + ".")
+    effects = [e for e in r["handler_side_effects"] if e not in r["floor_side_effects"]]
+    notes.append("Cold start, side effects of `import app` (audit hooks: files opened other than modules, sockets, "
+                 "processes): " + ("; ".join(r["handler_side_effects"]) or "none") + ". Of these, not already done by "
+                 "the floor's imports: " + ("; ".join(effects) or "none") + "."
+                 + ("" if any("socket" in e or "botocore/data" in e for e in r["handler_side_effects"]) else
+                    " No botocore service model is loaded (so no AWS client is created) and no socket is used."))
     return [
         Row("Cold start: `import app` (handler module)", f"{r['handler_median_ms']:.0f} ms",
             note=f"median of {reps} fresh `python -I -S` interpreters, Lambda-like sys.path and environment"),

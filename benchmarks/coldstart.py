@@ -77,6 +77,32 @@ def parse_importtime(text: str) -> dict[str, dict[str, object]]:
     return modules
 
 
+_AUDIT = """import sys
+seen = []
+def hook(event, args):
+    if event == "open":
+        path = str(args[0])
+        if not path.endswith((".py", ".pyc", ".so")) and "__pycache__" not in path:
+            seen.append("open %s (%s)" % (path, args[1]))
+    elif event in ("socket.connect", "socket.getaddrinfo", "subprocess.Popen", "os.system"):
+        seen.append("%s %s" % (event, str(args)[:120]))
+sys.addaudithook(hook)
+sys.path[:0] = PATHS
+STATEMENT
+sys.stdout.write(repr(seen))
+"""
+
+
+def side_effects(paths: list[str], statement: str, env: dict[str, str]) -> list[str]:
+    """Files opened (other than modules) and network/process events during ``statement`` (audit hooks)."""
+    done = subprocess.run([sys.executable, "-I", "-S", "-c", _AUDIT.replace("PATHS", repr(paths)).replace("STATEMENT", statement)],
+                          capture_output=True, text=True, env=env, cwd=paths[0], timeout=120)
+    if done.returncode != 0:
+        raise RuntimeError(f"audit child failed: {done.stderr[-2000:]}")
+    return [item.replace(paths[1], "<layer>").replace(paths[2], "<runtime>")
+            for item in ast.literal_eval(done.stdout.strip().splitlines()[-1])]
+
+
 def _median_importtime(paths: list[str], statement: str, env: dict[str, str], runs: int) -> dict[str, dict[str, object]]:
     """``-X importtime`` of ``runs`` fresh interpreters; each module's self/cumulative time is the median."""
     traces = [parse_importtime(run_once(paths, statement, env, importtime=True)[3]) for _ in range(runs)]
@@ -163,6 +189,8 @@ def measure(repetitions: int, out_dir: Path) -> dict[str, object]:
         "newsingest_modules": len(own),
         "newsingest_self_ms": sum(int(app_modules[m]["self_us"]) for m in own) / 1000.0,
         "deferred_from_floor": deferred,
+        "handler_side_effects": side_effects(paths, HANDLER, env),
+        "floor_side_effects": side_effects(paths, FLOOR, env),
         "first_extract_beyond_floor": [{"module": m, "self_ms": ms, "imported_by": parent}
                                        for ms, m, parent in first_only[:8]],
         "first_extract_beyond_floor_total_ms": sum(ms for ms, _, _ in first_only),
