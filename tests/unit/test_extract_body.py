@@ -374,3 +374,34 @@ def test_pre_clean_keeps_what_the_metadata_stage_reads() -> None:
     assert article.section == "City"
     assert article.paywalled is True
     assert "Home" not in article.text and "Subscribe" not in article.text
+
+
+def test_script_rendered_page_falls_back_to_json_ld_article_body() -> None:
+    # Given a script-rendered page: an empty app shell in HTML, the story only in JSON-LD articleBody
+    import json
+
+    story = (
+        "The council approved the tram line on Monday after a decade of debate.\n"
+        "Construction starts in spring and the first trams run in 2029."
+    )
+    block = json.dumps({"@context": "https://schema.org", "@type": "NewsArticle", "articleBody": story})
+    html = (
+        f'<html><head><script type="application/ld+json">{block}</script></head>'
+        '<body><div id="root"></div><script src="/app.js"></script></body></html>'
+    )
+    # When extracted
+    article = extract_article(html)
+    # Then the body comes from JSON-LD, as paragraphs, and says so
+    assert article.text == story.replace("\n", "\n\n")
+    assert "body_from_jsonld" in article.warnings
+
+
+def test_json_ld_article_body_is_never_used_when_the_html_holds_the_story() -> None:
+    # Given the seed page with a JSON-LD articleBody that differs from the visible story
+    html = _seed_bytes().decode("utf-8").replace(
+        '"articleSection": "Foreign Affairs",', '"articleSection": "Foreign Affairs", "articleBody": "Teaser only.",'
+    )
+    # When extracted / Then the body is the visible story
+    article = extract_article(html.encode("utf-8"), SEED_URL)
+    assert article.text == (PAGES / "koreatimes_esper.expected.txt").read_text(encoding="utf-8").strip()
+    assert "body_from_jsonld" not in article.warnings

@@ -18,6 +18,7 @@ can run after the metadata stage on the same soup. Every walk is iterative: 100,
 
 from __future__ import annotations
 
+import html
 import logging
 import re
 from dataclasses import dataclass, field
@@ -643,6 +644,46 @@ def _trim_trailing_promos(paragraphs: list[str], options: ExtractOptions) -> lis
             continue
         break
     return paragraphs[:end]
+
+
+# --- fallback: the story only in JSON-LD ----------------------------------------------------------------------
+
+_MARKUP_BREAK = re.compile(r"<br\s*/?>|</p\s*>|</h[1-6]\s*>|</li\s*>|</blockquote\s*>", re.I)
+_MARKUP_TAG = re.compile(r"<[^<>]{0,2000}>")
+
+
+def jsonld_body(soup: BeautifulSoup, url: str | None, options: ExtractOptions) -> str:
+    """The article's JSON-LD ``articleBody``, as paragraphs, for pages whose HTML carries no story text.
+
+    Only a fallback: script-rendered pages (the story in JSON, an empty shell in HTML) would otherwise yield
+    nothing; pages whose HTML holds the story never get here. Never raises.
+    """
+    try:
+        from newsingest.extract.jsonld import parse_blocks
+
+        texts = [
+            script.string or ""
+            for script in soup.find_all("script", limit=20)
+            if "ld+json" in str(script.get("type") or "").lower()
+        ]
+        article = parse_blocks(texts, url).article if texts else None
+        raw = article.get("articleBody") if isinstance(article, dict) else None
+        if not isinstance(raw, str):
+            return ""
+        return _plain_paragraphs(raw, options)
+    except Exception:  # best effort: a broken JSON-LD block must not take the extraction down
+        logger.debug("JSON-LD body fallback failed", exc_info=True)
+        return ""
+
+
+def _plain_paragraphs(raw: str, options: ExtractOptions) -> str:
+    """articleBody text (sometimes HTML) as paragraphs separated by one blank line."""
+    if "<" in raw and ">" in raw:
+        raw = _MARKUP_TAG.sub("", _MARKUP_BREAK.sub("\n\n", raw))
+        raw = html.unescape(raw)
+    paragraphs = [" ".join(block.split()) for block in re.split(r"\n\s*\n|\r\n\s*\r\n|\n", raw)]
+    text = "\n\n".join(paragraph for paragraph in paragraphs if paragraph)
+    return text if len(text) >= options.min_body_chars else ""
 
 
 # --- 5. listing pages -------------------------------------------------------------------------------------

@@ -7,7 +7,8 @@ Steps:
 2. pre-clean + parse: strip scripts, styles, comments, navigation and other furniture from the markup with
    linear scans (``clean.preclean``, which also caps the tag count), then build the BeautifulSoup tree (lxml);
 3. metadata: ``metadata.extract_metadata`` reads the tree, BEFORE the body stage, and never mutates it;
-4. body: ``body.extract_body`` picks the article container and writes its paragraphs and in-body figures;
+4. body: ``body.extract_body`` picks the article container and writes its paragraphs and in-body figures; only
+   when the HTML holds no story (script-rendered pages), the JSON-LD ``articleBody`` is used instead;
 5. ``metadata.complete_with_text`` fills what only the body can tell (wire agency, script-based language);
 then the ``Article`` is assembled with ``extractor_version``, ``word_count`` (CJK-aware) and ``charset``.
 """
@@ -20,7 +21,7 @@ import warnings
 from bs4 import BeautifulSoup
 
 from newsingest.extract.article import Article, Image
-from newsingest.extract.body import BodyResult, extract_body
+from newsingest.extract.body import BodyResult, extract_body, jsonld_body
 from newsingest.extract.charset import charset_from_bom, charset_from_content_type, decode_html, looks_binary
 from newsingest.extract.clean import preclean
 from newsingest.extract.metadata import Metadata, complete_with_text, extract_metadata
@@ -59,8 +60,12 @@ def _extract(html: bytes | str, url: str | None, content_type: str | None, optio
     soup = _parse(preclean(text, options.max_tags, options.max_parse_chars))
     # 3. metadata (read-only, before the body stage)
     meta = _metadata(soup, url, options)
-    # 4. body
+    # 4. body (script-rendered pages: JSON-LD articleBody when the HTML holds no story, never otherwise)
     body = extract_body(soup, url, options)
+    if not body.text and "listing_page" not in body.warnings:
+        fallback = jsonld_body(soup, url, options)
+        if fallback:
+            body = BodyResult(text=fallback, images=body.images, warnings=(*body.warnings, "body_from_jsonld"))
     # 5. what only the text can tell
     meta = _complete(meta, body.text)
     return _assemble(meta, body, charset)
