@@ -401,6 +401,7 @@ def test_json_ld_article_body_is_never_used_when_the_html_holds_the_story() -> N
     html = _seed_bytes().decode("utf-8").replace(
         '"articleSection": "Foreign Affairs",', '"articleSection": "Foreign Affairs", "articleBody": "Teaser only.",'
     )
+    assert '"articleBody": "Teaser only."' in html
     # When extracted / Then the body is the visible story
     article = extract_article(html.encode("utf-8"), SEED_URL)
     assert article.text == (PAGES / "koreatimes_esper.expected.txt").read_text(encoding="utf-8").strip()
