@@ -29,6 +29,11 @@ MEMORY_TARGET_MB = 200.0
 CONCURRENCY_TARGET = 3.0
 F1_TARGET = 0.965
 SPEED_TARGET = 1.0
+LAMBDA_MEMORY_MB = 256
+ONE_VCPU_MB = 1769  # Lambda: CPU share is proportional to memory; 1,769 MB = one vCPU
+
+#: Figures shared between sections (the Lambda duration estimate combines several).
+MEASURED: dict[str, float] = {}
 
 
 def _worker(python: str, module: str, args: list[str], timeout: float = 1800) -> dict[str, Any]:
@@ -124,6 +129,8 @@ def overhead(quick: bool, notes: list[str]) -> list[Row]:
     batches = 3 if quick else 10
     r = _worker(sys.executable, "benchmarks.handler", ["overhead", "--batches", str(batches)])
     m = r["median_per_message"]
+    MEASURED["overhead_cpu_ms"] = m["overhead_cpu_ms"]
+    MEASURED["sample_extract_cpu_ms"] = m.get("extract_cpu_ms", 0.0)
     pages = ", ".join(f"{name} ({size / 1000:.0f} kB)" for name, size in r["pages"].items())
     notes.append(f"Handler overhead: {batches} batches of {r['batch_size']} messages ({pages}), one thread, CPU "
                  "time of the handler's thread (time.thread_time) per stage from timers wrapped around the "
@@ -143,6 +150,7 @@ def concurrency(quick: bool, notes: list[str]) -> list[Row]:
     rounds = 3 if quick else 7
     r = _worker(sys.executable, "benchmarks.handler", ["concurrency", "--rounds", str(rounds)])
     s = r["median_s"]
+    MEASURED["batch_10_hosts_s"] = s["concurrent_defaults_10_hosts"]
     single = s["raw_fetch"]
     workers, per_host = r["batch_concurrency"], r["per_host_concurrency"]
     notes.append(f"Batch concurrency: {r['batch_size']} URLs, origins sleeping {r['delay_s'] * 1000:.0f} ms per page, "
@@ -174,6 +182,28 @@ def concurrency(quick: bool, notes: list[str]) -> list[Row]:
     ]
 
 
+def lambda_estimate(notes: list[str]) -> list[Row]:
+    """Handler duration per message on Lambda at 256 MB, from the measured figures (an estimate, labelled so)."""
+    if "overhead_cpu_ms" not in MEASURED or "batch_10_hosts_s" not in MEASURED:
+        return []
+    extract_ms = MEASURED.get("corpus_extract_median_ms", MEASURED["sample_extract_cpu_ms"])
+    source = "corpus median" if "corpus_extract_median_ms" in MEASURED else "sample pages"
+    cpu_ms = MEASURED["overhead_cpu_ms"] + extract_ms
+    share = LAMBDA_MEMORY_MB / ONE_VCPU_MB
+    here_ms = MEASURED["batch_10_hosts_s"] * 1000 / 10
+    lambda_ms = max(here_ms, cpu_ms / share)
+    notes.append(f"Lambda estimate: per message, CPU = overhead {MEASURED['overhead_cpu_ms']:.1f} ms + extraction "
+                 f"{extract_ms:.1f} ms ({source}) = {cpu_ms:.1f} ms on this machine; at {LAMBDA_MEMORY_MB} MB Lambda "
+                 f"gives {share:.3f} vCPU, so a batch needs ≥ {cpu_ms / share:.0f} ms of CPU share per message, "
+                 f"against {here_ms:.0f} ms per message measured here for a full batch (10 hosts, 200 ms origin). "
+                 "The larger of the two is the estimate; processor differences (Graviton vs this CPU) are not "
+                 "modelled.")
+    return [Row(f"Handler duration per message (estimate for Lambda {LAMBDA_MEMORY_MB} MB)",
+                f"≈ {lambda_ms:.0f} ms", note=f"measured here: {here_ms:.0f} ms per message (full batch of 10, "
+                f"BATCH_CONCURRENCY 5, 10 hosts); CPU-bound at {share:.3f} vCPU: {cpu_ms:.1f} ms × "
+                f"{1 / share:.1f}")]
+
+
 def extraction(quick: bool, corpus: Path, peer_python: str | None, reference_scorer: Path | None,
                notes: list[str]) -> list[Row]:
     python = sys.executable
@@ -187,6 +217,7 @@ def extraction(quick: bool, corpus: Path, peer_python: str | None, reference_sco
     predictions = HERE / "out" / "predictions.json"
     r = _worker(python, "benchmarks.extraction", args + ["--predictions", str(predictions)])
     o = r["ours"]
+    MEASURED["corpus_extract_median_ms"] = o["median_ms"]
     rows = []
     if "f1" in o:
         rows.append(Row(f"Extraction F1 (project scorer, {r['pages']} pages)", f"{o['f1']:.3f}", f"≥ {F1_TARGET}",
@@ -259,9 +290,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.corpus:
         figures.append(("extraction", lambda: extraction(args.quick, args.corpus, args.peer_python,
                                                          args.reference_scorer, notes)))
+    figures.append(("estimate", lambda: lambda_estimate(notes)))
     failed = False
     for name, run in figures:
-        if args.only and name not in args.only:
+        if args.only and name not in args.only and name != "estimate":
             continue
         print(f"… {name}", file=sys.stderr, flush=True)
         try:
