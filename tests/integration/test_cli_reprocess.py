@@ -77,10 +77,12 @@ def test_reprocess_updates_changed_records_and_revives_no_article(cli_stack: Cli
 
 
 def test_reprocess_is_idempotent(cli_stack: CliStack, site: Site, request: pytest.FixtureRequest) -> None:
-    # Given pages reprocessed once with the improved extractor
+    # Given the domain's pages reprocessed once with the improved extractor (the no_article page included)
     ingest_pages(cli_stack, site)
     request.getfixturevalue("better_extractor")
-    assert run("reprocess", *cli_stack.args).exit_code == 0
+    first = run("reprocess", "--domain", "127.0.0.1", *cli_stack.args)
+    assert first.exit_code == 0, first.output
+    assert "2 changed (1 no_article now ok), 2 unchanged" in first.stdout
     versions = {item.article_id: item.version for item in cli_stack.repository().scan()}
 
     # When reprocess runs again

@@ -202,3 +202,17 @@ def test_enqueue_reports_messages_sqs_would_not_take(cli_stack: CliStack, monkey
     assert result.exit_code == 1
     assert "queued 1 URL(s)" in result.stdout
     assert "not sent after retries: 1\n  https://example.com/2: InternalError: boom" in result.stdout
+
+
+def test_query_by_status_returns_full_records(cli_stack: CliStack, site: Site) -> None:
+    # Given stored articles (the by-status index projects only a few attributes)
+    ingest_pages(cli_stack, site, ARTICLE_PAGES[:2])
+
+    # When queried by status as JSON and as a table
+    as_json = run("query", "--status", "ok", "--json", *cli_stack.args)
+    table = run("query", "--status", "ok", *cli_stack.args)
+
+    # Then every record is complete, and the table shows words and sections
+    rows = [json.loads(line) for line in as_json.stdout.splitlines()]
+    assert len(rows) == 2 and all(row["word_count"] > 50 and row["text_key"] for row in rows)
+    assert all(str(row["word_count"]) in table.stdout for row in rows)

@@ -17,6 +17,7 @@ import hashlib
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import chain
 from datetime import datetime, timezone
 from typing import Any
 
@@ -47,14 +48,26 @@ class ReprocessReport:
 
 def candidates(repository: ArticleRepository, *, domain: str | None = None,
                since: str | None = None) -> Iterator[ArticleItem]:
-    """The records to look at: one domain (``by-domain`` index) or the whole table, fetched at or after ``since``.
+    """The records to look at: one domain or the whole table, fetched at or after ``since``.
 
-    ``since`` compares with ``fetched_at`` (ISO 8601 UTC), i.e. "pages fetched since".
+    For a domain: its stored articles (``by-domain`` index) and its ``no_article`` failures (``by-status`` index:
+    failures carry no ``published_at``, so the ``by-domain`` index does not list them; that index projects only a
+    few attributes, so each failure is read in full). ``since`` compares with ``fetched_at`` (ISO 8601 UTC), i.e.
+    "pages fetched since".
     """
-    items: Iterable[ArticleItem] = repository.by_domain(domain) if domain else repository.scan()
+    items: Iterable[ArticleItem]
+    if domain:
+        listed = repository.by_status(Status.FAILED.value, reason="no_article", since=since)
+        failures = (full for full in (repository.get(item.article_id) for item in listed if item.domain == domain)
+                    if full is not None)
+        items = chain(repository.by_domain(domain), failures)
+    else:
+        items = repository.scan()
+    seen: set[str] = set()
     for item in items:
-        if since and (item.fetched_at or "") < since:
+        if item.article_id in seen or (since and (item.fetched_at or "") < since):
             continue
+        seen.add(item.article_id)
         yield item
 
 

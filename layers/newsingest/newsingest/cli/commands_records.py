@@ -73,6 +73,9 @@ def query(domain: str | None, status: str | None, url: str | None, since: str | 
                                                     newest_first=not oldest_first)
     elif status:
         items = repository.by_status(status, reason=reason, since=since)
+        if status == "ok" or as_json or as_csv or section:
+            # by-status projects only url, domain, title, reason, detail, http_status: read the full records.
+            items = _full_records(repository, items)
     else:
         items = _by_url(repository, url or "")
     if section:
@@ -81,6 +84,11 @@ def query(domain: str | None, status: str | None, url: str | None, since: str | 
     rows = list(islice(items, limit or None))
     failures = status == "failed" or bool(rows) and all(item.status == "failed" for item in rows)
     _write_items(rows, as_json=as_json, as_csv=as_csv, failures=failures)
+
+
+def _full_records(repository: Any, items: Iterable[Any]) -> Iterator[Any]:
+    for item in items:
+        yield repository.get(item.article_id) or item
 
 
 def _domain(text: str) -> str:
