@@ -19,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from benchmarks.report import Row, format_table, results_markdown, verdict
+from benchmarks.report import Row, format_table, load_average, results_markdown, verdict
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -279,6 +279,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.corpus and not (args.corpus / "html").is_dir():
         parser.error(f"{args.corpus} has no html/ folder")
     started, t0 = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), time.perf_counter()
+    load_at_start = load_average()
     notes: list[str] = []
     rows: list[Row] = []
     figures: list[tuple[str, Callable[[], list[Row]]]] = [
@@ -305,7 +306,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.quick:
         notes.insert(0, "--quick run: few repetitions; numbers are rough.")
     command = "python -m benchmarks" + (f" --corpus {args.corpus}" if args.corpus else "") + \
-        (" --quick" if args.quick else "")
+        (" --quick" if args.quick else "") + (f" --peer-python {args.peer_python}" if args.peer_python else "") + \
+        (f" --reference-scorer {args.reference_scorer}" if args.reference_scorer else "")
     table = format_table(rows)
     print(table)
     for note in notes:
@@ -314,11 +316,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.peer_python:
         done = subprocess.run([args.peer_python, "-c", "import trafilatura; print(trafilatura.__version__)"],
                               capture_output=True, text=True)
-        extra["trafilatura (peer interpreter)"] = done.stdout.strip() or "-"
+        extra[f"trafilatura {done.stdout.strip() or '-'} (peer interpreter {args.peer_python})"] = ""
     output = args.output or (None if args.only else HERE / "results.md")
     if output:
         output.write_text(results_markdown(rows, started=started, duration_s=time.perf_counter() - t0,
-                                           command=command, extra_versions=extra, notes=notes), encoding="utf-8")
+                                           command=command, extra_versions=extra, notes=notes,
+                                           load_at_start=load_at_start), encoding="utf-8")
         print(f"\nwritten to {output}", file=sys.stderr)
     return 1 if failed else 0
 
