@@ -267,6 +267,8 @@ def preclean(html: str, max_tags: int, max_chars: int | None = None) -> str:
     html = _UNUSABLE_CHARS.sub("", html)
     html = strip_raw_blocks(html)
     html = slim_head(html)
+    # Bound the Python-level region scan too (real pages: under 3,000 tags here; hostile ones: 100,000s).
+    html = cap_tags(html, max_tags * 4)
     html = drop_regions(html)
     if max_chars is not None and len(html) > max_chars:
         html = html[:max_chars]
