@@ -4,13 +4,13 @@ bs4 builds every node in Python (about 40 µs a tag), so each tag removed here i
 linear scan over the string (``str.find`` and one-pass regexes, no backtracking traps), so a hostile page cannot
 make it quadratic:
 
-0. drop characters that are never text (C0 controls, lone surrogates, which lxml refuses);
 1. drop raw-text blocks (scripts except JSON-LD, styles, SVG, iframes, comments, ...) with their content;
 2. keep only what the metadata stage reads from ``<head>`` (title, meta, link, base, JSON-LD);
 3. drop boilerplate regions (nav, footer, aside, forms, hidden elements, and elements whose class/id/role says
    comments, share tools, related links, ads, ...) unless a region holds most of the page's paragraphs, which
    means it is a wrapper with an unlucky class ("has-sidebar", ASP.NET's page-wide ``<form>``);
-4. cap the markup's length and its number of tags so that parsing (the expensive part) is bounded.
+4. cap the markup's length and its number of tags so that parsing (the expensive part) is bounded, and drop
+   characters that are never text (C0 controls, lone surrogates, which lxml refuses).
 """
 
 from __future__ import annotations
@@ -191,14 +191,14 @@ def drop_regions(html: str) -> str:
             continue
         if name in protected or name in unbalanced or raw_attrs.endswith("/"):
             continue
-        if raw_attrs and sel.METADATA_KEEP_ATTRS.search(raw_attrs):
-            continue  # the metadata stage reads it (breadcrumbs, paywall markers)
         if name not in sel.DROP_REGION_TAGS:
             if not raw_attrs:
                 continue
             key = decisive_attrs(raw_attrs)
             if not key or not is_boilerplate_key(key):
                 continue
+        if raw_attrs and sel.METADATA_KEEP_ATTRS.search(raw_attrs):
+            continue  # the metadata stage reads it (breadcrumbs, paywall markers)
         if budget[0] <= 0:
             break
         end = _region_end(html, name, match.end(), budget)
@@ -264,7 +264,6 @@ def cap_tags(html: str, max_tags: int) -> str:
 
 def preclean(html: str, max_tags: int, max_chars: int | None = None) -> str:
     """All pre-parse steps in order (see the module docstring); the result has at most ``max_chars``."""
-    html = _UNUSABLE_CHARS.sub("", html)
     html = strip_raw_blocks(html)
     html = slim_head(html)
     # Bound the Python-level region scan too (real pages: under 3,000 tags here; hostile ones: 100,000s).
@@ -272,4 +271,6 @@ def preclean(html: str, max_tags: int, max_chars: int | None = None) -> str:
     html = drop_regions(html)
     if max_chars is not None and len(html) > max_chars:
         html = html[:max_chars]
+    # Last, on what is left (a character-class scan costs ~5 ns a character; the markup is 4x smaller now).
+    html = _UNUSABLE_CHARS.sub("", html)
     return cap_tags(html, max_tags)
