@@ -353,3 +353,17 @@ def test_the_transform_uses_the_partition_of_the_region() -> None:
     (role,) = [r for r in transformed["Resources"].values() if r["Type"] == "AWS::IAM::Role"]
     assert role["Properties"]["ManagedPolicyArns"]
     assert all(arn.startswith("arn:aws-cn:iam::aws:policy/") for arn in role["Properties"]["ManagedPolicyArns"])
+
+
+def test_a_resource_moto_cannot_create_fails_the_local_deploy(moto_account: MotoAccount, sam_template: dict[str, Any], tmp_path: Path) -> None:
+    # Given a template with a resource type moto's CloudFormation does not implement
+    sam_template["Resources"]["BacklogAndDeadLetters"] = {
+        "Type": "AWS::CloudWatch::CompositeAlarm",
+        "Properties": {"AlarmRule": {"Fn::Sub": "ALARM(${DeadLetterQueueAlarm})"}},
+    }
+    path = tmp_path / "template.yaml"
+    path.write_text(json.dumps(sam_template), encoding="utf-8")
+    # When the local stack is deployed from it
+    # Then the deploy says what is missing instead of running without it
+    with pytest.raises(stack.StackDeployError, match=r"BacklogAndDeadLetters \(AWS::CloudWatch::CompositeAlarm\)"):
+        stack.deploy_local_stack(moto_account.cloudformation, template_path=path)

@@ -606,6 +606,12 @@ def _client_factory(cloudformation_client: CloudFormationClient) -> Any:
     return client
 
 
+#: Resource types moto's CloudFormation skips that _complete_local_stack creates through the service APIs.
+_APPLIED_THROUGH_APIS = frozenset({"AWS::S3::BucketPolicy", "AWS::CloudWatch::Alarm"})
+#: Resource types whose properties _complete_local_stack applies (all or in part).
+_COMPLETED_TYPES = _APPLIED_THROUGH_APIS | {"AWS::S3::Bucket", "AWS::DynamoDB::Table"}
+
+
 def _complete_local_stack(
     cloudformation_client: CloudFormationClient,
     stack_name: str,
@@ -618,8 +624,12 @@ def _complete_local_stack(
     moto (5.2) creates buckets without versioning, public access block, ownership controls or lifecycle rules,
     ignores ``AWS::CloudWatch::Alarm`` and the table's point-in-time recovery. Left alone, the local bucket would
     be unversioned and the alarm would not exist, so the local runs would differ from AWS. (A bucket policy is
-    applied too when one is kept: by default it is excluded, see ``EXCLUDED_LOCAL_RESOURCE_TYPES``.) Each ``put`` below is idempotent and takes its values from the template, resolved against the
-    stack. Returns what was applied (``LogicalId.Property``), for the caller's logs.
+    applied too when one is kept: by default it is excluded, see ``EXCLUDED_LOCAL_RESOURCE_TYPES``.) Each ``put``
+    below is idempotent and takes its values from the template, resolved against the stack. Returns what was
+    applied (``LogicalId.Property``), for the caller's logs.
+
+    A resource that moto skipped and that is not applied here makes the deploy fail (``StackDeployError``):
+    a resource added to template.yaml must never be silently missing from the local runs.
     """
     summaries = cloudformation_client.list_stack_resources(StackName=stack_name)["StackResourceSummaries"]
     physical_ids = {s["LogicalResourceId"]: s["PhysicalResourceId"] for s in summaries if s.get("LogicalResourceId")}
@@ -633,12 +643,27 @@ def _complete_local_stack(
         account_id=arn_parts[4],
         partition=arn_parts[1],
     )
+    wanted = {
+        logical_id: resource
+        for logical_id, resource in template.get("Resources", {}).items()
+        if "Condition" not in resource or resolver.condition(resource["Condition"])
+    }
+    skipped = [
+        f"{logical_id} ({resource['Type']})"
+        for logical_id, resource in wanted.items()
+        if not physical_ids.get(logical_id) and resource["Type"] not in _APPLIED_THROUGH_APIS
+    ]
+    if skipped:
+        raise StackDeployError(
+            f"moto's CloudFormation did not create {', '.join(skipped)}; apply it in newsingest.local.stack"
+            " (_complete_local_stack) or leave it out of the local stack (EXCLUDED_LOCAL_RESOURCE_TYPES)"
+        )
     client = _client_factory(cloudformation_client)
     applied: list[str] = []
-    for logical_id, resource in template.get("Resources", {}).items():
-        if "Condition" in resource and not resolver.condition(resource["Condition"]):
-            continue
+    for logical_id, resource in wanted.items():
         kind = resource["Type"]
+        if kind not in _COMPLETED_TYPES:
+            continue
         properties = resolver.resolve(resource.get("Properties", {}))
         if kind == "AWS::S3::Bucket":
             s3, bucket = client("s3"), physical_ids[logical_id]
