@@ -120,7 +120,7 @@ BODY_BOILERPLATE_PARTS: frozenset[str] = STRONG_BOILERPLATE_PARTS | frozenset({
     "login", "signin", "register", "gallery", "slideshow", "slider", "swiper", "lightbox", "thumbnail", "thumb",
     "prev", "next", "previous", "teaser", "teasers", "latest", "headlines", "header",
     "hgroup", "kicker", "eyebrow", "label", "sponsored", "partner", "partners", "outstream", "affiliate",
-    "disclaimer", "correction", "feedback", "rating", "vote", "poll", "quiz", "survey", "jump", "toc",
+    "disclaimer", "feedback", "rating", "vote", "poll", "quiz", "survey", "jump", "toc",
     "breaking", "alert", "alerts", "notification", "donate", "donation", "membership", "support",
 })
 # Parts that mark the article itself (readability's positive weight).
