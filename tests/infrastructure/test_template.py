@@ -73,6 +73,8 @@ def test_queue_redrives_to_the_dead_letter_queue_after_five_receives(sam_templat
     }
     assert queue["SqsManagedSseEnabled"] is True and dead_letter["SqsManagedSseEnabled"] is True
     assert dead_letter["MessageRetentionPeriod"] == 14 * 24 * 3600
+    # A standard queue's message keeps its first enqueue time in the DLQ: the DLQ must keep messages longer
+    assert dead_letter["MessageRetentionPeriod"] > queue.get("MessageRetentionPeriod", 4 * 24 * 3600)
 
 
 # --------------------------------------------------------------------------------- function and event source
