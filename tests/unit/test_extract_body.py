@@ -406,3 +406,18 @@ def test_json_ld_article_body_is_never_used_when_the_html_holds_the_story() -> N
     article = extract_article(html.encode("utf-8"), SEED_URL)
     assert article.text == (PAGES / "koreatimes_esper.expected.txt").read_text(encoding="utf-8").strip()
     assert "body_from_jsonld" not in article.warnings
+
+
+def test_cjk_article_of_short_sentences_is_found() -> None:
+    # Given a Japanese article whose paragraphs are single short sentences (13-17 characters each)
+    paragraphs = [
+        "気象庁は台風が接近すると発表した。", "交通機関への影響が心配される。", "鉄道各社は運休を検討している。",
+        "利用者に情報の確認を呼びかけた。", "週末は大雨になる見込みだ。", "自治体は避難所を開設した。",
+    ]
+    html = (
+        '<html><body><div class="menu"><a href="/">トップ</a><a href="/news">ニュース</a></div>'
+        '<div class="honbun">' + "".join(f"<p>{text}</p>" for text in paragraphs) + "</div>"
+        '<div class="footer">Copyright</div></body></html>'
+    )
+    # When extracted / Then every sentence is a paragraph (CJK characters weigh like words, not letters)
+    assert extract_article(html).text == "\n\n".join(paragraphs)

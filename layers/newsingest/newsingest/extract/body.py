@@ -35,6 +35,19 @@ logger = logging.getLogger(__name__)
 
 _BR = "\x00"  # stands for <br> in the text buffer until paragraphs are split
 _WORD_CHAR = re.compile(r"\w")
+# Readability's length thresholds assume Latin text (~6 characters a word). A Han or Kana character carries about
+# a word and a Hangul syllable about half of one, so they count 3 and 2 characters: a 15-character Japanese
+# sentence is a paragraph, not a scrap.
+_WIDE_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]")
+_HANGUL = re.compile(r"[\uac00-\ud7af]")
+
+
+def text_weight(text: str) -> int:
+    """Length of ``text`` in Latin-equivalent characters (whitespace at the ends ignored)."""
+    text = text.strip()
+    if text.isascii():
+        return len(text)
+    return len(text) + 2 * len(_WIDE_SCRIPT.findall(text)) + len(_HANGUL.findall(text))
 
 
 @dataclass(frozen=True)
@@ -89,7 +102,7 @@ def _extract(soup: BeautifulSoup, url: str | None, options: ExtractOptions) -> B
     if _is_listing(writer, paragraphs, options):
         return BodyResult(images=tuple(writer.images), warnings=("listing_page",))
     text = "\n\n".join(paragraphs)
-    if len(text) < options.min_body_chars:
+    if text_weight(text) < options.min_body_chars:
         return BodyResult(images=tuple(writer.images))
     return BodyResult(text=text, images=tuple(writer.images))
 
@@ -111,7 +124,7 @@ def _compute_stats(tags: list[Tag]) -> dict[int, _Stats]:
         item = _Stats()
         for child in tag.contents:
             if type(child) is NavigableString:
-                length = len(child.strip())
+                length = text_weight(child)
                 if length:
                     commas = child.count(",") + child.count("，") + child.count("、")
                     item.text += length
@@ -425,7 +438,7 @@ class _Writer:
             if type(child) is NavigableString:
                 self.buffer.append(child)
                 if self.link_depth:
-                    self.buffer_link_chars += len(child.strip())
+                    self.buffer_link_chars += text_weight(child)
                 continue
             if not isinstance(child, Tag):
                 continue
@@ -464,8 +477,8 @@ class _Writer:
         link_chars = self.buffer_link_chars
         self.buffer = []
         self.buffer_link_chars = 0
-        # non-space characters, counted in C (split/join), minus the <br> markers
-        total_chars = len("".join(raw.split())) - raw.count(_BR) if link_chars else 0
+        # the paragraph's weight, counted like the link text (whitespace runs as one space)
+        total_chars = text_weight(" ".join(raw.replace(_BR, " ").split())) if link_chars else 0
         if not heading and link_chars and link_chars >= total_chars * self.options.link_paragraph_density:
             return  # a run of links (tag lists, "more on this" lines) written as a paragraph
         lines: list[str] = []
@@ -683,7 +696,7 @@ def _plain_paragraphs(raw: str, options: ExtractOptions) -> str:
         raw = html.unescape(raw)
     paragraphs = [" ".join(block.split()) for block in re.split(r"\n\s*\n|\r\n\s*\r\n|\n", raw)]
     text = "\n\n".join(paragraph for paragraph in paragraphs if paragraph)
-    return text if len(text) >= options.min_body_chars else ""
+    return text if text_weight(text) >= options.min_body_chars else ""
 
 
 # --- 5. listing pages -------------------------------------------------------------------------------------
