@@ -706,5 +706,5 @@ def _is_listing(writer: _Writer, paragraphs: list[str], options: ExtractOptions)
     """An index page: the "body" is mostly teaser headlines with short blurbs, not a story."""
     if writer.teaser_headings < options.listing_min_teasers:
         return False
-    long_paragraphs = sum(1 for paragraph in paragraphs if len(paragraph) >= 250)
+    long_paragraphs = sum(1 for paragraph in paragraphs if text_weight(paragraph) >= 250)
     return writer.teaser_headings >= max(long_paragraphs, 1) * 1.0
