@@ -421,3 +421,12 @@ def test_cjk_article_of_short_sentences_is_found() -> None:
     )
     # When extracted / Then every sentence is a paragraph (CJK characters weigh like words, not letters)
     assert extract_article(html).text == "\n\n".join(paragraphs)
+
+
+@pytest.mark.parametrize("date_line", ["14 May 2024", "Tuesday, Nov. 22, 2019 5:30 PM", "Posted : 2019-11-22 11:09"])
+def test_date_lines_inside_the_body_are_left_out(date_line: str) -> None:
+    # Given an article whose container starts with a date line
+    sentence = "Residents voted to keep paying for the town's lighthouse keeper, a post automated almost everywhere."
+    html = f"<html><body><article><p>{date_line}</p><p>{sentence}</p><p>{sentence}</p></article></body></html>"
+    # When extracted / Then the date line is metadata, not body
+    assert extract_article(html).text == f"{sentence}\n\n{sentence}"

@@ -635,6 +635,8 @@ def _is_furniture_line(text: str) -> bool:
         return True
     if sel.SHORTCODE_LINE.match(text):
         return True
+    if len(text) <= 50 and sel.DATE_ONLY_LINE.match(text):
+        return True
     if len(text) <= 80 and (sel.BYLINE_LINE.match(text) or sel.DATE_TIME_LINE.match(text)):
         return not text.endswith((".", "!", "?", '"', "”", ":"))
     return False
