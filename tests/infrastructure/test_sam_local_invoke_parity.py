@@ -15,7 +15,8 @@ environment does not have. This test reproduces what it would run, from template
   ``events/env.json`` as ``--env-vars`` does (only variables the template declares), plus what the Lambda
   runtime and SAM CLI set (``AWS_LAMBDA_FUNCTION_NAME``, ``_HANDLER``, ``AWS_SAM_LOCAL``...).
 
-The handler is imported in a clean interpreter (``-I -S``: no site-packages, no user site, no PYTHONPATH) whose
+The handler is imported in a clean interpreter (``-I -S -B``: no site-packages, no user site, no PYTHONPATH, no
+bytecode writes, as /var/task and /opt are read-only) whose
 ``sys.path`` is exactly task root + layer + runtime + the standard library. A missing requirement, a wrong
 ``Handler``/``CodeUri``, a layer that does not contain the package or an environment variable the code needs but
 the template does not set all fail here as they would in ``sam local invoke``.
@@ -179,6 +180,7 @@ def _sam_build(template: dict[str, Any], out: Path) -> Build:
         for package in content.iterdir():
             if package.is_dir() and (package / "__init__.py").exists():
                 shutil.copytree(package, python / package.name, ignore=shutil.ignore_patterns("__pycache__"))
+        shutil.copy2(content / "requirements.txt", python / "requirements.txt")  # sam build copies it too
         _link_distributions(_distribution_closure(_requirements(content / "requirements.txt")), python)
         layers.append(python)
     runtime = out / "var-runtime"
@@ -289,7 +291,7 @@ def invoke(build: Build, moto_endpoint: str, origin: str, aws: boto3.Session, tm
         spec = {"path": build.sys_path, "task_root": str(build.task_root), "event": str(event_path), "result": str(result_path)}
         spec_path.write_text(json.dumps(spec), encoding="utf-8")
         completed = subprocess.run(
-            [sys.executable, "-I", "-S", str(runner), str(spec_path)],
+            [sys.executable, "-I", "-S", "-B", str(runner), str(spec_path)],  # -B: /var/task and /opt are read-only
             env=_environment(build, outputs, origin, moto_endpoint, work),
             cwd=work,
             capture_output=True,
@@ -435,3 +437,23 @@ def test_a_transient_failure_is_reported_for_retry_only_for_its_message(invoke: 
     invocation = invoke("synthetic-503.json", event)
     # Then only the flaky message is reported, so SQS redelivers it alone (ReportBatchItemFailures)
     assert invocation.response == {"batchItemFailures": [{"itemIdentifier": flaky["messageId"]}]}
+
+
+def test_the_simulated_layer_matches_a_real_sam_build_when_there_is_one(build: Build) -> None:
+    # Given a `make build` output newer than the layer's sources (skipped on a fresh clone or a stale build)
+    real = REPO_ROOT / ".aws-sam" / "build" / "NewsingestLayer" / "python"
+    sources = [REPO_ROOT / "template.yaml", REPO_ROOT / "layers" / "newsingest" / "requirements.txt"]
+    if not real.is_dir():
+        pytest.skip("no .aws-sam/build (run make build where SAM CLI and python3.13 exist)")
+    if real.stat().st_mtime < max(path.stat().st_mtime for path in sources):
+        pytest.skip(".aws-sam/build is older than template.yaml or requirements.txt (run make build again)")
+
+    def names(folder: Path) -> set[str]:  # distribution metadata folders by project name (versions may differ)
+        return {
+            n.name.split("-")[0].lower() if n.name.endswith((".dist-info", ".data")) else n.name
+            for n in folder.iterdir()
+            if n.name != "__pycache__"
+        }
+
+    # Then the layer laid out here holds exactly the packages sam build put into python/
+    assert names(build.layers[0]) == names(real)
