@@ -14,6 +14,24 @@
 The ``template_*`` accessors expose the template's settings (table keys and indexes, queue settings, function
 settings and environment) to tests that need them without a CloudFormation stack.
 
+A test fixture (in-process moto)::
+
+    @pytest.fixture
+    def articles_stack(monkeypatch):
+        with mock_aws():
+            outputs = deploy_local_stack(boto3.client("cloudformation", region_name="us-east-1"),
+                                         parameters={"FetchAllowHosts": "127.0.0.1:8765"})
+            for name, value in function_environment(outputs, parameters={"FetchAllowHosts": "127.0.0.1:8765"}).items():
+                monkeypatch.setenv(name, value)   # what the function would see on AWS
+            yield outputs                         # .queue_url, .bucket_name, .table_name, ...
+
+Against moto's server instead (a subprocess, the demo)::
+
+    with moto_server() as endpoint_url:
+        session = boto3.Session(aws_access_key_id="local", aws_secret_access_key="local", region_name="us-east-1")
+        outputs = deploy_local_stack(session.client("cloudformation", endpoint_url=endpoint_url))
+        # children get AWS_ENDPOINT_URL=endpoint_url plus function_environment(outputs)
+
 This module is not part of the Lambda runtime path: it imports aws-sam-translator (a dev dependency) and moto
 lazily, only inside the functions that need them.
 """
