@@ -11,6 +11,10 @@ Steps:
    when the HTML holds no story (script-rendered pages), the JSON-LD ``articleBody`` is used instead;
 5. ``metadata.complete_with_text`` fills what only the body can tell (wire agency, script-based language);
 then the ``Article`` is assembled with ``extractor_version``, ``word_count`` (CJK-aware) and ``charset``.
+
+``Article.warnings`` says why a body is empty or where it came from: ``binary_input`` (not text), ``listing_page``
+(an index of teasers), ``body_from_jsonld`` (script-rendered page), ``extraction_failed`` /
+``body_extraction_failed`` (an internal error was contained; the input is logged at WARNING).
 """
 
 from __future__ import annotations
