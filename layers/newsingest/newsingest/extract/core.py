@@ -14,7 +14,7 @@ then the ``Article`` is assembled with ``extractor_version``, ``word_count`` (CJ
 
 ``Article.warnings`` says why a body is empty or where it came from: ``binary_input`` (not text), ``listing_page``
 (an index of teasers), ``body_from_jsonld`` (script-rendered page), ``extraction_failed`` /
-``body_extraction_failed`` (an internal error was contained; the input is logged at WARNING).
+``body_extraction_failed`` (an internal error was contained and logged at WARNING with its traceback).
 """
 
 from __future__ import annotations
