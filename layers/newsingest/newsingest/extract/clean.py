@@ -37,7 +37,9 @@ _HEAD_KEEP = re.compile(
     r"|<script\b[^<>]*ld\+json[^<>]*>.*?</script\s*>",
     re.I | re.S,
 )
-_P_OPEN = re.compile(r"<p[\s>]|<br\b", re.I)  # paragraph evidence: <p> and <br> (br-written bodies)
+# Paragraph evidence: <p> and <br> (br-written bodies). A literal "<" prefix and explicit case classes are twice
+# as fast as re.I alternation here.
+_P_OPEN = re.compile(r"<(?:[pP][\s>]|[bB][rR]\b)")
 
 # Opening tags only ("</" never matches); attributes up to the next "<" or ">" (see _TAG).
 _OPEN_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9:-]{0,40})(\s[^<>]*)?>")
