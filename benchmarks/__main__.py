@@ -134,11 +134,12 @@ def overhead(quick: bool, notes: list[str]) -> list[Row]:
     pages = ", ".join(f"{name} ({size / 1000:.0f} kB)" for name, size in r["pages"].items())
     notes.append(f"Handler overhead: {batches} batches of {r['batch_size']} messages ({pages}), one thread, CPU "
                  "time of the handler's thread (time.thread_time) per stage from timers wrapped around the "
-                 "runtime's collaborators; moto runs as a server in another thread, so S3/DynamoDB CPU is the "
+                 "runtime's collaborators; moto runs as a server in another process, so S3/DynamoDB CPU is the "
                  "client side (serialisation, signing, HTTP) only. 'other' = Powertools batch processing, "
                  "message parsing, logging and EMF metrics.")
     rows = [Row("Handler CPU per message, all stages", f"{m['total_cpu_ms']:.1f} ms",
-                note=f"wall {m['total_wall_ms']:.0f} ms per message (moto and origin share the process)")]
+                note=f"wall {m['total_wall_ms']:.0f} ms per message, one thread (moto's server in another "
+                     "process on the same cores)")]
     for stage in ("fetch", "extract", "S3", "DynamoDB", "other"):
         rows.append(Row(f"  · {stage}", f"{m.get(stage + '_cpu_ms', 0.0):.1f} ms",
                         note="the page's own extraction (excluded from the overhead)" if stage == "extract" else ""))
