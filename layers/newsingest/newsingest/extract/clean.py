@@ -25,10 +25,6 @@ _RAW_OPEN = re.compile(r"<!--|<!\[CDATA\[|<(" + "|".join(sel.DROP_CONTENT_TAGS) 
 _CLOSE_PATTERNS: dict[str, re.Pattern[str]] = {
     name: re.compile(r"</" + name + r"\s*>", re.I) for name in sel.DROP_CONTENT_TAGS
 }
-# One tag token. Attributes are read up to the next "<" or ">": every failed attempt stops at the next "<",
-# so the scan stays linear on hostile input (a stray quote, 200,000 unclosed tags). A ">" inside a quoted value
-# (rare) only shortens what we read of that tag's attributes; the parser still sees the original markup.
-_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9:-]{0,40})([^<>]*)>")
 _ATTR = re.compile(r"""([a-zA-Z_:][-a-zA-Z0-9_:.]*)\s*(?:=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
 _HEAD_END = re.compile(r"</head\s*>|<body\b", re.I)
 _HEAD_START = re.compile(r"<head\b[^>]*>", re.I)
@@ -41,8 +37,18 @@ _HEAD_KEEP = re.compile(
 # as fast as re.I alternation here.
 _P_OPEN = re.compile(r"<(?:[pP][\s>]|[bB][rR]\b)")
 
-# Opening tags only ("</" never matches); attributes up to the next "<" or ">" (see _TAG).
-_OPEN_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9:-]{0,40})(\s[^<>]*)?>")
+# Attributes are read up to the next "<" or ">": every failed attempt stops at the next "<", so the scan stays
+# linear on hostile input (a stray quote, 200,000 unclosed tags). A ">" inside a quoted value (rare) only shortens
+# what we read of that tag's attributes; the parser still sees the original markup.
+# The opening tags drop_regions has to look at, found in C: region and void tags (any attributes), and other
+# tags that have attributes and are not inline. Attribute-less <div>, <p>, <li> and inline tags never reach Python.
+# Group 1/2: a region or void tag and its attributes; group 3/4: another tag and its attributes.
+_REGION_OR_VOID = "|".join(sorted(sel.DROP_REGION_TAGS | sel.DROP_VOID_TAGS | {"link"}))
+_INLINE = "|".join(sorted(sel.PRECLEAN_INLINE_TAGS))
+_OPEN_TAG = re.compile(
+    r"<(?:(?i:(" + _REGION_OR_VOID + r"))(?![a-zA-Z0-9:-])([^<>]*)"
+    r"|(?!(?i:" + _INLINE + r")(?![a-zA-Z0-9:-]))([a-zA-Z][a-zA-Z0-9:-]{0,40})(\s[^<>]*))>"
+)
 # The attributes the drop decision reads; "data-id" or "aria-hidden" must not count as id/hidden.
 _DECISIVE_ATTR = re.compile(
     r"""(?<![\w-])(class|id|role|style|hidden|aria-modal|itemprop)(?![\w-])"""
@@ -185,8 +191,8 @@ def drop_regions(html: str) -> str:
         if match is None:
             break
         scan = match.end()
-        name = match.group(1).lower()
-        raw_attrs = match.group(2) or ""
+        name = (match.group(1) or match.group(3)).lower()
+        raw_attrs = (match.group(2) if match.group(1) else match.group(4)) or ""
         if name in sel.DROP_VOID_TAGS or (name == "link" and "itemprop" not in raw_attrs):
             out.append(html[pos : match.start()])
             pos = match.end()
@@ -194,7 +200,7 @@ def drop_regions(html: str) -> str:
         if name in protected or name in unbalanced or raw_attrs.endswith("/"):
             continue
         if name not in sel.DROP_REGION_TAGS:
-            if not raw_attrs:
+            if not raw_attrs or name in sel.PRECLEAN_INLINE_TAGS:
                 continue
             key = decisive_attrs(raw_attrs)
             if not key or not is_boilerplate_key(key):

@@ -28,6 +28,12 @@ METADATA_KEEP_ATTRS = re.compile(
     r"|regwall|metered|locked",
     re.I,
 )
+# Inline and void tags whose attributes the pre-clean does not read: they never hold a region worth dropping
+# before the parse (the body stage still judges them), and they are half of a page's tags.
+PRECLEAN_INLINE_TAGS: frozenset[str] = frozenset({
+    "a", "img", "em", "strong", "b", "i", "u", "s", "time", "abbr", "br", "hr", "meta", "picture", "small", "sup",
+    "sub", "cite", "code", "mark", "q", "wbr", "svg", "path", "use", "g", "font",
+})
 # Void tags that carry nothing the body or the metadata stage reads (less work for the parser).
 DROP_VOID_TAGS: frozenset[str] = frozenset({"source", "wbr", "input", "track", "param", "col", "area", "keygen"})
 # Head elements kept for the metadata stage; everything else in <head> is dropped before parsing.
