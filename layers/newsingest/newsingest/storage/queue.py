@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import threading
 from typing import Any
 
 logger = logging.getLogger(__name__)
@@ -16,22 +15,26 @@ class MessageDelayer:
 
     def __init__(self, sqs_client: Any) -> None:
         self._sqs = sqs_client
-        self._urls: dict[str, str] = {}
-        self._lock = threading.Lock()
 
     def delay(self, event_source_arn: str, receipt_handle: str, seconds: float) -> int:
         """Make the message visible again in ``seconds`` (clamped to SQS's range); return the seconds set."""
         visibility = max(1, min(MAX_VISIBILITY_SECONDS, int(round(seconds))))
         self._sqs.change_message_visibility(
-            QueueUrl=self.queue_url(event_source_arn), ReceiptHandle=receipt_handle, VisibilityTimeout=visibility,
+            QueueUrl=queue_url_from_arn(event_source_arn), ReceiptHandle=receipt_handle, VisibilityTimeout=visibility,
         )
         return visibility
 
-    def queue_url(self, event_source_arn: str) -> str:
-        with self._lock:
-            if event_source_arn not in self._urls:
-                # arn:aws:sqs:<region>:<account>:<name>
-                _, _, _, _, account, name = event_source_arn.split(":", 5)
-                response = self._sqs.get_queue_url(QueueName=name, QueueOwnerAWSAccountId=account)
-                self._urls[event_source_arn] = response["QueueUrl"]
-            return self._urls[event_source_arn]
+
+
+def queue_url_from_arn(queue_arn: str) -> str:
+    """``arn:aws:sqs:<region>:<account>:<name>`` → the queue URL, without a GetQueueUrl call.
+
+    The function's role (SAM's SQSPollerPolicy) deliberately has no sqs:GetQueueUrl, and the call would cost a
+    round trip; SQS accepts this URL form in every region (moto too).
+    """
+    parts = queue_arn.split(":", 5)
+    if len(parts) != 6 or parts[2] != "sqs" or not all(parts[3:]):
+        raise ValueError(f"not an SQS queue ARN: {queue_arn!r}")
+    _, partition, _, region, account, name = parts
+    domain = "amazonaws.com.cn" if partition == "aws-cn" else "amazonaws.com"
+    return f"https://sqs.{region}.{domain}/{account}/{name}"
