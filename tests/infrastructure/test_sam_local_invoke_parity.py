@@ -54,7 +54,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 EVENTS = REPO_ROOT / "events"
 EVENTS_ORIGIN = "http://127.0.0.1:8765"  # the origin the committed events use (python -m newsingest.local.origin)
 REGION = "us-east-1"
-RUNTIME_PROVIDED = ["boto3"]  # what the python3.13 Lambda runtime ships; requirements.txt leaves it out on purpose
+RUNTIME_PROVIDED = ["boto3"]  # what the python3.13 Lambda runtime ships (the layer bundles its own, see requirements.txt)
 
 # What each committed event must produce: messageId → (status, reason). Events added later without an entry here
 # are still invoked and checked for the invariants (every record has exactly one outcome, nothing is lost).
@@ -401,8 +401,9 @@ def test_handler_imports_only_from_the_task_root_the_layer_and_the_runtime(invok
         if name not in bootstrap and not any(Path(file).is_relative_to(root) for root in allowed)
     }
     assert strays == {}, strays
-    # And boto3 is the runtime's, not bundled into the layer
-    assert Path(invocation.modules["boto3"]).is_relative_to(build.runtime)
+    # And boto3 and botocore both come from the layer (a matched pair), ahead of the runtime's copies
+    for module in ("boto3", "botocore"):
+        assert any(Path(invocation.modules[module]).is_relative_to(layer) for layer in build.layers), module
 
 
 def test_handler_logs_json_and_emits_outcome_metrics_in_the_templates_namespace(invoke: Any, origin: str) -> None:
