@@ -1,0 +1,257 @@
+"""Load run: drain N messages (default 10,000) through the real handler and prove nothing is lost.
+
+    python -m benchmarks.load [--messages N] [--workers W] [--seed S]
+
+What runs, all on 127.0.0.1 and offline:
+
+* moto's **server** (``newsingest.local.stack.moto_server``) with the stack created from ``template.yaml``
+  (queue with its DLQ redrive at ``maxReceiveCount`` 5, versioned bucket, table with GSIs);
+* an origin (``tests.support.origin``) serving the sample pages under distinct URLs, 404s, 410s, and *flapping* URLs
+  that answer 503 the first k times and then the page (k ≥ 5 ends in the DLQ, as on AWS);
+* ``W`` worker processes, each one execution environment: the local event-source loop (``LocalEventSource``:
+  receive ≤ 10, build Lambda's SQS event, call the real ``lambda_handler`` from ``template.yaml``, delete successes,
+  failures visible again at once) until the queue stays empty.
+
+The mix: good pages, repeated URLs (the second is ``unchanged``), 404/410, flapping 5xx, malformed bodies, invalid
+URLs and refused addresses (cloud metadata, RFC 1918, loopback). It prints the throughput (messages/s) and the
+invariant's accounting table (``tests.support.invariant``), and exits 1 if a message is lost or any part of the
+invariant is violated.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import random
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+OFFLINE_AWS = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "AWS_DEFAULT_REGION": "us-east-1",
+    "AWS_REGION": "us-east-1",
+    "POWERTOOLS_TRACE_DISABLED": "true",
+    "POWERTOOLS_METRICS_NAMESPACE": "Newsingest",
+    "POWERTOOLS_LOG_LEVEL": "ERROR",
+    "POWERTOOLS_METRICS_DISABLED": "true",
+}
+
+# (kind, weight): the share of each kind of message in the mix.
+MIX = (
+    ("good", 50),
+    ("repeat", 6),
+    ("not_found", 10),
+    ("gone", 2),
+    ("flapping", 12),
+    ("flapping_dlq", 1),
+    ("malformed", 7),
+    ("invalid_url", 4),
+    ("refused", 8),
+)
+PAGES = ("coastline_lighthouse.html", "coastline_index.html", "koreatimes_esper.html",
+         "badasinmun_whale.nocharset.html")
+MALFORMED = (
+    "   ", "{not json", '{"link": "https://example.com/a"}', '{"url": 42}', '{"url": "https://example.com/a", '
+    '"force": "yes"}', '["https://example.com/a"]', '"https://example.com/a"', "\u00ff\u00fe binary-ish \u0001\u0002",
+    "x" * 5000,
+)
+INVALID_URLS = ("ftp://example.com/file", "javascript:alert(1)", "file:///etc/passwd", "http://", "notaurl",
+                "http://exa mple.com/", "https://user:pw@example.com/", "http://example.com:99999/",
+                "https://" + "a" * 3000 + ".com/")
+REFUSED = ("http://169.254.169.254/latest/meta-data/{n}", "http://10.0.0.1/{n}", "http://192.168.1.1/{n}",
+           "http://127.0.0.1:9/{n}", "http://[::1]/{n}", "http://0.0.0.0/{n}")
+
+
+def build_bodies(count: int, base_url: str, seed: int) -> tuple[list[str], Counter[str]]:
+    """``count`` message bodies in a shuffled, realistic mix (deterministic for a seed)."""
+    rng = random.Random(seed)
+    kinds = [kind for kind, weight in MIX for _ in range(weight)]
+    bodies: list[str] = []
+    mix: Counter[str] = Counter()
+    good: list[str] = []
+    for n in range(count):
+        kind = rng.choice(kinds)
+        if kind == "repeat" and not good:
+            kind = "good"
+        mix[kind] += 1
+        if kind == "good":
+            url = f"{base_url}/page/{n}/{PAGES[n % len(PAGES)]}"
+            good.append(url)
+            body = url if n % 3 else json.dumps({"url": url})
+        elif kind == "repeat":
+            body = rng.choice(good)
+        elif kind == "not_found":
+            body = f"{base_url}/missing/{n}"
+        elif kind == "gone":
+            body = f"{base_url}/status/410?n={n}"
+        elif kind == "flapping":
+            body = f"{base_url}/flap/{rng.choice((1, 1, 2, 3))}/{n}"
+        elif kind == "flapping_dlq":
+            body = f"{base_url}/flap/9/{n}"
+        elif kind == "malformed":
+            body = rng.choice(MALFORMED) + ("" if rng.random() < 0.5 else f" #{n}")
+        elif kind == "invalid_url":
+            body = rng.choice(INVALID_URLS)
+        else:
+            body = rng.choice(REFUSED).format(n=n)
+        bodies.append(body)
+    rng.shuffle(bodies)
+    return bodies, mix
+
+
+def send_all(sqs: Any, queue_url: str, bodies: list[str]) -> dict[str, str]:
+    """SendMessageBatch by 10; returns message id → body of every message SQS took (all of them, or we stop)."""
+    sent: dict[str, str] = {}
+    for start in range(0, len(bodies), 10):
+        chunk = bodies[start:start + 10]
+        response = sqs.send_message_batch(
+            QueueUrl=queue_url, Entries=[{"Id": str(i), "MessageBody": body} for i, body in enumerate(chunk)])
+        if response.get("Failed"):
+            raise SystemExit(f"SQS refused messages: {response['Failed'][:3]}")
+        for success in response["Successful"]:
+            sent[success["MessageId"]] = chunk[int(success["Id"])]
+    return sent
+
+
+@dataclass
+class WorkerResult:
+    batches: int
+    received: int
+    handler_errors: int
+    accepted: dict[str, int]
+    rejected: int
+
+
+class _SerialReceive:
+    """An SQS client whose ReceiveMessage calls are serialized across the worker processes.
+
+    moto's ReceiveMessage is not safe under concurrent calls: two receives moving the same exhausted message to the
+    DLQ race (``list.remove(x): x not in list``), the losing call answers 500 *after* marking its messages received,
+    and those messages stay invisible for the queue's whole visibility timeout (minutes) before they come back.
+    Nothing is lost (that is at-least-once delivery at work, and the invariant still holds), but the run stalls.
+    Real SQS has no such race; serializing the few-millisecond receive keeps the run about the pipeline.
+    """
+
+    def __init__(self, client: Any, lock: Any) -> None:
+        self._client = client
+        self._lock = lock
+
+    def receive_message(self, **request: Any) -> Any:
+        with self._lock:
+            return self._client.receive_message(**request)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._client, name)
+
+
+receive_lock: Any = None
+
+
+def _init_worker(lock: Any) -> None:
+    global receive_lock  # noqa: PLW0603 - one per worker process, set by the pool's initializer
+    receive_lock = lock
+
+
+def worker(environment: dict[str, str], queue_url: str) -> WorkerResult:
+    """One execution environment: poll the queue through the real handler until it stays empty."""
+    os.environ.update(environment)
+    from newsingest.batch import get_runtime, reset_runtime
+    from newsingest.local.esm import LocalEventSource, load_handler
+    from newsingest.local.stack import find_template
+    from newsingest.storage.clients import create_clients
+    from tests.support.drain import drain_queue
+    from tests.support.invariant import WriteLog
+
+    reset_runtime()
+    handler = load_handler(find_template())
+    write_log = WriteLog().attach(get_runtime().deps.repository._db)  # noqa: SLF001 - observe the function's writes
+    sqs = create_clients().sqs
+    source = LocalEventSource(_SerialReceive(sqs, receive_lock), queue_url, handler, retry_visibility_seconds=0)
+    # While other workers hold the last messages in flight, pause briefly between receives instead of spinning
+    # (moto's long polling would hold the receive for a whole second: released messages do not wake it up).
+    report = drain_queue(source, sqs, when_idle=lambda: time.sleep(0.02))
+    return WorkerResult(report.batches, report.deliveries, report.handler_errors, write_log.accepted,
+                        write_log.rejected)
+
+
+def run(messages: int, workers: int, seed: int, verify_content: bool) -> int:
+    import boto3
+
+    from newsingest.local.stack import deploy_local_stack, function_environment, moto_server
+    from tests.support.invariant import AwsView, WriteLog, check_invariant
+    from tests.support.origin import serve_origin
+
+    os.environ.update(OFFLINE_AWS)
+    with moto_server() as endpoint, serve_origin() as origin:
+        os.environ["AWS_ENDPOINT_URL"] = endpoint
+        parameters = {"FetchAllowHosts": urlsplit(origin.base_url).netloc}
+        outputs = deploy_local_stack(boto3.client("cloudformation", endpoint_url=endpoint), parameters=parameters)
+        environment = {**OFFLINE_AWS, **function_environment(outputs, parameters=parameters),
+                       "AWS_ENDPOINT_URL": endpoint,
+                       # one local origin stands in for thousands of sites: let a batch fetch from it at once
+                       "FETCH_PER_HOST_CONCURRENCY": "10", "BATCH_CONCURRENCY": "10",
+                       "POWERTOOLS_LOG_LEVEL": "ERROR", "LOG_LEVEL": "ERROR"}
+        sqs = boto3.client("sqs", endpoint_url=endpoint)
+        bodies, mix = build_bodies(messages, origin.base_url, seed)
+        sent = send_all(sqs, outputs.queue_url, bodies)
+        print(f"enqueued {len(sent)} messages: " + ", ".join(f"{k} {v}" for k, v in sorted(mix.items())), flush=True)
+
+        started = time.perf_counter()
+        context = multiprocessing.get_context("spawn")
+        with context.Pool(workers, initializer=_init_worker, initargs=(context.Lock(),)) as pool:
+            results = pool.starmap(worker, [(environment, outputs.queue_url)] * workers)
+        elapsed = time.perf_counter() - started
+
+        write_log = WriteLog()
+        for result in results:
+            write_log.merge(result.accepted, result.rejected)
+        clients = _clients(endpoint)
+        view = AwsView(s3=clients.s3, dynamodb=clients.dynamodb, sqs=clients.sqs, bucket=outputs.bucket_name,
+                       table=outputs.table_name, queue_url=outputs.queue_url, dlq_url=outputs.dead_letter_queue_url)
+        accounting = check_invariant(view, sent, write_log=write_log, verify_content=verify_content)
+
+    batches = sum(r.batches for r in results)
+    deliveries = sum(r.received for r in results)
+    print(f"\ndrained {len(sent)} messages in {elapsed:.1f} s with {workers} worker(s): "
+          f"{len(sent) / elapsed:.1f} messages/s ({deliveries} deliveries in {batches} batches, "
+          f"{sum(r.handler_errors for r in results)} handler errors, {write_log.rejected} conditional writes refused)")
+    print(accounting.table())
+    if not accounting.ok or accounting.lost:
+        print(f"FAILED: {accounting.lost} lost, {len(accounting.violations)} violation(s)", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _clients(endpoint: str) -> Any:
+    from newsingest.storage.clients import create_clients
+
+    return create_clients(endpoint_url=endpoint)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--messages", type=int, default=10_000, help="messages to drain (default 10000)")
+    parser.add_argument("--workers", type=int, default=max(2, os.cpu_count() or 2),
+                        help="execution environments polling at once (processes; default: CPUs, at least 2)")
+    parser.add_argument("--seed", type=int, default=7, help="seed of the message mix")
+    parser.add_argument("--no-verify-content", action="store_true",
+                        help="skip re-reading every S3 object to check its hash (faster on huge runs)")
+    args = parser.parse_args(argv)
+    return run(args.messages, args.workers, args.seed, verify_content=not args.no_verify_content)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
