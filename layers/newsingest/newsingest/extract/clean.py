@@ -56,6 +56,11 @@ _DECISIVE_ATTR = re.compile(
     re.I,
 )
 _LT = re.compile(r"<")
+# The <link>s the metadata stage reads (canonical URL, lead image, author); every other <link> (stylesheets,
+# preloads, icons, alternates) is parser work for nothing.
+_METADATA_LINK = re.compile(
+    r"""\bitemprop\b|\brel\s*=\s*(?:"[^"<>]*?|'[^'<>]*?|)(?<![\w-])(?:canonical|image_src|author)(?![\w-])""", re.I
+)
 # C0 controls (but tab, newline, carriage return) and lone surrogates: never text, and lxml rejects surrogates.
 _UNUSABLE_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
@@ -193,7 +198,7 @@ def drop_regions(html: str) -> str:
         scan = match.end()
         name = (match.group(1) or match.group(3)).lower()
         raw_attrs = (match.group(2) if match.group(1) else match.group(4)) or ""
-        if name in sel.DROP_VOID_TAGS or (name == "link" and "itemprop" not in raw_attrs):
+        if name in sel.DROP_VOID_TAGS or (name == "link" and not _METADATA_LINK.search(raw_attrs)):
             out.append(html[pos : match.start()])
             pos = match.end()
             continue

@@ -1,0 +1,80 @@
+"""Metadata through the whole pipeline: what the pre-clean keeps, merges and text the body stage hands on.
+
+The metadata tests read a raw BeautifulSoup tree; these go through ``extract_article`` (decode, pre-clean, parse,
+metadata, body, completion), so that a pre-clean step can never silently cost a metadata field.
+Each test: Given a page, When it is extracted, Then the field is what the page says.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import bs4
+import pytest
+
+from newsingest.extract import ExtractOptions, extract_article
+from newsingest.extract.clean import drop_regions, preclean
+from newsingest.extract.metadata import extract_metadata
+
+PAGES = Path(__file__).resolve().parents[1] / "fixtures" / "pages"
+PARAGRAPH = "<p>The council voted on Monday to build a new tram line linking the central station with the port.</p>"
+BODY = f"<article><h1>Tram line approved after long debate</h1>{PARAGRAPH * 4}</article>"
+FIELDS = ("title", "canonical_url", "published_at", "modified_at", "authors", "section", "tags", "description",
+          "image_url", "site_name", "paywalled")
+
+
+# ------------------------------------------------------------------------------------------- <link> elements
+def test_metadata_links_survive_the_pre_clean() -> None:
+    # Given a head with a canonical link, an image_src link and an author link among stylesheet/preload links
+    html = (
+        '<html><head><link rel="stylesheet" href="/site.css"><link rel="preload" href="/font.woff2">'
+        '<link rel="canonical" href="https://news.example/city/tram-line">'
+        "<link rel='image_src' href='https://img.example/tram-1200.jpg'>"
+        '<link rel=author href="https://news.example/staff/jane-doe">'
+        '<meta property="og:url" content="http://social.example/city/tram-line"></head>'
+        f"<body>{BODY}</body></html>"
+    )
+    # When pre-cleaned
+    cleaned = drop_regions(html)
+    # Then the metadata links stay, the others go
+    assert 'rel="canonical"' in cleaned and "rel='image_src'" in cleaned and "rel=author" in cleaned
+    assert "stylesheet" not in cleaned and "preload" not in cleaned
+    # and through the whole pipeline, link rel=canonical beats og:url, and image_src is the lead image
+    article = extract_article(html.encode(), "https://news.example/city/tram-line?utm_source=feed")
+    assert article.canonical_url == "https://news.example/city/tram-line"
+    assert article.image_url == "https://img.example/tram-1200.jpg"
+
+
+def test_a_stylesheet_whose_url_says_author_is_not_kept() -> None:
+    # Given stylesheet links whose href mentions "author" or "canonical"
+    html = '<link rel="stylesheet" href="/author.css"><link rel=stylesheet href=/canonical.css><p>x</p>'
+    # When pre-cleaned / Then they go: only the rel value decides
+    assert "<link" not in drop_regions(html)
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in PAGES.glob("meta_*.html")))
+def test_pipeline_metadata_equals_metadata_of_the_raw_tree(name: str) -> None:
+    # Given a metadata fixture page
+    raw = (PAGES / name).read_bytes()
+    url = "https://ledger.example/news/city/harbor-bridge-reopens?utm_source=x"
+    # When its metadata is read from the untouched tree and through extract_article
+    direct = extract_metadata(bs4.BeautifulSoup(raw.decode("utf-8"), "lxml"), url, ExtractOptions())
+    article = extract_article(raw, url)
+    # Then the pre-clean cost no field
+    for field in FIELDS:
+        assert getattr(article, field) == getattr(direct, field), field
+
+
+def test_jsonld_rich_page_keeps_its_canonical_url_through_extract_article() -> None:
+    # Given the JSON-LD-rich fixture, whose <link rel=canonical> is relative
+    raw = (PAGES / "meta_jsonld_rich.html").read_bytes()
+    # When extracted
+    article = extract_article(raw, "https://ledger.example/news/city/harbor-bridge-reopens?utm_source=x")
+    # Then
+    assert article.canonical_url == "https://ledger.example/news/city/harbor-bridge-reopens"
+
+
+def test_pre_clean_output_keeps_canonical_link() -> None:
+    # Given a full page / When pre-cleaned with the production caps / Then the canonical link is still there
+    html = '<html><head><link rel="canonical" href="/a"></head><body>' + BODY + "</body></html>"
+    assert '<link rel="canonical" href="/a">' in preclean(html, 10_000, 2_000_000)
