@@ -78,3 +78,44 @@ def test_pre_clean_output_keeps_canonical_link() -> None:
     # Given a full page / When pre-cleaned with the production caps / Then the canonical link is still there
     html = '<html><head><link rel="canonical" href="/a"></head><body>' + BODY + "</body></html>"
     assert '<link rel="canonical" href="/a">' in preclean(html, 10_000, 2_000_000)
+
+
+# ------------------------------------------------------------------------------------------- the head cut
+def test_head_cut_does_not_stop_inside_a_json_ld_block() -> None:
+    # Given a head whose JSON-LD articleBody quotes "<body>" and "</head>" before the article node's dates
+    import json
+
+    node = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "articleBody": "Web pages put their text in a <body> element, after the </head>.",
+        "datePublished": "2019-11-20T06:07:01+00:00",
+        "author": {"@type": "Person", "name": "Stefan Becket"},
+    }
+    html = (
+        '<html><head><link rel="stylesheet" href="/a.css">'
+        f'<script type="application/ld+json">{json.dumps(node)}</script>'
+        '<meta name="description" content="How pages are built"></head>'
+        f"<body>{BODY}</body></html>"
+    )
+    # When extracted
+    article = extract_article(html.encode())
+    # Then the whole JSON-LD node (and what follows it in the head) is read
+    assert article.published_at == "2019-11-20T06:07:01+00:00"
+    assert article.authors == ("Stefan Becket",)
+    assert article.description == "How pages are built"
+    assert "Web pages put" not in article.text
+
+
+def test_head_cut_skips_script_contents_but_still_slims_the_head() -> None:
+    # Given a head with a JSON-LD block quoting "<body" and a stylesheet link after it
+    from newsingest.extract.clean import slim_head
+
+    html = ('<html><head><script type="application/ld+json">{"a": "<body class=x>"}</script>'
+            '<style>p{}</style><link rel="stylesheet" href="/b.css"><title>T</title></head><body><p>x</p></body></html>')
+    # When the head is slimmed
+    slimmed = slim_head(html)
+    # Then the JSON-LD block is whole, the style element goes, and the body is untouched
+    assert '{"a": "<body class=x>"}</script>' in slimmed
+    assert "<style>" not in slimmed and "<title>T</title>" in slimmed
+    assert slimmed.endswith("</head><body><p>x</p></body></html>")

@@ -26,7 +26,9 @@ _CLOSE_PATTERNS: dict[str, re.Pattern[str]] = {
     name: re.compile(r"</" + name + r"\s*>", re.I) for name in sel.DROP_CONTENT_TAGS
 }
 _ATTR = re.compile(r"""([a-zA-Z_:][-a-zA-Z0-9_:.]*)\s*(?:=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
-_HEAD_END = re.compile(r"</head\s*>|<body\b", re.I)
+# The end of <head>, or a <script> opening whose content must be skipped: a JSON-LD articleBody may quote "<body>".
+_HEAD_END = re.compile(r"</head\s*>|<body\b|<(script)\b[^<>]*>", re.I)
+_SCRIPT_CLOSE = re.compile(r"</script\s*>", re.I)
 _HEAD_START = re.compile(r"<head\b[^>]*>", re.I)
 _HEAD_KEEP = re.compile(
     r"<title\b[^<>]*>[^<]{0,4000}</title\s*>|<meta\b[^<>]*>|<link\b[^<>]*>|<base\b[^<>]*>"
@@ -106,11 +108,23 @@ def slim_head(html: str) -> str:
     start = _HEAD_START.search(html, 0, 200_000)
     if start is None:
         return html
-    end = _HEAD_END.search(html, start.end())
+    end = _head_end(html, start.end())
     if end is None:
         return html
     kept = "\n".join(m.group(0) for m in _HEAD_KEEP.finditer(html, start.end(), end.start()))
     return html[: start.end()] + kept + html[end.start() :]
+
+
+def _head_end(html: str, pos: int) -> re.Match[str] | None:
+    """The ``</head>`` or ``<body`` that ends the head, never one written inside a script (JSON-LD text)."""
+    while True:
+        match = _HEAD_END.search(html, pos)
+        if match is None or not match.group(1):
+            return match
+        close = _SCRIPT_CLOSE.search(html, match.end())
+        if close is None:
+            return None  # an unclosed script: no reliable head end, keep the head as it is
+        pos = close.end()
 
 
 def parse_attrs(raw: str) -> dict[str, str]:
