@@ -16,19 +16,13 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from newsingest.local.env import OFFLINE_CREDENTIALS
+
 REPO = Path(__file__).resolve().parents[1]
 EVENTS = REPO / "events"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
-OFFLINE_AWS = {
-    "AWS_ACCESS_KEY_ID": "testing",
-    "AWS_SECRET_ACCESS_KEY": "testing",
-    "AWS_SESSION_TOKEN": "testing",
-    "AWS_DEFAULT_REGION": "us-east-1",
-    "AWS_REGION": "us-east-1",
-    "POWERTOOLS_TRACE_DISABLED": "true",
-    "POWERTOOLS_METRICS_NAMESPACE": "Newsingest",
-}
+OFFLINE_AWS = OFFLINE_CREDENTIALS | {"POWERTOOLS_TRACE_DISABLED": "true", "POWERTOOLS_METRICS_NAMESPACE": "Newsingest"}
 
 
 @pytest.fixture(autouse=True)

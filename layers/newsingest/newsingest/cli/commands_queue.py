@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -13,6 +12,7 @@ import click
 
 from newsingest.cli.errors import EXIT_CODES_HELP, EXIT_OK, EXIT_PARTIAL, CliError, usage_error
 from newsingest.cli.resources import Resources, aws_options, fetch_options
+from newsingest.local.env import environment
 
 PROGRESS_THRESHOLD = 50  # lists longer than this get a progress bar (on a terminal)
 
@@ -177,22 +177,22 @@ def worker(max_batches: int | None, until_empty: bool, retry_visibility: int | N
     from newsingest.local.stack import find_template  # noqa: PLC0415
 
     queue_url = resources.queue_url
-    environment = {"ARTICLES_TABLE": resources.table_name, "ARTICLES_BUCKET": resources.bucket_name}
+    function_env = {"ARTICLES_TABLE": resources.table_name, "ARTICLES_BUCKET": resources.bucket_name}
     if resources.endpoint_url:
-        environment["AWS_ENDPOINT_URL"] = resources.endpoint_url
+        function_env["AWS_ENDPOINT_URL"] = resources.endpoint_url
     if resources.region:
-        environment["AWS_REGION"] = environment["AWS_DEFAULT_REGION"] = resources.region
+        function_env["AWS_REGION"] = function_env["AWS_DEFAULT_REGION"] = resources.region
     if resources.profile:
-        environment["AWS_PROFILE"] = resources.profile
+        function_env["AWS_PROFILE"] = resources.profile
     if quiet:
-        environment["POWERTOOLS_METRICS_DISABLED"] = "true"
+        function_env["POWERTOOLS_METRICS_DISABLED"] = "true"
     try:
         template = template_path or find_template()
     except FileNotFoundError as error:
         raise usage_error(str(error), "pass --template PATH") from None
     wait = wait_seconds if wait_seconds is not None else (0 if until_empty else 20)
     totals = {"batches": 0, "received": 0, "succeeded": 0, "failed": 0, "handler_errors": 0}
-    with _environment(environment), _handler_log_level("WARNING" if quiet else None):
+    with environment(function_env), _handler_log_level("WARNING" if quiet else None):
         reset_runtime()  # the handler caches its runtime per process: make it read this environment
         try:
             handler = load_handler(template)
@@ -244,20 +244,6 @@ def _handler_log_level(level: str | None) -> Iterator[None]:
         yield
     finally:
         logger.setLevel(previous)
-
-
-@contextmanager
-def _environment(values: dict[str, str]) -> Iterator[None]:
-    previous = {name: os.environ.get(name) for name in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for name, value in previous.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
 
 # ------------------------------------------------------------------------------------------------- redrive

@@ -10,14 +10,14 @@
 
 from __future__ import annotations
 
-import os
 import sys
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TextIO
 from urllib.parse import urlsplit
+
+from newsingest.local.env import OFFLINE_CREDENTIALS, environment
 
 DEMO_PAGES = (
     "koreatimes_esper.html",
@@ -27,13 +27,6 @@ DEMO_PAGES = (
     "no-such-story.html",  # answers 404: recorded as http_404
 )
 MALFORMED_BODIES = ("this is not a url", '{"url": 42}')
-OFFLINE_CREDENTIALS = {
-    "AWS_ACCESS_KEY_ID": "testing",
-    "AWS_SECRET_ACCESS_KEY": "testing",
-    "AWS_SESSION_TOKEN": "testing",
-    "AWS_DEFAULT_REGION": "us-east-1",
-    "AWS_REGION": "us-east-1",
-}
 
 
 @dataclass(frozen=True)
@@ -42,20 +35,6 @@ class DemoResult:
     failed: list[Any]
     by_domain: list[Any]
     seconds: float
-
-
-@contextmanager
-def _environment(values: dict[str, str]) -> Iterator[None]:
-    previous = {name: os.environ.get(name) for name in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for name, value in previous.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
 
 # The function's JSON logs and EMF metrics are real but would bury the demo's tables; --verbose shows them.
@@ -83,15 +62,15 @@ def run_demo(out: TextIO = sys.stdout, *, verbose: bool = False) -> DemoResult:
 
         logger.setLevel("WARNING")
     quiet = {} if verbose else QUIET_FUNCTION
-    with _environment(OFFLINE_CREDENTIALS | quiet), moto_server() as endpoint, serve_pages() as origin:
+    with environment(OFFLINE_CREDENTIALS | quiet), moto_server() as endpoint, serve_pages() as origin:
         origin_host = urlsplit(origin).netloc
         say(f"1. moto server at {endpoint}; creating the stack from template.yaml …")
         parameters = {"FetchAllowHosts": origin_host}
         cloudformation = boto3.client("cloudformation", endpoint_url=endpoint, region_name="us-east-1")
         outputs = deploy_local_stack(cloudformation, parameters=parameters)
         say(f"   queue {outputs.queue_url}\n   table {outputs.table_name}\n   bucket {outputs.bucket_name}")
-        environment = function_environment(outputs, parameters=parameters) | {"AWS_ENDPOINT_URL": endpoint} | quiet
-        with _environment(environment):
+        function_env = function_environment(outputs, parameters=parameters) | {"AWS_ENDPOINT_URL": endpoint} | quiet
+        with environment(function_env):
             reset_runtime()
             clients = create_clients(endpoint_url=endpoint)
             say(f"2. sample origin at {origin} (allowed by FETCH_ALLOW_HOSTS={origin_host})")

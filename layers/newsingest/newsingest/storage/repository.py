@@ -87,25 +87,17 @@ class ArticleRepository:
 
     def scan(self, *, limit: int | None = None) -> Iterator[ArticleItem]:
         """Every record (for stats and reprocessing), page by page."""
-        yielded = 0
-        request: dict[str, Any] = {"TableName": self.table}
-        while True:
-            response = self._db.scan(**request)
-            for attributes in response.get("Items", []):
-                yield ArticleItem.from_attributes(attributes)
-                yielded += 1
-                if limit is not None and yielded >= limit:
-                    return
-            if "LastEvaluatedKey" not in response:
-                return
-            request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        return self._paginate(self._db.scan, {"TableName": self.table}, limit)
 
     def _query(self, *, limit: int | None, **request: Any) -> Iterator[ArticleItem]:
-        # Follows LastEvaluatedKey: a query result page stops at 1 MB whatever the limit.
+        return self._paginate(self._db.query, {**request, "TableName": self.table}, limit)
+
+    @staticmethod
+    def _paginate(operation: Any, request: dict[str, Any], limit: int | None) -> Iterator[ArticleItem]:
+        # Follows LastEvaluatedKey: a result page stops at 1 MB whatever the limit.
         yielded = 0
-        request["TableName"] = self.table
         while True:
-            response = self._db.query(**request)
+            response = operation(**request)
             for attributes in response.get("Items", []):
                 yield ArticleItem.from_attributes(attributes)
                 yielded += 1
