@@ -262,7 +262,7 @@ def _check_items(accounting: Accounting, view: AwsView, items: dict[str, dict[st
             object_key = item.get(name)
             if not object_key:
                 continue
-            if object_key not in versions:
+            if not _live(versions.get(object_key, [])):
                 accounting.violations.append(f"item {key} points at missing s3://{view.bucket}/{object_key}")
             elif f"/{key}/" not in object_key:
                 accounting.violations.append(f"item {key}: {name} {object_key} is another article's object")
@@ -288,6 +288,11 @@ def _verify_object(accounting: Accounting, view: AwsView, key: str, name: str, o
     digest = object_key.rsplit("/", 1)[-1].split(".", 1)[0]
     if not hashlib.sha256(html).hexdigest().startswith(digest):
         accounting.violations.append(f"item {key}: raw object {object_key} does not match its content address")
+
+
+def _live(entries: list[dict[str, Any]]) -> bool:
+    """The key currently has an object (its latest version is not a delete marker)."""
+    return any(entry.get("IsLatest") and not entry.get("IsDeleteMarker") for entry in entries)
 
 
 def _check_objects(accounting: Accounting, items: dict[str, dict[str, Any]],

@@ -1,0 +1,182 @@
+"""The scenario fixture of the fault, hostile-input and load tests: the stack in moto, a scriptable origin, the real
+handler, the queue, fault injection and the invariant, in one object.
+
+Import the fixture into a test module with ``from tests.support.world import world  # noqa: F401``.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+
+from newsingest.batch import Runtime, get_runtime, reset_runtime
+from newsingest.local.esm import LocalEventSource, PollReport, load_handler
+from newsingest.local.stack import find_template
+from newsingest.storage import ArticleObjects, ArticleRepository
+from tests.conftest import Stack, sqs_record
+from tests.support.drain import Drained, drain_queue
+from tests.support.invariant import Accounting, AwsView, WriteLog, assert_invariant
+from tests.support.origin import Origin, serve_origin
+
+
+def aws_error(code: str, operation: str, status: int = 400, message: str = "injected") -> ClientError:
+    """A ClientError exactly as botocore raises it for an AWS error response."""
+    return ClientError({"Error": {"Code": code, "Message": message},
+                        "ResponseMetadata": {"HTTPStatusCode": status}}, operation)
+
+
+class FaultyClient:
+    """A boto3 client whose chosen operations fail on demand (moto cannot), everything else passes through.
+
+    ``fail(operation, error, times=1, when=...)``: the next ``times`` calls of ``operation`` (snake_case, e.g.
+    ``put_object``) for which ``when(**params)`` is true raise ``error`` (an exception instance, or a callable
+    returning one). ``before(operation, hook)`` runs ``hook(**params)`` before each real call (barriers, events).
+    """
+
+    def __init__(self, client: Any) -> None:
+        self._client = client
+        self._faults: dict[str, list[tuple[Callable[..., bool], BaseException | Callable[[], BaseException]]]] = {}
+        self._hooks: dict[str, list[Callable[..., None]]] = {}
+        self._lock = threading.Lock()
+        self.calls: list[tuple[str, dict[str, Any]]] = []
+
+    def fail(self, operation: str, error: BaseException | Callable[[], BaseException], *, times: int = 1,
+             when: Callable[..., bool] = lambda **_: True) -> FaultyClient:
+        self._faults.setdefault(operation, []).extend([(when, error)] * times)
+        return self
+
+    def before(self, operation: str, hook: Callable[..., None]) -> FaultyClient:
+        self._hooks.setdefault(operation, []).append(hook)
+        return self
+
+    def failures_left(self, operation: str) -> int:
+        return len(self._faults.get(operation, []))
+
+    def __getattr__(self, name: str) -> Any:
+        attribute = getattr(self._client, name)
+        if not callable(attribute) or name.startswith("_") or name in ("meta", "exceptions"):
+            return attribute
+
+        def call(**params: Any) -> Any:
+            with self._lock:
+                self.calls.append((name, params))
+                error = self._take(name, params)
+            if error is not None:
+                raise error() if callable(error) and not isinstance(error, BaseException) else error
+            for hook in self._hooks.get(name, []):
+                hook(**params)
+            return attribute(**params)
+
+        return call
+
+    def _take(self, name: str, params: dict[str, Any]) -> Any:
+        pending = self._faults.get(name, [])
+        for index, (when, error) in enumerate(pending):
+            if when(**params):
+                del pending[index]
+                return error
+        return None
+
+
+class Crash(BaseException):
+    """The execution environment dies (timeout, out of memory): not an error the record handler can catch."""
+
+
+@dataclass
+class World:
+    stack: Stack
+    origin: Origin
+    handler: Callable[[dict[str, Any], Any], dict[str, Any]]
+    view: AwsView
+    write_log: WriteLog
+    sent: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def sqs(self) -> Any:
+        return self.stack.clients.sqs
+
+    @property
+    def queue_arn(self) -> str:
+        return self.stack.outputs.queue_arn
+
+    @property
+    def runtime(self) -> Runtime:
+        return get_runtime()
+
+    # ---- fault injection on the function's own clients ----
+    def faulty_s3(self) -> FaultyClient:
+        runtime = self.runtime
+        client = FaultyClient(runtime.deps.objects._s3)  # noqa: SLF001
+        runtime.deps.objects = ArticleObjects(client, runtime.deps.objects.bucket)
+        return client
+
+    def faulty_dynamodb(self) -> FaultyClient:
+        runtime = self.runtime
+        client = FaultyClient(runtime.deps.repository._db)  # noqa: SLF001
+        runtime.deps.repository = ArticleRepository(client, runtime.deps.repository.table)
+        return client
+
+    # ---- messages ----
+    def send(self, *bodies: str) -> list[str]:
+        """Put bodies on the real queue; returns their message ids (remembered for the invariant)."""
+        ids = []
+        for body in bodies:
+            message_id = self.sqs.send_message(QueueUrl=self.stack.outputs.queue_url, MessageBody=body)["MessageId"]
+            self.sent[message_id] = body
+            ids.append(message_id)
+        return ids
+
+    def event(self, *bodies: str, prefix: str = "m") -> dict[str, Any]:
+        """A Lambda SQS event for a direct handler call (its messages are remembered as sent)."""
+        records = []
+        for index, body in enumerate(bodies):
+            message_id = f"{prefix}-{index}"
+            records.append(sqs_record(body, message_id=message_id, queue_arn=self.queue_arn))
+            self.sent[message_id] = body
+        return {"Records": records}
+
+    def source(self, handler: Callable[..., Any] | None = None, **options: Any) -> LocalEventSource:
+        options.setdefault("retry_visibility_seconds", 0)
+        return LocalEventSource(self.sqs, self.stack.outputs.queue_url, handler or self.handler, **options)
+
+    def poll(self, handler: Callable[..., Any] | None = None) -> PollReport:
+        return self.source(handler).poll_once()
+
+    def drain(self, handler: Callable[..., Any] | None = None) -> Drained:
+        return drain_queue(self.source(handler), self.sqs, max_polls=500)
+
+    # ---- state ----
+    def item(self, record_id: str) -> dict[str, Any] | None:
+        item = ArticleRepository(self.stack.clients.dynamodb, self.view.table).get(record_id)
+        return None if item is None else {k: v for k, v in item.__dict__.items() if v not in (None, ())}
+
+    def versions(self) -> dict[str, int]:
+        response = self.stack.clients.s3.list_object_versions(Bucket=self.view.bucket)
+        counts: dict[str, int] = {}
+        for entry in response.get("Versions", []):
+            counts[entry["Key"]] = counts.get(entry["Key"], 0) + 1
+        return counts
+
+    def check(self, *, queues: bool = True, **options: Any) -> Accounting:
+        """Assert the invariant over every message sent so far (reading the real queues unless ``queues=False``)."""
+        view = self.view if queues else AwsView(s3=self.view.s3, dynamodb=self.view.dynamodb,
+                                                  bucket=self.view.bucket, table=self.view.table)
+        return assert_invariant(view, self.sent, write_log=self.write_log, **options)
+
+
+@pytest.fixture()
+def world(stack: Stack, origin: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
+    """The stack (lead's fixture) plus a scriptable origin the function may fetch from, and the real handler."""
+    with serve_origin() as scripted:
+        allow = f"{stack.environment.get('FETCH_ALLOW_HOSTS', '')},{scripted.base_url.split('//', 1)[1]}"
+        monkeypatch.setenv("FETCH_ALLOW_HOSTS", allow.strip(","))
+        reset_runtime()
+        write_log = WriteLog().attach(get_runtime().deps.repository._db)  # noqa: SLF001 - the function's writes
+        yield World(stack=stack, origin=scripted, handler=load_handler(find_template()),
+                    view=AwsView.of_stack(stack.clients, stack.outputs), write_log=write_log)
+        reset_runtime()
