@@ -119,3 +119,71 @@ def test_head_cut_skips_script_contents_but_still_slims_the_head() -> None:
     assert '{"a": "<body class=x>"}</script>' in slimmed
     assert "<style>" not in slimmed and "<title>T</title>" in slimmed
     assert slimmed.endswith("</head><body><p>x</p></body></html>")
+
+
+# ------------------------------------------------------------------------------------------- breadcrumbs, paywall
+TRAIL = '<li><a href="/">Home</a></li><li><a href="/city">City</a></li>'
+
+
+@pytest.mark.parametrize(
+    "trail",
+    [
+        f'<nav aria-label="Breadcrumb"><ol>{TRAIL}</ol></nav>',
+        f'<nav aria-label="breadcrumbs"><ul>{TRAIL}</ul></nav>',
+        f'<nav><ol itemscope itemtype="https://schema.org/BreadcrumbList">{TRAIL}</ol></nav>',
+        f'<div itemscope itemtype="http://schema.org/BreadcrumbList"><ol>{TRAIL}</ol></div>',
+        f'<nav><ol class="breadcrumb">{TRAIL}</ol></nav>',
+        f'<div class="navbar"><ol class="breadcrumb">{TRAIL}</ol></div>',
+        f'<nav class="site-nav"><ul><li><a href="/a">Sports</a></li></ul><ol class="crumbs">{TRAIL}</ol></nav>',
+        f'<footer><ol class="breadcrumb">{TRAIL}</ol></footer>',
+    ],
+)
+def test_breadcrumb_variants_give_the_section_through_the_pipeline(trail: str) -> None:
+    # Given a breadcrumb trail marked by ARIA label, microdata type or class, possibly inside a region the
+    # pre-clean drops (an unlabelled <nav>, a navbar, a footer)
+    html = f"<html><body><header>{trail}</header>{BODY}</body></html>"
+    # When extracted
+    article = extract_article(html.encode())
+    # Then the last crumb that is not "Home" is the section, and the trail is not body text
+    assert article.section == "City"
+    assert "Home" not in article.text and "Sports" not in article.text
+
+
+def test_class_marked_trail_wins_over_a_labelled_wrapper_of_several_trails() -> None:
+    # Given a <nav aria-label="breadcrumb"> wrapping two class-marked trails (an article filed in two sections)
+    html = (
+        '<html><body><nav aria-label="breadcrumb">'
+        '<ol class="breadcrumb"><li><a href="/">Home</a></li><li><a href="/space">Space</a></li></ol>'
+        '<ol class="breadcrumb"><li><a href="/">Home</a></li><li><a href="/bio">Astrobiology</a></li></ol>'
+        f"</nav>{BODY}</body></html>"
+    )
+    # When extracted / Then the first trail is read, not the wrapper's last link
+    assert extract_article(html.encode()).section == "Space"
+
+
+@pytest.mark.parametrize(
+    "marker",
+    [
+        '<aside><div class="paywall-container">Subscribe to keep reading</div></aside>',
+        '<footer><div data-paywall="true">Subscribe to keep reading</div></footer>',
+        '<nav><div id="tp-container"></div></nav>',
+        '<div class="sidebar"><section class="premium-wall">Subscribe to keep reading</section></div>',
+        '<div class="paywall" style="display:none">Subscribe to keep reading</div>',
+    ],
+)
+def test_paywall_markers_come_through_the_pipeline(marker: str) -> None:
+    # Given a paywall container, inside or outside a region the pre-clean drops, or hidden
+    html = f"<html><body>{BODY}{marker}</body></html>"
+    # When extracted
+    article = extract_article(html.encode())
+    # Then the page is paywalled, and the paywall's text is not body text
+    assert article.paywalled is True
+    assert "Subscribe" not in article.text
+
+
+def test_paywall_words_in_dropped_text_are_no_paywall_marker() -> None:
+    # Given a footer whose *text* says "premium", "paywall" and "subscriber" (no element is marked)
+    html = (f"<html><body>{BODY}<footer><p>Subscriber services: premium support, paywall FAQ.</p>"
+            '<a class="locked-icon-link" href="/x">Help</a></footer></body></html>')
+    # When extracted / Then nothing says the article is paywalled
+    assert extract_article(html.encode()).paywalled is None

@@ -193,6 +193,7 @@ class _Page:
     itemprops: dict[str, list[Tag]] = field(default_factory=dict)
     bylines: list[Tag] = field(default_factory=list)
     breadcrumbs: list[Tag] = field(default_factory=list)
+    labelled_breadcrumbs: list[Tag] = field(default_factory=list)
     figures: list[Tag] = field(default_factory=list)
     images: list[Tag] = field(default_factory=list)
     paywall_marker: bool = False
@@ -233,9 +234,18 @@ def _collect(soup: bs4.BeautifulSoup) -> _Page:
             page.paywall_marker = True
         classes = attrs.get("class")
         ident = attrs.get("id")
-        if classes is None and ident is None:
-            continue
-        flags = _marker_flags(_class_and_id(attrs))
+        flags = _marker_flags(_class_and_id(attrs)) if classes is not None or ident is not None else 0
+        # Breadcrumb trails also say so by ARIA label or microdata type: <nav aria-label="Breadcrumb">,
+        # <ol itemscope itemtype="https://schema.org/BreadcrumbList">. Read after the class-marked trails (a
+        # labelled <nav> may wrap several of them).
+        if ("aria-label" in attrs or "itemtype" in attrs) and not flags & _BREADCRUMB and len(
+            page.labelled_breadcrumbs
+        ) < 5 and (
+            p.BREADCRUMB_LABEL.search(str(attrs.get("aria-label") or ""))
+            or p.BREADCRUMB_TYPE.search(str(attrs.get("itemtype") or ""))
+        ):
+            page.labelled_breadcrumbs.append(el)
+            flags &= ~_BYLINE
         if flags:
             _collect_marked(page, el, flags)
     return page
@@ -705,7 +715,7 @@ class _Resolver:
 
     def _html_breadcrumbs(self) -> list[str]:
         """Link texts of a breadcrumb trail: short (a class saying "breadcrumb" on a whole article is no trail)."""
-        for el in self.page.breadcrumbs:
+        for el in [*self.page.breadcrumbs, *self.page.labelled_breadcrumbs]:
             if _short_text(el, 300) is None or el.find_parent("footer") is not None:
                 continue
             links = el.find_all("a", limit=12)

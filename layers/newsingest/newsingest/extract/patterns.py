@@ -118,6 +118,9 @@ SECTION_LABEL = re.compile(
 )
 SECTION_LABEL_MAX_CHARS = 40
 BREADCRUMB_CONTAINER = re.compile(r"bread[-_]?crumb|(?:^|[\s_-])crumbs?(?:$|[\s_-])", re.IGNORECASE)
+# <nav aria-label="Breadcrumb"> (also "breadcrumbs", "Breadcrumb navigation") and microdata trails.
+BREADCRUMB_LABEL = re.compile(r"bread[-_ ]?crumb", re.IGNORECASE)
+BREADCRUMB_TYPE = re.compile(r"schema\.org/BreadcrumbList\b", re.IGNORECASE)
 # Things an image URL/alt/class says about itself that make it not an article image.
 NON_CONTENT_IMAGE = re.compile(
     r"logo|favicon|sprite|(?:^|[/_.-])icons?(?:$|[/_.-])|avatar|profile[-_]?(?:pic|photo|img)|placeholder|spacer"
