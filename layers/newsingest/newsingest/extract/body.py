@@ -30,6 +30,7 @@ from newsingest.extract import selectors as sel
 from newsingest.extract.article import Image
 from newsingest.extract.clean import class_parts
 from newsingest.extract.options import ExtractOptions
+from newsingest.extract.patterns import MIN_IMAGE_SIDE, NON_CONTENT_IMAGE_LABEL
 
 logger = logging.getLogger(__name__)
 
@@ -597,7 +598,7 @@ class _Writer:
                     break
         for img in images:
             src = _image_src(img)
-            if not src:
+            if not src or not _content_sized(img):
                 continue
             resolved = urljoin(self.url, src) if self.url else src
             if resolved in self._seen_images or resolved.startswith("data:"):
@@ -616,6 +617,24 @@ class _Writer:
     def finish(self) -> list[str]:
         self._flush()
         return self.paragraphs
+
+
+def _content_sized(img: Tag) -> bool:
+    """False for images declared icon-sized or as a thin strip, or marked as logos/avatars/icons by alt or class."""
+    sides = []
+    for attribute in ("width", "height"):
+        value = img.get(attribute)
+        if isinstance(value, str):
+            value = value.strip().removesuffix("px")
+            if value.isdigit():
+                sides.append(int(value))
+    # An icon-sized box (no side reaching 200 px), or a strip/pixel (a side under 50 px). A 268x180 photo stays.
+    if sides and (max(sides) < MIN_IMAGE_SIDE or min(sides) < MIN_IMAGE_SIDE // 4):
+        return False
+    # The alt text counts only when it is a label ("Site logo"), not a description ("The WeWork logo is displayed…").
+    alt = img.get("alt") or ""
+    marker = f"{img.get('class') or ''} {alt if len(str(alt).split()) <= 3 else ''}"
+    return not (marker.strip() and NON_CONTENT_IMAGE_LABEL.search(marker))
 
 
 def _image_src(img: Tag) -> str | None:

@@ -28,7 +28,14 @@ from newsingest.extract.article import Article, Image
 from newsingest.extract.body import BodyResult, extract_body, jsonld_body
 from newsingest.extract.charset import charset_from_bom, charset_from_content_type, decode_html, looks_binary
 from newsingest.extract.clean import preclean
-from newsingest.extract.metadata import Metadata, complete_with_text, extract_metadata
+from newsingest.extract.metadata import (
+    Metadata,
+    complete_with_text,
+    extract_metadata,
+    image_key,
+    is_content_image,
+    tidy_caption,
+)
 from newsingest.extract.options import EXTRACTOR_VERSION, ExtractOptions
 from newsingest.extract.text_stats import count_words
 
@@ -116,18 +123,24 @@ def _complete(meta: Metadata, text: str) -> Metadata:
 def _merge_images(
     lead: str | None, meta_images: tuple[Image, ...], body_images: tuple[Image, ...]
 ) -> tuple[Image, ...]:
-    """Metadata's lead image first, then the in-body figures with their captions, one entry per URL."""
+    """Metadata's lead image first, then the in-body figures with their captions, one entry per picture.
+
+    Pictures are compared by ``image_key`` (``…-1200.jpg?w=800`` and ``…-1200.jpg`` are one); body images that
+    are logos, icons, avatars, pixels or declared icon-sized by their URL are dropped; a photo credit written at
+    the end of a caption moves to ``credit``.
+    """
     merged: dict[str, Image] = {}
     if lead:
-        merged[lead] = Image(url=lead)
-    for image in (*meta_images, *body_images):
-        known = merged.get(image.url)
+        merged[image_key(lead)] = Image(url=lead)
+    body = (image for image in body_images if is_content_image(image.url))
+    for image in (*meta_images, *body):
+        image = tidy_caption(image)
+        key = image_key(image.url)
+        known = merged.get(key)
         if known is None:
-            merged[image.url] = image
+            merged[key] = image
         elif (image.caption and not known.caption) or (image.credit and not known.credit):
-            merged[image.url] = Image(
-                url=image.url, caption=known.caption or image.caption, credit=known.credit or image.credit
-            )
+            merged[key] = Image(url=known.url, caption=known.caption or image.caption, credit=known.credit or image.credit)
     return tuple(merged.values())
 
 

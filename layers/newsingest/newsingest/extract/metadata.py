@@ -814,7 +814,7 @@ class _Resolver:
 
     def _image_url(self, value: str | None) -> str | None:
         url = self._resolve_url(value)
-        if not url or p.NON_CONTENT_IMAGE.search(url):
+        if not url or not is_content_image(url):
             return None
         return url
 
@@ -843,7 +843,7 @@ class _Resolver:
             if _context(figure) != "article":
                 continue
             img = figure.find("img")
-            if not isinstance(img, Tag) or not _large_enough(img):
+            if not isinstance(img, Tag) or not _large_enough(img) or _labelled_non_content(img):
                 continue
             url = self._image_url(_img_src(img))
             if not url:
@@ -854,8 +854,7 @@ class _Resolver:
 
     def _first_large_image(self) -> str | None:
         for img in self.page.images:
-            if not _large_enough(img) or p.NON_CONTENT_IMAGE.search(" ".join(
-                    [str(img.get("alt") or ""), " ".join(_attr_list(img.get("class")))])):
+            if not _large_enough(img) or _labelled_non_content(img):
                 continue
             url = self._image_url(_img_src(img))
             if url and _context(img) == "article":
@@ -986,6 +985,13 @@ def _img_src(img: Tag) -> str | None:
     return None
 
 
+def _labelled_non_content(img: Tag) -> bool:
+    """The class, or a short alt label ("Site logo", not "The WeWork logo is displayed…"), says logo/avatar/icon."""
+    alt = str(img.get("alt") or "")
+    marker = " ".join(_attr_list(img.get("class"))) + " " + (alt if len(alt.split()) <= 3 else "")
+    return bool(marker.strip()) and bool(p.NON_CONTENT_IMAGE_LABEL.search(marker))
+
+
 def _large_enough(img: Tag) -> bool:
     """False for images declared smaller than an icon-sized box (tracking pixels, avatars, thumbnails)."""
     for attr in ("width", "height"):
@@ -1016,14 +1022,29 @@ def _caption_and_credit(figure: Tag) -> tuple[str | None, str | None]:
 
 
 def _split_caption_credit(caption: str) -> tuple[str | None, str | None]:
-    """A trailing photo credit split off a caption: "(AP Photo/…)", "Photo by X", "© X", "… 2019. AP-Yonhap"."""
+    return split_caption_credit(caption)
+
+
+def split_caption_credit(caption: str) -> tuple[str | None, str | None]:
+    """A trailing photo credit split off a caption: "(AP Photo/…)", "(Image: Getty)", "Photo by X", "Credit… X",
+    "© X", "… 2019. AP-Yonhap", "… on Monday. Mary Major", "… 2019. REUTERS/Jane Doe". Returns (caption, credit);
+    the caption is None when the whole text was the credit."""
     for pattern in (p.CAPTION_PAREN_CREDIT, p.CAPTION_LABEL_CREDIT, p.CAPTION_COPYRIGHT):
         match = pattern.search(caption)
         if match:
-            return caption[: match.start()].strip() or None, match[1].strip()
+            credit = p.CAPTION_CREDIT_LABEL.sub("", match[1].strip()).strip() or match[1].strip()
+            return caption[: match.start()].strip() or None, credit
+    match = p.CAPTION_TRAILING_PAREN.search(caption)
+    if match and (_is_photo_credit(match[1].strip()) or _is_agency_and_name(match[1].strip())):
+        return caption[: match.start()].strip() or None, match[1].strip()
     match = p.CAPTION_LAST_SEGMENT.search(caption)
     if match and _is_photo_credit(match[1]):
         return caption[: match.start()].strip() or None, match[1].strip()
+    match = p.CAPTION_SENTENCE_END.search(caption)
+    if match and not p.CAPTION_NON_SENTENCE_END.search(caption[: match.start(1)]):
+        segment = match[1].strip()
+        if p.CREDIT_PERSON_NAME.match(segment) or _is_agency_and_name(segment):
+            return caption[: match.start(1)].strip() or None, segment
     return caption, None
 
 
@@ -1035,11 +1056,83 @@ def _is_photo_credit(segment: str) -> bool:
     return bool(parts) and all(agency_of(part) or part in p.PHOTO_SOURCES for part in parts)
 
 
+def _is_agency_and_name(segment: str) -> bool:
+    """"REUTERS/Brendan McDermid", "Joshua Roberts/Reuters": an agency or photo source and a name, either order."""
+    head, sep, tail = (part.strip() for part in segment.rpartition("/"))
+    if not sep or not head or not tail:
+        return False
+
+    def is_source(value: str) -> bool:
+        return bool(agency_of(value) or value in p.PHOTO_SOURCES or _is_photo_credit(value))
+
+    return (is_source(head) and bool(p.CREDIT_PERSON_NAME.match(tail))) or (
+        is_source(tail) and bool(p.CREDIT_PERSON_NAME.match(head.rpartition("/")[2].strip())))
+
+
+def tidy_caption(image: Image) -> Image:
+    """The caption without its photo credit, which goes to ``credit`` (split off, or removed when already known)."""
+    caption, credit = image.caption, _tidy_credit(image.credit)
+    if credit != image.credit:
+        image = Image(image.url, caption, credit)
+    if not caption:
+        return image
+    if credit:
+        folded_caption, folded_credit = _fold(caption), _fold(credit)
+        if folded_caption == folded_credit or folded_caption == _fold(p.CAPTION_CREDIT_LABEL.sub("", caption)) == \
+                folded_credit:
+            return Image(image.url, None, credit)
+        found, split_credit = split_caption_credit(caption)
+        if split_credit and _fold(split_credit) in (folded_credit, _fold(p.CAPTION_CREDIT_LABEL.sub("", credit))):
+            return Image(image.url, found, credit)
+        if caption.endswith(credit) and len(caption) > len(credit):
+            return Image(image.url, caption[: -len(credit)].rstrip(" |/-–—(") or None, credit)
+        return image
+    found, split_credit = split_caption_credit(caption)
+    return image if split_credit is None else Image(image.url, found, split_credit)
+
+
+def _tidy_credit(credit: str | None) -> str | None:
+    """"(Image: Getty Images)" -> "Getty Images"."""
+    if not credit:
+        return credit
+    text = credit.strip()
+    if text.startswith("(") and text.endswith(")"):
+        text = text[1:-1].strip()
+    return p.CAPTION_CREDIT_LABEL.sub("", text).strip() or credit
+
+
+def image_key(url: str) -> str:
+    """One key per picture: scheme ignored; an image file's query (sizes, cache busters) ignored; on other URLs
+    (image services whose query names the picture) only size/format parameters are ignored."""
+    rest = url.split("://", 1)[-1].split("#", 1)[0]
+    path, _, query = rest.partition("?")
+    if not query or p.IMAGE_FILE_PATH.search(path):
+        return path
+    kept = sorted(part for part in query.split("&") if part.split("=", 1)[0].lower() not in p.IMAGE_SIZE_PARAMS)
+    return f"{path}?{'&'.join(kept)}" if kept else path
+
+
+def declared_small(url: str) -> bool:
+    """The URL itself declares an icon-sized picture ("?w=39&h=39", "-150x150.jpg")."""
+    query = url.partition("?")[2]
+    if query:
+        for match in p.IMAGE_QUERY_SIDE.finditer(query):
+            if int(match[1]) < p.MIN_IMAGE_SIDE:
+                return True
+    match = p.IMAGE_PATH_SIZE.search(url.partition("?")[0])
+    return bool(match) and int(match[1]) < p.MIN_IMAGE_SIDE and int(match[2]) < p.MIN_IMAGE_SIDE
+
+
+def is_content_image(url: str) -> bool:
+    """Not a logo, icon, avatar, pixel or placeholder by its URL, nor declared icon-sized."""
+    return not p.NON_CONTENT_IMAGE.search(url) and not declared_small(url)
+
+
 def _merge_images(images: list[Image]) -> tuple[Image, ...]:
     """One entry per picture (URLs compared without query strings), keeping the first caption/credit found."""
     merged: dict[str, Image] = {}
     for image in images:
-        key = image.url.split("?", 1)[0].split("#", 1)[0]
+        key = image_key(image.url)
         known = merged.get(key)
         if known is None:
             merged[key] = image

@@ -123,10 +123,19 @@ BREADCRUMB_LABEL = re.compile(r"bread[-_ ]?crumb", re.IGNORECASE)
 BREADCRUMB_TYPE = re.compile(r"schema\.org/BreadcrumbList\b", re.IGNORECASE)
 # Things an image URL/alt/class says about itself that make it not an article image.
 NON_CONTENT_IMAGE = re.compile(
-    r"logo|favicon|sprite|(?:^|[/_.-])icons?(?:$|[/_.-])|avatar|profile[-_]?(?:pic|photo|img)|placeholder|spacer"
-    r"|blank\.|pixel|1x1|transparent|tracking|gravatar|badge|emoji|loading|lazy[-_]?load|default[-_]?(?:image|img|og)"
-    r"|/ads?/|doubleclick|beacon|spinner|author[-_]?(?:img|image|photo)|headshot|mugshot|missing[-_]?image"
-    r"|\.svg(?:$|[?#])",  # SVGs on news pages are icons and logos, not photographs
+    r"logo|favicon|sprite|(?:^|[/_.-])icons?(?:$|[/_.-])|avatar|profile[-_]?(?:pic|photo|img)|placeholder"
+    # pixels and spacers only as whole names ("/pixel.gif", "spacer.png"), never inside words or hosts
+    # ("google-pixel-4.jpg", "shortpixel.ai", "thespacereview.com", "tracking-the-storm.jpg")
+    r"|(?:^|[/_.-])(?:spacer|blank|transparent|clear|trans|pixel|tracking[-_]?pixel|track)(?:\.(?:gif|png)|[/?]|$)|1x1"
+    r"|gravatar|badge|emoji|(?:^|[/_.-])(?:loading|loader|spinner)\.(?:gif|png|svg|webp)|lazy[-_]?load"
+    r"|default[-_]?(?:image|img|og)|/ads?/|doubleclick|beacon|author[-_]?(?:img|image|photo)|headshot|mugshot"
+    r"|missing[-_]?image|\.svg(?:$|[?#])",  # SVGs on news pages are icons and logos, not photographs
+    re.IGNORECASE,
+)
+# The same judgement from an <img>'s class and alt text: lazy-loading states ("loading", "lazyload") say nothing.
+NON_CONTENT_IMAGE_LABEL = re.compile(
+    r"logo|favicon|sprite|(?:^|[\s_-])icons?(?:$|[\s_-])|avatar|gravatar|emoji|badge|headshot|mugshot"
+    r"|author[-_]?(?:img|image|photo|pic|thumb)|profile[-_]?(?:pic|photo|img)|tracking[-_]?pixel|(?:^|\s)pixel(?:$|\s)",
     re.IGNORECASE,
 )
 MIN_IMAGE_SIDE = 200  # px: smaller declared images are icons, thumbnails or pixels, not the lead image
@@ -281,8 +290,33 @@ AGENCY_COMBINATION = re.compile(r"\s*(?:[-/]|\bvia\b)\s*")  # "AP-Yonhap", "AFP/
 # Photo credits at the end of a caption: "(AP Photo/Ahn Young-joon)", "Photo by X", "© X", "… 2019. AP-Yonhap".
 CAPTION_PAREN_CREDIT = re.compile(r"\s*\(([^()]{0,60}\b(?:Photos?|Images?|Foto|Pictures?)\b[^()]{0,60})\)\s*\.?\s*$")
 CAPTION_LABEL_CREDIT = re.compile(
-    r"[\s|/]*\b(?:Photos?|Images?|Pictures?|Credit|Photograph)\s*(?:by|:|©)\s*([^.()|]{2,80}?)\s*\.?\s*$", re.IGNORECASE
+    r"[\s|/]*\b(?:(?:Photos?|Images?|Pictures?|Photograph)(?:\s+credit)?|Credit)\s*(?:by|:|©|copyright|\.\.\.|…)\s*"
+    r"([^.()|]{2,80}?)\s*\.?\s*$",
+    re.IGNORECASE,
 )
+CAPTION_TRAILING_PAREN = re.compile(r"\s*\(([^()]{2,80})\)\s*\.?\s*$")
+# The label a parenthesized credit starts with: "(Image: Getty)" -> "Getty" ("AP Photo/…" keeps its words).
+CAPTION_CREDIT_LABEL = re.compile(r"^(?:Photos?|Images?|Pictures?|Foto|Credit)\s*(?::|by)\s*", re.IGNORECASE)
+# A closing segment after a sentence end: the sentence must end in a lower-case word or a digit ("U.S. Defense
+# Secretary Mark Esper" is no boundary), and not in a title or month abbreviation ("Mrs. Jane Doe").
+CAPTION_SENTENCE_END = re.compile(r"(?:[a-z]{2}|\d|[)\"'’”])[.!?]\s+([^.!?]{2,60}?)\s*\.?\s*$")
+CAPTION_NON_SENTENCE_END = re.compile(
+    r"(?:\b(?:Mrs|Mr|Ms|Dr|St|Sr|Jr|Gen|Sen|Rep|Gov|Lt|Col|Sgt|Capt|Prof|Rev|Mt|Ft|No|vs|Jan|Feb|Mar|Apr|Jun|Jul|Aug"
+    r"|Sep|Sept|Oct|Nov|Dec|Inc|Corp|Co|Ltd)\.\s+[^.!?]*$)"
+)
+# A person's name as a photographer credit: two to four capitalized words ("Mary Major", "Jean-Luc de la Rue").
+CREDIT_PERSON_NAME = re.compile(
+    r"^[A-Z][\w'’-]+(?:\s+(?:(?:de|da|del|van|von|der|la|le|di|bin|al)\s+)?[A-Z][\w'’-]+\.?){1,3}$"
+)
+# Query parameters that only size or encode an image (the same picture at another size is one image).
+IMAGE_SIZE_PARAMS = frozenset((
+    "w", "h", "width", "height", "resize", "fit", "crop", "quality", "q", "auto", "format", "fm", "dpr", "size",
+    "strip", "ssl", "retina", "impolicy", "imwidth", "output-quality", "output-format", "mode", "scale",
+))
+IMAGE_FILE_PATH = re.compile(r"\.(?:jpe?g|png|gif|webp|avif|bmp|tiff?|heic)$", re.IGNORECASE)
+# Sizes an image URL declares: "?w=39&h=39", "width=120", "-150x150.jpg" (WordPress thumbnails).
+IMAGE_QUERY_SIDE = re.compile(r"(?:^|[?&;])(?:w|width|h|height|imwidth)=(\d{1,5})(?=$|[&;#])", re.IGNORECASE)
+IMAGE_PATH_SIZE = re.compile(r"[-_](\d{1,4})x(\d{1,4})\.(?:jpe?g|png|gif|webp)$", re.IGNORECASE)
 CAPTION_COPYRIGHT = re.compile(r"\s*©\s*([^.()]{2,80}?)\s*\.?\s*$")
 CAPTION_LAST_SEGMENT = re.compile(r"(?<=[.!?])\s+([^.!?]{2,60}?)\s*\.?\s*$")
 # Photo sources that are not wire agencies but appear in credit segments.
