@@ -51,3 +51,52 @@ def test_language_from_text(text: str, expected: str | None) -> None:
 def test_never_raises(value: str) -> None:
     normalize_language(value)
     language_from_text(value)
+
+
+# ------------------------------------------------------------------------------------------- the fast script count
+def _reference_counts(text: str) -> dict[str, int]:
+    """The per-character classification script_counts must keep giving."""
+    from newsingest.extract.patterns import LANGUAGE_SAMPLE_CHARS
+
+    counts = dict.fromkeys(("hangul", "kana", "han", "latin", "thai", "greek", "hebrew", "georgian", "armenian",
+                            "other"), 0)
+    for ch in text[:LANGUAGE_SAMPLE_CHARS]:
+        if not ch.isalpha():
+            continue
+        code = ord(ch)
+        if 0xAC00 <= code <= 0xD7AF or 0x1100 <= code <= 0x11FF or 0x3130 <= code <= 0x318F:
+            counts["hangul"] += 1
+        elif 0x3040 <= code <= 0x30FF or 0x31F0 <= code <= 0x31FF or 0xFF66 <= code <= 0xFF9F:
+            counts["kana"] += 1
+        elif 0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or 0xF900 <= code <= 0xFAFF or code >= 0x20000:
+            counts["han"] += 1
+        elif code < 0x250:
+            counts["latin"] += 1
+        elif 0x0E00 <= code <= 0x0E7F:
+            counts["thai"] += 1
+        elif 0x0370 <= code <= 0x03FF:
+            counts["greek"] += 1
+        elif 0x0590 <= code <= 0x05FF:
+            counts["hebrew"] += 1
+        elif 0x10A0 <= code <= 0x10FF:
+            counts["georgian"] += 1
+        elif 0x0530 <= code <= 0x058F:
+            counts["armenian"] += 1
+        else:
+            counts["other"] += 1
+    return counts
+
+
+@given(st.text(alphabet="aZ9 _é²ß東き・ー한ъΩ\u0e01\x00\x7f\u3099", max_size=60))
+def test_script_counts_bulk_ascii_path_changes_no_count(text: str) -> None:
+    # Given any mix of ASCII and other scripts / When counted / Then the counts are the per-character ones
+    from newsingest.extract.language import script_counts
+
+    assert script_counts(text) == _reference_counts(text)
+
+
+def test_script_counts_of_long_mixed_text_use_only_the_sample() -> None:
+    from newsingest.extract.language import script_counts
+
+    text = "서울 도심 집회 Seoul rally " * 400
+    assert script_counts(text) == _reference_counts(text)

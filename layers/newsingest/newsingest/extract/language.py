@@ -10,6 +10,8 @@ Armenian. Latin or Cyrillic text -> None: a script guess there would be a coin t
 
 from __future__ import annotations
 
+import re
+
 from newsingest.extract import patterns as p
 
 CJK_LANGUAGES = frozenset(("ko", "ja", "zh"))
@@ -76,10 +78,21 @@ def dominant_cjk(text: str) -> str | None:
     return primary_language(guess) if primary_language(guess) in CJK_LANGUAGES else None
 
 
+_ASCII_LETTERS = bytes(range(65, 91)) + bytes(range(97, 123))
+_ASCII_NON_LETTERS = bytes(code for code in range(128) if code not in _ASCII_LETTERS)
+_ASCII_RUN = re.compile(r"[\x00-\x7f]+")
+
+
 def script_counts(text: str) -> dict[str, int]:
+    """Letters of each script in the first ``LANGUAGE_SAMPLE_CHARS`` characters (ASCII letters counted in bulk)."""
     counts = dict.fromkeys(("hangul", "kana", "han", "latin", "thai", "greek", "hebrew", "georgian", "armenian",
                             "other"), 0)
-    for ch in text[: p.LANGUAGE_SAMPLE_CHARS]:
+    sample = text[: p.LANGUAGE_SAMPLE_CHARS]
+    # ASCII letters are Latin; only the other characters go through the per-character loop below.
+    counts["latin"] = len(sample.encode("ascii", "ignore").translate(None, _ASCII_NON_LETTERS))
+    if sample.isascii():
+        return counts
+    for ch in _ASCII_RUN.sub("", sample):
         if not ch.isalpha():
             continue
         code = ord(ch)

@@ -76,7 +76,7 @@ from newsingest.extract import jsonld as j
 from newsingest.extract import patterns as p
 from newsingest.extract.article import Image
 from newsingest.extract.authors import agency_in_credit, agency_of, parse_authors
-from newsingest.extract.language import dominant_cjk, language_from_text, normalize_language, primary_language
+from newsingest.extract.language import CJK_LANGUAGES, language_from_text, normalize_language, primary_language
 from newsingest.extract.options import ExtractOptions
 
 logger = logging.getLogger(__name__)
@@ -125,8 +125,9 @@ def complete_with_text(meta: Metadata, text: str) -> Metadata:
         source = credit_in_text(text) or meta.source
         language = meta.language
         guessed = language_from_text(text) if text else None
-        if guessed and (not language or (primary_language(language) not in ("ko", "ja", "zh")
-                                         and dominant_cjk(text))):
+        # A guess is only ever a CJK language or another script's: "dominant CJK" is the guess being CJK.
+        if guessed and (not language or (primary_language(language) not in CJK_LANGUAGES
+                                         and primary_language(guessed) in CJK_LANGUAGES)):
             language = guessed
         if source == meta.source and language == meta.language:
             return meta
@@ -403,6 +404,7 @@ class _Resolver:
         self.webpage: dict[str, Any] = self.ld.page or {}
         self.h1 = self._main_h1()
         self._header_lines: list[tuple[str, Tag]] | None = None
+        self._date_line_cache: list[tuple[str, str]] | None = None
         self.agency: str | None = None
 
     def metadata(self) -> Metadata:
@@ -662,11 +664,22 @@ class _Resolver:
             yield self._unlabelled_header_date()
         yield d.parse_date(j.first_text(self.webpage.get(ld_keys[0]), "@value"))
 
-    def _date_lines(self) -> Iterator[tuple[str, str]]:
-        for text, parent in self.header_lines():
-            if len(text) > 200 or not _DIGIT.search(text) or not _usable(parent):
-                continue
-            yield from d.find_date_lines(text)
+    def _date_lines(self) -> list[tuple[str, str]]:
+        """Labelled date lines around the headline, read once (both the published and modified chains use them).
+
+        The cheap tests come first: the label regex, then the ancestor walk of ``_usable`` only for a line that
+        holds a labelled date.
+        """
+        if self._date_line_cache is None:
+            found: list[tuple[str, str]] = []
+            for text, parent in self.header_lines():
+                if len(text) > 200 or not _DIGIT.search(text):
+                    continue
+                dated = list(d.find_date_lines(text))
+                if dated and _usable(parent):
+                    found.extend(dated)
+            self._date_line_cache = found
+        return self._date_line_cache
 
     def _unlabelled_header_date(self) -> str | None:
         """A bare date right under the headline ("March 4, 2024"): its position makes it the article's."""
