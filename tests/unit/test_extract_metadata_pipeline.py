@@ -187,3 +187,53 @@ def test_paywall_words_in_dropped_text_are_no_paywall_marker() -> None:
             '<a class="locked-icon-link" href="/x">Help</a></footer></body></html>')
     # When extracted / Then nothing says the article is paywalled
     assert extract_article(html.encode()).paywalled is None
+
+
+# ------------------------------------------------------------------------------------------- closing credits
+STORY = "<p>The council voted on Monday to build a new tram line linking the central station, officials said.</p>" * 4
+
+
+@pytest.mark.parametrize(
+    ("closing", "source"),
+    [
+        ('<p>So I think the ball is in their court." (Yonhap)</p>', "Yonhap"),
+        ("<p>(Yonhap)</p>", "Yonhap"),
+        ("<p>— Reuters</p>", "Reuters"),
+        ("<p>-- Reuters</p>", "Reuters"),
+        ("<p>- AFP</p>", "AFP"),
+        ("<p>AP</p>", "AP"),
+        ("<p>(Reporting by Jane Doe; Editing by John Roe)</p>", "Reuters"),
+        # lines the body stage drops as furniture or promotion: still read for the credit
+        ("<p>© 2024 The Associated Press. All rights reserved.</p>", "AP"),
+        ("<p>Copyright 2024 The Associated Press. All rights reserved. This material may not be published.</p>",
+         "AP"),
+        ("<p>(Yonhap)</p><p>Subscribe to our newsletter for more.</p>", "Yonhap"),
+        ("<p>© 2024 Reuters</p><p>Follow us on Twitter</p>", "Reuters"),
+        # not the story's credit
+        ("<p>Photo: AP-Yonhap</p>", None),
+        ("<p>© 2024 Metro Daily. All rights reserved.</p>", None),
+        ("<p>Share this article</p><p>Advertisement</p>", None),
+    ],
+)
+def test_the_credit_closing_a_story_reaches_complete_with_text(closing: str, source: str | None) -> None:
+    # Given a story that ends with a credit line (kept in the body or dropped by it as furniture/promotion)
+    html = f"<html><body><article><h1>Tram line approved</h1>{STORY}{closing}</article></body></html>"
+    # When extracted
+    article = extract_article(html.encode())
+    # Then the wire agency is the story's source, and furniture lines are still out of the body
+    assert article.source == source
+    assert "©" not in article.text and "Subscribe" not in article.text and "Follow us" not in article.text
+
+
+def test_body_stage_reports_the_lines_it_dropped_after_the_story() -> None:
+    # Given a story followed by a copyright line and a promotion
+    from newsingest.extract.body import extract_body
+
+    html = (f"<html><body><article><h1>T</h1>{STORY}<p>© 2024 The Associated Press</p>"
+            "<p>Subscribe to our newsletter for more.</p></article></body></html>")
+    soup = bs4.BeautifulSoup(preclean(html, 10_000), "lxml", multi_valued_attributes=None)
+    # When the body stage runs
+    body = extract_body(soup, None, ExtractOptions())
+    # Then both are out of the text and handed on, in page order
+    assert body.text.endswith("officials said.")
+    assert body.closing == ("© 2024 The Associated Press", "Subscribe to our newsletter for more.")

@@ -58,6 +58,9 @@ class BodyResult:
     text: str = ""
     images: tuple[Image, ...] = ()
     warnings: tuple[str, ...] = field(default=())
+    # Lines dropped after the story's last paragraph (furniture lines such as "© 2024 The Associated Press", and
+    # trimmed promotions), in page order: the wire agency's closing credit may be among them.
+    closing: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)
@@ -98,14 +101,23 @@ def _extract(soup: BeautifulSoup, url: str | None, options: ExtractOptions) -> B
     writer = _Writer(stats, url, options, stats[id(best)].text)
     for part in parts:
         writer.write_root(part)
-    paragraphs = _trim_trailing_promos(writer.finish(), options)
+    written = writer.finish()
+    paragraphs = _trim_trailing_promos(written, options)
     writer.harvest_nearby_figures(best)
     if _is_listing(writer, paragraphs, options):
         return BodyResult(images=tuple(writer.images), warnings=("listing_page",))
     text = "\n\n".join(paragraphs)
     if text_weight(text) < options.min_body_chars:
         return BodyResult(images=tuple(writer.images))
-    return BodyResult(text=text, images=tuple(writer.images))
+    return BodyResult(text=text, images=tuple(writer.images), closing=_closing_lines(writer, written, len(paragraphs)))
+
+
+def _closing_lines(writer: _Writer, written: list[str], kept: int) -> tuple[str, ...]:
+    """What was dropped after the last kept paragraph, in page order (at most 8 lines)."""
+    # A dropped line recorded with index i came after paragraph i-1 and before paragraph i (page order kept).
+    lines = [(index, 0, order, text) for order, (index, text) in enumerate(writer.dropped) if index >= kept]
+    lines += [(index, 1, 0, written[index]) for index in range(kept, len(written))]
+    return tuple(line[3] for line in sorted(lines)[:8])
 
 
 # --- 1. statistics ----------------------------------------------------------------------------------------
@@ -412,6 +424,7 @@ class _Writer:
         self.options = options
         self.root_text = max(root_text, 1)
         self.paragraphs: list[str] = []
+        self.dropped: list[tuple[int, str]] = []  # (paragraphs kept before it, line) of dropped furniture lines
         self.images: list[Image] = []
         self.buffer: list[str] = []
         self.buffer_link_chars = 0  # characters of the buffered paragraph that sit inside <a>
@@ -498,6 +511,8 @@ class _Writer:
             return  # only symbols ("* * *", "<<<<"): no text to read
         if len(text) <= 160 and _is_furniture_line(text):
             self.after_related_intro = bool(sel.RELATED_INTRO.match(text))
+            if len(self.dropped) < 200:
+                self.dropped.append((len(self.paragraphs), text))
             return
         self.after_related_intro = False
         self.paragraphs.append(text)

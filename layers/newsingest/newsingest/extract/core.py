@@ -78,7 +78,7 @@ def _extract(html: bytes | str, url: str | None, content_type: str | None, optio
         if fallback:
             body = BodyResult(text=fallback, images=body.images, warnings=(*body.warnings, "body_from_jsonld"))
     # 5. what only the text can tell
-    meta = _complete(meta, body.text)
+    meta = _complete(meta, body.text, body.closing)
     return _assemble(meta, body, charset)
 
 
@@ -112,9 +112,9 @@ def _metadata(soup: BeautifulSoup, url: str | None, options: ExtractOptions) -> 
         return Metadata()
 
 
-def _complete(meta: Metadata, text: str) -> Metadata:
+def _complete(meta: Metadata, text: str, closing: tuple[str, ...]) -> Metadata:
     try:
-        return complete_with_text(meta, text)
+        return complete_with_text(meta, text, closing)
     except Exception:
         logger.warning("complete_with_text failed", exc_info=True)
         return meta

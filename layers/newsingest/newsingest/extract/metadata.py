@@ -62,7 +62,7 @@ from __future__ import annotations
 import html as html_lib
 import logging
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
@@ -119,10 +119,14 @@ def extract_metadata(soup: bs4.BeautifulSoup, url: str | None, options: ExtractO
         return Metadata()
 
 
-def complete_with_text(meta: Metadata, text: str) -> Metadata:
-    """Fill what only the body text can tell: the wire agency credited in the story and a script-based language."""
+def complete_with_text(meta: Metadata, text: str, closing: Sequence[str] = ()) -> Metadata:
+    """Fill what only the body text can tell: the wire agency credited in the story and a script-based language.
+
+    ``closing``: lines the body stage dropped after the story's last paragraph (a "© 2024 The Associated Press"
+    line is furniture for the body but the story's credit); read when the text itself credits no agency.
+    """
     try:
-        source = credit_in_text(text) or meta.source
+        source = credit_in_text(text) or closing_credit(closing) or meta.source
         language = meta.language
         guessed = language_from_text(text) if text else None
         # A guess is only ever a CJK language or another script's: "dominant CJK" is the guess being CJK.
@@ -147,6 +151,22 @@ def credit_in_text(text: str) -> str | None:
         found = _dateline_agency(line.strip())
         if found:
             return found
+    return _trailer_credit(text)
+
+
+def closing_credit(lines: Sequence[str]) -> str | None:
+    """The agency credited by one of the lines that closed the story (nearest first), or None."""
+    for line in lines[:8]:
+        if p.MEDIA_CREDIT_LINE.search(line):
+            continue  # "Photo: AP-Yonhap" credits a picture, not the story
+        found = _trailer_credit(line)
+        if found:
+            return found
+    return None
+
+
+def _trailer_credit(text: str) -> str | None:
+    """A credit at the very end of ``text``: "(Yonhap)", "— Reuters", a last line "AP", "(Reporting by …)", "©…"."""
     tail = text.rstrip()[-p.CREDIT_SCAN_CHARS :]
     for pattern in (p.CREDIT_TRAILER_PAREN, p.CREDIT_TRAILER_DASH, p.CREDIT_TRAILER_LINE):
         match = pattern.search(tail)

@@ -284,6 +284,8 @@ CREDIT_TRAILER_LINE = re.compile(r"(?:^|\n)\s*([^\n]{2,40}?)\s*\.?\s*$")
 #  3. a closing credit line: "(Reporting by …; Editing by …)" is Reuters' signature, "© 2024 The Associated Press".
 CREDIT_REPORTING_BY = re.compile(r"\(Reporting by [^)]{3,300}\)\s*$", re.IGNORECASE)
 CREDIT_COPYRIGHT = re.compile(r"(?:©|\(c\)|copyright)\s*(?:\d{4}\s*)?([^\n.,;©]{2,60})", re.IGNORECASE)
+# A closing line that credits a picture or a video, not the story ("Photo: AP-Yonhap", "Video: Reuters").
+MEDIA_CREDIT_LINE = re.compile(r"\b(?:photos?|images?|pictures?|videos?|graphics?|illustrations?|footage)\b", re.I)
 CREDIT_SCAN_CHARS = 400  # credits sit at the start or end of the story: only those slices are scanned
 AGENCY_COMBINATION = re.compile(r"\s*(?:[-/]|\bvia\b)\s*")  # "AP-Yonhap", "AFP/Getty", "AFP via Getty Images"
 
