@@ -71,3 +71,52 @@ def test_agency_of_is_exact() -> None:
 @given(st.lists(st.text(max_size=400), max_size=5))
 def test_never_raises(values: list[str]) -> None:
     assert isinstance(clean_authors(values), tuple)
+
+
+# ------------------------------------------------------------------------------------------- brands and places
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        # next to a full name, a one-word piece is an affiliation (the outlet, a place), not a co-author
+        (["Victor Tangermann, Futurism"], ("Victor Tangermann",)),
+        (["By Jane Doe, Calif."], ("Jane Doe",)),
+        (["Jane Doe and Jonas"], ("Jane Doe",)),
+        # "Name. Outlet"
+        (["Finian Cunningham. Sputnik International"], ("Finian Cunningham",)),
+        (["Sarah E. Needleman"], ("Sarah E. Needleman",)),  # an initial's period ends nothing
+        # a US state (abbreviated or not) alone is a dateline's place
+        (["Calif"], ()),
+        (["Ariz."], ()),
+        (["Texas"], ()),
+        # an all-caps token alone is a call sign, handle or brand; a trailing lone capital is a brand
+        (["KWCHCIK"], ()),
+        (["Science X"], ()),
+        (["Science X staff"], ()),
+        (["Metro desk"], ()),
+        # a line of story text is not a byline
+        (["by the Orange County, Calif., sheriff's office in calculating the size of a bust in October 2019."], ()),
+        # still persons
+        (["Regan"], ("Regan",)),  # a one-name blogger, alone
+        (["JANE DOE"], ("Jane Doe",)),
+        (["Jane E Doe"], ("Jane E Doe",)),
+    ],
+)
+def test_one_word_brands_places_and_desks_are_not_authors(raw: list[str], expected: tuple[str, ...]) -> None:
+    # Given a byline value / When parsed / Then only person names remain
+    assert clean_authors(raw) == expected
+
+
+def test_a_one_word_author_that_is_the_site_name_is_the_outlet() -> None:
+    # Given a page whose only author meta is one word of its site name
+    import bs4
+
+    from newsingest.extract.metadata import extract_metadata
+    from newsingest.extract.options import ExtractOptions
+
+    html = ('<html><head><meta property="og:site_name" content="The Beachbody Blog">'
+            '<meta name="author" content="Beachbody"></head><body><article><h1>Meal prep</h1>'
+            '<p class="byline">By Ilana Muhlstein</p></article></body></html>')
+    # When its metadata is read
+    meta = extract_metadata(bs4.BeautifulSoup(html, "lxml"), "https://blog.example/meal-prep", ExtractOptions())
+    # Then the outlet is skipped and the next source's person is the author
+    assert meta.authors == ("Ilana Muhlstein",)

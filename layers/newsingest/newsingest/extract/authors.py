@@ -28,8 +28,9 @@ def parse_authors(values: Iterable[str]) -> Byline:
     seen: set[str] = set()
     agency: str | None = None
     for raw in values:
-        if not isinstance(raw, str) or len(raw) > _MAX_BYLINE_CHARS:
+        if not isinstance(raw, str) or len(raw) > _MAX_BYLINE_CHARS or _is_sentence(raw):
             continue
+        found_here: list[str] = []
         for piece in _pieces(raw):
             found = agency_of(piece)
             if found:
@@ -38,12 +39,23 @@ def parse_authors(values: Iterable[str]) -> Byline:
             piece, found = _strip_outlet_suffix(piece)
             agency = agency or found
             name = _clean_name(piece)
-            if name and name.casefold() not in seen:
+            if name:
+                found_here.append(name)
+        # Next to a full name, a one-word piece is an affiliation, not a co-author: "Jane Doe, Calif.",
+        # "Victor Tangermann, Futurism" (a place or the outlet the story came from).
+        if any(len(name.split()) >= 2 for name in found_here):
+            found_here = [name for name in found_here if len(name.split()) >= 2]
+        for name in found_here:
+            if name.casefold() not in seen and len(names) < p.MAX_AUTHORS:
                 seen.add(name.casefold())
                 names.append(name)
-            if len(names) >= p.MAX_AUTHORS:
-                break
     return Byline(_drop_extended(names), agency)
+
+
+def _is_sentence(raw: str) -> bool:
+    """A line of story text picked up as a byline ("by the Orange County, Calif., sheriff's office in …")."""
+    text = raw.strip()
+    return len(text.split()) > p.BYLINE_SENTENCE_WORDS and text.endswith((".", "!", "?"))
 
 
 def _drop_extended(names: list[str]) -> tuple[str, ...]:
@@ -113,10 +125,13 @@ def _pieces(raw: str) -> list[str]:
     text = " ".join(text.replace("\xa0", " ").split())
     text = p.BYLINE_PREFIX.sub("", text)
     text = p.AUTHOR_TRAILING_DATE.sub("", text)
+    text = p.AUTHOR_PERIOD_SPLIT.sub(", ", text)  # "Finian Cunningham. Sputnik International"
     return [piece for piece in p.AUTHOR_SPLIT.split(text) if piece and piece.strip()]
 
 
 def _clean_name(piece: str) -> str | None:
+    if p.AUTHOR_DESK_SUFFIX.search(piece):
+        return None  # "Science X staff", "Metro team": a desk, not a person
     text = p.BYLINE_PREFIX.sub("", piece.strip())
     text = p.AUTHOR_CJK_SUFFIX.sub("", text)
     text = p.AUTHOR_NOISE.sub(" ", text)
@@ -144,8 +159,12 @@ def _looks_like_person(text: str) -> bool:
         return 2 <= len(text.replace(" ", "")) <= 12
     if len(words) > p.MAX_AUTHOR_WORDS:
         return False
-    # A lone lower-case word ("admin", "desk") or an acronym ("CNN") is not a person's name.
-    if len(words) == 1 and (text.islower() or (text.isupper() and len(text) <= 5)):
+    # A lone lower-case word ("admin", "desk"), an all-caps token ("CNN", "KWCHCIK": call signs, handles) or a
+    # US state abbreviation ("Calif.", from a dateline) is not a person's name.
+    if len(words) == 1 and (text.islower() or text.isupper() or text.rstrip(".").casefold() in p.US_STATE_NAMES):
+        return False
+    # Initials come before the surname: a trailing lone capital ("Science X") is a brand.
+    if len(words) >= 2 and len(words[-1]) == 1 and words[-1].isupper():
         return False
     return text[0].isupper() or not text[0].isalpha()
 

@@ -581,6 +581,11 @@ class _Resolver:
     def authors(self, site_name: str | None) -> tuple[str, ...]:
         # The site's name (or one segment of "Site | Tagline") as author is the outlet, not a person.
         sites = {_fold(part) for part in p.TITLE_SEPARATORS.split(site_name or "") if part}
+        # A one-word "author" that is a word of the site's name or its domain is the outlet ("Beachbody" on "The
+        # Beachbody Blog").
+        site_words = {_fold(word) for word in (site_name or "").split()} | {
+            _fold(label) for label in self._site_names(site_name)[-1:]}
+        site_words.discard("")
         for values in self._author_sources():
             values = [v for v in values if v and _fold(v) not in sites]
             if not values:
@@ -588,8 +593,9 @@ class _Resolver:
             byline = parse_authors(values)
             if byline.agency and not self.agency:
                 self.agency = byline.agency
-            if byline.names:
-                return byline.names
+            names = tuple(name for name in byline.names if " " in name or _fold(name) not in site_words)
+            if names:
+                return names
         return ()
 
     def _author_sources(self) -> Iterator[list[str]]:

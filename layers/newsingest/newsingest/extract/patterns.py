@@ -182,10 +182,25 @@ ORGANIZATION_WORDS = re.compile(
     r"\b(?:news|press|times|post|media|agency|magazine|journal|herald|tribune|gazette|daily|network|television"
     r"|radio|broadcasting|corporation|inc|ltd|llc|group|service|services|wire|desk|online|\.com|\.co|ilbo|shimbun"
     r"|chronicle|bulletin|review|reuters|bloomberg|staff|business|insider|today|editorial|coordenadoria|department"
-    r"|ministry|office|university|institute|council|committee)\b",
+    r"|ministry|office|university|institute|council|committee|international|blog)\b",
     re.IGNORECASE,
 )
 MAX_AUTHOR_WORDS = 5
+BYLINE_SENTENCE_WORDS = 12  # a "byline" longer than this that ends like a sentence is story text
+# "Name. Outlet": a period after a word of two or more lower-case letters (not an initial "E.") ends a name.
+AUTHOR_PERIOD_SPLIT = re.compile(r"(?<=[a-z]{2})\.\s+(?=[A-Z])")
+# "<Outlet> staff", "<Desk> team": a byline naming a desk.
+AUTHOR_DESK_SUFFIX = re.compile(r"\S\s+(?:staff|team|desk|newsroom)\s*$", re.IGNORECASE)
+# US states and their AP-style abbreviations: a one-word "author" such as "Calif." comes from a dateline.
+US_STATE_NAMES = frozenset((
+    "ala", "ariz", "ark", "calif", "colo", "conn", "del", "fla", "ga", "ill", "ind", "kan", "kans", "ky", "la", "md",
+    "mass", "mich", "minn", "miss", "mo", "mont", "neb", "nebr", "nev", "okla", "ore", "pa", "penn", "tenn", "tex",
+    "vt", "va", "wash", "wis", "wisc", "wyo", "alabama", "alaska", "arizona", "arkansas", "california", "colorado",
+    "connecticut", "delaware", "florida", "hawaii", "idaho", "illinois", "indiana", "iowa", "kansas", "kentucky",
+    "louisiana", "maine", "maryland", "massachusetts", "michigan", "minnesota", "mississippi", "missouri",
+    "montana", "nebraska", "nevada", "ohio", "oklahoma", "oregon", "pennsylvania", "tennessee", "texas", "utah",
+    "vermont", "wisconsin", "wyoming",
+))
 # CMS-internal tags ("ctp_video", "_no-apple-news"): an underscore inside one token, or a leading underscore.
 INTERNAL_TAG = re.compile(r"^_|^[^\s_]+_[^\s]+$")
 # Lower-case words that occur in sentences, not in names ("Jeff Foust is the editor…"); name particles are allowed.
