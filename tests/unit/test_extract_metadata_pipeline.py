@@ -237,3 +237,32 @@ def test_body_stage_reports_the_lines_it_dropped_after_the_story() -> None:
     # Then both are out of the text and handed on, in page order
     assert body.text.endswith("officials said.")
     assert body.closing == ("© 2024 The Associated Press", "Subscribe to our newsletter for more.")
+
+
+# ------------------------------------------------------------------------------------------- hidden microdata
+def test_hidden_schema_org_article_block_is_read_for_metadata_and_left_out_of_the_body() -> None:
+    # Given a visible story and a display:none schema.org NewsArticle block of itemprops (with an articleBody copy)
+    copy = "A copy of the story for search engines. " * 30
+    html = (
+        f"<html><body>{BODY}"
+        '<div style="display:none;" itemscope itemtype="http://schema.org/NewsArticle">'
+        '<div itemprop="datePublished">2019-11-19T08:57:40+01:00</div>'
+        '<div itemprop="dateModified">2019-11-19T08:57:45+01:00</div>'
+        '<div itemprop="articleSection">international</div>'
+        f'<div itemprop="articleBody">{copy}</div></div></body></html>'
+    )
+    # When extracted
+    article = extract_article(html.encode())
+    # Then its dates (with their offset) and section are the article's, and its copy is not body text
+    assert article.published_at == "2019-11-19T08:57:40+01:00"
+    assert article.modified_at == "2019-11-19T08:57:45+01:00"
+    assert article.section == "international"
+    assert "search engines" not in article.text and article.text.startswith("The council voted")
+
+
+def test_other_hidden_blocks_are_still_dropped_before_parsing() -> None:
+    # Given a hidden block that is not an Article (a modal, a hidden Person card)
+    html = ('<div style="display:none" itemscope itemtype="http://schema.org/Person">x</div>'
+            '<div hidden class="modal">y</div><p>z</p>')
+    # When pre-cleaned / Then both go
+    assert drop_regions(html) == "<p>z</p>"

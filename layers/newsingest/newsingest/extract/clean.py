@@ -61,6 +61,10 @@ _DECISIVE_ATTR = re.compile(
     re.I,
 )
 _LT = re.compile(r"<")
+# An element typed as the article itself in microdata (often a display:none block of itemprops for search engines).
+_ARTICLE_MICRODATA = re.compile(
+    r"""itemtype\s*=\s*["']?https?://schema\.org/(?:News|Reportage|Analysis|Opinion)?(?:Article|BlogPosting)\b""", re.I
+)
 # Inside a region that is dropped, the elements the metadata stage still needs: breadcrumb trails (the section) and
 # paywall containers (``paywalled``). A cheap pre-test on the region, then a look at each tag of the rare region
 # that passes it (the words also occur in text: "premium-grade", "locked").
@@ -246,6 +250,8 @@ def drop_regions(html: str) -> str:
                 continue
         if raw_attrs and sel.METADATA_KEEP_ATTRS.search(raw_attrs):
             continue  # the metadata stage reads it (breadcrumbs, paywall markers)
+        if raw_attrs and _ARTICLE_MICRODATA.search(raw_attrs):
+            continue  # a hidden schema.org Article block: metadata reads its itemprops, the body skips it (hidden)
         if budget[0] <= 0:
             break
         end = _region_end(html, name, match.end(), budget)
