@@ -140,7 +140,9 @@ def _merge_images(
         if known is None:
             merged[key] = image
         elif (image.caption and not known.caption) or (image.credit and not known.credit):
-            merged[key] = Image(url=known.url, caption=known.caption or image.caption, credit=known.credit or image.credit)
+            merged[key] = Image(
+                url=known.url, caption=known.caption or image.caption, credit=known.credit or image.credit
+            )
     return tuple(merged.values())
 
 
