@@ -54,7 +54,7 @@ def parse_message(body: object) -> IngestRequest | InvalidMessage:
 def _parse_json_body(text: str, body: str) -> IngestRequest | InvalidMessage:
     try:
         document = json.loads(text)
-    except ValueError as error:
+    except (ValueError, RecursionError) as error:  # RecursionError: nesting deeper than the parser's stack
         return _invalid_body(body, "invalid_message", f"body starts with '{{' but is not valid JSON: {error}")
     if not isinstance(document, dict):
         return _invalid_body(body, "invalid_message", "JSON body is not an object")
@@ -84,7 +84,8 @@ def _invalid_body(body: object, reason: str, detail: str) -> InvalidMessage:
         reason=reason,
         detail=detail,
         record_id=invalid_message_id(text),
-        raw_body=text[:MAX_RECORDED_BODY_CHARS],
+        # Storable as UTF-8 even when the body holds unpaired surrogates (they are kept as \udXXX escapes).
+        raw_body=text[:MAX_RECORDED_BODY_CHARS].encode("utf-8", "backslashreplace").decode("utf-8"),
     )
 
 

@@ -23,6 +23,8 @@ _TRACKING_PARAMS = frozenset(
     }
 )
 _CONTROL_CHARS = re.compile(r"[\x00-\x20\x7f]")
+# Unpaired surrogates: not Unicode text (JSON's "\ud800" escape decodes to one), cannot be encoded to UTF-8.
+_SURROGATES = re.compile("[\ud800-\udfff]")
 # Characters that may stay literal in a path or query; everything else is percent-encoded once.
 _PATH_SAFE = "/:@!$&'()*+,;=-._~%"
 _STRAY_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
@@ -47,6 +49,8 @@ def normalize_url(raw: str) -> str:
         raise InvalidUrl(f"URL longer than {MAX_URL_LENGTH} characters")
     if _CONTROL_CHARS.search(text):
         raise InvalidUrl("URL contains whitespace or control characters")
+    if _SURROGATES.search(text):
+        raise InvalidUrl("URL contains unpaired surrogates (not valid Unicode)")
     try:
         parts = urlsplit(text)
         port = parts.port
