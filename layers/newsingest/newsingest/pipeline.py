@@ -27,6 +27,17 @@ _COMPARED_FIELDS = ("title", "authors", "published_at", "modified_at", "section"
                     "description", "image_url", "canonical_url", "site_name", "paywalled", "extractor_version")
 
 
+# A DynamoDB item holds at most 400 KB, and a page can put anything in its metadata (a 500 KB description, a 300 KB
+# og:title): such an item would be refused on every retry, and the message would end in the DLQ instead of stored.
+# Metadata is bounded here, once, for both the record and the unchanged-comparison; URLs that are too long are
+# dropped rather than cut (a cut URL is a wrong one). The full page stays in S3 (raw_key).
+_MAX_FIELD_CHARS = {"title": 2048, "description": 4096, "section": 512, "source": 512, "site_name": 512,
+                    "language": 64, "extractor_version": 64}
+_MAX_URL_CHARS = 2048
+_MAX_LIST_ITEMS = 100
+_MAX_LIST_ITEM_CHARS = 512
+
+
 def utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
@@ -168,13 +179,30 @@ def _same_content(existing: ArticleItem, article: Article, content_sha256: str) 
 
 
 def _article_fields(article: Article) -> dict[str, object]:
-    return {
+    return _bounded({
         "title": article.title, "authors": tuple(article.authors), "published_at": article.published_at,
         "modified_at": article.modified_at, "section": article.section, "tags": tuple(article.tags),
         "source": article.source, "language": article.language, "description": article.description,
         "image_url": article.image_url, "canonical_url": article.canonical_url, "site_name": article.site_name,
         "paywalled": article.paywalled, "extractor_version": article.extractor_version or None,
-    }
+    })
+
+
+def _bounded(fields: dict[str, object]) -> dict[str, object]:
+    """Metadata cut to sizes that always fit one DynamoDB item (see ``_MAX_FIELD_CHARS``)."""
+    for name, limit in _MAX_FIELD_CHARS.items():
+        value = fields.get(name)
+        if isinstance(value, str) and len(value) > limit:
+            fields[name] = value[:limit]
+    for name in ("canonical_url", "image_url"):
+        value = fields.get(name)
+        if isinstance(value, str) and len(value) > _MAX_URL_CHARS:
+            fields[name] = None
+    for name in ("authors", "tags"):
+        values = fields.get(name)
+        if isinstance(values, tuple):
+            fields[name] = tuple(value[:_MAX_LIST_ITEM_CHARS] for value in values[:_MAX_LIST_ITEMS])
+    return fields
 
 
 def _store_raw(request: IngestRequest, page: FetchResult, deps: Dependencies) -> str:
