@@ -26,8 +26,11 @@ import multiprocessing
 import os
 import random
 import sys
+import threading
 import time
 from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -112,18 +115,52 @@ def build_bodies(count: int, base_url: str, seed: int) -> tuple[list[str], Count
     return bodies, mix
 
 
-def send_all(sqs: Any, queue_url: str, bodies: list[str]) -> dict[str, str]:
-    """SendMessageBatch by 10; returns message id → body of every message SQS took (all of them, or we stop)."""
-    sent: dict[str, str] = {}
-    for start in range(0, len(bodies), 10):
-        chunk = bodies[start:start + 10]
-        response = sqs.send_message_batch(
-            QueueUrl=queue_url, Entries=[{"Id": str(i), "MessageBody": body} for i, body in enumerate(chunk)])
+class Producer(threading.Thread):
+    """Feeds the queue as it drains, keeping at most ``backlog`` messages on it (visible or in flight).
+
+    Why not enqueue all N up front: moto's SQS scans every message of the queue, several times, on each
+    ReceiveMessage and SendMessageBatch, so one receive costs O(depth): ~1 s at a depth of 2,000 (measured),
+    minutes per thousand messages at 10,000. Real SQS has no such cost, and real producers enqueue continuously too.
+    """
+
+    def __init__(self, sqs: Any, queue_url: str, bodies: list[str], done: Any, backlog: int) -> None:
+        super().__init__(name="producer", daemon=True)
+        self.sqs, self.queue_url, self.bodies, self.done, self.backlog = sqs, queue_url, bodies, done, backlog
+        self.sent: dict[str, str] = {}
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            position = 0
+            while position < len(self.bodies):
+                room = self.backlog - messages_on_queue(self.sqs, self.queue_url)
+                if room < 10:
+                    time.sleep(0.02)  # a producer's pacing, not test synchronisation
+                    continue
+                for _ in range(room // 10):
+                    chunk = self.bodies[position:position + 10]
+                    if not chunk:
+                        break
+                    self._send(chunk)
+                    position += len(chunk)
+        except BaseException as error:  # noqa: BLE001 - reported by the main thread
+            self.error = error
+        finally:
+            self.done.set()
+
+    def _send(self, chunk: list[str]) -> None:
+        response = self.sqs.send_message_batch(
+            QueueUrl=self.queue_url, Entries=[{"Id": str(i), "MessageBody": body} for i, body in enumerate(chunk)])
         if response.get("Failed"):
-            raise SystemExit(f"SQS refused messages: {response['Failed'][:3]}")
+            raise RuntimeError(f"SQS refused messages: {response['Failed'][:3]}")
         for success in response["Successful"]:
-            sent[success["MessageId"]] = chunk[int(success["Id"])]
-    return sent
+            self.sent[success["MessageId"]] = chunk[int(success["Id"])]
+
+
+def messages_on_queue(sqs: Any, queue_url: str) -> int:
+    from tests.support.drain import messages_left
+
+    return messages_left(sqs, queue_url)
 
 
 @dataclass
@@ -158,11 +195,12 @@ class _SerialReceive:
 
 
 receive_lock: Any = None
+producer_done: Any = None
 
 
-def _init_worker(lock: Any) -> None:
-    global receive_lock  # noqa: PLW0603 - one per worker process, set by the pool's initializer
-    receive_lock = lock
+def _init_worker(lock: Any, done: Any) -> None:
+    global receive_lock, producer_done  # noqa: PLW0603 - one per worker process, set by the pool's initializer
+    receive_lock, producer_done = lock, done
 
 
 def worker(environment: dict[str, str], queue_url: str) -> WorkerResult:
@@ -182,20 +220,61 @@ def worker(environment: dict[str, str], queue_url: str) -> WorkerResult:
     source = LocalEventSource(_SerialReceive(sqs, receive_lock), queue_url, handler, retry_visibility_seconds=0)
     # While other workers hold the last messages in flight, pause briefly between receives instead of spinning
     # (moto's long polling would hold the receive for a whole second: released messages do not wake it up).
-    report = drain_queue(source, sqs, when_idle=lambda: time.sleep(0.02))
+    report = drain_queue(source, sqs, when_idle=lambda: time.sleep(0.02),
+                         more_coming=lambda: not producer_done.is_set())
     return WorkerResult(report.batches, report.deliveries, report.handler_errors, write_log.accepted,
                         write_log.rejected)
 
 
-def run(messages: int, workers: int, seed: int, verify_content: bool) -> int:
+@dataclass
+class LoadReport:
+    mix: Counter[str]
+    sent: dict[str, str]
+    elapsed: float
+    workers: int
+    results: list[WorkerResult]
+    write_log: Any
+    accounting: Any
+
+    @property
+    def throughput(self) -> float:
+        return len(self.sent) / self.elapsed if self.elapsed else 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.accounting.ok and self.accounting.lost == 0 and len(self.sent) == sum(self.mix.values())
+
+    def summary(self) -> str:
+        batches = sum(r.batches for r in self.results)
+        deliveries = sum(r.received for r in self.results)
+        errors = sum(r.handler_errors for r in self.results)
+        return (f"drained {len(self.sent)} messages in {self.elapsed:.1f} s with {self.workers} worker(s): "
+                f"{self.throughput:.1f} messages/s ({deliveries} deliveries in {batches} batches, {errors} handler "
+                f"errors, {self.write_log.rejected} conditional writes refused)")
+
+
+@contextmanager
+def _environment(values: dict[str, str]) -> Iterator[None]:
+    """Set environment variables for the run, and restore the caller's afterwards (the tests call ``run``)."""
+    saved = dict(os.environ)
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+def run(messages: int = 10_000, workers: int = 2, seed: int = 7, *, verify_content: bool = True,
+        backlog: int = 50, log: Callable[[str], None] = print) -> LoadReport:
+    """Run the load scenario end to end and check the invariant; see the module docstring."""
     import boto3
 
     from newsingest.local.stack import deploy_local_stack, function_environment, moto_server
     from tests.support.invariant import AwsView, WriteLog, check_invariant
     from tests.support.origin import serve_origin
 
-    os.environ.update(OFFLINE_AWS)
-    with moto_server() as endpoint, serve_origin() as origin:
+    with _environment(OFFLINE_AWS), moto_server() as endpoint, serve_origin() as origin:
         os.environ["AWS_ENDPOINT_URL"] = endpoint
         parameters = {"FetchAllowHosts": urlsplit(origin.base_url).netloc}
         outputs = deploy_local_stack(boto3.client("cloudformation", endpoint_url=endpoint), parameters=parameters)
@@ -206,14 +285,19 @@ def run(messages: int, workers: int, seed: int, verify_content: bool) -> int:
                        "POWERTOOLS_LOG_LEVEL": "ERROR", "LOG_LEVEL": "ERROR"}
         sqs = boto3.client("sqs", endpoint_url=endpoint)
         bodies, mix = build_bodies(messages, origin.base_url, seed)
-        sent = send_all(sqs, outputs.queue_url, bodies)
-        print(f"enqueued {len(sent)} messages: " + ", ".join(f"{k} {v}" for k, v in sorted(mix.items())), flush=True)
+        log(f"{len(bodies)} messages: " + ", ".join(f"{k} {v}" for k, v in sorted(mix.items())))
 
-        started = time.perf_counter()
         context = multiprocessing.get_context("spawn")
-        with context.Pool(workers, initializer=_init_worker, initargs=(context.Lock(),)) as pool:
+        done = context.Event()
+        producer = Producer(sqs, outputs.queue_url, bodies, done, backlog)
+        with context.Pool(workers, initializer=_init_worker, initargs=(context.Lock(), done)) as pool:
+            started = time.perf_counter()
+            producer.start()
             results = pool.starmap(worker, [(environment, outputs.queue_url)] * workers)
-        elapsed = time.perf_counter() - started
+            elapsed = time.perf_counter() - started
+        producer.join()
+        if producer.error is not None:
+            raise RuntimeError(f"producer failed: {producer.error!r}")
 
         write_log = WriteLog()
         for result in results:
@@ -221,18 +305,8 @@ def run(messages: int, workers: int, seed: int, verify_content: bool) -> int:
         clients = _clients(endpoint)
         view = AwsView(s3=clients.s3, dynamodb=clients.dynamodb, sqs=clients.sqs, bucket=outputs.bucket_name,
                        table=outputs.table_name, queue_url=outputs.queue_url, dlq_url=outputs.dead_letter_queue_url)
-        accounting = check_invariant(view, sent, write_log=write_log, verify_content=verify_content)
-
-    batches = sum(r.batches for r in results)
-    deliveries = sum(r.received for r in results)
-    print(f"\ndrained {len(sent)} messages in {elapsed:.1f} s with {workers} worker(s): "
-          f"{len(sent) / elapsed:.1f} messages/s ({deliveries} deliveries in {batches} batches, "
-          f"{sum(r.handler_errors for r in results)} handler errors, {write_log.rejected} conditional writes refused)")
-    print(accounting.table())
-    if not accounting.ok or accounting.lost:
-        print(f"FAILED: {accounting.lost} lost, {len(accounting.violations)} violation(s)", file=sys.stderr)
-        return 1
-    return 0
+        accounting = check_invariant(view, producer.sent, write_log=write_log, verify_content=verify_content)
+    return LoadReport(mix, producer.sent, elapsed, workers, results, write_log, accounting)
 
 
 def _clients(endpoint: str) -> Any:
@@ -247,10 +321,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=max(2, os.cpu_count() or 2),
                         help="execution environments polling at once (processes; default: CPUs, at least 2)")
     parser.add_argument("--seed", type=int, default=7, help="seed of the message mix")
+    parser.add_argument("--backlog", type=int, default=50,
+                        help="most messages on the queue at once (the producer feeds it as it drains)")
     parser.add_argument("--no-verify-content", action="store_true",
                         help="skip re-reading every S3 object to check its hash (faster on huge runs)")
     args = parser.parse_args(argv)
-    return run(args.messages, args.workers, args.seed, verify_content=not args.no_verify_content)
+    report = run(args.messages, args.workers, args.seed, verify_content=not args.no_verify_content,
+                 backlog=args.backlog, log=lambda line: print(line, flush=True))
+    print("\n" + report.summary())
+    print(report.accounting.table())
+    if not report.ok:
+        print(f"FAILED: {report.accounting.lost} lost, {len(report.accounting.violations)} violation(s)",
+              file=sys.stderr)
+        return 1
+    return 0
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Faults: AWS failing, crashes, duplicates, races, deadlines. After each one the invariant holds (tests.support.invariant).
+"""Faults: AWS failing, crashes, duplicates, races, deadlines; after each one the invariant holds.
 
 Everything runs through the real ``lambda_handler`` (template.yaml's handler) against in-process moto; faults moto
 cannot produce on demand are injected into the function's own boto3 clients (``FaultyClient``).
@@ -425,5 +425,6 @@ def test_retry_after_delays_the_redelivery_with_change_message_visibility(world:
     assert [call["VisibilityTimeout"] for call in visibility] == [delay]
     assert visibility[0]["QueueUrl"] == world.stack.outputs.queue_url
     # and the message stays on the queue, invisible until then: not lost
-    assert world.sqs.receive_message(QueueUrl=world.stack.outputs.queue_url, WaitTimeSeconds=0).get("Messages", []) == []
+    received = world.sqs.receive_message(QueueUrl=world.stack.outputs.queue_url, WaitTimeSeconds=0)
+    assert received.get("Messages", []) == []
     assert world.check().buckets == {"queue": 1}

@@ -34,17 +34,18 @@ def messages_left(sqs: Any, queue_url: str) -> int:
 
 
 def drain_queue(source: LocalEventSource, sqs: Any, *, max_polls: int = 100_000,
-                when_idle: Callable[[], None] | None = None) -> Drained:
+                when_idle: Callable[[], None] | None = None,
+                more_coming: Callable[[], bool] = lambda: False) -> Drained:
     """Poll until the queue is empty (messages that exhausted ``maxReceiveCount`` have moved to the DLQ).
 
     ``when_idle`` runs after an empty receive while messages are still in flight elsewhere (several pollers: a short
-    pause instead of spinning against the server).
+    pause instead of spinning against the server). ``more_coming``: a producer is still sending; do not stop yet.
     """
     drained = Drained()
     for _ in range(max_polls):
         report = source.poll_once()
         if report.received == 0:
-            if messages_left(sqs, source.queue_url) == 0:
+            if not more_coming() and messages_left(sqs, source.queue_url) == 0:
                 return drained
             if when_idle is not None:
                 when_idle()
