@@ -1,13 +1,15 @@
 """The scenario fixture of the fault, hostile-input and load tests: the stack in moto, a scriptable origin, the real
 handler, the queue, fault injection and the invariant, in one object.
 
-Import the fixture into a test module with ``from tests.support.world import world  # noqa: F401``.
+Import the fixtures into a test module with ``from tests.support.world import world  # noqa: F401`` (one world per
+test) or ``shared_world`` (one per module).
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -169,14 +171,51 @@ class World:
         return assert_invariant(view, self.sent, write_log=self.write_log, **options)
 
 
-@pytest.fixture()
-def world(stack: Stack, origin: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
-    """The stack (lead's fixture) plus a scriptable origin the function may fetch from, and the real handler."""
+@contextmanager
+def _world(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
     with serve_origin() as scripted:
         allow = f"{stack.environment.get('FETCH_ALLOW_HOSTS', '')},{scripted.base_url.split('//', 1)[1]}"
         monkeypatch.setenv("FETCH_ALLOW_HOSTS", allow.strip(","))
         reset_runtime()
         write_log = WriteLog().attach(get_runtime().deps.repository._db)  # noqa: SLF001 - the function's writes
-        yield World(stack=stack, origin=scripted, handler=load_handler(find_template()),
-                    view=AwsView.of_stack(stack.clients, stack.outputs), write_log=write_log)
-        reset_runtime()
+        try:
+            yield World(stack=stack, origin=scripted, handler=load_handler(find_template()),
+                        view=AwsView.of_stack(stack.clients, stack.outputs), write_log=write_log)
+        finally:
+            reset_runtime()
+
+
+@pytest.fixture()
+def world(stack: Stack, origin: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
+    """The stack (lead's fixture) plus a scriptable origin the function may fetch from, and the real handler.
+
+    One per test: for scenarios that count what is on the queues or inject faults into the function's clients.
+    """
+    with _world(stack, monkeypatch) as created:
+        yield created
+
+
+@pytest.fixture(scope="module")
+def shared_world() -> Iterator[World]:
+    """One world for a whole module (deploying the stack costs about a second): for tests that each send their own
+    distinct messages and never inject faults. The invariant is checked over everything the module sent so far."""
+    import boto3
+    from moto import mock_aws
+
+    from newsingest.local.stack import deploy_local_stack, function_environment
+    from newsingest.storage.clients import create_clients
+    from tests.conftest import OFFLINE_AWS
+
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"):
+            monkeypatch.delenv(name, raising=False)
+        for name, value in OFFLINE_AWS.items():
+            monkeypatch.setenv(name, value)
+        with mock_aws():
+            outputs = deploy_local_stack(boto3.client("cloudformation"))
+            environment = function_environment(outputs)
+            for name, value in environment.items():
+                monkeypatch.setenv(name, value)
+            stack = Stack(outputs=outputs, clients=create_clients(), environment=environment)
+            with _world(stack, monkeypatch) as created:
+                yield created
