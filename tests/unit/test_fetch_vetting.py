@@ -170,7 +170,7 @@ class TestOptions:
         assert options.allowed_ports == frozenset({80, 443})
         assert options.allow_hosts == frozenset()
         assert options.respect_robots is True
-        assert options.per_host_concurrency == 2
+        assert options.per_host_concurrency == 6
 
     def test_parse_allow_hosts(self) -> None:
         assert FetchOptions.parse_allow_hosts("News.Test:8080, 127.0.0.1:9000 [0::1]:81") == frozenset(

@@ -43,6 +43,7 @@ def build_runtime(settings: Settings, *, endpoint_url: str | None = None) -> Run
         fetcher=Fetcher(settings.fetch),
         objects=ArticleObjects(clients.s3, settings.articles_bucket),
         repository=ArticleRepository(clients.dynamodb, settings.articles_table),
+        extract_slots=threading.BoundedSemaphore(settings.extract_concurrency),
     )
     return Runtime(settings=settings, deps=deps, delayer=MessageDelayer(clients.sqs))
 

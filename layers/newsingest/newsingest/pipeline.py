@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -51,6 +52,8 @@ class Dependencies:
     repository: ArticleRepository
     extract: Callable[..., Article] = extract_article
     clock: Callable[[], datetime] = field(default=utc_now)
+    # Bounds the extractions running at once (CPU-bound, memory-heavy) while fetches of a batch still overlap.
+    extract_slots: threading.Semaphore = field(default_factory=lambda: threading.BoundedSemaphore(2))
 
 
 @dataclass(frozen=True)
@@ -95,7 +98,8 @@ def ingest(request: IngestRequest, deps: Dependencies, *, message_id: str | None
     if page.not_modified and existing is not None and existing.content_sha256:
         return _confirm_unchanged(request, existing, page, deps, attempt)
 
-    article = deps.extract(page.body, page.final_url, content_type=page.content_type)
+    with deps.extract_slots:
+        article = deps.extract(page.body, page.final_url, content_type=page.content_type)
     if article.is_empty:
         stored_raw = _store_raw(request, page, deps)
         failure = PermanentFailure("no_article", f"no article body found in {len(page.body)} bytes of HTML")

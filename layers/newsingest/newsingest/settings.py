@@ -22,8 +22,12 @@ class Settings:
     articles_bucket: str
     articles_table: str
     fetch: FetchOptions = field(default_factory=FetchOptions)
-    # Messages of one batch processed at once (threads); the per-host limit lives in FetchOptions.
-    batch_concurrency: int = 5
+    # Messages of one batch processed at once (threads, so their fetches overlap); the per-host limit lives in
+    # FetchOptions.
+    batch_concurrency: int = 10
+    # Extractions running at once: they are CPU-bound (the GIL and a fraction of a vCPU at 256 MB gain nothing
+    # from more) and each holds a parsed page, so this bounds memory while fetches still overlap.
+    extract_concurrency: int = 2
     # Below this much remaining invocation time a message is not started but reported for retry.
     min_remaining_ms: int = 15_000
 
@@ -50,6 +54,7 @@ class Settings:
             articles_table=_required(env, "ARTICLES_TABLE"),
             fetch=fetch,
             batch_concurrency=_integer(env, "BATCH_CONCURRENCY", cls.batch_concurrency),
+            extract_concurrency=_integer(env, "EXTRACT_CONCURRENCY", cls.extract_concurrency),
             min_remaining_ms=_integer(env, "MIN_REMAINING_MS", cls.min_remaining_ms, minimum=0),
         )
 
@@ -69,8 +74,9 @@ ENVIRONMENT_VARIABLES: dict[str, tuple[str, str]] = {
     "FETCH_ALLOWED_PORTS": ("80,443", "ports URLs may use"),
     "FETCH_RESPECT_ROBOTS": ("true", "honor robots.txt"),
     "FETCH_ROBOTS_TTL": ("3600", "seconds a host's robots.txt is cached"),
-    "FETCH_PER_HOST_CONCURRENCY": ("2", "simultaneous requests to one host"),
-    "BATCH_CONCURRENCY": ("5", "messages of a batch processed at once"),
+    "FETCH_PER_HOST_CONCURRENCY": ("6", "simultaneous requests to one host (as a browser)"),
+    "BATCH_CONCURRENCY": ("10", "messages of a batch processed at once (their fetches overlap)"),
+    "EXTRACT_CONCURRENCY": ("2", "extractions running at once (CPU-bound; bounds memory)"),
     "MIN_REMAINING_MS": ("15000", "below this remaining time, messages are left for retry instead of started"),
 }
 
