@@ -11,12 +11,14 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from newsingest.batch import build_runtime, handle_record
 from newsingest.local.esm import LocalLambdaContext
-from newsingest.outcomes import Status
+from newsingest.messages import parse_message
+from newsingest.outcomes import PermanentFailure, Status
+from newsingest.pipeline import Attempt, record_failure
 from newsingest.settings import Settings
-from newsingest.storage import ArticleRepository
 from newsingest.urls import article_id, normalize_url
 from tests.conftest import sqs_record
 from tests.support.invariant import AwsView, WriteLog, check_invariant
@@ -256,35 +258,27 @@ def test_two_concurrent_messages_for_one_url_keep_the_newer_version(world: World
     assert world.check(queues=False).buckets == {"stored": 2}
 
 
-def _record(raw: dict[str, Any]) -> Any:
-    from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
-
+def _record(raw: dict[str, Any]) -> SQSRecord:
     return SQSRecord(raw)
 
 
 def test_an_older_write_never_replaces_a_newer_one(world: World) -> None:
-    # Given an item stored at a newer version, and a write log watching the table
-    repository = ArticleRepository(world.stack.clients.dynamodb, world.view.table)
+    # Given an article stored by an attempt that started at 05:00, and a write log watching the table
     log = WriteLog().attach(world.stack.clients.dynamodb)
     url = world.origin.url(GOOD.format(n=1))
     newer = build_runtime(Settings.from_env())
     newer.deps.clock = lambda: datetime(2026, 11, 28, 5, 0, tzinfo=timezone.utc)
     handle_record(_record(sqs_record(url, message_id="new", queue_arn=world.queue_arn)), None, newer)
+    world.sent["new"] = url
 
-    # When an attempt that started earlier records a 404 afterwards
+    # When an attempt that started at 04:00 records a permanent failure for it afterwards
     older = build_runtime(Settings.from_env())
     older.deps.clock = lambda: datetime(2026, 11, 28, 4, 0, tzinfo=timezone.utc)
-    world.origin.add("gone", b"", status=404)
-    from newsingest.messages import parse_message
-    from newsingest.outcomes import PermanentFailure
-    from newsingest.pipeline import Attempt, record_failure
-
-    request = parse_message(url)
-    record_failure(request, PermanentFailure("http_404", "late"), older.deps, Attempt(older.deps.clock()))
+    record_failure(parse_message(url), PermanentFailure("http_404", "late"), older.deps, Attempt(older.deps.clock()))
 
     # Then the newer article stands, and the invariant (with the write log) agrees
-    assert repository.get(_id(url)).status == "ok"
-    world.sent["new"] = url
+    assert world.item(_id(url))["status"] == "ok"
+    assert world.check(queues=False).buckets == {"stored": 1}
     view = AwsView(s3=world.view.s3, dynamodb=world.view.dynamodb, bucket=world.view.bucket, table=world.view.table)
     assert check_invariant(view, world.sent, write_log=log).ok
 
