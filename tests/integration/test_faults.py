@@ -11,9 +11,10 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
+from aws_lambda_powertools.utilities.batch.exceptions import UnexpectedBatchTypeError
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
-from newsingest.batch import build_runtime, handle_record
+from newsingest.batch import NotAnSqsEvent, build_runtime, handle_record
 from newsingest.local.esm import LocalLambdaContext
 from newsingest.messages import parse_message
 from newsingest.outcomes import PermanentFailure, Status
@@ -389,7 +390,7 @@ def test_an_empty_or_non_sqs_event_fails_the_invocation_and_touches_nothing(worl
                                                                              event: dict[str, Any]) -> None:
     # Given an event that is not an SQS batch (the SQS event source never sends an empty one)
     # When the handler is invoked with it
-    with pytest.raises(Exception):  # noqa: B017,PT011 - defined behaviour: the invocation fails loudly
+    with pytest.raises((UnexpectedBatchTypeError, NotAnSqsEvent)):  # defined behaviour: the invocation fails loudly
         world.handler(event, LocalLambdaContext())
 
     # Then nothing was fetched or written: a misrouted trigger shows up as an invocation error, never as

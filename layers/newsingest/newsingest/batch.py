@@ -70,6 +70,10 @@ class ConcurrentBatchProcessor(BatchProcessor):
         super().__init__(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
         self._max_workers = max_workers
 
+    def __call__(self, records: list[dict], handler: Any, lambda_context: Any = None) -> ConcurrentBatchProcessor:
+        _require_sqs_records(records)  # before the batch context opens, so no later error can mask this one
+        return super().__call__(records, handler, lambda_context)
+
     def process(self) -> list[tuple]:
         workers = min(self._max_workers or get_runtime().settings.batch_concurrency, len(self.records))
         metrics.add_metric(name="BatchRecords", unit=MetricUnit.Count, value=len(self.records))
@@ -80,6 +84,22 @@ class ConcurrentBatchProcessor(BatchProcessor):
                 return list(pool.map(self._process_record, self.records))
         finally:
             OUTCOMES.flush()
+
+
+class NotAnSqsEvent(ValueError):
+    """The invocation's event is not an SQS batch (a misrouted trigger or a hand-made test event)."""
+
+
+def _require_sqs_records(records: list[dict[str, Any]]) -> None:
+    # Fail the invocation loudly before touching anything: a misrouted trigger must show up as an error,
+    # never as input silently "processed" (Powertools would fail later with a bare KeyError). An event with no
+    # records at all is refused by Powertools itself (UnexpectedBatchTypeError).
+    foreign = [record for record in records
+               if not isinstance(record, dict) or record.get("eventSource") != "aws:sqs" or "messageId" not in record]
+    if foreign:
+        sources = sorted({str(record.get("eventSource")) for record in foreign if isinstance(record, dict)})
+        raise NotAnSqsEvent(f"{len(foreign)} of {len(records)} records are not SQS messages "
+                            f"(eventSource {', '.join(sources) or 'missing'})")
 
 
 class OutcomeCounter:
