@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: help install demo test test-fast bench clean
+.PHONY: help install demo test test-fast bench load clean
 
 help:  ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
@@ -28,6 +28,9 @@ test-fast: $(STAMP)  ## unit tests only
 
 bench: $(STAMP)  ## benchmarks (CORPUS=path/to/corpus for extraction accuracy)
 	$(PY) -m benchmarks $(if $(CORPUS),--corpus $(CORPUS))
+
+load: $(STAMP)  ## drain 10,000 mixed messages through the local event-source loop; exits non-zero if any is lost
+	$(PY) -m benchmarks.load
 
 clean:  ## remove build and test artefacts
 	rm -rf .aws-sam build .pytest_cache .hypothesis benchmarks/out

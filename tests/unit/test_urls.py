@@ -46,6 +46,10 @@ def test_legacy_charset_query_escapes_are_kept_byte_for_byte() -> None:
         ("http:///path-only", "no host"),
         ("http://" + "a" * 3000 + ".com/", "longer"),
         ("http://exa_mple.com/", "not a valid domain"),
+        ("https://xn--/", "not a valid domain"),
+        ("https://-example.com/", "not a valid domain"),
+        ("https://" + "a" * 64 + ".com/", "not a valid domain"),
+        ("https://exa\u200bmple.com/", "invisible"),
         ("http://example.com:99999/", "unparseable"),
     ],
 )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 MAX_URL_LENGTH = 2048
@@ -27,6 +28,8 @@ _CONTROL_CHARS = re.compile(r"[\x00-\x20\x7f]")
 _SURROGATES = re.compile("[\ud800-\udfff]")
 # Characters that may stay literal in a path or query; everything else is percent-encoded once.
 _PATH_SAFE = "/:@!$&'()*+,;=-._~%"
+# One DNS label: 1–63 letters, digits or hyphens, not starting or ending with a hyphen.
+_LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
 _STRAY_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _ESCAPE = re.compile(r"%[0-9a-f]{2}", re.IGNORECASE)
 
@@ -77,11 +80,17 @@ def _normalize_host(host: str) -> str:
         raise InvalidUrl("URL has no host")
     if ":" in host:  # an IPv6 literal: urlsplit already removed the brackets
         return f"[{host}]"
+    if any(unicodedata.category(char) == "Cf" for char in host):
+        # IDNA would silently delete zero-width and bidi-control characters: "exa\u200bmple.com" is not example.com
+        raise InvalidUrl(f"host {host!r} contains invisible formatting characters")
     try:
         host = host.encode("idna").decode("ascii")
+        for label in host.split("."):
+            if label.startswith("xn--"):
+                label.encode("ascii").decode("idna")  # a punycode label must decode ("xn--" alone does not)
     except UnicodeError:
         raise InvalidUrl(f"host {host!r} is not a valid domain name") from None
-    if not re.fullmatch(r"[a-z0-9.-]+", host) or ".." in host:
+    if not all(_LABEL.fullmatch(label) for label in host.split(".")):
         raise InvalidUrl(f"host {host!r} is not a valid domain name")
     return host
 
