@@ -105,7 +105,8 @@ def memory(quick: bool, corpus: Path | None, notes: list[str]) -> list[Row]:
             verdict(r["absolute_peak_mb"] < MEMORY_TARGET_MB),
             f"absolute ru_maxrss of the process (moto, bucket+table from template.yaml's schema, origin and "
             f"pages included); baseline after imports {r['baseline_rss_mb']:.0f} MB; the batch adds "
-            f"{r['batch_increment_mb']:.0f} MB ({r['batch_concurrency']} pages at once, {r['batch_seconds']:.1f} s)"),
+            f"{r['batch_increment_mb']:.0f} MB ({r['batch_concurrency']} pages fetched and "
+            f"{r.get('extract_concurrency', r['batch_concurrency'])} extracted at once, {r['batch_seconds']:.1f} s)"),
         Row("Memory: same batch, function process alone (moto + origin in another process)",
             f"{i['absolute_peak_mb']:.0f} MB", f"< {MEMORY_TARGET_MB:.0f} MB",
             verdict(i["absolute_peak_mb"] < MEMORY_TARGET_MB),
@@ -113,10 +114,11 @@ def memory(quick: bool, corpus: Path | None, notes: list[str]) -> list[Row]:
             f"`import app` {i['handler_import_rss_mb']:.0f} MB, + clients {i['baseline_rss_mb']:.0f} MB; the "
             f"batch adds {i['batch_increment_mb']:.0f} MB"),
     ]
-    w = _worker(sys.executable, "benchmarks.handler", ["memory-isolated", "--pages", "5", "--page-bytes", "10000000"])
-    rows.append(Row("Memory (info): worst case, 5 pages of 10 MB (the FETCH_MAX_BYTES cap) at once, function alone",
-                    f"{w['absolute_peak_mb']:.0f} MB", note=f"BATCH_CONCURRENCY=5 extractions of the largest page the "
-                    f"fetcher accepts; the batch adds {w['batch_increment_mb']:.0f} MB"))
+    w = _worker(sys.executable, "benchmarks.handler", ["memory-isolated", "--pages", "10", "--page-bytes", "10000000"])
+    rows.append(Row("Memory (info): worst case, batch of 10 pages of 10 MB (the FETCH_MAX_BYTES cap), function alone",
+                    f"{w['absolute_peak_mb']:.0f} MB", note=f"defaults: {w['batch_concurrency']} pages fetched and "
+                    f"{w.get('extract_concurrency', w['batch_concurrency'])} extracted at once; the batch adds "
+                    f"{w['batch_increment_mb']:.0f} MB ({w['batch_seconds']:.1f} s)"))
     if corpus:
         c = _worker(sys.executable, "benchmarks.extraction", ["--corpus", str(corpus), "--memory"])
         rows.append(Row(f"Memory: peak RSS extracting the {c['pages']} corpus pages", f"{c['peak_rss_mb']:.0f} MB",
@@ -156,10 +158,12 @@ def concurrency(quick: bool, notes: list[str]) -> list[Row]:
     workers, per_host = r["batch_concurrency"], r["per_host_concurrency"]
     notes.append(f"Batch concurrency: {r['batch_size']} URLs, origins sleeping {r['delay_s'] * 1000:.0f} ms per page, "
                  f"{rounds} rounds with the configurations interleaved, medians. Defaults: BATCH_CONCURRENCY="
-                 f"{workers}, FETCH_PER_HOST_CONCURRENCY={per_host}. The per-host limit is per host name (not "
-                 f"per port), so 10 URLs of ONE host take ceil(10/{per_host}) = {-(-10 // per_host)} waves of "
-                 f"{r['delay_s'] * 1000:.0f} ms whatever the thread count; with 10 hosts (127.0.0.1…10) or a "
-                 f"per-host limit of 10, {workers} threads give ceil(10/{workers}) = {-(-10 // workers)} waves, each "
+                 f"{workers}, FETCH_PER_HOST_CONCURRENCY={per_host}, EXTRACT_CONCURRENCY="
+                 f"{r.get('extract_concurrency', '-')}. The per-host limit is per host name (not "
+                 f"per port), so 10 URLs of ONE host take ceil(10/{per_host}) = {-(-10 // per_host)} wave(s) of "
+                 f"{r['delay_s'] * 1000:.0f} ms whatever the thread count (with per-host 2 and 5 threads, the "
+                 f"defaults before commit 3093634: 5 waves); with 10 hosts (127.0.0.1…10) or a "
+                 f"per-host limit of 10, {workers} threads give ceil(10/{workers}) = {-(-10 // workers)} wave(s), each "
                  "as long as one message's whole processing (DynamoDB read, fetch, extraction, two S3 writes, "
                  "DynamoDB write), not just its fetch. moto's server runs in another process (S3 and DynamoDB are "
                  "remote for the function too) but shares this machine's cores.")
@@ -173,10 +177,13 @@ def concurrency(quick: bool, notes: list[str]) -> list[Row]:
         Row("Batch: single fetch (Fetcher.fetch, 200 ms origin)", _ms(single),
             note=f"one message through the handler: {_ms(s['single_message'])}"),
         Row("Batch of 10: sequential (max_workers=1)", f"{_ms(s['sequential'])} = {s['sequential'] / single:.1f}× a fetch"),
-        row("Batch of 10: concurrent, defaults, 1 host", "concurrent_defaults_1_host", True),
-        row("Batch of 10: concurrent, defaults, 10 hosts", "concurrent_defaults_10_hosts", True),
+        row(f"Batch of 10: concurrent, defaults ({workers} threads, per-host {per_host}), 1 host",
+            "concurrent_defaults_1_host", True),
+        row(f"Batch of 10: concurrent, defaults ({workers} threads, per-host {per_host}), 10 hosts",
+            "concurrent_defaults_10_hosts", True),
         row("Batch of 10: concurrent, per-host limit 10, 1 host", "concurrent_per_host_10_1_host", True),
-        row("Batch of 10 (info): BATCH_CONCURRENCY=10, 10 hosts", "concurrent_10_workers_10_hosts", False),
+        row("Batch of 10 (info): 5 threads, per-host 2 (the defaults before 3093634), 1 host",
+            "strict_5_workers_per_host_2_1_host", False),
         Row("Batch: sequential / concurrent (defaults, 1 host)",
             f"{s['sequential'] / s['concurrent_defaults_1_host']:.1f}×",
             note=f"10 hosts: {s['sequential'] / s['concurrent_defaults_10_hosts']:.1f}×"),
@@ -201,7 +208,7 @@ def lambda_estimate(notes: list[str]) -> list[Row]:
                  "modelled.")
     return [Row(f"Handler duration per message (estimate for Lambda {LAMBDA_MEMORY_MB} MB)",
                 f"≈ {lambda_ms:.0f} ms", note=f"measured here: {here_ms:.0f} ms per message (full batch of 10, "
-                f"BATCH_CONCURRENCY 5, 10 hosts); CPU-bound at {share:.3f} vCPU: {cpu_ms:.1f} ms × "
+                f"default concurrency, 10 hosts); CPU-bound at {share:.3f} vCPU: {cpu_ms:.1f} ms × "
                 f"{1 / share:.1f}")]
 
 

@@ -82,9 +82,11 @@ def memory(pages: int, size: int, lean: bool = True) -> dict[str, Any]:
         batch_hwm = _status_hwm_mb() if reset else None
         peak = harness.peak_rss_mb()
         concurrency = get_runtime().settings.batch_concurrency
+        extracting = getattr(get_runtime().settings, "extract_concurrency", concurrency)
     return {
         "stack": "lean" if lean else "cloudformation",
         "pages": pages, "page_bytes": [len(b) for b in bodies.values()], "batch_concurrency": concurrency,
+        "extract_concurrency": extracting,
         "interpreter_rss_mb": start_rss, "handler_import_rss_mb": handler_import_rss,
         "baseline_rss_mb": baseline_rss, "baseline_peak_mb": baseline_peak,
         "batch_peak_mb": batch_hwm if batch_hwm is not None else peak, "batch_peak_exact": batch_hwm is not None,
@@ -132,6 +134,7 @@ def memory_isolated(pages: int, size: int, batch_concurrency: int | None = None)
         harness.assert_all_ok(response, "isolated memory batch")
         peak = harness.peak_rss_mb()
     return {"pages": pages, "page_bytes": size, "batch_concurrency": runtime.settings.batch_concurrency,
+            "extract_concurrency": getattr(runtime.settings, "extract_concurrency", runtime.settings.batch_concurrency),
             "interpreter_rss_mb": start_rss,
             "handler_import_rss_mb": handler_import_rss, "baseline_rss_mb": baseline_rss,
             "absolute_peak_mb": peak, "batch_increment_mb": peak - baseline_rss, "batch_seconds": seconds}
@@ -217,8 +220,8 @@ def concurrency(rounds: int, delay: float, batch_size: int) -> dict[str, Any]:
             "concurrent_per_host_10_1_host": (runtime(FETCH_PER_HOST_CONCURRENCY=str(batch_size)),
                                               ConcurrentBatchProcessor(), 1, batch_size),
             "concurrent_defaults_10_hosts": (runtime(), ConcurrentBatchProcessor(), batch_size, batch_size),
-            "concurrent_10_workers_10_hosts": (runtime(BATCH_CONCURRENCY=str(batch_size)), ConcurrentBatchProcessor(),
-                                               batch_size, batch_size),
+            "strict_5_workers_per_host_2_1_host": (runtime(BATCH_CONCURRENCY="5", FETCH_PER_HOST_CONCURRENCY="2"),
+                                                   ConcurrentBatchProcessor(), 1, batch_size),
             "single_message": (runtime(), ConcurrentBatchProcessor(), 1, 1),
         }
         counter = iter(range(10**9))
@@ -263,6 +266,7 @@ def concurrency(rounds: int, delay: float, batch_size: int) -> dict[str, Any]:
     return {
         "rounds": rounds, "delay_s": delay, "batch_size": batch_size,
         "batch_concurrency": default.batch_concurrency, "per_host_concurrency": default.fetch.per_host_concurrency,
+        "extract_concurrency": getattr(default, "extract_concurrency", default.batch_concurrency),
         "median_s": medians, "samples_s": samples,
     }
 
