@@ -121,7 +121,7 @@ def test_function_environment_carries_the_storage_contract_and_the_tunables(sam_
         assert "Ref" in environment[name] and environment[name]["Ref"] in sam_template["Parameters"], name
     assert _parameter(sam_template, environment["FETCH_ALLOW_HOSTS"])["Default"] == ""
     assert sorted(_parameter(sam_template, environment["FETCH_RESPECT_ROBOTS"])["AllowedValues"]) == ["false", "true"]
-    assert _parameter(sam_template, environment["BATCH_CONCURRENCY"])["Default"] == 10
+    assert _parameter(sam_template, environment["BATCH_CONCURRENCY"])["Default"] == 5
     assert environment["POWERTOOLS_SERVICE_NAME"] == "newsingest"
     assert environment["POWERTOOLS_METRICS_NAMESPACE"] == "Newsingest"
 
@@ -135,7 +135,7 @@ def test_environment_resolves_to_parameter_defaults_and_stack_names(sam_template
     assert environment["ARTICLES_BUCKET"] == "the-bucket" and environment["ARTICLES_TABLE"] == "the-table"
     assert environment["FETCH_ALLOW_HOSTS"] == "127.0.0.1:8765"
     assert environment["FETCH_RESPECT_ROBOTS"] == "true"
-    assert environment["BATCH_CONCURRENCY"] == "10"
+    assert environment["BATCH_CONCURRENCY"] == "5"
     assert environment["POWERTOOLS_LOG_LEVEL"] == environment["LOG_LEVEL"] == "INFO"
     assert all(isinstance(value, str) for value in environment.values())
 

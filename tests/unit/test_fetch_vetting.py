@@ -165,7 +165,7 @@ class TestOptions:
         assert "+https://" in options.user_agent
         assert (options.connect_timeout, options.read_timeout, options.total_timeout) == (3.0, 10.0, 20.0)
         assert options.max_body_bytes == 10 * 1024 * 1024
-        assert options.max_decompressed_bytes == 30 * 1024 * 1024
+        assert options.max_decompressed_bytes == 10 * 1024 * 1024
         assert options.max_redirects == 5
         assert options.allowed_ports == frozenset({80, 443})
         assert options.allow_hosts == frozenset()

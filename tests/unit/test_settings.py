@@ -15,7 +15,7 @@ def test_defaults_are_the_production_values() -> None:
     assert settings.fetch.allow_hosts == frozenset()
     assert settings.fetch.allowed_ports == frozenset({80, 443})
     assert settings.fetch.respect_robots is True
-    assert (settings.batch_concurrency, settings.extract_concurrency, settings.fetch.per_host_concurrency) == (10, 2, 6)
+    assert (settings.batch_concurrency, settings.extract_concurrency, settings.fetch.per_host_concurrency) == (5, 1, 6)
 
 
 def test_every_variable_is_read() -> None:

@@ -52,8 +52,9 @@ class Dependencies:
     repository: ArticleRepository
     extract: Callable[..., Article] = extract_article
     clock: Callable[[], datetime] = field(default=utc_now)
-    # Bounds the extractions running at once (CPU-bound, memory-heavy) while fetches of a batch still overlap.
-    extract_slots: threading.Semaphore = field(default_factory=lambda: threading.BoundedSemaphore(2))
+    # Bounds the extractions running at once (CPU-bound, memory-heavy) while fetches of a batch still overlap
+    # (Settings.extract_concurrency).
+    extract_slots: threading.Semaphore = field(default_factory=lambda: threading.BoundedSemaphore(1))
 
 
 @dataclass(frozen=True)

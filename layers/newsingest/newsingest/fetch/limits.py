@@ -23,8 +23,9 @@ DEFAULT_READ_TIMEOUT: Final = 10.0
 DEFAULT_TOTAL_TIMEOUT: Final = 20.0
 # Bytes on the wire (compressed). Real article pages are well under 2 MiB.
 DEFAULT_MAX_BODY_BYTES: Final = 10 * MIB
-# Bytes after Content-Encoding / gzip sitemap decoding: caps gzip, deflate and brotli bombs.
-DEFAULT_MAX_DECOMPRESSED_BYTES: Final = 30 * MIB
+# Bytes after Content-Encoding / gzip sitemap decoding: caps gzip, deflate and brotli bombs. The same as the body
+# cap: what the function holds per page is the decoded body, and memory is sized for that (docs/performance.md).
+DEFAULT_MAX_DECOMPRESSED_BYTES: Final = 10 * MIB
 DEFAULT_MAX_REDIRECTS: Final = 5
 DEFAULT_ALLOWED_PORTS: Final = frozenset({80, 443})
 DEFAULT_ROBOTS_TTL: Final = 3600.0
