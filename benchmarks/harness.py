@@ -21,12 +21,9 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-OFFLINE_AWS = {
-    "AWS_ACCESS_KEY_ID": "testing",
-    "AWS_SECRET_ACCESS_KEY": "testing",
-    "AWS_SESSION_TOKEN": "testing",
-    "AWS_DEFAULT_REGION": "us-east-1",
-    "AWS_REGION": "us-east-1",
+from newsingest.local.env import OFFLINE_CREDENTIALS
+
+OFFLINE_AWS = OFFLINE_CREDENTIALS | {
     # No X-Ray daemon locally; Powertools would disable the tracer outside Lambda anyway.
     "POWERTOOLS_TRACE_DISABLED": "true",
 }

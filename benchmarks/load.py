@@ -36,16 +36,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from newsingest.local.env import OFFLINE_CREDENTIALS
+
 REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-OFFLINE_AWS = {
-    "AWS_ACCESS_KEY_ID": "testing",
-    "AWS_SECRET_ACCESS_KEY": "testing",
-    "AWS_SESSION_TOKEN": "testing",
-    "AWS_DEFAULT_REGION": "us-east-1",
-    "AWS_REGION": "us-east-1",
+OFFLINE_AWS = OFFLINE_CREDENTIALS | {
     "POWERTOOLS_TRACE_DISABLED": "true",
     "POWERTOOLS_METRICS_NAMESPACE": "Newsingest",
     "POWERTOOLS_LOG_LEVEL": "ERROR",
