@@ -18,10 +18,11 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from typing import Any
 
 from newsingest.local.env import OFFLINE_CREDENTIALS
+from newsingest.local.origin import QuietHandler
 
 OFFLINE_AWS = OFFLINE_CREDENTIALS | {
     # No X-Ray daemon locally; Powertools would disable the tracer outside Lambda anyway.
@@ -46,7 +47,7 @@ def peak_rss_mb() -> float:
 # ------------------------------------------------------------------------------------------------ origins
 
 
-class _OriginHandler(BaseHTTPRequestHandler):
+class _OriginHandler(QuietHandler):
     page_for: Callable[[str], bytes | None] = staticmethod(lambda path: None)
     delay: float = 0.0
     protocol_version = "HTTP/1.1"  # keep-alive, as real origins
@@ -66,16 +67,6 @@ class _OriginHandler(BaseHTTPRequestHandler):
             self._send(404, b"<html><body>not found</body></html>", "text/html; charset=utf-8")
         else:
             self._send(200, body, "text/html; charset=utf-8")
-
-    def _send(self, status: int, body: bytes, content_type: str) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-        return
 
 
 @contextmanager

@@ -12,7 +12,7 @@ import threading
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -20,6 +20,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from newsingest.cli import main
+from newsingest.local.origin import QuietHandler
 
 TEST_CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing",
                     "aws_session_token": "testing", "region_name": "us-east-1"}
@@ -51,27 +52,17 @@ class Site:
         return self.url(path)
 
 
-def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
+def _handler(site: Site) -> type[QuietHandler]:
+    class Handler(QuietHandler):
         def do_GET(self) -> None:  # noqa: N802
             path = self.path.split("?", 1)[0]
             site.requests.append(path)
             if path == "/robots.txt":
-                self._send(200, "text/plain", b"User-agent: *\nAllow: /\n")
+                self._send(200, b"User-agent: *\nAllow: /\n", "text/plain")
                 return
             status, content_type, body = site.routes.get(
                 path, (404, "text/html; charset=utf-8", b"<html><body><h1>Not found</h1></body></html>"))
-            self._send(status, content_type, body)
-
-        def _send(self, status: int, content_type: str, body: bytes) -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-            return
+            self._send(status, body, content_type)
 
     return Handler
 

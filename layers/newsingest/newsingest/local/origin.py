@@ -23,7 +23,21 @@ def sample_pages() -> dict[str, bytes]:
     return {entry.name: entry.read_bytes() for entry in folder.iterdir() if entry.name.endswith(".html")}
 
 
-class _Handler(BaseHTTPRequestHandler):
+class QuietHandler(BaseHTTPRequestHandler):
+    """A request handler that answers whole bodies and keeps quiet (the local origins of demo, tests, benchmarks)."""
+
+    def _send(self, status: int, body: bytes, content_type: str) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - silence per-request logging
+        return
+
+
+class _Handler(QuietHandler):
     pages: dict[str, bytes] = {}
     server_version = "newsingest-origin/1"
 
@@ -38,16 +52,6 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(200, self.pages[path], "text/html" + charset)
         else:
             self._send(404, b"<html><body><h1>Not found</h1></body></html>", "text/html; charset=utf-8")
-
-    def _send(self, status: int, body: bytes, content_type: str) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - silence per-request logging
-        return
 
 
 @contextmanager
