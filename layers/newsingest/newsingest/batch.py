@@ -20,7 +20,7 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from newsingest.fetch import Fetcher
 from newsingest.messages import InvalidMessage, parse_message
 from newsingest.observability import NAMESPACE, SERVICE, logger, metrics
-from newsingest.outcomes import Outcome, PermanentFailure, TransientFailure
+from newsingest.outcomes import Outcome, TransientFailure
 from newsingest.pipeline import Dependencies, ingest, record_invalid_message
 from newsingest.settings import Settings
 from newsingest.storage import ArticleObjects, ArticleRepository
@@ -151,20 +151,18 @@ def handle_record(record: SQSRecord, lambda_context: Any = None, runtime: Runtim
             outcome = ingest(message, runtime.deps, message_id=record.message_id, fetch_deadline=fetch_deadline)
     except TransientFailure as failure:
         _delay_if_asked(record, failure, runtime)
-        _count("retry", failure.reason)
+        OUTCOMES.add("retry", failure.reason)
         logger.warning("will retry", extra={"outcome": "retry", "reason": failure.reason, "detail": failure.detail,
                                             "receive_count": record.attributes.approximate_receive_count,
                                             "duration_ms": _ms_since(started)})
         raise
-    except PermanentFailure:
-        raise  # a bug: every permanent failure should have been recorded by the pipeline; retry, then DLQ
-    except Exception as error:
-        _count("retry", type(error).__name__)
+    except Exception as error:  # AWS errors, and bugs: retried, then the DLQ
+        OUTCOMES.add("retry", type(error).__name__)
         logger.exception("unexpected error; will retry", extra={"outcome": "retry", "duration_ms": _ms_since(started)})
         raise
     finally:
         logger.thread_safe_remove_keys(["message_id", "url"])
-    _count(outcome.status.value, outcome.reason)
+    OUTCOMES.add(outcome.status.value, outcome.reason)
     logger.info("processed", extra={"outcome": outcome.status.value, "reason": outcome.reason,
                                     "detail": outcome.detail, "article_id": outcome.article_id,
                                     "url": outcome.url, "message_id": record.message_id,
@@ -194,10 +192,6 @@ def _delay_if_asked(record: SQSRecord, failure: TransientFailure, runtime: Runti
         logger.info("delayed redelivery", extra={"retry_after_s": seconds})
     except Exception:  # the retry still happens after the queue's own visibility timeout
         logger.exception("could not delay redelivery")
-
-
-def _count(outcome: str, reason: str | None) -> None:
-    OUTCOMES.add(outcome, reason)
 
 
 def _summary(outcome: Outcome) -> dict[str, Any]:

@@ -28,21 +28,17 @@ class InvalidLine:
 
 
 @dataclass
-class EnqueueReport:
-    queued: int = 0
+class UrlPlan:
+    """What to send: the normalized URLs in input order, and what was left out (duplicates, invalid lines)."""
+
+    urls: list[str] = field(default_factory=list)
     duplicates: int = 0
     invalid: list[InvalidLine] = field(default_factory=list)
-    failed: list[tuple[str, str]] = field(default_factory=list)  # (url, error) after all retries
-    urls: list[str] = field(default_factory=list)  # the normalized URLs, in input order
-
-    @property
-    def ok(self) -> bool:
-        return not self.invalid and not self.failed
 
 
-def plan_urls(lines: Iterable[str]) -> EnqueueReport:
+def plan_urls(lines: Iterable[str]) -> UrlPlan:
     """Validate and normalize input lines (blank lines and ``#`` comments skipped), dropping duplicates."""
-    report = EnqueueReport()
+    report = UrlPlan()
     seen: set[str] = set()
     for number, line in enumerate(lines, start=1):
         text = line.strip()

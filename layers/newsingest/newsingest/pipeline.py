@@ -86,12 +86,13 @@ def ingest(request: IngestRequest, deps: Dependencies, *, message_id: str | None
     """
     attempt = Attempt(deps.clock())
     existing = deps.repository.get(request.article_id)
-    use_validators = existing is not None and existing.status == Status.OK.value and not request.force
+    # A stored article's HTTP validators make the re-crawl conditional (a 304 downloads nothing).
+    validated = existing if existing is not None and existing.status == Status.OK.value and not request.force else None
     try:
         page = deps.fetcher.fetch(
             request.url,
-            etag=existing.etag if use_validators and existing else None,
-            last_modified=existing.last_modified if use_validators and existing else None,
+            etag=validated.etag if validated else None,
+            last_modified=validated.last_modified if validated else None,
             deadline=fetch_deadline,
         )
     except PermanentFailure as failure:
