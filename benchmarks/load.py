@@ -37,6 +37,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from newsingest.local.env import OFFLINE_CREDENTIALS
+from newsingest.local.esm import messages_left
 
 REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
@@ -130,7 +131,7 @@ class Producer(threading.Thread):
         try:
             position = 0
             while position < len(self.bodies):
-                room = self.backlog - messages_on_queue(self.sqs, self.queue_url)
+                room = self.backlog - messages_left(self.sqs, self.queue_url)
                 if room < 10:
                     time.sleep(0.02)  # a producer's pacing, not test synchronisation
                     continue
@@ -152,12 +153,6 @@ class Producer(threading.Thread):
             raise RuntimeError(f"SQS refused messages: {response['Failed'][:3]}")
         for success in response["Successful"]:
             self.sent[success["MessageId"]] = chunk[int(success["Id"])]
-
-
-def messages_on_queue(sqs: Any, queue_url: str) -> int:
-    from tests.support.drain import messages_left
-
-    return messages_left(sqs, queue_url)
 
 
 @dataclass

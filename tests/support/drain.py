@@ -13,10 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from newsingest.local.esm import LocalEventSource
-
-_COUNTERS = ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible",
-             "ApproximateNumberOfMessagesDelayed"]
+from newsingest.local.esm import LocalEventSource, messages_left
 
 
 @dataclass
@@ -26,11 +23,6 @@ class Drained:
     succeeded: int = 0
     failed: int = 0
     handler_errors: int = 0
-
-
-def messages_left(sqs: Any, queue_url: str) -> int:
-    attributes = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=_COUNTERS)["Attributes"]
-    return sum(int(attributes.get(name, 0)) for name in _COUNTERS)
 
 
 def drain_queue(source: LocalEventSource, sqs: Any, *, max_polls: int = 100_000,

@@ -125,15 +125,23 @@ class LocalEventSource:
         report.succeeded, report.failed = len(succeeded), len(failed)
         return report
 
-    def drain(self, *, max_batches: int = 10_000, idle_polls: int = 1,
+    def drain(self, *, max_batches: int = 10_000, idle_polls: int = 1, max_polls: int = 100_000,
               on_batch: Callable[[PollReport], None] | None = None) -> DrainReport:
-        """Poll until ``idle_polls`` consecutive receives come back empty (or ``max_batches`` is reached)."""
+        """Poll until the queue is empty (or ``max_batches`` batches were processed).
+
+        When failures are released at once (``retry_visibility_seconds``), an empty receive only counts towards
+        ``idle_polls`` once the queue's own counters say nothing is left, visible, in flight or delayed: a message
+        released with visibility 0 can miss an immediate receive, and stopping then would leave it behind. Otherwise
+        failed messages wait out the queue's visibility timeout, as on AWS, and an empty receive ends the drain.
+        """
         total = DrainReport()
         idle = 0
-        while total.batches < max_batches and idle < idle_polls:
+        for _ in range(max_polls):
+            if total.batches >= max_batches or idle >= idle_polls:
+                break
             report = self.poll_once()
             if report.received == 0:
-                idle += 1
+                idle += self._retry_visibility is None or messages_left(self._sqs, self.queue_url) == 0
                 continue
             idle = 0
             total.batches += 1
@@ -176,6 +184,16 @@ class LocalEventSource:
                                                     VisibilityTimeout=self._retry_visibility)
             except Exception:  # e.g. the handler already moved it with Retry-After; the queue timeout still applies
                 logger.debug("could not change visibility of %s", message["MessageId"], exc_info=True)
+
+
+_QUEUE_COUNTERS = ("ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible",
+                   "ApproximateNumberOfMessagesDelayed")
+
+
+def messages_left(sqs_client: Any, queue_url: str) -> int:
+    """Messages on a queue: visible, in flight and delayed (the queue's approximate counters)."""
+    attributes = sqs_client.get_queue_attributes(QueueUrl=queue_url, AttributeNames=list(_QUEUE_COUNTERS))
+    return sum(int(attributes["Attributes"].get(name, 0)) for name in _QUEUE_COUNTERS)
 
 
 def _lambda_message_attributes(attributes: dict[str, Any]) -> dict[str, Any]:
