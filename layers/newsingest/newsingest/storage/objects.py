@@ -42,15 +42,6 @@ class ArticleObjects:
         html = gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data
         return html, response.get("Metadata", {}).get("source-content-type")
 
-    def exists(self, key: str) -> bool:
-        try:
-            self._s3.head_object(Bucket=self.bucket, Key=key)
-        except ClientError as error:
-            if _error_code(error) in ("404", "NoSuchKey", "NotFound"):
-                return False
-            raise
-        return True
-
     def _put_once(self, key: str, body: bytes, **extra: Any) -> bool:
         # If-None-Match: * makes the write conditional, so a redelivery or a concurrent twin never adds an object
         # version: the object is content-addressed, so an existing one already holds exactly these bytes.
