@@ -186,10 +186,10 @@ def test_each_policy_template_is_scoped_to_one_resource_of_this_stack(sam_templa
         (name, arguments), = policy.items()
         (argument,) = arguments.values()
         scoped[name] = argument
-    # Then there are exactly these four, each naming one resource of this template
+    # Then there are exactly these three, each naming one resource of this template (no S3 read: objects are
+    # written once with If-None-Match, which needs only s3:PutObject)
     assert scoped == {
         "S3WritePolicy": {"Ref": "ArticlesBucket"},
-        "S3ReadPolicy": {"Ref": "ArticlesBucket"},
         "DynamoDBCrudPolicy": {"Ref": "ArticlesTable"},
         "SQSPollerPolicy": {"Fn::GetAtt": ["ArticlesQueue", "QueueName"]},
     }
