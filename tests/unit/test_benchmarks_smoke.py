@@ -71,3 +71,54 @@ def test_results_table_formatter() -> None:
     markdown = results_markdown(rows, started="2026-01-01 00:00 UTC", duration_s=1.0, command="python -m benchmarks",
                                 notes=["a note"])
     assert table in markdown and "## Machine" in markdown and "Python" in markdown and "- a note" in markdown
+
+
+# Snippets, worked by hand: page a finds 1 of its 2 "with" and 1 of its 2 "without" (whitespace collapsed, case
+# kept: "Foo  bar" matches "Foo bar", "foo" does not match "Foo"); page b has no prediction (its "with" are missed,
+# its "without" count as avoided). TP 1, FN 1 + 1, FP 1, TN 1 + 1 → P 1/2, R 1/3, F 2/5.
+CASES = {"a": {"with": ["Foo bar", "foo"], "without": ["Menu", "Cookie"]},
+         "b": {"with": ["missing"], "without": ["Menu"]}}
+
+
+def test_snippet_counts_match_hand_computed_values() -> None:
+    # Given one page with a prediction and one without
+    predictions = {"a": {"articleBody": "Foo  \n bar and the Menu"}}
+    # When scored
+    result = scoring.score_snippets(CASES, predictions)
+    # Then the pooled counts are the hand-computed ones
+    assert (result.tp, result.fp, result.fn, result.tn) == (1, 1, 2, 2)
+    assert result.precision == pytest.approx(0.5)
+    assert result.recall == pytest.approx(1 / 3)
+    assert result.f_score == pytest.approx(0.4)
+    assert result.empty_predictions == 1 and result.pages == 2
+    assert result.worst[0] == ("a", 1, 1)
+
+
+def test_date_score_takes_the_day_as_written() -> None:
+    # Given gold days and predictions: right (offset ignored: the day as written), wrong, missing, unparseable
+    gold = {"e1": {"page": "p1", "date": "2020-02-10"}, "e2": {"date": "2021-01-01"},
+            "e3": {"date": "2019-05-05"}, "e4": {"date": "2018-01-01"}}
+    predictions = {"p1": {"published_at": "2020-02-10T23:30:00-08:00"}, "e2": {"published_at": "2021-01-02"},
+                   "e4": {"published_at": "yesterday"}}
+    # When scored
+    result = scoring.score_dates(gold, predictions)
+    # Then 1 right, 1 wrong, 2 without a date
+    assert (result.right, result.wrong, result.missing) == (1, 1, 2)
+    assert result.accuracy == pytest.approx(0.25)
+    assert result.precision == pytest.approx(0.5)
+    assert result.recall == pytest.approx(1 / 3)
+    assert result.misses[0] == ("e2", "2021-01-01", "2021-01-02")
+
+
+def test_corpus_kind_follows_the_answer_file(tmp_path: Path) -> None:
+    from benchmarks.extraction import corpus_kind, page_urls  # noqa: PLC0415
+
+    assert corpus_kind(tmp_path) is None
+    for kind, name in (("articles", "ground-truth.json"), ("snippets", "cases.json"), ("dates", "gold.json")):
+        folder = tmp_path / kind
+        folder.mkdir()
+        (folder / name).write_text("{}", encoding="utf-8")
+        assert corpus_kind(folder) == kind
+    truth = {"p": {"url": "https://example.com/a"}}
+    assert page_urls("snippets", truth) == {"p": "https://example.com/a"}
+    assert page_urls("dates", truth) == {}  # the dates rule: the page alone
