@@ -23,10 +23,11 @@ class NewsingestGroup(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         from botocore.exceptions import BotoCoreError, ClientError  # noqa: PLC0415
+        from botocore.parsers import ResponseParserError  # noqa: PLC0415
 
         try:
             return super().invoke(ctx)
-        except (BotoCoreError, ClientError) as error:
+        except (BotoCoreError, ClientError, ResponseParserError) as error:
             raise translate_aws_error(error, current_resources()) from error
 
     def list_commands(self, ctx: click.Context) -> list[str]:

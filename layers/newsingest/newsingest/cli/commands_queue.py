@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,6 +16,12 @@ from newsingest.cli.resources import Resources, aws_options, fetch_options
 from newsingest.local.env import environment
 
 PROGRESS_THRESHOLD = 50  # lists longer than this get a progress bar (on a terminal)
+MAX_INVALID_SHOWN = 20  # invalid input lines listed one by one; the rest are counted
+
+
+def progress_wanted(length: int) -> bool:
+    # click prints a bar's label once even when stderr is no terminal: a stray line in logs and pipes.
+    return length > PROGRESS_THRESHOLD and sys.stderr.isatty()
 
 
 def _epilog(*examples: str) -> str:
@@ -60,7 +67,10 @@ def enqueue(urls: tuple[str, ...], files: tuple[Any, ...], sitemaps: tuple[str, 
     arguments = [url for url in urls if url != "-"]
     sources: list[tuple[str, Any]] = []
     if "-" in urls:
-        sources.append(("stdin", sys.stdin))
+        # As -f - reads it: UTF-8 with undecodable bytes replaced (sys.stdin is strict, so binary input would end
+        # in a UnicodeDecodeError traceback instead of the one-line refusal in cli.inputs).
+        sources.append(("stdin", io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8",
+                                                  errors="replace")))
     sources += [(_file_name(handle), handle) for handle in files]
     if not (arguments or sources or sitemaps or feeds):
         raise usage_error("no URLs given", "pass URLs, -f FILE, - (stdin), --sitemap URL or --feed URL")
@@ -107,7 +117,7 @@ def _send(resources: Resources, urls: list[str], *, force: bool) -> tuple[int, l
 
     queue_url = resources.queue_url
     sqs = resources.clients.sqs
-    if len(urls) <= PROGRESS_THRESHOLD:
+    if not progress_wanted(len(urls)):
         return enqueue_urls(sqs, queue_url, urls, force=force)
     with click.progressbar(length=len(urls), label="enqueueing", file=sys.stderr) as bar:
         return enqueue_urls(sqs, queue_url, urls, force=force, progress=bar.update)
@@ -125,8 +135,10 @@ def _print_enqueue_summary(plan: Any, sent: int, failures: list[tuple[str, str]]
         echo(f"queued {sent} URL(s)" + (f" to {queue}" if queue else ""))
     echo(f"duplicates dropped: {plan.duplicates}")
     echo(f"invalid: {len(plan.invalid)}")
-    for invalid in plan.invalid:
+    for invalid in plan.invalid[:MAX_INVALID_SHOWN]:
         echo(f"  {invalid.describe()}")
+    if len(plan.invalid) > MAX_INVALID_SHOWN:
+        echo(f"  … and {len(plan.invalid) - MAX_INVALID_SHOWN} more invalid line(s)")
     for url, why in plan.errors:
         echo(f"could not read {url}: {why}")
     for warning in plan.warnings:
@@ -266,7 +278,7 @@ def redrive(method: str, max_messages: int | None, wait: bool, wait_seconds: int
     Uses SQS's message-move task where the endpoint supports it (asynchronous; counts are SQS's estimates), else
     receives, sends and deletes in batches of 10, deleting from the DLQ only what was sent.
     """
-    from newsingest.redrive import queue_depth, redrive as run_redrive  # noqa: PLC0415
+    from newsingest.redrive import MoveTaskUnsupported, queue_depth, redrive as run_redrive  # noqa: PLC0415
 
     sqs = resources.clients.sqs
     dead_letter_queue_url = resources.dead_letter_queue_url
@@ -275,9 +287,12 @@ def redrive(method: str, max_messages: int | None, wait: bool, wait_seconds: int
     waiting = queue_depth(sqs, dead_letter_queue_url)
     resources.last_queue_url = queue_url
     with _maybe_progress(waiting if method != "move-task" else 0, "redriving") as progress:
-        report = run_redrive(sqs, dead_letter_queue_url, queue_url, method=method, max_messages=max_messages,
-                             wait=wait, wait_seconds=wait_seconds, progress=progress,
-                             task_sqs=resources.client("sqs", max_attempts=1))
+        try:
+            report = run_redrive(sqs, dead_letter_queue_url, queue_url, method=method, max_messages=max_messages,
+                                 wait=wait, wait_seconds=wait_seconds, progress=progress,
+                                 task_sqs=resources.client("sqs", max_attempts=1))
+        except MoveTaskUnsupported as error:
+            raise usage_error(str(error), "use --method receive (or auto, which falls back by itself)") from error
     if report.method == "move-task":
         click.echo(f"redrive (message-move task {report.task_handle or ''}, {report.task_status or 'started'}): "
                    f"{report.moved} message(s) moved" + ("" if report.task_status == "COMPLETED" else " so far"))
@@ -292,7 +307,7 @@ def redrive(method: str, max_messages: int | None, wait: bool, wait_seconds: int
 
 @contextmanager
 def _maybe_progress(length: int, label: str) -> Iterator[Any]:
-    if length <= PROGRESS_THRESHOLD:
+    if not progress_wanted(length):
         yield None
         return
     with click.progressbar(length=length, label=label, file=sys.stderr) as bar:

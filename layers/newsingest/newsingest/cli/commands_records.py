@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from newsingest.cli.commands_queue import PROGRESS_THRESHOLD, _epilog
+from newsingest.cli.commands_queue import _epilog, progress_wanted
 from newsingest.cli.errors import EXIT_PARTIAL, CliError, usage_error
 from newsingest.cli.output import render_pairs, render_table, write_csv, write_json_lines
 from newsingest.cli.resources import Resources, aws_options, fetch_error, fetch_options
@@ -229,7 +229,7 @@ def reprocess(domain: str | None, since: str | None, dry_run: bool, resources: R
     repository = resources.repository()
     objects = resources.objects()
     items = list(library.candidates(repository, domain=_domain(domain) if domain else None, since=since))
-    if len(items) > PROGRESS_THRESHOLD:
+    if progress_wanted(len(items)):
         with click.progressbar(length=len(items), label="reprocessing", file=sys.stderr) as bar:
             report = library.reprocess(items, objects, repository, dry_run=dry_run, progress=lambda _: bar.update(1))
     else:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import functools
 import os
+import re
+from urllib.parse import urlsplit
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,6 +26,10 @@ TABLE_ENV = "ARTICLES_TABLE"
 BUCKET_ENV = "ARTICLES_BUCKET"
 STACK_ENV = "NEWSINGEST_STACK"
 ENDPOINT_ENV = "AWS_ENDPOINT_URL"
+
+# AWS region names: partition prefix, geography, number (us-east-1, eu-central-2, us-gov-west-1, cn-north-1,
+# us-iso-east-1, ap-southeast-5). A shape check, not a list, so that a region newer than botocore still passes.
+_REGION_NAME = re.compile(r"^[a-z]{2}(?:-(?:gov|iso[a-z]?))?-[a-z]+-\d{1,2}$")
 
 # What each resource is called in messages, its flag and its environment variable.
 _RESOURCE_FLAGS = {
@@ -181,9 +187,9 @@ def aws_options(*, queue: bool = False, dlq: bool = False, table: bool = False,
             resources = Resources(
                 stack=kwargs.pop("stack") or os.environ.get(STACK_ENV) or None,
                 flags={name: kwargs.pop(name) for name in wanted},
-                endpoint_url=kwargs.pop("endpoint_url") or os.environ.get(ENDPOINT_ENV) or None,
+                endpoint_url=checked_endpoint(kwargs.pop("endpoint_url") or os.environ.get(ENDPOINT_ENV) or None),
                 # boto3 reads AWS_DEFAULT_REGION; AWS_REGION (what Lambda and most tools set) is honored too.
-                region=kwargs.pop("region") or os.environ.get("AWS_REGION") or None,
+                region=checked_region(kwargs.pop("region") or os.environ.get("AWS_REGION") or None),
                 profile=kwargs.pop("profile"),
             )
             click.get_current_context().meta["newsingest.resources"] = resources
@@ -207,6 +213,24 @@ def aws_options(*, queue: bool = False, dlq: bool = False, table: bool = False,
         return wrapper
 
     return decorate
+
+
+def checked_endpoint(value: str | None) -> str | None:
+    """The endpoint as given, or a usage error before any client is built (botocore would raise ValueError)."""
+    if value is None:
+        return None
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise usage_error(f"invalid endpoint URL {value!r}",
+                          "give a URL such as http://127.0.0.1:5000 (--endpoint-url or AWS_ENDPOINT_URL)")
+    return value.strip()
+
+
+def checked_region(value: str | None) -> str | None:
+    """The region as given, or a usage error: a misspelt region reaches no AWS endpoint, or a wrong moto one."""
+    if value is None or _REGION_NAME.match(value):
+        return value
+    raise usage_error(f"{value!r} is not an AWS region name", "pass --region such as us-east-1 or eu-west-1")
 
 
 def current_resources() -> Resources | None:
