@@ -12,7 +12,7 @@ import click
 
 from newsingest.cli.commands_queue import demo, enqueue, redrive, worker
 from newsingest.cli.commands_records import extract, get, query, reprocess, stats
-from newsingest.cli.errors import EXIT_CODES_HELP, translate_aws_error
+from newsingest.cli.errors import EXIT_CODES_HELP, EXIT_INTERRUPTED, translate_aws_error
 from newsingest.cli.resources import current_resources
 
 __all__ = ["main"]
@@ -29,6 +29,9 @@ class NewsingestGroup(click.Group):
             return super().invoke(ctx)
         except (BotoCoreError, ClientError, ResponseParserError) as error:
             raise translate_aws_error(error, current_resources()) from error
+        except KeyboardInterrupt:  # click would print "Aborted!" and exit 1: a shell expects 130 after Ctrl-C
+            click.echo("interrupted", err=True)
+            ctx.exit(EXIT_INTERRUPTED)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(self.commands)  # in the order users need them, not alphabetical

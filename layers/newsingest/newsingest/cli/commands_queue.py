@@ -11,8 +11,8 @@ from typing import Any
 
 import click
 
-from newsingest.cli.errors import EXIT_CODES_HELP, EXIT_OK, EXIT_PARTIAL, CliError, usage_error
-from newsingest.cli.resources import Resources, aws_options, fetch_options
+from newsingest.cli.errors import EXIT_CODES_HELP, EXIT_INTERRUPTED, EXIT_OK, EXIT_PARTIAL, CliError, usage_error
+from newsingest.cli.resources import Resources, aws_options, cli_fetcher, fetch_failures_reported_here
 from newsingest.local.env import environment
 
 PROGRESS_THRESHOLD = 50  # lists longer than this get a progress bar (on a terminal)
@@ -82,10 +82,10 @@ def enqueue(urls: tuple[str, ...], files: tuple[Any, ...], sitemaps: tuple[str, 
     fetch = None
     if sitemaps or feeds:
         from newsingest.feeds import fetcher_bytes  # noqa: PLC0415
-        from newsingest.fetch import Fetcher  # noqa: PLC0415
 
-        fetch = fetcher_bytes(Fetcher(fetch_options(allow_hosts)))
-    plan = plan_inputs(arguments, sources, sitemaps=sitemaps, feeds=feeds, since=since_date, fetch=fetch)
+        fetch = fetcher_bytes(cli_fetcher(allow_hosts))
+    with fetch_failures_reported_here():  # an unreadable sitemap/feed is listed in the summary ("could not read")
+        plan = plan_inputs(arguments, sources, sitemaps=sitemaps, feeds=feeds, since=since_date, fetch=fetch)
 
     sent, failures = 0, []
     if dry_run:
@@ -185,6 +185,7 @@ def worker(max_batches: int | None, until_empty: bool, retry_visibility: int | N
     as on AWS. Works against moto's server or a real queue. Stop it with Ctrl-C.
     """
     from newsingest.batch import reset_runtime  # noqa: PLC0415
+    from newsingest.local.emf import outcome_summary, tap_stdout  # noqa: PLC0415
     from newsingest.local.esm import LocalEventSource, load_handler  # noqa: PLC0415
     from newsingest.local.stack import find_template  # noqa: PLC0415
 
@@ -196,29 +197,32 @@ def worker(max_batches: int | None, until_empty: bool, retry_visibility: int | N
         function_env["AWS_REGION"] = function_env["AWS_DEFAULT_REGION"] = resources.region
     if resources.profile:
         function_env["AWS_PROFILE"] = resources.profile
-    if quiet:
-        function_env["POWERTOOLS_METRICS_DISABLED"] = "true"
     try:
         template = template_path or find_template()
     except FileNotFoundError as error:
         raise usage_error(str(error), "pass --template PATH") from None
     wait = wait_seconds if wait_seconds is not None else (0 if until_empty else 20)
     totals = {"batches": 0, "received": 0, "succeeded": 0, "failed": 0, "handler_errors": 0}
+    tap = tap_stdout(show_metrics=not quiet)  # the handler's EMF lines: counted by outcome, shown unless --quiet
+    interrupted = False
     with environment(function_env), _handler_log_level("WARNING" if quiet else None):
         reset_runtime()  # the handler caches its runtime per process: make it read this environment
         try:
-            handler = load_handler(template)
+            handler = tap.wrap(load_handler(template))
             source = LocalEventSource(resources.clients.sqs, queue_url, handler, batch_size=batch_size,
                                       wait_seconds=wait, retry_visibility_seconds=retry_visibility,
                                       region=resources.clients.sqs.meta.region_name)
             _poll(source, totals, max_batches=max_batches, until_empty=until_empty)
         except KeyboardInterrupt:
+            interrupted = True
             click.echo("interrupted", err=True)
         finally:
             reset_runtime()
     click.echo(f"worker: {totals['batches']} batch(es), {totals['received']} message(s) received, "
-               f"{totals['succeeded']} done, {totals['failed']} left for retry"
+               f"{totals['succeeded']} done ({outcome_summary(tap.outcomes)}), {totals['failed']} left for retry"
                + (f", {totals['handler_errors']} handler error(s)" if totals["handler_errors"] else ""))
+    if interrupted:
+        sys.exit(EXIT_INTERRUPTED)
     if totals["failed"] or totals["handler_errors"]:
         sys.exit(EXIT_PARTIAL)
 

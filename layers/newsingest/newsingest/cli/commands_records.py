@@ -13,8 +13,8 @@ import click
 
 from newsingest.cli.commands_queue import _epilog, progress_wanted
 from newsingest.cli.errors import EXIT_PARTIAL, CliError, usage_error
-from newsingest.cli.output import render_pairs, render_table, write_csv, write_json_lines
-from newsingest.cli.resources import Resources, aws_options, fetch_error, fetch_options
+from newsingest.cli.output import render_pairs, render_table, terminal_width, write_csv, write_json_lines
+from newsingest.cli.resources import Resources, aws_options, cli_fetcher, fetch_error, fetch_failures_reported_here
 
 CSV_FIELDS = ("article_id", "status", "reason", "url", "domain", "title", "authors", "published_at", "section",
               "source", "language", "word_count", "fetched_at", "detail", "text_key", "raw_key")
@@ -122,12 +122,13 @@ def _write_items(items: list[Any], *, as_json: bool, as_csv: bool, failures: boo
         write_csv((item.to_json() for item in items), CSV_FIELDS, out)
     elif failures:
         click.echo(render_table([[item.fetched_at, item.reason, item.url or item.raw_body, item.detail]
-                                 for item in items], ["fetched", "reason", "url / body", "detail"]))
+                                 for item in items], ["fetched", "reason", "url / body", "detail"],
+                                width=terminal_width(out)))
     else:
-        click.echo(render_table(
-            [[(item.published_at or "")[:19], item.status, item.word_count, item.section, item.title, item.url]
+        click.echo(render_table(  # published_at whole: its offset is the publisher's local time
+            [[item.published_at, item.status, item.word_count, item.section, item.title, item.url]
              for item in items],
-            ["published", "status", "words", "section", "title", "url"],
+            ["published", "status", "words", "section", "title", "url"], width=terminal_width(out),
         ))
 
 
@@ -200,7 +201,7 @@ def stats(domain_limit: int, as_json: bool, resources: Resources) -> None:
     click.echo(render_table(
         [[domain, counts.total, counts.ok, counts.failed, counts.words, counts.latest_fetch]
          for domain, counts in result.top_domains(domain_limit or None)],
-        ["domain", "records", "ok", "failed", "words", "last fetched"],
+        ["domain", "records", "ok", "failed", "words", "last fetched"], width=terminal_width(sys.stdout),
     ))
 
 
@@ -267,12 +268,12 @@ def extract(source: str, base_url: str | None, as_json: bool, allow_hosts: tuple
 
     content_type = None
     if source.startswith(("http://", "https://")):
-        from newsingest.fetch import Fetcher  # noqa: PLC0415
         from newsingest.outcomes import IngestFailure  # noqa: PLC0415
 
-        fetcher = Fetcher(fetch_options(allow_hosts))
+        fetcher = cli_fetcher(allow_hosts)
         try:
-            page = fetcher.fetch(source)
+            with fetch_failures_reported_here():
+                page = fetcher.fetch(source)
         except IngestFailure as error:
             raise fetch_error(error, source) from None
         finally:

@@ -19,6 +19,7 @@ import click
 EXIT_OK = 0
 EXIT_PARTIAL = 1
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a command stopped with Ctrl-C
 
 EXIT_CODES_HELP = (
     "Exit codes: 0 ok; 1 partial failure (some inputs, messages or records failed, or AWS throttled or "

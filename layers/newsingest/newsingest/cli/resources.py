@@ -12,7 +12,8 @@ import functools
 import os
 import re
 from urllib.parse import urlsplit
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -236,6 +237,31 @@ def checked_region(value: str | None) -> str | None:
 def current_resources() -> Resources | None:
     context = click.get_current_context(silent=True)
     return context.meta.get("newsingest.resources") if context else None
+
+
+def cli_fetcher(extra_allow_hosts: tuple[str, ...] = ()) -> Any:
+    """The pipeline's safe fetcher, with the same ``FETCH_*`` settings, for ``extract`` and ``enqueue``."""
+    from newsingest.fetch import Fetcher  # noqa: PLC0415
+
+    return Fetcher(fetch_options(extra_allow_hosts))
+
+
+@contextmanager
+def fetch_failures_reported_here() -> Iterator[None]:
+    """For a command that reports fetch failures itself: the fetcher's own WARNING lines are held back meanwhile.
+
+    The fetcher logs refusals at WARNING for the function's operators; in ``extract`` and ``enqueue`` the command's
+    ``error:`` line says the same, so the log line would print every failure twice.
+    """
+    import logging  # noqa: PLC0415
+
+    fetch_logger = logging.getLogger("newsingest.fetch")
+    previous = fetch_logger.level
+    fetch_logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        fetch_logger.setLevel(previous)
 
 
 def fetch_options(extra_allow_hosts: tuple[str, ...] = ()) -> Any:
