@@ -10,6 +10,7 @@ from typing import Any
 
 import click
 
+from newsingest.cli.commands_local import local
 from newsingest.cli.commands_queue import demo, enqueue, redrive, worker
 from newsingest.cli.commands_records import extract, get, query, reprocess, stats
 from newsingest.cli.errors import EXIT_CODES_HELP, EXIT_INTERRUPTED, translate_aws_error
@@ -49,5 +50,5 @@ def main() -> None:
     """newsingest: put news URLs on the queue, run and inspect the ingest, query what was stored."""
 
 
-for _command in (enqueue, worker, query, get, extract, stats, redrive, reprocess, demo):
+for _command in (enqueue, worker, query, get, extract, stats, redrive, reprocess, demo, local):
     main.add_command(_command)
