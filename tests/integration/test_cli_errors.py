@@ -235,3 +235,22 @@ def test_move_task_on_an_endpoint_without_it_suggests_receive(moto_endpoint: str
                                      "--method receive (or auto, which falls back by itself))")
     depth = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["ApproximateNumberOfMessages"])
     assert depth["Attributes"]["ApproximateNumberOfMessages"] == "1"
+
+
+def test_a_profile_that_does_not_exist_is_a_usage_error(no_resource_env: None, tmp_path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "credentials"))
+    result = run("query", "--domain", "example.com", "--table", "t", "--profile", "nope")
+    assert result.exit_code == 2
+    assert result.stderr.strip() == ("error: AWS profile 'nope' not found (hint: list them with "
+                                     "`aws configure list-profiles`)")
+
+
+def test_an_unreachable_endpoint_gets_one_line(no_resource_env: None) -> None:
+    # Given an endpoint where nothing listens (port 1 on loopback: refused at once)
+    result = run("query", "--domain", "example.com", "--table", "t", "--endpoint-url", "http://127.0.0.1:1")
+    # Then one line names it with a hint; exit 1 (it may be up on the next try)
+    assert result.exit_code == 1
+    assert result.stderr.strip() == ('error: cannot connect to http://127.0.0.1:1/ (hint: is moto\'s server '
+                                     'running? check --endpoint-url / AWS_ENDPOINT_URL and your network)')
