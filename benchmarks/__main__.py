@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.report import Row, format_table, load_average, results_markdown, verdict
+from newsingest.enqueue import SEND_CONCURRENCY
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -31,6 +32,7 @@ F1_TARGET = 0.980  # article-extraction-benchmark (issue 11: recall must not cos
 SNIPPETS_F_TARGET, SNIPPETS_P_TARGET, SNIPPETS_R_TARGET = 0.940, 0.930, 0.950  # issue 11, trafilatura 0.923
 DATES_TARGET, DATES_P_TARGET = 0.930, 0.93  # issue 12, htmldate (extensive) 0.910
 SPEED_TARGET = 0.7
+ENQUEUE_TARGET = 3_000  # URLs/s (issue 15): a million sitemap URLs in under six minutes
 LAMBDA_MEMORY_MB = 256
 ONE_VCPU_MB = 1769  # Lambda: CPU share is proportional to memory; 1,769 MB = one vCPU
 
@@ -192,6 +194,17 @@ def concurrency(quick: bool, notes: list[str]) -> list[Row]:
     ]
 
 
+def enqueue_throughput(quick: bool, notes: list[str]) -> list[Row]:
+    urls = 10_000 if quick else 100_000
+    r = _worker(sys.executable, "benchmarks.enqueue", ["--urls", str(urls)])
+    per_url_us = r["cli_cpu_seconds"] / r["urls"] * 1e6
+    return [Row(f"Enqueue: `newsingest enqueue -f` of {r['urls']:,} URLs, endpoint answering at once",
+                f"{r['urls_per_second']:,.0f} URLs/s", f"≥ {ENQUEUE_TARGET:,} URLs/s",
+                verdict(r["urls_per_second"] >= ENQUEUE_TARGET),
+                f"{r['seconds']:.1f} s from start to exit (imports included), {per_url_us:.0f} µs CPU per URL, "
+                f"peak RSS {r['peak_rss_mb']:.0f} MB; {SEND_CONCURRENCY} batches in flight")]
+
+
 def lambda_estimate(notes: list[str]) -> list[Row]:
     """Handler duration per message on Lambda at 256 MB, from the measured figures (an estimate, labelled so)."""
     if "overhead_cpu_ms" not in MEASURED or "batch_10_hosts_s" not in MEASURED:
@@ -311,7 +324,7 @@ def main(argv: list[str] | None = None) -> int:
                              "(default: $BENCH_PEER_PYTHON, else this interpreter)")
     parser.add_argument("--reference-scorer", type=Path,
                         help="another score_articles.py to cross-check benchmarks/scoring.py on the same predictions")
-    parser.add_argument("--only", action="append", choices=("cold", "memory", "overhead", "concurrency", "extraction"),
+    parser.add_argument("--only", action="append", choices=("cold", "memory", "overhead", "concurrency", "enqueue", "extraction"),
                         help="run only these figures (repeatable)")
     parser.add_argument("--output", type=Path,
                         help="where to write the results (default benchmarks/results.md; runs with --only write "
@@ -328,6 +341,7 @@ def main(argv: list[str] | None = None) -> int:
         ("memory", lambda: memory(args.quick, args.corpus, notes)),
         ("overhead", lambda: overhead(args.quick, notes)),
         ("concurrency", lambda: concurrency(args.quick, notes)),
+        ("enqueue", lambda: enqueue_throughput(args.quick, notes)),
     ]
     if args.corpus:
         figures.append(("extraction", lambda: extraction(args.quick, args.corpus, args.peer_python,

@@ -119,7 +119,7 @@ def _send(resources: Resources, urls: list[str], *, force: bool) -> tuple[int, l
     sqs = resources.clients.sqs
     if not progress_wanted(len(urls)):
         return enqueue_urls(sqs, queue_url, urls, force=force)
-    with click.progressbar(length=len(urls), label="enqueueing", file=sys.stderr) as bar:
+    with click.progressbar(length=len(urls), label="enqueueing", file=sys.stderr, show_pos=True) as bar:
         return enqueue_urls(sqs, queue_url, urls, force=force, progress=bar.update)
 
 
