@@ -20,7 +20,7 @@ from tests.integration.cli_fixtures import (  # noqa: F401 - fixtures
     site,
 )
 
-COMMANDS = ("enqueue", "worker", "query", "get", "extract", "stats", "redrive", "reprocess", "demo", "local")
+COMMANDS = ("enqueue", "worker", "query", "get", "extract", "stats", "redrive", "dlq", "reprocess", "demo", "local")
 
 
 @pytest.fixture()

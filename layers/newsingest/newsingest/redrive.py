@@ -52,11 +52,6 @@ def queue_arn(sqs: Any, queue_url: str) -> str:
     return str(sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"])
 
 
-def queue_depth(sqs: Any, queue_url: str) -> int:
-    attributes = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["ApproximateNumberOfMessages"])
-    return int(attributes["Attributes"].get("ApproximateNumberOfMessages", 0))
-
-
 def redrive(sqs: Any, dead_letter_queue_url: str, queue_url: str, *, method: str = "auto",
             max_messages: int | None = None, wait: bool = False, wait_seconds: int = 0,
             visibility_timeout: int = 60, progress: Callable[[int], None] | None = None,

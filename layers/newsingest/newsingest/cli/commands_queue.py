@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from newsingest.cli.errors import EXIT_CODES_HELP, EXIT_INTERRUPTED, EXIT_OK, EXIT_PARTIAL, CliError, usage_error
+from newsingest.cli.output import render_table, terminal_width, write_json_lines
 from newsingest.cli.resources import Resources, aws_options, cli_fetcher, fetch_failures_reported_here
 from newsingest.local.env import environment
 
@@ -282,13 +283,14 @@ def redrive(method: str, max_messages: int | None, wait: bool, wait_seconds: int
     Uses SQS's message-move task where the endpoint supports it (asynchronous; counts are SQS's estimates), else
     receives, sends and deletes in batches of 10, deleting from the DLQ only what was sent.
     """
-    from newsingest.redrive import MoveTaskUnsupported, queue_depth, redrive as run_redrive  # noqa: PLC0415
+    from newsingest.queues import queue_counts  # noqa: PLC0415
+    from newsingest.redrive import MoveTaskUnsupported, redrive as run_redrive  # noqa: PLC0415
 
     sqs = resources.clients.sqs
     dead_letter_queue_url = resources.dead_letter_queue_url
     queue_url = resources.queue_url
     resources.last_queue_url = dead_letter_queue_url
-    waiting = queue_depth(sqs, dead_letter_queue_url)
+    waiting = queue_counts(sqs, dead_letter_queue_url).visible
     resources.last_queue_url = queue_url
     with _maybe_progress(waiting if method != "move-task" else 0, "redriving") as progress:
         try:
@@ -307,6 +309,48 @@ def redrive(method: str, max_messages: int | None, wait: bool, wait_seconds: int
         click.echo(f"  {error}", err=True)
     if not report.ok:
         sys.exit(EXIT_PARTIAL)
+
+
+# ------------------------------------------------------------------------------------------------- dlq
+
+@click.group(epilog=_epilog("newsingest dlq peek --stack newsingest", "newsingest dlq peek --max 50 --json"))
+def dlq() -> None:
+    """Look at the dead-letter queue (`redrive` moves its messages back)."""
+
+
+@dlq.command(epilog=_epilog("newsingest dlq peek --stack newsingest",
+                            "newsingest dlq peek --dlq-url URL --max 100 --json"))
+@click.option("--max", "max_messages", type=click.IntRange(1, 1000), default=20, show_default=True,
+              help="Show at most this many messages.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object a message (body, attributes, receive count).")
+@aws_options(dlq=True)
+def peek(max_messages: int, as_json: bool, resources: Resources) -> None:
+    """Show the dead-letter queue's messages, oldest first, without moving them.
+
+    Each message read is hidden for a few seconds and made visible again at once, so a redrive right after still
+    finds every one; its receive count goes up by one (a DLQ has no redrive policy, so nothing moves because of it).
+    """
+    import datetime as dt  # noqa: PLC0415
+
+    from newsingest.queues import peek as peek_messages, short_body  # noqa: PLC0415
+
+    sqs = resources.clients.sqs
+    messages = peek_messages(sqs, resources.dead_letter_queue_url, max_messages=max_messages)
+    if as_json:
+        write_json_lines((message.to_json() for message in messages), sys.stdout)
+        return
+    now = dt.datetime.now(dt.timezone.utc)
+    click.echo(render_table(
+        [[message.sent_at.isoformat(timespec="seconds") if message.sent_at else None,
+          _age(message.age_seconds(now)), message.receive_count, short_body(message.body)] for message in messages],
+        ["sent", "age", "receives", "body"], width=terminal_width(sys.stdout)))
+
+
+def _age(seconds: float | None) -> str | None:
+    if seconds is None:
+        return None
+    hours, rest = divmod(int(seconds), 3600)
+    return f"{hours} h {rest // 60} min" if hours else f"{rest // 60} min {rest % 60} s"
 
 
 @contextmanager

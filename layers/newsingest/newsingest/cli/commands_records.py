@@ -6,6 +6,7 @@ import json
 import re
 import sys
 from collections.abc import Iterable, Iterator
+from dataclasses import asdict
 from itertools import islice
 from typing import Any
 
@@ -180,19 +181,62 @@ def get(target: str, show: str | None, as_json: bool, resources: Resources) -> N
 
 # ------------------------------------------------------------------------------------------------- stats
 
+
+def _queue_stats(resources: Resources) -> dict[str, dict[str, Any]]:
+    """The queue's and the DLQ's counters (and the DLQ's oldest message), for the queues that were given."""
+    from newsingest.queues import oldest_age_seconds, peek, queue_counts  # noqa: PLC0415
+
+    found: dict[str, dict[str, Any]] = {}
+    for name, attribute in (("queue", "queue_url"), ("dead_letter_queue", "dead_letter_queue_url")):
+        try:
+            url = getattr(resources, attribute)
+        except CliError:  # not given: the record counts still stand on their own
+            continue
+        counts = queue_counts(resources.clients.sqs, url)
+        entry: dict[str, Any] = {"url": url, **asdict(counts)}
+        if name == "dead_letter_queue" and counts.visible:
+            entry["oldest_age_seconds"] = oldest_age_seconds(peek(resources.clients.sqs, url, max_messages=100))
+        found[name] = entry
+    return found
+
+
+def _duration(seconds: float) -> str:
+    minutes, _ = divmod(int(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    days, hours = divmod(hours, 24)
+    if days:
+        return f"{days} d {hours} h"
+    if hours:
+        return f"{hours} h {minutes} min"
+    return f"{minutes} min" if minutes else f"{int(seconds)} s"
+
+
 @click.command(epilog=_epilog("newsingest stats --stack newsingest", "newsingest stats --json --table articles"))
 @click.option("--domains", "domain_limit", type=click.IntRange(min=0), default=20, show_default=True,
               help="Show the top N domains (0: all).")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object.")
-@aws_options(table=True)
+@aws_options(queue=True, dlq=True, table=True)
 def stats(domain_limit: int, as_json: bool, resources: Resources) -> None:
-    """Count the records by status, failure reason and domain (a full table scan)."""
+    """Count the records by status, failure reason and domain (a full table scan), and the queues' depths.
+
+    The queue and dead-letter queue lines need them given (--stack, or --queue-url / --dlq-url); the age of the
+    DLQ's oldest message is read by peeking at it (nothing is moved).
+    """
     from newsingest.stats import collect_stats  # noqa: PLC0415
 
     result = collect_stats(resources.repository().scan())
+    queues = _queue_stats(resources)
     if as_json:
-        click.echo(json.dumps(result.to_json(domain_limit=domain_limit or None), ensure_ascii=False))
+        click.echo(json.dumps(result.to_json(domain_limit=domain_limit or None) | queues, ensure_ascii=False))
         return
+    for name, counts in queues.items():
+        label = "queue" if name == "queue" else "dead-letter queue"
+        line = (f"{label}: {counts['visible']} waiting, {counts['in_flight']} in flight, {counts['delayed']} delayed")
+        if counts.get("oldest_age_seconds") is not None:
+            line += f"; oldest {_duration(counts['oldest_age_seconds'])} old"
+        click.echo(line)
+    if queues:
+        click.echo()
     click.echo(f"records: {result.total}\n")
     click.echo(render_table(sorted(result.by_status.items()), ["status", "count"]))
     click.echo()
