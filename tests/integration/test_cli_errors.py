@@ -178,10 +178,25 @@ def web_server() -> Iterator[str]:
     server.server_close()
 
 
+QUEUE = "https://sqs.us-east-1.amazonaws.com/1/q"
+EVERY_AWS_COMMAND = [
+    ("query", "--domain", "example.com", "--table", "t"),  # JSON protocol: the HTML page as the error message
+    ("stats", "--stack", "s"),  # query protocol (CloudFormation): the HTML page fails XML parsing
+    ("stats", "--table", "t"),
+    ("enqueue", "https://example.com/a", "--queue-url", QUEUE),
+    ("get", "https://example.com/a", "--table", "t", "--bucket", "b"),
+    ("worker", "--until-empty", "--queue-url", QUEUE, "--table", "t", "--bucket", "b"),
+    ("redrive", "--method", "receive", "--queue-url", QUEUE, "--dlq-url", QUEUE + "-dlq"),
+    ("dlq", "peek", "--dlq-url", QUEUE + "-dlq"),
+    ("reprocess", "--table", "t", "--bucket", "b"),
+]
+
+
 @pytest.mark.parametrize("endpoint", ["not a url", "ftp://127.0.0.1:5000", "http://"])
-def test_an_invalid_endpoint_url_is_a_usage_error(endpoint: str, no_resource_env: None) -> None:
+@pytest.mark.parametrize("args", EVERY_AWS_COMMAND[::2], ids=lambda args: " ".join(args[:2]))
+def test_an_invalid_endpoint_url_is_a_usage_error(endpoint: str, args: tuple[str, ...], no_resource_env: None) -> None:
     # When a command is given an endpoint that is not an http(s) URL
-    result = run("query", "--domain", "example.com", "--table", "t", "--endpoint-url", endpoint)
+    result = run(*args, "--endpoint-url", endpoint)
     # Then one line says so before any client is built, exit code 2
     assert result.exit_code == 2
     assert result.stderr.strip() == (f"error: invalid endpoint URL {endpoint!r} (hint: give a URL such as "
@@ -199,12 +214,7 @@ def test_a_region_that_is_no_region_name_is_a_usage_error(moto_endpoint: str, no
                                      "us-east-1 or eu-west-1)")
 
 
-@pytest.mark.parametrize("args", [
-    ("query", "--domain", "example.com", "--table", "t"),  # JSON protocol: the HTML page as the error message
-    ("stats", "--stack", "s"),  # query protocol (CloudFormation): the HTML page fails XML parsing
-    ("enqueue", "https://example.com/a", "--queue-url", "https://sqs.us-east-1.amazonaws.com/1/q"),
-    ("get", "https://example.com/a", "--table", "t", "--bucket", "b"),
-])
+@pytest.mark.parametrize("args", EVERY_AWS_COMMAND, ids=lambda args: " ".join(args[:2]))
 def test_an_endpoint_that_is_not_aws_gets_one_line(args: tuple[str, ...], web_server: str,
                                                    no_resource_env: None) -> None:
     # When a command talks to a web server that is not AWS
