@@ -258,7 +258,8 @@ NON_SECTIONS = frozenset(("post", "posts", "article", "articles", "all", "uncate
                           # "uncategorized" in other languages; interface words (a link back, an edit button)
                           "allgemein", "non classé", "sin categoría", "senza categoria", "edit", "bearbeiten",
                           "back", "zurück", "retour", "next", "previous", "weiter", "read more", "share", "print",
-                          "login", "menu"))
+                          "login", "menu", "registrierung", "register", "anmelden", "sign in", "subscribe",
+                          "abonnieren", "s'abonner", "se connecter"))
 # Generic labels that are no section when printed above a headline (as metadata they may be a site's real section).
 GENERIC_KICKERS = frozenset(("news", "latest", "latest news", "top news", "breaking", "breaking news", "aktuell",
                              "aktuelles", "nachrichten", "meldungen", "artikel", "beitrag", "beiträge", "more",

@@ -49,12 +49,15 @@ def kicker(sources: PageSources) -> str | None:
         return None
     titles = {fold(value) for value in (sources.page.title_tag, *sources.meta_values(p.META_TITLE)) if value}
     nearest = True
-    for text, parent in reversed(lines[max(start - 3, 0) : start]):
+    for printed, parent in reversed(lines[max(start - 3, 0) : start]):
         right_above, nearest = nearest, False
+        text = printed.strip(" /|»›>·•-–—:")  # "/ Politics", "» Sport"
+        if not text:
+            continue
         if len(text) > p.SECTION_LABEL_MAX_CHARS or len(text.split()) > 4 or any(ch.isdigit() for ch in text):
             continue
         if not plausible_section(text) or fold(text) in _HOME or d.parse_date(text) or "ago" in text.split() \
-                or "last" in text.split() or fold(text) in titles:
+                or "last" in text.split() or fold(text) in titles or not text[:1].isalpha():
             continue
         holders = [parent, parent.parent] if isinstance(parent.parent, Tag) else [parent]
         markers = [class_and_id(h.attrs) for h in holders if h.attrs]
@@ -64,7 +67,7 @@ def kicker(sources: PageSources) -> str | None:
             continue
         if any(p.SECTION_LABEL.search(m) for m in markers):
             return text
-        if right_above and sources.h1 is not None and _lone_link_beside(parent, text, sources.h1) \
+        if right_above and sources.h1 is not None and _lone_link_beside(parent, printed, sources.h1) \
                 and not text[:1].islower() and not text.endswith(("…", "...")) \
                 and text.casefold() not in p.GENERIC_KICKERS:
             return text
@@ -80,11 +83,11 @@ def _lone_link_beside(parent: Tag, text: str, headline: Tag) -> bool:
     href = urlsplit(str(link.get("href") or "").strip())
     if not href.path.strip("/") or href.path.startswith("#") or href.scheme not in ("", "http", "https"):
         return False
-    block = link.parent
-    while isinstance(block, Tag) and block.name in ("span", "strong", "b", "em", "i") and short_text(block, 80) == text:
-        block = block.parent  # inline wrappers around the link
-    if not isinstance(block, Tag) or short_text(block, 80) != text:
-        return False
+    block: Tag = link
+    while isinstance(block.parent, Tag) and short_text(block.parent, 80) == text:
+        block = block.parent  # the wrappers holding nothing but the link
+    if block.parent is None or block.parent.name == "p" and block.name == "a":
+        return False  # a link inside a sentence
     around = {id(a) for a in (block.parent, block.parent.parent if block.parent is not None else None) if a}
     node: Tag | None = headline.parent
     for _ in range(4):

@@ -91,7 +91,14 @@ def visible_headline(sources: PageSources, site_name: str | None = None) -> Tag 
     """
     page = sources.page
     sites = {fold(name).removeprefix("the") for name in site_names(sources, site_name)}
-    titles = [t for t in (fold(t) for t in _metadata_titles(sources)) if t]
+    titles = []
+    for value in _metadata_titles(sources):
+        parts = p.TITLE_SEPARATORS.split(value)
+        seps = p.TITLE_SEPARATORS.findall(value)
+        # The whole title and its runs of segments from either end ("Headline", "Headline - Section").
+        titles += [fold(_join(parts, seps, 0, end)) for end in range(1, len(parts) + 1)]
+        titles += [fold(_join(parts, seps, start, len(parts))) for start in range(1, len(parts))]
+    titles = [t for t in titles if t]
 
     def usable(el: Tag, limit: int = _MAX_HEADLINE_CHARS) -> tuple[str, str] | None:
         text = short_text(el, limit)
