@@ -83,6 +83,14 @@ def test_written_by_and_edited_by_in_two_elements_keeps_the_writer() -> None:
     assert _meta(html).authors == ("Jane Doe",)
 
 
+def test_an_editor_byline_element_does_not_hide_the_writer_printed_under_the_headline() -> None:
+    # Given "Written by A" as plain text under the headline and "Edited by B" in a byline-class element (en)
+    html = """<html><body><article><h1>Storm closes schools</h1><p>Written by Jane Doe</p>
+    <p class="editor-byline">Edited by John Roe</p><p>Text of the story.</p></article></body></html>"""
+    # When read / Then the writer, not the editor
+    assert _meta(html).authors == ("Jane Doe",)
+
+
 def test_a_person_named_like_the_site_is_kept_when_typed_person() -> None:
     # Given a personal site whose JSON-LD author is typed Person and carries the site's name (en)
     html = """<html><head><meta property="og:site_name" content="Clara Hoffmann">
