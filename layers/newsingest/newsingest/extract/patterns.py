@@ -263,7 +263,8 @@ NON_SECTIONS = frozenset(("post", "posts", "article", "articles", "all", "uncate
 # Generic labels that are no section when printed above a headline (as metadata they may be a site's real section).
 GENERIC_KICKERS = frozenset(("news", "latest", "latest news", "top news", "breaking", "breaking news", "aktuell",
                              "aktuelles", "nachrichten", "meldungen", "artikel", "beitrag", "beiträge", "more",
-                             "mehr", "actualités", "noticias", "뉴스", "ニュース", "top", "featured", "exclusive"))
+                             "mehr", "actualités", "noticias", "뉴스", "ニュース", "top", "featured", "exclusive",
+                             "archiv", "archive", "news-archiv", "news archive", "pressemitteilung", "press release"))
 MAX_AUTHORS = 10
 
 # --------------------------------------------------------------------------------------------------- agencies

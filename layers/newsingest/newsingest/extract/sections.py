@@ -9,7 +9,8 @@
    the last crumb that is not the headline, never "Home";
 5. a short label just above the visible headline (a kicker): one whose class (or its parent's) says
    section/category/kicker/rubric/…, or, right above the headline, a lone link in its own block next to the
-   headline ("Foreign Affairs" linked above a ``<div>`` headline). Dates, bylines and "… ago" are not labels.
+   headline ("Foreign Affairs" linked above a ``<div>`` headline). Dates, bylines, "… ago", the title, interface
+   words and generic labels ("News", "Aktuelles") are not labels.
 
 Page types ("post", "Article"), handles, domains and sentences are not sections.
 """
@@ -57,7 +58,8 @@ def kicker(sources: PageSources) -> str | None:
         if len(text) > p.SECTION_LABEL_MAX_CHARS or len(text.split()) > 4 or any(ch.isdigit() for ch in text):
             continue
         if not plausible_section(text) or fold(text) in _HOME or d.parse_date(text) or "ago" in text.split() \
-                or "last" in text.split() or fold(text) in titles or not text[:1].isalpha():
+                or "last" in text.split() or fold(text) in titles or not text[:1].isalpha() \
+                or text.casefold() in p.GENERIC_KICKERS:
             continue
         holders = [parent, parent.parent] if isinstance(parent.parent, Tag) else [parent]
         markers = [class_and_id(h.attrs) for h in holders if h.attrs]
@@ -68,8 +70,7 @@ def kicker(sources: PageSources) -> str | None:
         if any(p.SECTION_LABEL.search(m) for m in markers):
             return text
         if right_above and sources.h1 is not None and _lone_link_beside(parent, printed, sources.h1) \
-                and not text[:1].islower() and not text.endswith(("…", "...")) \
-                and text.casefold() not in p.GENERIC_KICKERS:
+                and not text[:1].islower() and not text.endswith(("…", "...")):
             return text
     return None
 
