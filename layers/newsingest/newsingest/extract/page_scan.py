@@ -188,7 +188,7 @@ def _collect_marked(page: Page, el: Tag, flags: int) -> None:
     elif flags & _BYLINE and len(page.bylines) < MAX_CANDIDATES:
         page.bylines.append(el)
     if flags & _HEADLINE and el.name not in ("h1", "meta") and len(page.marked_headlines) < _MAX_HEADLINES \
-            and el not in page.marked_headlines:
+            and all(el is not known for known in page.marked_headlines):  # identity: Tag == compares contents
         page.marked_headlines.append(el)
 
 

@@ -91,14 +91,6 @@ def visible_headline(sources: PageSources, site_name: str | None = None) -> Tag 
     """
     page = sources.page
     sites = {fold(name).removeprefix("the") for name in site_names(sources, site_name)}
-    titles = []
-    for value in _metadata_titles(sources):
-        parts = p.TITLE_SEPARATORS.split(value)
-        seps = p.TITLE_SEPARATORS.findall(value)
-        # The whole title and its runs of segments from either end ("Headline", "Headline - Section").
-        titles += [fold(_join(parts, seps, 0, end)) for end in range(1, len(parts) + 1)]
-        titles += [fold(_join(parts, seps, start, len(parts))) for start in range(1, len(parts))]
-    titles = [t for t in titles if t]
 
     def usable(el: Tag, limit: int = _MAX_HEADLINE_CHARS) -> tuple[str, str] | None:
         text = short_text(el, limit)
@@ -110,17 +102,19 @@ def visible_headline(sources: PageSources, site_name: str | None = None) -> Tag 
         context = sources.context(el)
         return (text, context) if context != "excluded" else None
 
+    h1s = [(el, found) for el in page.h1s if (found := usable(el))]
+    for el, (_, context) in h1s:
+        if context == "article":
+            return el
+    titles = _title_keys(sources)
+
     def confirmed(found: tuple[str, str]) -> bool:
         wanted = fold(found[0])
         return any(wanted == t or (len(wanted) >= 8 and wanted in t) for t in titles)
 
-    h1s = [(el, found) for el in page.h1s if (found := usable(el))]
     marked = [(el, found) for el in page.marked_headlines
               if el.find(("h1", "h2")) is None and (found := usable(el, 300))]
     marked.sort(key=lambda item: item[1][1] != "article")  # inside the article first (a stable sort)
-    for el, (_, context) in h1s:
-        if context == "article":
-            return el
     h2s = [(el, found) for el in page.h2s if (found := usable(el, 300))]
     for el, found in (*h1s, *marked, *h2s):
         if confirmed(found):
@@ -128,6 +122,18 @@ def visible_headline(sources: PageSources, site_name: str | None = None) -> Tag 
     if h1s:
         return h1s[0][0]
     return marked[0][0] if marked else None
+
+
+def _title_keys(sources: PageSources) -> list[str]:
+    """Comparison keys of the metadata titles and of their runs of segments from either end ("Headline",
+    "Headline - Section"): what confirms a visible headline."""
+    keys = []
+    for value in _metadata_titles(sources):
+        parts = p.TITLE_SEPARATORS.split(value)
+        seps = p.TITLE_SEPARATORS.findall(value)
+        keys += [fold(_join(parts, seps, 0, end)) for end in range(1, len(parts) + 1)]
+        keys += [fold(_join(parts, seps, start, len(parts))) for start in range(1, len(parts))]
+    return [key for key in keys if key]
 
 
 def _is_logo(el: Tag) -> bool:
