@@ -306,3 +306,48 @@ def test_an_interface_link_above_the_headline_is_not_a_section() -> None:
     <div><a href="/archiv/">Zurück</a></div><h1>Neuer Haushalt beschlossen</h1></div><p>Text.</p></body></html>"""
     # When the section is read / Then none
     assert _meta(html).section is None
+
+
+# ======================================================================================= the field functions alone
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # an <h1> inside the article beats everything
+        ('<h1>Other words</h1><article><h1>Inside the article</h1><div class="headline">Marked</div></article>',
+         "Inside the article"),
+        # outside the article, the heading the <title> confirms
+        ('<div><h1>Unconfirmed heading</h1></div><div class="entry-title">Port strike ends</div>', "Port strike ends"),
+        # an <h2> only when confirmed
+        ("<div><h2>Latest stories</h2><h2>Port strike ends</h2></div>", "Port strike ends"),
+        # an unconfirmed <h2> is no headline
+        ("<div><h2>Latest stories</h2></div>", None),
+        # a deck ("sub-headline") is not the headline; a marked wrapper holding the <h1> defers to it
+        ('<div class="sub-headline">Port strike ends</div><div class="headline"><h1>Port strike ends</h1><p>x</p></div>',
+         "Port strike ends"),
+    ],
+)
+def test_visible_headline_precedence(body: str, expected: str | None) -> None:
+    # Given a page whose <title> is "Port strike ends | Harbor Insider"
+    html = f"<html><head><title>Port strike ends | Harbor Insider</title></head><body>{body}</body></html>"
+    # When the visible headline is chosen
+    element = visible_headline(read_page(_soup(html), "https://harborinsider.example/a"))
+    # Then the expected element's text (or none)
+    assert (element.get_text(" ", strip=True) if element is not None else None) == expected
+
+
+def test_site_name_precedence() -> None:
+    # Given og:site_name, a JSON-LD publisher and an application-name
+    html = """<html><head><meta name="application-name" content="App Name">
+    <script type="application/ld+json">{"@type": "NewsArticle", "publisher": {"@type": "Organization",
+      "name": "Publisher Name"}}</script><meta property="og:site_name" content="OG Name"></head></html>"""
+    sources = read_page(_soup(html))
+    # When / Then og:site_name first; without it the publisher; without both the application-name
+    assert extract_site_name(sources) == "OG Name"
+    assert extract_site_name(read_page(_soup(html.replace("og:site_name", "x")))) == "Publisher Name"
+    assert extract_site_name(read_page(_soup(html.replace("og:site_name", "x").replace("publisher", "p")))) == \
+        "App Name"
+
+
+def test_all_caps_names_keep_their_initials() -> None:
+    # Given an all-caps byline with dotted initials / When parsed / Then "J.R.", not "J.r."
+    assert parse_authors(["By J.R. SMITH"]).names == ("J.R. Smith",)

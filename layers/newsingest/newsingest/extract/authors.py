@@ -31,6 +31,7 @@ wire agencies are not persons — an agency is reported separately so the caller
 from __future__ import annotations
 
 import html as html_lib
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import NamedTuple
 
@@ -342,16 +343,19 @@ def _is_cjk(text: str) -> bool:
 
 
 def _title_case(text: str) -> str:
-    """ "JANE O'NEIL-DOE" -> "Jane O'Neil-Doe"; particles stay lower case ("VAN DER BERG" -> "van der Berg")."""
+    """ "JANE O'NEIL-DOE" -> "Jane O'Neil-Doe", "J.R. SMITH" -> "J.R. Smith"; particles stay lower case
+    ("VAN DER BERG" -> "van der Berg")."""
     particles = {"van", "von", "der", "den", "de", "da", "del", "di", "la", "le", "du", "bin", "al"}
     words = []
     for index, word in enumerate(text.lower().split()):
         if index and word in particles:
             words.append(word)
             continue
-        words.append("-".join("'".join(part[:1].upper() + part[1:] for part in chunk.split("'"))
-                              for chunk in word.split("-")))
+        words.append(_WORD_START.sub(lambda match: match[0].upper(), word))
     return " ".join(words)
+
+
+_WORD_START = re.compile(r"(?:^|(?<=[-'’.]))\w")  # the first letter of a word and of each part after - ' ’ .
 
 
 # ======================================================================================= agency credits in the text

@@ -213,6 +213,7 @@ def _has_itemprop(el: Tag, prop: str) -> bool:
 def _usable(el: Tag) -> bool:
     return _context(el) != "excluded"
 
+
 # ======================================================================================= resolution
 class _Resolver(PageSources):
     """Assembles the Metadata: one call per field (the field functions of titles/authors/sections/images/fields),
