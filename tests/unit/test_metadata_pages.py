@@ -1,4 +1,4 @@
-"""Hand-made pages, one per failure class of titles, authors and sections (issue 12), in English, German, Korean,
+"""Hand-made pages, one per failure class of titles, authors and sections, in English, German, Korean,
 Japanese and French. Each page is small but laid out as real sites do; every expected value is exact.
 
 The field functions are called one by one (``read_page`` + ``extract_title``/``extract_authors``/
