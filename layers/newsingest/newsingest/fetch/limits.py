@@ -54,6 +54,13 @@ SNIFF_BYTES: Final = 1445
 # anything bigger is dropped together with its connection.
 DRAIN_MAX_BYTES: Final = 16 * KIB
 
+# The whole response head (status line and headers, interim 1xx responses included). http.client caps one line at
+# 64 KiB and a head at 100 headers, not their sum: 97 headers of 64 KB added 49 MB per fetch once parsed and
+# copied. Real sites send a few KB (cookies included); browsers and proxies refuse heads far below 6 MB.
+MAX_HEADER_BYTES: Final = 256 * KIB
+# 102 Processing / 103 Early Hints before the final response: skipped, but not forever.
+MAX_INTERIM_RESPONSES: Final = 10
+
 # Connection pools kept per Fetcher (one per vetted address and TLS hostname), LRU-evicted beyond this.
 POOL_COUNT: Final = 64
 # Threads resolving names (so a hung resolver counts against the deadline instead of blocking forever).
