@@ -180,6 +180,24 @@ class TestSizeCaps:
         assert caught.value.reason == "unsupported_encoding"
 
 
+class TestGzipMemberFlood:
+    def test_a_member_flood_is_refused_as_a_bomb(self, server: ScriptServer) -> None:
+        # Given 500,000 empty gzip members, gzipped again: about 25 KB on the wire (issue 13, case 7)
+        flood = gzipped(gzipped(b"") * 500_000)
+        assert len(flood) < 40_000
+
+        @server.route("/")
+        def members(exchange: Exchange) -> bool:
+            exchange.respond(200, flood, {"Content-Type": "text/html", "Content-Encoding": "gzip, gzip"})
+            return True
+
+        # When fetched
+        with pytest.raises(PermanentFailure) as caught:
+            make_fetcher(server).fetch(server.url("/"))
+        # Then it is a recorded bomb, not minutes of CPU ending "ok" with an empty body
+        assert caught.value.reason == "decompression_bomb"
+
+
 class TestBrokenConnections:
     def test_truncated_body_is_transient(self, server: ScriptServer) -> None:
         # Given a server announcing 1000 bytes and closing after 10
