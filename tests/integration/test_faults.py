@@ -68,6 +68,57 @@ def test_s3_put_object_failing_leaves_no_item_and_the_retry_completes(world: Wor
     assert world.check().buckets["stored"] == 1
 
 
+def _s3_with_conflicts(world: World, sleeps: list[float]) -> Any:
+    """The function's S3 client failing on demand, its 409 back-off recorded instead of slept (jitter fixed at 1)."""
+    from newsingest.storage import ArticleObjects
+
+    s3 = world.faulty_s3()
+    runtime = world.runtime
+    runtime.deps.objects = ArticleObjects(s3, runtime.deps.objects.bucket, sleep=sleeps.append, jitter=lambda: 1.0)
+    return s3
+
+
+def test_s3_409_conditional_request_conflict_is_retried_in_place(world: World) -> None:
+    # Given a good URL, and S3 answering 409 ConditionalRequestConflict twice to the text PUT, as real S3 does while
+    # a concurrent conditional PUT of the same key is in flight (moto never does: injected, issue 13 case 4)
+    url = world.origin.url(GOOD.format(n=1))
+    world.send(url)
+    sleeps: list[float] = []
+    s3 = _s3_with_conflicts(world, sleeps)
+    conflict = aws_error("ConditionalRequestConflict", "PutObject", 409)
+    s3.fail("put_object", conflict, times=2, when=lambda **p: p["Key"].startswith("text/"))
+
+    # When the function receives it once
+    first = world.poll()
+
+    # Then it is stored in that one delivery (no receive burnt), after two jittered, growing back-offs
+    assert (first.received, first.succeeded, first.failed) == (1, 1, 0)
+    assert world.item(_id(url))["status"] == "ok"
+    assert sleeps == [0.05, 0.1]
+    assert sorted(world.versions().values()) == [1, 1]
+    assert world.check().buckets == {"stored": 1}
+
+
+def test_s3_409_that_persists_leaves_the_message_for_redelivery(world: World) -> None:
+    # Given S3 answering 409 to every retry in place of the raw PUT
+    url = world.origin.url(GOOD.format(n=2))
+    world.send(url)
+    sleeps: list[float] = []
+    s3 = _s3_with_conflicts(world, sleeps)
+    s3.fail("put_object", aws_error("ConditionalRequestConflict", "PutObject", 409), times=4,
+            when=lambda **p: p["Key"].startswith("raw/"))
+
+    # When received once, then drained
+    first = world.poll()
+    assert (first.received, first.failed) == (1, 1)
+    assert len(sleeps) == 3 and world.item(_id(url)) is None
+    world.drain()
+
+    # Then the redelivery stores it; nothing was lost or written twice
+    assert world.item(_id(url))["status"] == "ok"
+    assert world.check().buckets == {"stored": 1}
+
+
 # --------------------------------------------------------------------------------------------- DynamoDB failing
 
 
