@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -17,7 +18,7 @@ from datetime import datetime, timezone
 from newsingest.extract import Article, extract_article
 from newsingest.fetch import Fetcher, FetchResult
 from newsingest.messages import IngestRequest, InvalidMessage
-from newsingest.outcomes import Outcome, PermanentFailure, Status
+from newsingest.outcomes import Outcome, PermanentFailure, Status, TransientFailure
 from newsingest.storage import ArticleItem, ArticleObjects, ArticleRepository, VersionConflict
 from newsingest.storage.keys import raw_key, text_key
 
@@ -55,6 +56,10 @@ class Dependencies:
     # Bounds the extractions running at once (CPU-bound, memory-heavy) while fetches of a batch still overlap
     # (Settings.extract_concurrency).
     extract_slots: threading.Semaphore = field(default_factory=lambda: threading.BoundedSemaphore(1))
+    # The deadline rule: time kept for the S3 and DynamoDB writes. Extraction does not start, and the writes are not
+    # begun, with less than this left before the record's deadline (the record is retried instead).
+    write_reserve_s: float = 3.0
+    monotonic: Callable[[], float] = time.monotonic
 
 
 @dataclass(frozen=True)
@@ -73,7 +78,7 @@ class Attempt:
 
 
 def ingest(request: IngestRequest, deps: Dependencies, *, message_id: str | None = None,
-           fetch_deadline: float | None = None) -> Outcome:
+           fetch_deadline: float | None = None, deadline: float | None = None) -> Outcome:
     """Ingest one URL.
 
     1. Read the stored record (validators for a conditional request, hash for change detection).
@@ -83,6 +88,10 @@ def ingest(request: IngestRequest, deps: Dependencies, *, message_id: str | None
     4. If text and metadata equal what is stored (and ``force`` is off): ``unchanged``, only ``last_checked_at`` moves.
     5. Write the raw HTML and the text to S3 (content-addressed keys, before the record).
     6. Write the record conditionally on ``version``; losing to a newer version is success (that one is stored).
+
+    ``deadline`` (a ``deps.monotonic()`` value) is when the batch stops waiting for this record: waiting for the
+    extraction slot is bounded by it, and extraction and the writes do not start with less than
+    ``deps.write_reserve_s`` left (``TransientFailure("deadline")``: retried, nothing half-written).
     """
     attempt = Attempt(deps.clock())
     existing = deps.repository.get(request.article_id)
@@ -100,9 +109,9 @@ def ingest(request: IngestRequest, deps: Dependencies, *, message_id: str | None
     if page.not_modified and existing is not None and existing.content_sha256:
         return _confirm_unchanged(request, existing, page, deps, attempt)
 
-    with deps.extract_slots:
-        article = deps.extract(page.body, page.final_url, content_type=page.content_type)
+    article = _extract_in_time(page, deps, deadline)
     if article.is_empty:
+        _require_time(deps, deadline, "recording no_article")
         stored_raw = _store_raw(request, page, deps)
         failure = PermanentFailure("no_article", f"no article body found in {len(page.body)} bytes of HTML")
         return record_failure(request, failure, deps, attempt, message_id=message_id, raw_key=stored_raw,
@@ -113,6 +122,7 @@ def ingest(request: IngestRequest, deps: Dependencies, *, message_id: str | None
         return _confirm_unchanged(request, existing, page, deps, attempt)
 
     item = _article_item(request, article, page, existing, attempt, content_sha256, message_id)
+    _require_time(deps, deadline, "writing the article")
     deps.objects.put_raw(item.raw_key or "", page.body, source_content_type=page.content_type)
     deps.objects.put_text(item.text_key or "", article.text)
     try:
@@ -120,6 +130,30 @@ def ingest(request: IngestRequest, deps: Dependencies, *, message_id: str | None
     except VersionConflict:
         logger.info("newer version of %s already stored; this attempt is superseded", request.url)
     return Outcome(Status.OK, request.article_id, request.url, word_count=article.word_count)
+
+
+def _extract_in_time(page: FetchResult, deps: Dependencies, deadline: float | None) -> Article:
+    """Extract once a slot is free, unless the wait (or what is left after it) leaves no time for the writes."""
+    if deadline is None:
+        with deps.extract_slots:
+            return deps.extract(page.body, page.final_url, content_type=page.content_type)
+    wait = deadline - deps.monotonic() - deps.write_reserve_s
+    if wait <= 0 or not deps.extract_slots.acquire(timeout=wait):
+        raise TransientFailure("deadline", "no extraction slot before the record's deadline; retried")
+    try:
+        _require_time(deps, deadline, "extracting")
+        return deps.extract(page.body, page.final_url, content_type=page.content_type)
+    finally:
+        deps.extract_slots.release()
+
+
+def _require_time(deps: Dependencies, deadline: float | None, what: str) -> None:
+    """The deadline rule: a stage that ends in writes starts only with ``write_reserve_s`` left."""
+    if deadline is None:
+        return
+    left = deadline - deps.monotonic()
+    if left < deps.write_reserve_s:
+        raise TransientFailure("deadline", f"{left:.1f} s left before the record's deadline: not {what}; retried")
 
 
 def record_invalid_message(message: InvalidMessage, deps: Dependencies, *,
