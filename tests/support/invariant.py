@@ -17,6 +17,10 @@ After any scenario, with ``sent`` the messages put in (message id → body):
    content-addressed (the key's digest is the content's), so one content hash has one object under an article.
 4. **Newer wins.** With a :class:`WriteLog` attached to the function's DynamoDB client, no item holds a version older
    than a write the table accepted for it: an older attempt never replaced a newer one.
+5. **No lost update.** With the same log (attach it to every writer: the function, reprocess), no item holds content
+   *observed* earlier than content a write already acknowledged: each write's observation time is what it stores as
+   ``fetched_at`` / ``last_checked_at``, and the item's own is the later of its two. A rewrite that carried a higher
+   version but older content (a reprocess of the page read before a newer ingest) is caught here, not by 4.
 
 ``check_invariant`` returns an :class:`Accounting` (counts per bucket, reasons, storage facts, violations);
 ``assert_invariant`` raises when there is any violation. Reading a queue's contents receives its messages (with a
@@ -70,6 +74,7 @@ class WriteLog:
 
     def __init__(self) -> None:
         self.accepted: dict[str, int] = {}  # article_id → highest version the table accepted
+        self.observed: dict[str, str] = {}  # article_id → latest observation time (ISO) an accepted write stored
         self.rejected = 0
         self._lock = threading.Lock()
 
@@ -79,19 +84,25 @@ class WriteLog:
             client.meta.events.register(f"after-call.dynamodb.{operation}", self._after)
         return self
 
-    def merge(self, accepted: Mapping[str, int], rejected: int = 0) -> None:
+    def merge(self, accepted: Mapping[str, int], rejected: int = 0, observed: Mapping[str, str] | None = None) -> None:
         with self._lock:
             for key, version in accepted.items():
                 self.accepted[key] = max(version, self.accepted.get(key, 0))
+            for key, when in (observed or {}).items():
+                self.observed[key] = max(when, self.observed.get(key, ""))
             self.rejected += rejected
 
     def _before(self, params: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
-        version = params.get("ExpressionAttributeValues", {}).get(":version", {}).get("N")
-        if version is None:
-            return
         key = (params.get("Item") or params.get("Key") or {}).get("article_id", {}).get("S")
-        if key:
-            context["newsingest_write"] = (key, int(version))
+        if not key:
+            return
+        values = params.get("ExpressionAttributeValues", {})
+        version = values.get(":version", {}).get("N")
+        item = params.get("Item", {})
+        # When the written content was observed: what the write stores as fetched_at / last_checked_at.
+        times = [item.get(name, {}).get("S") for name in ("fetched_at", "last_checked_at")]
+        times += [values.get(name, {}).get("S") for name in (":fetched_at", ":last_checked_at", ":checked")]
+        context["newsingest_write"] = (key, None if version is None else int(version), max(filter(None, times), default=""))
 
     def _after(self, http_response: Any, parsed: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
         write = context.get("newsingest_write")
@@ -99,9 +110,12 @@ class WriteLog:
             return
         with self._lock:
             if http_response.status_code < 300:
-                key, version = write
-                self.accepted[key] = max(version, self.accepted.get(key, 0))
-            else:
+                key, version, observed = write
+                if version is not None:
+                    self.accepted[key] = max(version, self.accepted.get(key, 0))
+                if observed:
+                    self.observed[key] = max(observed, self.observed.get(key, ""))
+            elif write[1] is not None:
                 self.rejected += 1
 
 
@@ -326,6 +340,14 @@ def _check_newer_wins(accounting: Accounting, items: dict[str, dict[str, Any]], 
         elif int(item.get("version", 0)) < accepted:
             accounting.violations.append(f"item {key} holds version {item.get('version')}, older than the accepted "
                                          f"version {accepted}: an older write replaced a newer one")
+    for key, acknowledged in write_log.observed.items():
+        item = items.get(key)
+        if item is None:
+            continue  # reported above when it had a version
+        holds = max(str(item.get("fetched_at") or ""), str(item.get("last_checked_at") or ""))
+        if holds < acknowledged:
+            accounting.violations.append(f"item {key} holds content observed at {holds or '(never)'}, older than "
+                                         f"content acknowledged as observed at {acknowledged}: a lost update")
 
 
 # -------------------------------------------------------------------------------------------------- reading

@@ -212,13 +212,14 @@ def _confirm_unchanged(request: IngestRequest, existing: ArticleItem, page: Fetc
 def _same_content(existing: ArticleItem, article: Article, content_sha256: str) -> bool:
     if existing.status != Status.OK.value or existing.content_sha256 != content_sha256:
         return False
-    extracted = _article_fields(article)
+    extracted = article_fields(article)
     if existing.date_source == "first_seen" and article.published_at is None:
         extracted["published_at"] = existing.published_at  # the stand-in date is ours, not the page's
     return all(getattr(existing, name) == extracted[name] for name in _COMPARED_FIELDS)
 
 
-def _article_fields(article: Article) -> dict[str, object]:
+def article_fields(article: Article) -> dict[str, object]:
+    """The extracted fields of a record, bounded: the one article → record mapping of ingest and reprocess."""
     return _bounded({
         "title": article.title, "authors": tuple(article.authors), "published_at": article.published_at,
         "modified_at": article.modified_at, "section": article.section, "tags": tuple(article.tags),
@@ -255,7 +256,7 @@ def _article_item(request: IngestRequest, article: Article, page: FetchResult, e
                   attempt: Attempt, content_sha256: str, message_id: str | None) -> ArticleItem:
     """Map the extracted article and the fetch onto the one record model."""
     first_seen = existing.first_seen_at if existing and existing.first_seen_at else attempt.iso
-    fields = _article_fields(article)
+    fields = article_fields(article)
     # Every stored article must be listable by domain: when the page gives no date, the first time we saw it
     # stands in, and date_source says so (the page's own date is never invented or altered).
     published_at = article.published_at or first_seen

@@ -4,6 +4,8 @@ Write rules (the idempotency contract):
 
 * ``put_version``: replaces the item only when it is absent or holds an *older* ``version``; a redelivered message or
   a concurrent twin that lost the race gets ``VersionConflict`` and nothing changes.
+* ``put_if_version``: compare-and-swap for read-then-rewrite (reprocess): only while the stored ``version`` is still
+  the one read.
 * ``touch_unchanged``: moves ``last_checked_at`` (and HTTP validators) only while the stored content hash is the one
   we compared against.
 * ``record_failure``: sets status/reason/detail on an existing record without erasing the article it already holds
@@ -114,6 +116,17 @@ class ArticleRepository:
             self._db.put_item(
                 TableName=self.table, Item=item.to_attributes(), ConditionExpression=_NEWER_ONLY,
                 ExpressionAttributeValues={":version": {"N": str(item.version)}},
+            )
+        except ClientError as error:
+            _raise_conflict_or_reraise(error)
+
+    def put_if_version(self, item: ArticleItem, read_version: int) -> None:
+        """Compare-and-swap: replace the record only while it still holds ``read_version`` (what the caller read and
+        derived ``item`` from); raise ``VersionConflict`` if anything wrote it since, or it is gone."""
+        try:
+            self._db.put_item(
+                TableName=self.table, Item=item.to_attributes(), ConditionExpression="version = :read_version",
+                ExpressionAttributeValues={":read_version": {"N": str(read_version)}},
             )
         except ClientError as error:
             _raise_conflict_or_reraise(error)
