@@ -8,10 +8,16 @@ writer, checks that no item holds content older than content a write already ack
 from __future__ import annotations
 
 import dataclasses
+import threading
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+
+from newsingest.batch import OUTCOMES, build_runtime, handle_record
+from newsingest.settings import Settings
+from tests.conftest import sqs_record
 
 from newsingest.extract import extract_article
 from newsingest.local.esm import LocalLambdaContext
@@ -180,6 +186,147 @@ def test_the_invariant_sees_a_lost_update(world: World) -> None:
                                                       bucket=world.view.bucket, table=world.view.table),
                                  world.sent, write_log=world.write_log)
     assert any("lost update" in violation for violation in accounting.violations), accounting.violations
+
+
+# ------------------------------------------------------------------------ case 2: ordered by what was observed
+
+
+class _Ticks:
+    """A clock shared by several environments: each reading is one second after the previous one."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._n = 0
+
+    def __call__(self) -> datetime:
+        with self._lock:
+            self._n += 1
+            return T0 + timedelta(seconds=self._n)
+
+
+class _HeldFetcher:
+    """Delegates to a real Fetcher; the request waits until the test lets it go on (a slow request)."""
+
+    def __init__(self, fetcher: Any) -> None:
+        self._fetcher = fetcher
+        self.reached = threading.Event()
+        self.go = threading.Event()
+
+    def fetch(self, url: str, **options: Any) -> Any:
+        self.reached.set()
+        assert self.go.wait(timeout=30)
+        return self._fetcher.fetch(url, **options)
+
+
+class _HeldExtract:
+    """Delegates to the real extractor; waits first until the test lets it go on (a slow extraction)."""
+
+    def __init__(self, extract: Any) -> None:
+        self._extract = extract
+        self.reached = threading.Event()
+        self.go = threading.Event()
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        self.reached.set()
+        assert self.go.wait(timeout=30)
+        return self._extract(*args, **kwargs)
+
+
+def _environment(world: World, clock: Any, log: WriteLog) -> Any:
+    runtime = build_runtime(Settings.from_env())
+    runtime.deps.clock = clock
+    log.attach(runtime.deps.repository._db)  # noqa: SLF001 - the environment's own writes
+    world.write_log.attach(runtime.deps.repository._db)  # noqa: SLF001
+    return runtime
+
+
+def _deliver(world: World, runtime: Any, url: str, name: str) -> dict[str, Any]:
+    record = sqs_record(url, message_id=name, queue_arn=world.queue_arn)
+    world.sent[name] = url
+    return handle_record(SQSRecord(record), LocalLambdaContext(), runtime)
+
+
+def _text_of(world: World, url: str) -> str:
+    item = world.item(_id(url))
+    return world.view.s3.get_object(Bucket=world.view.bucket, Key=item["text_key"])["Body"].read().decode()
+
+
+def test_the_attempt_that_observed_the_newer_page_wins_even_if_it_started_first(world: World) -> None:
+    # Given two environments on one clock: A starts first but its request is slow; B starts later and gets the
+    # page as it was; only then is the page updated, and A's request reaches it (issue 13, case 2)
+    url = world.origin.add("race-1", V1)
+    ticks, log = _Ticks(), WriteLog()
+    env_a, env_b = _environment(world, ticks, log), _environment(world, ticks, log)
+    held = _HeldFetcher(env_a.deps.fetcher)
+    env_a.deps.fetcher = held  # type: ignore[assignment]
+    results: dict[str, Any] = {}
+    thread_a = threading.Thread(target=lambda: results.update(a=_deliver(world, env_a, url, "a")))
+    thread_a.start()
+    assert held.reached.wait(timeout=30)
+
+    # When B ingests the old page, the page changes, and A's request completes
+    results["b"] = _deliver(world, env_b, url, "b")
+    world.origin.add("race-1", V2)
+    held.go.set()
+    thread_a.join(timeout=60)
+
+    # Then the newer observation (A's, arriving last) is what is stored
+    assert (results["a"]["status"], results["b"]["status"]) == ("ok", "ok")
+    assert "postponed" in _text_of(world, url)
+    _no_lost_update(world, log)
+
+
+def test_an_attempt_overtaken_while_writing_is_superseded_and_counted(world: World) -> None:
+    # Given A fetched the page first and stalls in extraction; B fetches the updated page and stores it
+    url = world.origin.add("race-2", V1)
+    ticks, log = _Ticks(), WriteLog()
+    env_a, env_b = _environment(world, ticks, log), _environment(world, ticks, log)
+    held = _HeldExtract(env_a.deps.extract)
+    env_a.deps.extract = held
+    OUTCOMES.flush()
+    results: dict[str, Any] = {}
+    thread_a = threading.Thread(target=lambda: results.update(a=_deliver(world, env_a, url, "a")))
+    thread_a.start()
+    assert held.reached.wait(timeout=30)
+    world.origin.add("race-2", V2)
+    results["b"] = _deliver(world, env_b, url, "b")
+
+    # When A goes on to write its older observation
+    held.go.set()
+    thread_a.join(timeout=60)
+
+    # Then A's outcome is the distinct "superseded" (counted under its own outcome), and B's newer page stands
+    assert (results["a"]["status"], results["b"]["status"]) == ("superseded", "ok")
+    assert OUTCOMES._counts[("outcome", "superseded")] == 1  # noqa: SLF001 - the MessagesProcessed dimension
+    assert "postponed" in _text_of(world, url)
+    _no_lost_update(world, log)
+
+
+def test_an_unchanged_confirmation_moves_the_version_and_an_older_one_is_refused(world: World) -> None:
+    # Given V1 stored at T0 and confirmed unchanged by an attempt observing it at T1 + 1 h
+    url = world.origin.add("race-3", V1)
+    _ingest_at(world, url, T0)
+    confirmed = _ingest_at(world, url, T1 + timedelta(hours=1))
+    later = int((T1 + timedelta(hours=1)).timestamp() * 1_000_000)
+    assert confirmed["version"] == later and confirmed["last_checked_at"].startswith("2026-11-28T06:00")
+
+    # When an attempt that observed a different page at T1 (between the two) writes afterwards
+    world.origin.add("race-3", V2)
+    world.runtime.deps.clock = lambda: T1
+    result = world.handler(world.event(url, prefix="late"), LocalLambdaContext())
+
+    # Then it is superseded: the confirmation at 06:00 is the newest observation, and it stands
+    assert result["batchItemFailures"] == []
+    item = world.item(_id(url))
+    assert item["version"] == later and "restored next spring" in _text_of(world, url)
+
+    # And an older unchanged confirmation (observed at T1, written last) does not move the record back
+    world.origin.add("race-3", V1)
+    world.runtime.deps.clock = lambda: T1
+    world.handler(world.event(url, prefix="late-touch"), LocalLambdaContext())
+    item = world.item(_id(url))
+    assert item["version"] == later and item["last_checked_at"].startswith("2026-11-28T06:00")
+    world.check(queues=False)
 
 
 @pytest.fixture(autouse=True)

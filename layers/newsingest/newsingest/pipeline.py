@@ -87,13 +87,17 @@ def ingest(request: IngestRequest, deps: Dependencies, *, message_id: str | None
     3. Extract; an empty body is the permanent failure ``no_article`` (the raw page is kept for reprocessing).
     4. If text and metadata equal what is stored (and ``force`` is off): ``unchanged``, only ``last_checked_at`` moves.
     5. Write the raw HTML and the text to S3 (content-addressed keys, before the record).
-    6. Write the record conditionally on ``version``; losing to a newer version is success (that one is stored).
+    6. Write the record conditionally on ``version``; losing to a newer version is the outcome ``superseded``
+       (a newer observation is stored: nothing to retry).
+
+    The ordering rule (docs/delivery-guarantees.md): ``version`` is the time the response *arrived*, taken after the
+    fetch, not the attempt's start. An attempt that started first but fetched the updated page last stores it; a
+    slow attempt that fetched the older page cannot replace it.
 
     ``deadline`` (a ``deps.monotonic()`` value) is when the batch stops waiting for this record: waiting for the
     extraction slot is bounded by it, and extraction and the writes do not start with less than
     ``deps.write_reserve_s`` left (``TransientFailure("deadline")``: retried, nothing half-written).
     """
-    attempt = Attempt(deps.clock())
     existing = deps.repository.get(request.article_id)
     # A stored article's HTTP validators make the re-crawl conditional (a 304 downloads nothing).
     validated = existing if existing is not None and existing.status == Status.OK.value and not request.force else None
@@ -105,7 +109,8 @@ def ingest(request: IngestRequest, deps: Dependencies, *, message_id: str | None
             deadline=fetch_deadline,
         )
     except PermanentFailure as failure:
-        return record_failure(request, failure, deps, attempt, message_id=message_id)
+        return record_failure(request, failure, deps, Attempt(deps.clock()), message_id=message_id)
+    attempt = Attempt(deps.clock())  # what this attempt observed arrived now: its version (the ordering rule)
     if page.not_modified and existing is not None and existing.content_sha256:
         return _confirm_unchanged(request, existing, page, deps, attempt)
 
@@ -129,7 +134,12 @@ def ingest(request: IngestRequest, deps: Dependencies, *, message_id: str | None
         deps.repository.put_version(item)
     except VersionConflict:
         logger.info("newer version of %s already stored; this attempt is superseded", request.url)
+        return _superseded(request.article_id, request.url)
     return Outcome(Status.OK, request.article_id, request.url, word_count=article.word_count)
+
+
+def _superseded(article_id: str, url: str) -> Outcome:
+    return Outcome(Status.SUPERSEDED, article_id, url, detail="a newer observation of this URL is already stored")
 
 
 def _extract_in_time(page: FetchResult, deps: Dependencies, deadline: float | None) -> Article:
@@ -165,7 +175,8 @@ def record_invalid_message(message: InvalidMessage, deps: Dependencies, *,
         reason=message.reason, detail=message.detail, raw_body=message.raw_body, message_id=message_id,
         url=message.url, domain=message.domain,
     )
-    _write_failure(item, deps)
+    if not _write_failure(item, deps):
+        return _superseded(item.article_id, message.url or "")
     return Outcome(Status.FAILED, item.article_id, message.url or "", reason=message.reason, detail=message.detail)
 
 
@@ -180,7 +191,8 @@ def record_failure(request: IngestRequest, failure: PermanentFailure, deps: Depe
         final_url=final_url if final_url != request.url else None,
         message_id=message_id,
     )
-    _write_failure(item, deps)
+    if not _write_failure(item, deps):
+        return _superseded(request.article_id, request.url)
     return Outcome(Status.FAILED, request.article_id, request.url, reason=failure.reason, detail=failure.detail)
 
 
@@ -190,11 +202,14 @@ def _status_of(reason: str) -> int | None:
     return int(code) if reason.startswith("http_") and code.isdigit() else None
 
 
-def _write_failure(item: ArticleItem, deps: Dependencies) -> None:
+def _write_failure(item: ArticleItem, deps: Dependencies) -> bool:
+    """Record the failure; False when a newer observation is already stored (the failure is superseded)."""
     try:
         deps.repository.record_failure(item)
     except VersionConflict:
         logger.info("newer record of %s already stored; failure not recorded over it", item.article_id)
+        return False
+    return True
 
 
 def _confirm_unchanged(request: IngestRequest, existing: ArticleItem, page: FetchResult, deps: Dependencies,
@@ -202,10 +217,11 @@ def _confirm_unchanged(request: IngestRequest, existing: ArticleItem, page: Fetc
     try:
         deps.repository.touch_unchanged(
             request.article_id, checked_at=attempt.iso, content_sha256=existing.content_sha256 or "",
-            etag=page.etag, last_modified=page.last_modified,
+            etag=page.etag, last_modified=page.last_modified, version=attempt.version,
         )
     except VersionConflict:
         logger.info("record of %s changed while confirming it unchanged; the newer one stands", request.url)
+        return _superseded(request.article_id, request.url)
     return Outcome(Status.UNCHANGED, request.article_id, request.url, word_count=existing.word_count)
 
 

@@ -6,8 +6,8 @@ Write rules (the idempotency contract):
   a concurrent twin that lost the race gets ``VersionConflict`` and nothing changes.
 * ``put_if_version``: compare-and-swap for read-then-rewrite (reprocess): only while the stored ``version`` is still
   the one read.
-* ``touch_unchanged``: moves ``last_checked_at`` (and HTTP validators) only while the stored content hash is the one
-  we compared against.
+* ``touch_unchanged``: moves ``last_checked_at``, ``version`` (and HTTP validators) only while the stored content hash
+  is the one we compared against and the stored version is older than the confirming observation.
 * ``record_failure``: sets status/reason/detail on an existing record without erasing the article it already holds
   (a page that now answers 404 keeps its last good text), again only for a newer version.
 """
@@ -132,10 +132,13 @@ class ArticleRepository:
             _raise_conflict_or_reraise(error)
 
     def touch_unchanged(self, article_id: str, *, checked_at: str, content_sha256: str,
-                        etag: str | None, last_modified: str | None) -> None:
-        """Record that the stored content was confirmed unchanged; raise ``VersionConflict`` if it changed since."""
-        sets = ["last_checked_at = :checked"]
-        values: dict[str, Any] = {":checked": {"S": checked_at}, ":sha": {"S": content_sha256}}
+                        etag: str | None, last_modified: str | None, version: int) -> None:
+        """Record that the stored content was confirmed unchanged as of ``version`` (the confirming observation),
+        moving ``version`` to it; raise ``VersionConflict`` if the content changed since or a newer observation is
+        stored (an older confirmation must not move the record back, nor replace the validators of a newer one)."""
+        sets = ["last_checked_at = :checked", "version = :version"]
+        values: dict[str, Any] = {":checked": {"S": checked_at}, ":sha": {"S": content_sha256},
+                                  ":version": {"N": str(version)}}
         for name, value in (("etag", etag), ("last_modified", last_modified)):
             if value:
                 sets.append(f"{name} = :{name}")
@@ -143,7 +146,7 @@ class ArticleRepository:
         try:
             self._db.update_item(
                 TableName=self.table, Key=_key(article_id), UpdateExpression="SET " + ", ".join(sets),
-                ConditionExpression="content_sha256 = :sha", ExpressionAttributeValues=values,
+                ConditionExpression="content_sha256 = :sha AND version < :version", ExpressionAttributeValues=values,
             )
         except ClientError as error:
             _raise_conflict_or_reraise(error)
