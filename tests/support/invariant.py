@@ -6,7 +6,8 @@ After any scenario, with ``sent`` the messages put in (message id → body):
    (a) ``stored``: not on a queue, and the item it maps to has ``status = "ok"`` (an ``unchanged`` outcome leaves
    the stored ``ok`` item in place);
    (b) ``failed``: not on a queue, and its item has ``status = "failed"`` with a ``reason``;
-   (c) ``queue`` / ``dlq``: the message itself (by message id) is still on the source queue or the dead-letter queue.
+   (c) ``queue`` / ``dlq``: the message itself (by message id) is still on the source queue or the dead-letter queue,
+   or a copy re-sent for a Retry-After (message attribute ``newsingest-original-message-id``: its first id).
    A message in none of them is **lost**; one found twice on the queues is **duplicated**.
    A message maps to the item of its normalized URL (``article_id``) or, for a malformed body, to ``msg-<sha256>``
    of the body: exactly what ``newsingest.messages.parse_message`` says.
@@ -40,6 +41,7 @@ from typing import Any
 from boto3.dynamodb.types import TypeDeserializer
 
 from newsingest.messages import IngestRequest, parse_message
+from newsingest.storage.queue import ORIGINAL_ID_ATTRIBUTE
 from newsingest.urls import article_id as article_id_of
 
 BUCKETS = ("stored", "failed", "queue", "dlq", "lost", "duplicated")
@@ -380,17 +382,23 @@ def _object_versions(view: AwsView) -> dict[str, list[dict[str, Any]]]:
 def _peek(sqs: Any, queue_url: str) -> tuple[list[str], int]:
     """Message ids on a queue (received, hidden meanwhile, then made visible again) and the number of messages that
     could not be received because they were invisible (in flight, or delayed by Retry-After) when the peek began."""
-    attributes = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["ApproximateNumberOfMessagesNotVisible"])
-    not_visible = int(attributes["Attributes"]["ApproximateNumberOfMessagesNotVisible"])
+    attributes = sqs.get_queue_attributes(
+        QueueUrl=queue_url,
+        AttributeNames=["ApproximateNumberOfMessagesNotVisible", "ApproximateNumberOfMessagesDelayed"])["Attributes"]
+    # In flight, or delayed: a Retry-After's visibility change, or a deferred copy's DelaySeconds.
+    not_visible = int(attributes["ApproximateNumberOfMessagesNotVisible"]) + int(
+        attributes.get("ApproximateNumberOfMessagesDelayed", 0))
     seen: list[str] = []
     handles: list[str] = []
     while True:
         response = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=0,
-                                       VisibilityTimeout=_PEEK_VISIBILITY)
+                                       VisibilityTimeout=_PEEK_VISIBILITY, MessageAttributeNames=["All"])
         messages = response.get("Messages", [])
         if not messages:
             break
-        seen.extend(message["MessageId"] for message in messages)
+        # A copy re-sent for a Retry-After (batch._defer) stands for the message it was first sent as.
+        seen.extend(message.get("MessageAttributes", {}).get(ORIGINAL_ID_ATTRIBUTE, {}).get("StringValue")
+                    or message["MessageId"] for message in messages)
         handles.extend(message["ReceiptHandle"] for message in messages)
     for start in range(0, len(handles), 10):
         entries = [{"Id": str(i), "ReceiptHandle": handle, "VisibilityTimeout": 0}

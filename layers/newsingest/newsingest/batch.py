@@ -26,7 +26,18 @@ from newsingest.pipeline import Dependencies, ingest, record_invalid_message
 from newsingest.settings import Settings
 from newsingest.storage import ArticleObjects, ArticleRepository
 from newsingest.storage.clients import create_clients
-from newsingest.storage.queue import MessageDelayer
+from newsingest.storage.queue import (
+    DEFERRALS_ATTRIBUTE,
+    MAX_DELAY_SECONDS,
+    NOT_BEFORE_ATTRIBUTE,
+    ORIGINAL_ID_ATTRIBUTE,
+    MessageDelayer,
+)
+
+# Re-sends of one message for Retry-After delays (each resets its receive count); then it is retried as usual.
+MAX_DEFERRALS = 8
+# From this receive on, a Retry-After re-sends the message rather than spending one of its last receives.
+DEFER_AFTER_RECEIVES = 3
 
 
 @dataclass
@@ -181,15 +192,18 @@ def handle_record(record: SQSRecord, lambda_context: Any = None, runtime: Runtim
     """Process one SQS record to exactly one outcome, or raise so that it is retried.
 
     1. Too little invocation time left: raise before starting (the record is retried, never cut mid-write).
+       A re-sent (deferred) message that arrives before its ``not-before`` time waits for it (visibility) instead.
     2. Parse the body; a malformed one is recorded as a failure under a hash of the body.
     3. Ingest the URL; permanent failures come back recorded.
-    4. A transient failure with Retry-After delays this message's redelivery, then re-raises.
+    4. A transient failure with Retry-After delays this message's redelivery, then re-raises; a long delay, or one
+       on a message whose receives are running out, re-sends it instead (``deferred``, see ``_defer``).
     5. Log and count the outcome (EMF), with the message id as correlation id.
     """
     runtime = runtime or get_runtime()
     started = time.perf_counter()
     logger.thread_safe_append_keys(message_id=record.message_id)
     try:
+        _wait_until_due(record, runtime)
         fetch_deadline, deadline = _deadlines(lambda_context, runtime.settings)
         message = parse_message(record.body)
         if isinstance(message, InvalidMessage):
@@ -199,6 +213,11 @@ def handle_record(record: SQSRecord, lambda_context: Any = None, runtime: Runtim
             outcome = ingest(message, runtime.deps, message_id=record.message_id, fetch_deadline=fetch_deadline,
                              deadline=deadline)
     except TransientFailure as failure:
+        if _defer(record, failure, runtime):
+            OUTCOMES.add("deferred", failure.reason)
+            logger.info("deferred", extra={"outcome": "deferred", "reason": failure.reason,
+                                           "retry_after_s": failure.retry_after, "duration_ms": _ms_since(started)})
+            return {"status": "deferred", "reason": failure.reason}
         _delay_if_asked(record, failure, runtime)
         OUTCOMES.add("retry", failure.reason)
         logger.warning("will retry", extra={"outcome": "retry", "reason": failure.reason, "detail": failure.detail,
@@ -234,6 +253,58 @@ def _deadlines(lambda_context: Any, settings: Settings) -> tuple[float | None, f
         raise TransientFailure("deadline", f"only {remaining} ms of invocation time left; not started")
     now = time.monotonic()
     return now + (remaining - settings.min_remaining_ms / 2) / 1000, now + (remaining - settings.deadline_margin_ms) / 1000
+
+
+def _attribute(record: SQSRecord, name: str) -> str | None:
+    value = (record.raw_event.get("messageAttributes") or {}).get(name) or {}
+    return value.get("stringValue")
+
+
+def _wait_until_due(record: SQSRecord, runtime: Runtime) -> None:
+    """A deferred copy arrives after at most 15 min (``DelaySeconds``); until its not-before time it only waits."""
+    raw = _attribute(record, NOT_BEFORE_ATTRIBUTE)
+    try:
+        not_before = float(raw) if raw else 0.0
+    except ValueError:
+        return
+    left = not_before - runtime.deps.clock().timestamp()
+    if left > 1:
+        raise TransientFailure("deferred", f"deferred for a Retry-After: due in {int(left)} s", retry_after=left)
+
+
+def _defer(record: SQSRecord, failure: TransientFailure, runtime: Runtime) -> bool:
+    """Re-send the message for a Retry-After instead of burning one of its receives; True when it was re-sent.
+
+    ``ChangeMessageVisibility`` keeps the message but costs a receive each time (five, then the DLQ), and cannot
+    reach past 12 h from the receive. So a delay longer than ``DelaySeconds`` allows (15 min), or any delay once
+    the message has used ``DEFER_AFTER_RECEIVES`` receives, sends a copy: ``DelaySeconds`` up to 15 min, the
+    not-before time, the original message id, and a deferral counter. The original is then acknowledged (the copy
+    carries it on). After ``MAX_DEFERRALS`` re-sends the message is retried as usual, so it still ends somewhere.
+    """
+    if failure.retry_after is None or failure.reason == "deferred":
+        return False  # a copy waiting for its not-before time waits by visibility (its own first receive)
+    try:
+        deferrals = int(_attribute(record, DEFERRALS_ATTRIBUTE) or 0)
+    except ValueError:
+        deferrals = MAX_DEFERRALS
+    receives = int(record.attributes.approximate_receive_count or 1)
+    if deferrals >= MAX_DEFERRALS:
+        return False
+    if failure.retry_after <= MAX_DELAY_SECONDS and receives < DEFER_AFTER_RECEIVES:
+        return False  # a short delay with receives to spare: ChangeMessageVisibility (_delay_if_asked)
+    now = runtime.deps.clock().timestamp()
+    attributes = {
+        DEFERRALS_ATTRIBUTE: str(deferrals + 1),
+        NOT_BEFORE_ATTRIBUTE: f"{now + failure.retry_after:.3f}",
+        ORIGINAL_ID_ATTRIBUTE: _attribute(record, ORIGINAL_ID_ATTRIBUTE) or record.message_id,
+    }
+    try:
+        runtime.delayer.resend(record.event_source_arn, record.body, delay_seconds=failure.retry_after,
+                               attributes=attributes)
+    except Exception:  # not re-sent: fall back to the visibility delay, the message itself stays
+        logger.exception("could not re-send the message for its Retry-After")
+        return False
+    return True
 
 
 def _delay_if_asked(record: SQSRecord, failure: TransientFailure, runtime: Runtime) -> None:
