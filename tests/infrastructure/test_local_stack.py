@@ -349,10 +349,11 @@ def test_short_form_intrinsics_are_read_without_touching_yamls_safe_loader(tmp_p
 def test_the_transform_uses_the_partition_of_the_region() -> None:
     # When the template is transformed for a China region (offline, from the bundled managed-policy map)
     transformed = stack.transform_template(region="cn-north-1")
-    # Then SAM's managed policies are the aws-cn ones
+    # Then the role's managed policies follow the partition (the template spells them with ${AWS::Partition}, which
+    # CloudFormation resolves to aws-cn there), and the template's partition-aware ARNs survive the transform
     (role,) = [r for r in transformed["Resources"].values() if r["Type"] == "AWS::IAM::Role"]
-    assert role["Properties"]["ManagedPolicyArns"]
-    assert all(arn.startswith("arn:aws-cn:iam::aws:policy/") for arn in role["Properties"]["ManagedPolicyArns"])
+    arns = role["Properties"]["ManagedPolicyArns"]
+    assert arns and all(arn["Fn::Sub"].startswith("arn:${AWS::Partition}:iam::aws:policy/") for arn in arns)
 
 
 def test_a_resource_moto_cannot_create_fails_the_local_deploy(moto_account: MotoAccount, sam_template: dict[str, Any], tmp_path: Path) -> None:
