@@ -159,8 +159,11 @@ def test_an_item_is_queryable_through_both_indexes(deployed: Any) -> None:
         "title": {"S": "A"},
         "word_count": {"N": "120"},
     }
+    failure = {"article_id": {"S": "b" * 64}, "url": {"S": "https://example.com/b"}, "domain": {"S": "example.com"},
+               "status": {"S": "failed"}, "reason": {"S": "http_404"}, "fetched_at": {"S": "2026-11-28T03:00:00+00:00"}}
     account.dynamodb.put_item(TableName=outputs.table_name, Item=item)
-    # When it is queried by domain and by status
+    account.dynamodb.put_item(TableName=outputs.table_name, Item=failure)
+    # When they are queried by domain and by failure reason
     by_domain = account.dynamodb.query(
         TableName=outputs.table_name,
         IndexName="by-domain",
@@ -171,13 +174,16 @@ def test_an_item_is_queryable_through_both_indexes(deployed: Any) -> None:
     by_status = account.dynamodb.query(
         TableName=outputs.table_name,
         IndexName="by-status",
-        KeyConditionExpression="#s = :s",
-        ExpressionAttributeNames={"#s": "status"},
-        ExpressionAttributeValues={":s": {"S": "ok"}},
+        KeyConditionExpression="#r = :r",
+        ExpressionAttributeNames={"#r": "reason"},
+        ExpressionAttributeValues={":r": {"S": "http_404"}},
     )["Items"]
-    # Then by-domain returns the whole item and by-status the projected attributes
+    # Then by-domain returns the whole article and by-status the failure's projected attributes
     assert by_domain == [item]
-    assert by_status[0]["url"] == item["url"] and by_status[0]["article_id"] == item["article_id"]
+    assert by_status[0]["url"] == failure["url"] and by_status[0]["article_id"] == failure["article_id"]
+    # and by-status is sparse: the ok item is not in it at all (its writes never touch the index)
+    indexed = account.dynamodb.scan(TableName=outputs.table_name, IndexName="by-status")["Items"]
+    assert [i["article_id"] for i in indexed] == [failure["article_id"]]
 
 
 def test_schema_accessor_creates_an_identical_table_without_cloudformation(moto_account: MotoAccount, sam_template: dict[str, Any]) -> None:

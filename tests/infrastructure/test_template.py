@@ -206,12 +206,12 @@ def test_table_is_on_demand_encrypted_recoverable_and_keyed_by_article_id(sam_te
     assert schema.partition_key == "article_id"
     assert schema.key_schema == [{"AttributeName": "article_id", "KeyType": "HASH"}]
     types = {d["AttributeName"]: d["AttributeType"] for d in schema.attribute_definitions}
-    assert types == {name: "S" for name in ("article_id", "domain", "published_at", "status", "fetched_at")}
+    assert types == {name: "S" for name in ("article_id", "domain", "published_at", "reason", "fetched_at")}
 
 
 @pytest.mark.parametrize(
     ("index", "partition", "sort"),
-    [("by-domain", "domain", "published_at"), ("by-status", "status", "fetched_at")],
+    [("by-domain", "domain", "published_at"), ("by-status", "reason", "fetched_at")],
 )
 def test_both_indexes_are_declared_with_their_keys(sam_template: dict[str, Any], index: str, partition: str, sort: str) -> None:
     declared = stack.template_table_schema(sam_template).index(index)
@@ -225,10 +225,10 @@ def test_index_projections_serve_their_queries(sam_template: dict[str, Any]) -> 
     schema = stack.template_table_schema(sam_template)
     # by-domain: full records straight from the index
     assert schema.index("by-domain")["Projection"] == {"ProjectionType": "ALL"}
-    # by-status: small, for listing outcomes and failure reasons
+    # by-status: a sparse failures index keyed on reason (issue 13, case 10): small, for listing failures
     projection = schema.index("by-status")["Projection"]
     assert projection["ProjectionType"] == "INCLUDE"
-    assert {"url", "domain", "title", "reason", "detail"} <= set(projection["NonKeyAttributes"])
+    assert {"status", "url", "domain", "title", "detail"} <= set(projection["NonKeyAttributes"])
 
 
 def test_stateful_resources_survive_stack_deletion(sam_template: dict[str, Any]) -> None:

@@ -70,22 +70,35 @@ class ArticleRepository:
 
     def by_status(self, status: str, *, reason: str | None = None, since: str | None = None,
                   limit: int | None = None) -> Iterator[ArticleItem]:
-        """Records of one status, newest attempt first, optionally of one failure reason."""
-        condition = "#status = :status"
-        values: dict[str, Any] = {":status": {"S": status}}
-        names = {"#status": "status"}
-        if since:
-            condition += " AND fetched_at >= :since"
-            values[":since"] = {"S": since}
-        extra: dict[str, Any] = {}
+        """Records of one status, newest attempt first, optionally of one failure reason.
+
+        ``by-status`` is a sparse failures index keyed on ``reason`` (only failures carry one): one reason is one
+        query; all failures are a scan of that index (it holds failures only, so it costs what they weigh), sorted
+        here. ``ok`` records are in no index: that is a filtered scan of the table (prefer ``by_domain``).
+        """
+        if status == "failed" and reason:
+            condition = "#reason = :reason"
+            values: dict[str, Any] = {":reason": {"S": reason}}
+            if since:
+                condition += " AND fetched_at >= :since"
+                values[":since"] = {"S": since}
+            return self._query(IndexName=BY_STATUS_INDEX, KeyConditionExpression=condition,
+                               ExpressionAttributeValues=values, ExpressionAttributeNames={"#reason": "reason"},
+                               ScanIndexForward=False, limit=limit)
+        request: dict[str, Any] = {"TableName": self.table, "FilterExpression": "#status = :status",
+                                   "ExpressionAttributeNames": {"#status": "status"},
+                                   "ExpressionAttributeValues": {":status": {"S": status}}}
+        if status == "failed":
+            request["IndexName"] = BY_STATUS_INDEX
         if reason:
-            extra["FilterExpression"] = "#reason = :reason"
-            names["#reason"] = "reason"
-            values[":reason"] = {"S": reason}
-        return self._query(
-            IndexName=BY_STATUS_INDEX, KeyConditionExpression=condition, ExpressionAttributeValues=values,
-            ExpressionAttributeNames=names, ScanIndexForward=False, limit=limit, **extra,
-        )
+            request["FilterExpression"] += " AND #reason = :reason"
+            request["ExpressionAttributeNames"]["#reason"] = "reason"
+            request["ExpressionAttributeValues"][":reason"] = {"S": reason}
+        if since:
+            request["FilterExpression"] += " AND fetched_at >= :since"
+            request["ExpressionAttributeValues"][":since"] = {"S": since}
+        found = sorted(self._paginate(self._db.scan, request, None), key=lambda item: item.fetched_at, reverse=True)
+        return iter(found[:limit] if limit is not None else found)
 
     def scan(self, *, limit: int | None = None) -> Iterator[ArticleItem]:
         """Every record (for stats and reprocessing), page by page."""
