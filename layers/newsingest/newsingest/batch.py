@@ -8,7 +8,6 @@ from __future__ import annotations
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from functools import lru_cache
@@ -85,12 +84,10 @@ class ConcurrentBatchProcessor(BatchProcessor):
     failure lists, so a straggler that finishes later cannot leak into the next invocation's response.
     """
 
-    def __init__(self, max_workers: int | None = None, *, margin_ms: int | None = None,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, max_workers: int | None = None, *, margin_ms: int | None = None) -> None:
         super().__init__(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
         self._max_workers = max_workers
         self._margin_ms = margin_ms
-        self._clock = clock
 
     def __call__(self, records: list[dict], handler: Any, lambda_context: Any = None) -> ConcurrentBatchProcessor:
         _require_sqs_records(records)  # before the batch context opens, so no later error can mask this one
