@@ -32,8 +32,8 @@ _ARTICLE_ID = re.compile(r"^([0-9a-f]{64}|msg-[0-9a-f]{64})$")
     "newsingest query --domain example.com --section Business --limit 0 --csv > business.csv",
 ))
 @click.option("--domain", metavar="DOMAIN", help="Articles of one site (by-domain index), newest first.")
-@click.option("--status", type=click.Choice(["ok", "failed"]), help="Records of one status (by-status index), "
-                                                                   "newest attempt first.")
+@click.option("--status", type=click.Choice(["ok", "failed"]), help="Records of one status, newest attempt first "
+                                                                   "(failed: the sparse by-status index; ok: a scan).")
 @click.option("--url", metavar="URL", help="The record of one URL (normalized as the pipeline does).")
 @click.option("--since", metavar="DATE", help="--domain: published at or after; --status: fetched at or after.")
 @click.option("--until", metavar="DATE", help="--domain: published at or before (a date includes that whole day).")
@@ -75,7 +75,7 @@ def query(domain: str | None, status: str | None, url: str | None, since: str | 
     elif status:
         items = repository.by_status(status, reason=reason, since=since)
         if status == "ok" or as_json or as_csv or section:
-            # by-status projects only url, domain, title, reason, detail, http_status: read the full records.
+            # by-status projects only status, url, domain, title, reason, detail, http_status: read full records.
             items = _full_records(repository, items)
     else:
         items = _by_url(repository, url or "")
