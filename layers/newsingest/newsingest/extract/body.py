@@ -29,6 +29,7 @@ from bs4 import BeautifulSoup, NavigableString, Tag
 from newsingest.extract import selectors as sel
 from newsingest.extract.article import Image
 from newsingest.extract.clean import class_parts
+from newsingest.extract.layout import TreeEvidence, remember, tree_evidence
 from newsingest.extract.options import ExtractOptions
 from newsingest.extract.patterns import MIN_IMAGE_SIDE, NON_CONTENT_IMAGE_LABEL
 
@@ -88,17 +89,63 @@ def extract_body(soup: BeautifulSoup, url: str | None, options: ExtractOptions) 
         return BodyResult(warnings=("body_extraction_failed",))
 
 
-def _extract(soup: BeautifulSoup, url: str | None, options: ExtractOptions) -> BodyResult:
+@dataclass
+class Analysis:
+    """The page's paragraph statistics and scores, computed once and shared (metadata's layout context too)."""
+
+    root: Tag
+    tags: list[Tag]
+    stats: dict[int, _Stats]
+    ranked: list[tuple[float, int, Tag]]  # scored candidates, best first (link density applied)
+    evidence: TreeEvidence
+    options: ExtractOptions
+
+
+_ANALYSIS_ATTR = "_newsingest_analysis"
+
+
+def analyse(soup: BeautifulSoup, options: ExtractOptions) -> Analysis:
+    """Statistics, paragraph scores and the main-text evidence of ``soup`` (cached on the tree, read-only)."""
+    cached = soup.__dict__.get(_ANALYSIS_ATTR)  # __dict__: a missing attribute on a bs4 tree is a find()
+    if isinstance(cached, Analysis) and cached.options == options:
+        return cached
     root = soup.body if isinstance(soup.body, Tag) else soup
     tags = _element_list(root)
     stats = _compute_stats(tags)
     _score_paragraphs(tags, stats, options)
-    best = _best_candidate(tags, stats, options)
+    ranked = _rank(tags, stats)
+    core = ranked[0][2] if ranked and ranked[0][0] > 0 else None
+    headline = next((tag for tag in tags if tag.name == "h1" and stats[id(tag)].text), None)
+    analysis = Analysis(root, tags, stats, ranked, tree_evidence(core, headline), options)
+    soup.__dict__[_ANALYSIS_ATTR] = analysis
+    remember(soup, analysis.evidence)
+    return analysis
+
+
+def _extract(soup: BeautifulSoup, url: str | None, options: ExtractOptions) -> BodyResult:
+    analysis = analyse(soup, options)
+    tags, stats = analysis.tags, analysis.stats
+    best = _best_candidate(analysis.ranked, stats, options)
     if best is None:
         return BodyResult()
     parts = _with_siblings(best, stats, options)
     parts = _with_same_class_chunks(parts, best, tags, stats, options)
-    writer = _Writer(stats, url, options, stats[id(best)].text)
+    parts = _with_lead(parts, analysis)
+    result = _write(parts, best, analysis, url)
+    if result.text or "listing_page" in result.warnings:
+        return result
+    # Nothing usable in the chosen container: a wider one (its parent, then the densest paragraph container's
+    # region) before giving up; the warning says which path produced the text.
+    for wider in _wider_containers(best, analysis):
+        fallback = _write([wider], wider, analysis, url)
+        if fallback.text:
+            return BodyResult(fallback.text, fallback.images, ("body_from_wider_container",), fallback.closing)
+    return result
+
+
+def _write(parts: list[Tag], best: Tag, analysis: Analysis, url: str | None) -> BodyResult:
+    stats, options = analysis.stats, analysis.options
+    writer = _Writer(stats, url, options, stats[id(best)].text, analysis.evidence.protected)
     for part in parts:
         writer.write_root(part)
     written = writer.finish()
@@ -110,6 +157,17 @@ def _extract(soup: BeautifulSoup, url: str | None, options: ExtractOptions) -> B
     if text_weight(text) < options.min_body_chars:
         return BodyResult(images=tuple(writer.images))
     return BodyResult(text=text, images=tuple(writer.images), closing=_closing_lines(writer, written, len(paragraphs)))
+
+
+def _wider_containers(best: Tag, analysis: Analysis) -> list[Tag]:
+    """Containers to try when the chosen one yields no text: its parent, the densest container's parent."""
+    out: list[Tag] = []
+    core = analysis.evidence.core
+    for node in (best.parent, core, core.parent if core is not None else None):
+        if isinstance(node, Tag) and node.name not in ("html", "[document]") and all(node is not o for o in out):
+            if node is not best and analysis.stats.get(id(node)) is not None:
+                out.append(node)
+    return out[:3]
 
 
 def _closing_lines(writer: _Writer, written: list[str], kept: int) -> tuple[str, ...]:
@@ -241,8 +299,8 @@ def _score_paragraphs(tags: list[Tag], stats: dict[int, _Stats], options: Extrac
             _credit(tag.parent, amount / 2, stats)
 
 
-def _best_candidate(tags: list[Tag], stats: dict[int, _Stats], options: ExtractOptions) -> Tag | None:
-    """The highest-scoring container, moved up when the story is split over several similar blocks."""
+def _rank(tags: list[Tag], stats: dict[int, _Stats]) -> list[tuple[float, int, Tag]]:
+    """Scored candidates with link density applied, best first."""
     scored: list[tuple[float, int, Tag]] = []
     for index, tag in enumerate(tags):
         item = stats[id(tag)]
@@ -251,9 +309,16 @@ def _best_candidate(tags: list[Tag], stats: dict[int, _Stats], options: ExtractO
         density = item.links / item.text if item.text else 0.0
         item.score *= 1.0 - density
         scored.append((item.score, -index, tag))
+    scored.sort(key=lambda entry: (entry[0], entry[1]), reverse=True)
+    return scored
+
+
+def _best_candidate(
+    scored: list[tuple[float, int, Tag]], stats: dict[int, _Stats], options: ExtractOptions
+) -> Tag | None:
+    """The highest-scoring container, moved up when the story is split over several similar blocks."""
     if not scored:
         return None
-    scored.sort(key=lambda entry: (entry[0], entry[1]), reverse=True)
     top_score, _, best = scored[0]
     if top_score <= 0:
         return None
@@ -377,6 +442,71 @@ def _with_siblings(best: Tag, stats: dict[int, _Stats], options: ExtractOptions)
     return parts
 
 
+def _with_lead(parts: list[Tag], analysis: Analysis) -> list[Tag]:
+    """Lead paragraphs written between the headline and the story's container (a standfirst, an intro box).
+
+    Only prose blocks (a sentence or more, almost no links) between the page's headline and the first chosen
+    part, in the same region as the story, are taken; captions, bylines and date lines never are.
+    """
+    headline = analysis.evidence.headline
+    if headline is None:
+        return parts
+    tags, stats = analysis.tags, analysis.stats
+    first = parts[0]
+    start = end = -1
+    for index, tag in enumerate(tags):
+        if tag is headline:
+            start = index
+        elif tag is first:
+            end = index
+            break
+    if start < 0 or end < 0 or end - start > _LEAD_MAX_DISTANCE:
+        return parts
+    above = {id(node) for node in _ancestors(first)}
+    leads: list[Tag] = []
+    skip_until = -1
+    for index in range(start + 1, end):
+        tag = tags[index]
+        if index < skip_until:
+            continue
+        if id(tag) in above:
+            continue
+        item = stats[id(tag)]
+        name = tag.name
+        if name in sel.LEAD_SKIP_TAGS or _is_lead_furniture(tag):
+            skip_until = index + 1 + sum(1 for node in tag.descendants if isinstance(node, Tag))
+            continue
+        if name != "p" and not (name in sel.CONTAINER_TAGS and not item.block_child and name != "li"):
+            continue
+        if item.text < _LEAD_MIN_CHARS or item.links * 10 > item.text or item.images:
+            continue
+        text = tag.get_text(" ", strip=True)
+        if not text.endswith(_SENTENCE_ENDS) or _is_furniture_line(text):
+            continue
+        leads.append(tag)
+        skip_until = index + 1 + sum(1 for node in tag.descendants if isinstance(node, Tag))
+        if len(leads) >= 3:
+            break
+    return [*leads, *parts] if leads else parts
+
+
+_LEAD_MAX_DISTANCE = 150  # elements between the headline and the story's container
+_LEAD_MIN_CHARS = 80
+_SENTENCE_ENDS = (".", "!", "?", "。", "”", '"', "“", "»", "«", ":", ")", "…", "다", "요")
+
+
+def _is_lead_furniture(tag: Tag) -> bool:
+    """Captions, bylines, date lines, hidden blocks: never a lead."""
+    attrs = tag.attrs
+    if "hidden" in attrs:
+        return True
+    style = attrs.get("style")
+    if isinstance(style, str) and sel.HIDDEN_STYLE.search(style):
+        return True
+    label = _label(tag)
+    return bool(label) and any(part in sel.LEAD_FURNITURE_PARTS for part in class_parts(label))
+
+
 def _with_same_class_chunks(
     parts: list[Tag], best: Tag, tags: list[Tag], stats: dict[int, _Stats], options: ExtractOptions
 ) -> list[Tag]:
@@ -418,8 +548,16 @@ def _ends_sentence(tag: Tag) -> bool:
 class _Writer:
     """Walks chosen containers once, skipping furniture, and collects paragraphs and figures."""
 
-    def __init__(self, stats: dict[int, _Stats], url: str | None, options: ExtractOptions, root_text: int) -> None:
+    def __init__(
+        self,
+        stats: dict[int, _Stats],
+        url: str | None,
+        options: ExtractOptions,
+        root_text: int,
+        protected: frozenset[int] = frozenset(),
+    ) -> None:
         self.stats = stats
+        self.protected = protected  # elements holding the main text: never skipped for their class (layout.py)
         self.url = url
         self.options = options
         self.root_text = max(root_text, 1)
@@ -530,6 +668,8 @@ class _Writer:
         style = attrs.get("style")
         if isinstance(style, str) and sel.HIDDEN_STYLE.search(style):
             return True
+        if id(tag) in self.protected and name != "h1":
+            return False  # evidence over names: the main text's own containers stay, whatever their class says
         role = attrs.get("role")
         if isinstance(role, str) and role.lower() in sel.BOILERPLATE_ROLES and not is_root:
             return True
@@ -564,7 +704,12 @@ class _Writer:
             if name in sel.LIST_TAGS or item.links >= item.text * 0.3:
                 self.after_related_intro = False
                 return True  # the list under a "More stories" line
-        if item.images and name in sel.IMAGE_BLOCK_TAGS and item.text < self.options.image_block_max_chars:
+        if (
+            item.images
+            and name in sel.IMAGE_BLOCK_TAGS
+            and item.text < self.options.image_block_max_chars
+            and item.text * 2 < self.root_text  # a block with most of the story's text is no figure
+        ):
             self._harvest_figure(tag)  # an image with a caption written without <figure>
             return True
         return self._is_link_block(name, item)

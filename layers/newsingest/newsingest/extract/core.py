@@ -25,7 +25,7 @@ import warnings
 from bs4 import BeautifulSoup
 
 from newsingest.extract.article import Article, Image
-from newsingest.extract.body import BodyResult, extract_body, jsonld_body
+from newsingest.extract.body import BodyResult, analyse, extract_body, jsonld_body
 from newsingest.extract.charset import charset_from_bom, charset_from_content_type, decode_html, looks_binary
 from newsingest.extract.clean import preclean
 from newsingest.extract.metadata import (
@@ -69,7 +69,9 @@ def _extract(html: bytes | str, url: str | None, content_type: str | None, optio
         return Article(extractor_version=EXTRACTOR_VERSION, charset=charset)
     # 2. pre-clean + parse
     soup = _parse(preclean(text, options.max_tags, options.max_parse_chars))
-    # 3. metadata (read-only, before the body stage)
+    # 3. metadata (read-only, before the body stage; its layout context reads the body stage's evidence of where
+    # the main text is, computed once here and shared)
+    _analyse(soup, options)
     meta = _metadata(soup, url, options)
     # 4. body (script-rendered pages: JSON-LD articleBody when the HTML holds no story, never otherwise)
     body = extract_body(soup, url, options)
@@ -102,6 +104,13 @@ def _parse(markup: str) -> BeautifulSoup:
         warnings.simplefilter("ignore")
         # multi_valued_attributes=None: class stays one string (no per-tag list building; we split it ourselves).
         return BeautifulSoup(markup, "lxml", multi_valued_attributes=None)
+
+
+def _analyse(soup: BeautifulSoup, options: ExtractOptions) -> None:
+    try:
+        analyse(soup, options)
+    except Exception:  # the body stage contains its own failure; the metadata falls back to names alone
+        logger.warning("layout analysis failed", exc_info=True)
 
 
 def _metadata(soup: BeautifulSoup, url: str | None, options: ExtractOptions) -> Metadata:

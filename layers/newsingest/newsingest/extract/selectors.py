@@ -77,6 +77,19 @@ LINK_BLOCK_TAGS: frozenset[str] = frozenset(
 PROSE_ITEM_TAGS: frozenset[str] = frozenset({"li", "p", "dd"})
 # What may follow a "More stories" line and be its list.
 RELATED_LIST_TAGS: frozenset[str] = frozenset({"ul", "ol", "div", "section"})
+# Between the headline and the story: elements whose subtree is never a lead paragraph.
+LEAD_SKIP_TAGS: frozenset[str] = frozenset({
+    "figure", "figcaption", "aside", "nav", "footer", "form", "button", "select", "label", "noscript", "script",
+    "style", "menu", "dialog", "template", "table", "ul", "ol", "dl", "time", "address", "picture", "blockquote",
+})
+# Class/id parts of what sits between the headline and the story but is never its lead.
+LEAD_FURNITURE_PARTS: frozenset[str] = frozenset({
+    "caption", "captions", "credit", "credits", "copyright", "byline", "bylines", "author", "authors", "date",
+    "dateline", "time", "timestamp", "published", "updated", "meta", "breadcrumb", "breadcrumbs", "share",
+    "sharing", "social", "ad", "ads", "advert", "advertisement", "newsletter", "subscribe", "cookie", "consent",
+    "related", "photo", "image", "img", "gallery", "slideshow", "bio", "comment", "comments", "rating", "tags",
+    "tag", "hidden", "modal", "popup", "paywall", "login",
+})
 # Class/id parts of a caption box (its image and caption go to Article.images).
 CAPTION_PARTS: frozenset[str] = frozenset({"caption", "captions", "figure", "photo"})
 # Class/id words of the credit inside a caption.
