@@ -73,15 +73,29 @@ def _extract(html: bytes | str, url: str | None, content_type: str | None, optio
     # the main text is, computed once here and shared)
     _analyse(soup, options)
     meta = _metadata(soup, url, options)
-    # 4. body (script-rendered pages: JSON-LD articleBody when the HTML holds no story, never otherwise)
+    # 4. body, then the fallbacks before an empty body (never on an index page)
     body = extract_body(soup, url, options)
     if not body.text and "listing_page" not in body.warnings:
-        fallback = jsonld_body(soup, url, options)
-        if fallback:
-            body = BodyResult(text=fallback, images=body.images, warnings=(*body.warnings, "body_from_jsonld"))
+        body = _fallback_body(text, soup, url, options, body)
     # 5. what only the text can tell
     meta = _complete(meta, body.text, body.closing)
     return _assemble(meta, body, charset)
+
+
+def _fallback_body(
+    text: str, soup: BeautifulSoup, url: str | None, options: ExtractOptions, body: BodyResult
+) -> BodyResult:
+    """No story in the cleaned page: the markup with its name-marked regions kept, then JSON-LD ``articleBody``."""
+    unfiltered = _parse(preclean(text, options.max_tags, options.max_parse_chars, by_name=False))
+    wide = extract_body(unfiltered, url, options)
+    if wide.text:
+        return BodyResult(wide.text, wide.images, (*wide.warnings, "body_from_unfiltered_markup"), wide.closing)
+    if "listing_page" in wide.warnings:
+        return wide
+    fallback = jsonld_body(soup, url, options)
+    if fallback:
+        return BodyResult(text=fallback, images=body.images, warnings=(*body.warnings, "body_from_jsonld"))
+    return body
 
 
 def _decode(html: bytes | str, content_type: str | None, options: ExtractOptions) -> tuple[str, str | None]:

@@ -36,8 +36,8 @@ _P_START = re.compile(r"<[pP][\s>]")
 _H1_START = re.compile(r"<[hH]1[\s>]")
 _P_END = re.compile(r"</[pP]\s*>|<(?:[pP]|div|DIV|ul|UL|ol|OL|table|TABLE|h[1-6]|H[1-6])[\s>]")
 _TAG = re.compile(r"<[^<>]*>")
-# Paragraph weight: characters of markup from <p> to its end, capped (one image-laden paragraph is not a story).
-_P_WEIGHT_CAP = 800
+# Paragraph weight: characters of markup from <p> to its end, capped (a <br>-written story may be one <p>).
+_P_WEIGHT_CAP = 4_000
 # Two paragraphs are in one run when fewer characters of markup separate them (figures, ads and page-builder
 # wrappers sit between a story's paragraphs; a rail or a footer is further away).
 _RUN_GAP = 3_000
