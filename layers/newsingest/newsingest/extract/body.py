@@ -476,12 +476,7 @@ def _with_lead(parts: list[Tag], analysis: Analysis) -> list[Tag]:
         if name in sel.LEAD_SKIP_TAGS or _is_lead_furniture(tag):
             skip_until = index + 1 + sum(1 for node in tag.descendants if isinstance(node, Tag))
             continue
-        if name != "p" and not (name in sel.CONTAINER_TAGS and not item.block_child and name != "li"):
-            continue
-        if item.text < _LEAD_MIN_CHARS or item.links * 10 > item.text or item.images:
-            continue
-        text = tag.get_text(" ", strip=True)
-        if not text.endswith(_SENTENCE_ENDS) or _is_furniture_line(text):
+        if not _is_lead_block(tag, item):
             continue
         leads.append(tag)
         skip_until = index + 1 + sum(1 for node in tag.descendants if isinstance(node, Tag))
@@ -490,6 +485,32 @@ def _with_lead(parts: list[Tag], analysis: Analysis) -> list[Tag]:
     return [*leads, *parts] if leads else parts
 
 
+def _is_lead_block(tag: Tag, item: _Stats) -> bool:
+    """A paragraph of prose: a sentence or more, almost no links, no image, not a furniture line."""
+    name = tag.name
+    if name != "p" and not (name in sel.CONTAINER_TAGS and not item.block_child and name != "li"):
+        return False
+    if item.text < _LEAD_MIN_CHARS or item.links * 10 > item.text or item.images or _is_lead_furniture(tag):
+        return False
+    text = tag.get_text(" ", strip=True)
+    return text.endswith(_SENTENCE_ENDS) and not _is_furniture_line(text)
+
+
+def _is_prose(name: str, item: _Stats, parts: list[str]) -> bool:
+    """Evidence over names inside the story: a real paragraph, or a long block of prose, whatever its class says.
+
+    A ``<p>`` of 150+ characters with under a tenth of it in links, or any block of 1,000+ characters with under
+    a twentieth in links, is story text ("font--secondary", "toc-title-2" sections); captions, bylines and
+    comments keep their own rules.
+    """
+    if any(part in sel.NEVER_PROSE_PARTS for part in parts):
+        return False
+    if name == "p":
+        return item.text >= 150 and item.links * 10 < item.text
+    return item.text >= 1000 and item.links * 20 < item.text
+
+
+_LEAD_TAGS = ["p", "div"]
 _LEAD_MAX_DISTANCE = 150  # elements between the headline and the story's container
 _LEAD_MIN_CHARS = 80
 _SENTENCE_ENDS = (".", "!", "?", "。", "”", '"', "“", "»", "«", ":", ")", "…", "다", "요")
@@ -661,6 +682,8 @@ class _Writer:
         if name in sel.BODY_SKIP_TAGS:
             if name == "figure" or name == "picture" or name == "img":
                 self._harvest_figure(tag)
+            elif name == "header" and not is_root:
+                self._write_leads(tag)  # the story's own header: its standfirst is story, the rest is metadata
             return not is_root or name in ("head", "script", "style")
         attrs = tag.attrs
         if "hidden" in attrs:
@@ -695,7 +718,7 @@ class _Writer:
             if classes & sel.HIDDEN_CLASSES:
                 return True
             parts = class_parts(label)
-            if any(part in sel.BODY_BOILERPLATE_PARTS for part in parts):
+            if any(part in sel.BODY_BOILERPLATE_PARTS for part in parts) and not _is_prose(name, item, parts):
                 if item.text <= self.root_text * self.options.boilerplate_max_share:
                     if any(part in sel.CAPTION_PARTS for part in parts):
                         self._harvest_figure(tag)
@@ -713,6 +736,14 @@ class _Writer:
             self._harvest_figure(tag)  # an image with a caption written without <figure>
             return True
         return self._is_link_block(name, item)
+
+    def _write_leads(self, header: Tag) -> None:
+        """The lead paragraphs of a ``<header>`` inside the story (bylines, dates and headlines stay out)."""
+        self._flush()
+        for node in header.find_all(_LEAD_TAGS, limit=40):
+            item = self.stats.get(id(node))
+            if item is not None and _is_lead_block(node, item):
+                self._add_paragraph(" ".join(node.get_text(" ").split()))
 
     def _in_teaser_unit(self, heading: Tag) -> bool:
         """A linked headline in its own small box (headline + blurb), as index pages repeat them.

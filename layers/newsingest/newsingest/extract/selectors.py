@@ -90,6 +90,12 @@ LEAD_FURNITURE_PARTS: frozenset[str] = frozenset({
     "related", "photo", "image", "img", "gallery", "slideshow", "bio", "comment", "comments", "rating", "tags",
     "tag", "hidden", "modal", "popup", "paywall", "login",
 })
+# Class/id parts of blocks that are never story prose, however long (captions, bylines, comments, bios).
+NEVER_PROSE_PARTS: frozenset[str] = frozenset({
+    "caption", "captions", "credit", "credits", "byline", "bylines", "author", "authors", "bio", "comment",
+    "comments", "commentlist", "disqus", "reply", "replies", "review", "reviews", "cookie", "cookies", "consent",
+    "gdpr", "modal", "popup", "newsletter", "signup", "subscribe", "paywall", "disclaimer", "copyright",
+})
 # Class/id parts of a caption box (its image and caption go to Article.images).
 CAPTION_PARTS: frozenset[str] = frozenset({"caption", "captions", "figure", "photo"})
 # Class/id words of the credit inside a caption.
