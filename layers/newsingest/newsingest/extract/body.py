@@ -99,6 +99,7 @@ class Analysis:
     ranked: list[tuple[float, int, Tag]]  # scored candidates, best first (link density applied)
     evidence: TreeEvidence
     options: ExtractOptions
+    title: str = ""  # the headline's text, whitespace collapsed ("" when the page has none)
 
 
 _ANALYSIS_ATTR = "_newsingest_analysis"
@@ -115,11 +116,56 @@ def analyse(soup: BeautifulSoup, options: ExtractOptions) -> Analysis:
     _score_paragraphs(tags, stats, options)
     ranked = _rank(tags, stats)
     core = ranked[0][2] if ranked and ranked[0][0] > 0 else None
-    headline = next((tag for tag in tags if tag.name == "h1" and stats[id(tag)].text), None)
-    analysis = Analysis(root, tags, stats, ranked, tree_evidence(core, headline), options)
+    headline, title = _headline(soup, tags, stats)
+    analysis = Analysis(root, tags, stats, ranked, tree_evidence(core, headline), options, title)
     soup.__dict__[_ANALYSIS_ATTR] = analysis
     remember(soup, analysis.evidence)
     return analysis
+
+
+_HEADLINE_TAGS = frozenset({"div", "p", "span", "strong", "b", "td", "h2", "h3", "header", "section"})
+
+
+def _headline(soup: BeautifulSoup, tags: list[Tag], stats: dict[int, _Stats]) -> tuple[Tag | None, str]:
+    """The page's headline: the first ``<h1>`` with text, else the element that prints the page's title.
+
+    Sites render headlines in a ``<div>`` too: the first short element whose text is the ``og:title`` (or the
+    ``<title>`` up to a site-name separator) is the headline then.
+    """
+    for tag in tags:
+        if tag.name == "h1" and stats[id(tag)].text:
+            return tag, " ".join(tag.get_text(" ").split())
+    title = _meta_title(soup)
+    if len(title) < 10:
+        return None, ""
+    target = text_weight(title)
+    folded = title.casefold()
+    for tag in tags:
+        if tag.name not in _HEADLINE_TAGS:
+            continue
+        item = stats[id(tag)]
+        if item.links or abs(item.text - target) > max(4, target // 10):
+            continue
+        text = " ".join(tag.get_text(" ").split())
+        if text.casefold() == folded:
+            return tag, text
+    return None, ""
+
+
+_TITLE_SEPARATOR = re.compile(r"\s+[|:·»–—-]{1,2}\s+")
+
+
+def _meta_title(soup: BeautifulSoup) -> str:
+    head = soup.head
+    if not isinstance(head, Tag):
+        return ""
+    og = head.find("meta", attrs={"property": "og:title"})
+    content = og.get("content") if isinstance(og, Tag) else None
+    if isinstance(content, str) and content.strip():
+        return " ".join(content.split())
+    title = head.find("title")
+    text = " ".join(title.get_text(" ").split()) if isinstance(title, Tag) else ""
+    return _TITLE_SEPARATOR.split(text)[0] if text else ""
 
 
 def _extract(soup: BeautifulSoup, url: str | None, options: ExtractOptions) -> BodyResult:
@@ -146,10 +192,11 @@ def _extract(soup: BeautifulSoup, url: str | None, options: ExtractOptions) -> B
 def _write(parts: list[Tag], best: Tag, analysis: Analysis, url: str | None) -> BodyResult:
     stats, options = analysis.stats, analysis.options
     writer = _Writer(stats, url, options, stats[id(best)].text, analysis.evidence.protected)
+    writer.headline = analysis.evidence.headline
     for part in parts:
         writer.write_root(part)
-    written = writer.finish()
-    paragraphs = _trim_trailing_promos(written, options)
+    written = _drop_title_lines(writer.finish(), analysis.title)
+    paragraphs = _trim_signoff(_trim_trailing_promos(written, options))
     writer.harvest_nearby_figures(best)
     if _is_listing(writer, paragraphs, options):
         return BodyResult(images=tuple(writer.images), warnings=("listing_page",))
@@ -511,6 +558,7 @@ def _is_prose(name: str, item: _Stats, parts: list[str]) -> bool:
 
 
 _LEAD_TAGS = ["p", "div"]
+_CELL_TAGS = frozenset({"td", "th"})
 _LEAD_MAX_DISTANCE = 150  # elements between the headline and the story's container
 _LEAD_MIN_CHARS = 80
 _SENTENCE_ENDS = (".", "!", "?", "。", "”", '"', "“", "»", "«", ":", ")", "…", "다", "요")
@@ -579,6 +627,8 @@ class _Writer:
     ) -> None:
         self.stats = stats
         self.protected = protected  # elements holding the main text: never skipped for their class (layout.py)
+        self.headline: Tag | None = None  # the headline element (an <h1> or a <div> printing the title)
+        self.data_rows: list[bool] = []  # open <tr>s: whether each is a data row (its cells joined by " | ")
         self.url = url
         self.options = options
         self.root_text = max(root_text, 1)
@@ -632,16 +682,39 @@ class _Writer:
         self._flush()
 
     def _open(self, tag: Tag) -> None:
-        if tag.name == "a":
+        name = tag.name
+        if name == "a":
             self.link_depth += 1
-        elif tag.name in sel.BLOCK_TAGS:
+        elif name in _CELL_TAGS and self.data_rows and self.data_rows[-1]:
+            if self.buffer:
+                self.buffer.append(" | ")  # the cells of a data table's row make one line
+        elif name in sel.BLOCK_TAGS:
             self._flush()
+            if name == "tr":
+                self.data_rows.append(self._is_data_row(tag))
 
     def _close(self, tag: Tag) -> None:
-        if tag.name == "a":
+        name = tag.name
+        if name == "a":
             self.link_depth = max(0, self.link_depth - 1)
-        elif tag.name in sel.BLOCK_TAGS:
-            self._flush(heading=tag.name in sel.HEADING_TAGS)
+        elif name in _CELL_TAGS and self.data_rows and self.data_rows[-1]:
+            return
+        elif name in sel.BLOCK_TAGS:
+            self._flush(heading=name in sel.HEADING_TAGS)
+            if name == "tr" and self.data_rows:
+                self.data_rows.pop()
+
+    def _is_data_row(self, row: Tag) -> bool:
+        """A row of short cells holding no blocks (a data table), not a layout table's row."""
+        item = self.stats.get(id(row))
+        if item is None or item.text > 400:
+            return False
+        cells = [child for child in row.contents if isinstance(child, Tag)]
+        for cell in cells:
+            cell_item = self.stats.get(id(cell))
+            if cell.name not in _CELL_TAGS or cell_item is None or cell_item.block_child:
+                return False
+        return len(cells) >= 2
 
     def _flush(self, heading: bool = False) -> None:
         if not self.buffer:
@@ -699,7 +772,7 @@ class _Writer:
         item = self.stats.get(id(tag))
         if item is None:
             return False
-        if name == "h1":
+        if name == "h1" or tag is self.headline:
             return True  # the title belongs to the metadata
         if name in sel.HEADING_TAGS:
             self.headings += 1
@@ -850,6 +923,31 @@ def _is_furniture_line(text: str) -> bool:
     if len(text) <= 80 and (sel.BYLINE_LINE.match(text) or sel.DATE_TIME_LINE.match(text)):
         return not text.endswith((".", "!", "?", '"', "”", ":"))
     return False
+
+
+def _drop_title_lines(paragraphs: list[str], title: str) -> list[str]:
+    """The headline repeated at the top of the story (a first ``<h2>``, a bold line) belongs to the metadata."""
+    if not title or not paragraphs:
+        return paragraphs
+    folded = title.casefold()
+    head = [index for index, text in enumerate(paragraphs[:3]) if text.casefold() == folded]
+    return [text for index, text in enumerate(paragraphs) if index not in head] if head else paragraphs
+
+
+def _trim_signoff(paragraphs: list[str]) -> list[str]:
+    """A reporter's sign-off closing the story ("김민수 기자", "… 기자 kim@example.com") is a byline, not text.
+
+    A last line that is only the sign-off goes; a sign-off written after the last sentence is cut from it.
+    """
+    if not paragraphs:
+        return paragraphs
+    last = paragraphs[-1]
+    if sel.SIGNOFF_LINE.match(last):
+        return paragraphs[:-1]
+    match = sel.TRAILING_SIGNOFF.search(last)
+    if match and match.start() > 0:
+        return [*paragraphs[:-1], last[: match.start()].rstrip()]
+    return paragraphs
 
 
 def _trim_trailing_promos(paragraphs: list[str], options: ExtractOptions) -> list[str]:

@@ -208,6 +208,16 @@ BYLINE_LINE = re.compile(
 # A line that only holds a date and a clock time, in any language ("sexta-feira, 22 de outubro de 2010 às 20:13").
 DATE_TIME_LINE = re.compile(r"^\W{0,3}(?:\w+\W+){0,6}(?:19|20)\d\d\b.{0,24}?\b\d{1,2}[:h]\d{2}\b.{0,12}$|"
                             r"^\W{0,3}\d{1,2}[:h]\d{2}\b.{0,30}\b(?:19|20)\d\d\W{0,3}$")
+# A reporter's sign-off closing a Korean (or Japanese/Chinese) story: a name, a title such as 기자/특파원, an e-mail
+# ("김민수 기자", "김민수 기자 minsoo@example.com", "워싱턴=김민수 특파원", "/김민수 기자").
+_SIGNOFF = (
+    r"[/=]?\s*(?:[\w가-힣]+\s*=\s*)?[가-힣]{2,4}(?:\s*·\s*[가-힣]{2,4})*\s*"
+    r"(?:기자|특파원|선임기자|객원기자|전문기자|인턴기자|통신원|논설위원|记者|記者)"
+    r"(?:\s*[\(\[<]?\s*[\w.+-]+@[\w-]+(?:\.[\w-]+)+\s*[\)\]>]?)?\s*$"
+)
+SIGNOFF_LINE = re.compile(r"^" + _SIGNOFF)
+# The same sign-off written after the story's last sentence, in its last paragraph.
+TRAILING_SIGNOFF = re.compile(r"(?<=[.!?。”\"’)])\s*" + _SIGNOFF)
 # Leftover CMS shortcodes ("[button link=...]Send us your review[/button]").
 SHORTCODE_LINE = re.compile(r"^\[\w+[^\]]*\].*\[/\w+\]$|^\[/?\w+(?:\s[^\]]*)?\]$")
 # Promotions that follow the story: subscriptions, memberships, "follow us", comment policies, letters pages.
