@@ -14,6 +14,13 @@ can run after the metadata stage on the same soup. Every walk is iterative: 100,
    "More stories" lines, share tools, captions and image blocks, bylines and date lines, link runs, ads);
    figures become images; promotions after the story are trimmed;
 5. a page whose "body" is a set of teasers (an index page) yields no article.
+
+Evidence over names (``layout.py``): the densest paragraph container, its ancestors and the headline's chain are
+never skipped for their class; a real paragraph of prose inside the story is kept whatever its class says. Leads
+between the headline and the container, a ``<header>``'s standfirst, and data-table rows (one line each) are
+written; the headline (an ``<h1>`` or the element printing ``og:title``), its repetition at the top of the story
+and a reporter's closing sign-off are not. When the chosen container writes nothing, wider containers are tried
+(``body_from_wider_container``) before the orchestrator's own fallbacks.
 """
 
 from __future__ import annotations

@@ -8,8 +8,10 @@ make it quadratic:
 2. keep only what the metadata stage reads from ``<head>`` (title, meta, link, base, JSON-LD), cutting the head at
    its real end (never at a "<body>" quoted inside a JSON-LD block); later, only the ``<link>``s it reads stay;
 3. drop boilerplate regions (nav, footer, aside, forms, hidden elements, and elements whose class/id/role says
-   comments, share tools, related links, ads, ...) unless a region holds most of the page's paragraphs, which
-   means it is a wrapper with an unlucky class ("has-sidebar", ASP.NET's page-wide ``<form>``); breadcrumb
+   comments, share tools, related links, ads, ...). A tag-matched region that holds most of the page's paragraphs
+   is a wrapper (ASP.NET's page-wide ``<form>``); a name-matched region is kept when it holds the main text by
+   ``layout.MarkupEvidence`` (a third of the densest run of paragraphs, or the headline with prose after it), so a
+   sticky-sidebar plugin's ``div.theiaStickySidebar`` around the story is no longer dropped with it; breadcrumb
    trails and paywall markers inside a dropped region are kept out of it (hidden) for the metadata stage;
 4. cap the markup's length and its number of tags so that parsing (the expensive part) is bounded, and drop
    characters that are never text (C0 controls, lone surrogates, which lxml refuses).

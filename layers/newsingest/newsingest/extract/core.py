@@ -6,15 +6,26 @@ Steps:
    the input at ``options.max_input_bytes``; binary bodies (images, PDFs, archives) stop here as no article;
 2. pre-clean + parse: strip scripts, styles, comments, navigation and other furniture from the markup with
    linear scans (``clean.preclean``, which also caps the tag count), then build the BeautifulSoup tree (lxml);
-3. metadata: ``metadata.extract_metadata`` reads the tree, BEFORE the body stage, and never mutates it;
-4. body: ``body.extract_body`` picks the article container and writes its paragraphs and in-body figures; only
-   when the HTML holds no story (script-rendered pages), the JSON-LD ``articleBody`` is used instead;
-5. ``metadata.complete_with_text`` fills what only the body can tell (wire agency, script-based language);
+3. layout evidence: ``body.analyse`` scores the paragraphs once; where the main text is (``layout.py``: the
+   densest paragraph container, its ancestors, the headline's chain) is shared by the metadata and body stages,
+   so that no region holding the story is taken as furniture for its class name alone;
+4. metadata: ``metadata.extract_metadata`` reads the tree, BEFORE the body stage, and never mutates it;
+5. body: ``body.extract_body`` picks the article container and writes its paragraphs and in-body figures; when it
+   finds nothing, the fallbacks below run in order before the body is left empty;
+6. ``metadata.complete_with_text`` fills what only the body can tell (wire agency, script-based language);
 then the ``Article`` is assembled with ``extractor_version``, ``word_count`` (CJK-aware) and ``charset``.
 
-``Article.warnings`` says why a body is empty or where it came from: ``binary_input`` (not text), ``listing_page``
-(an index of teasers), ``body_from_jsonld`` (script-rendered page), ``extraction_failed`` /
-``body_extraction_failed`` (an internal error was contained and logged at WARNING with its traceback).
+``Article.warnings`` says why a body is empty or which path produced it:
+
+* ``binary_input``: not text (image, PDF, archive);
+* ``listing_page``: an index of teasers, no article (no fallback runs);
+* ``body_from_wider_container``: the chosen container wrote nothing; its parent (or the densest paragraph
+  container's region) did;
+* ``body_from_unfiltered_markup``: the page pre-cleaned again without the class/id-based region drops, and with
+  the markup of ``<script type="text/template">`` blocks kept (client-side rendered stories), gave the text;
+* ``body_from_jsonld``: the HTML holds no story; the text is the JSON-LD ``articleBody`` (script-rendered page);
+* ``extraction_failed`` / ``body_extraction_failed``: an internal error was contained and logged at WARNING with
+  its traceback.
 """
 
 from __future__ import annotations
