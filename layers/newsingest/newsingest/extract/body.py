@@ -183,7 +183,7 @@ def _extract(soup: BeautifulSoup, url: str | None, options: ExtractOptions) -> B
         return BodyResult()
     parts = _with_siblings(best, stats, options)
     parts = _with_same_class_chunks(parts, best, tags, stats, options)
-    parts = _with_lead(parts, analysis)
+    parts = _with_lead(parts, best, analysis)
     result = _write(parts, best, analysis, url)
     if result.text or "listing_page" in result.warnings:
         return result
@@ -496,47 +496,64 @@ def _with_siblings(best: Tag, stats: dict[int, _Stats], options: ExtractOptions)
     return parts
 
 
-def _with_lead(parts: list[Tag], analysis: Analysis) -> list[Tag]:
+def _with_lead(parts: list[Tag], best: Tag, analysis: Analysis) -> list[Tag]:
     """Lead paragraphs written between the headline and the story's container (a standfirst, an intro box).
 
-    Only prose blocks (a sentence or more, almost no links) between the page's headline and the first chosen
-    part, in the same region as the story, are taken; captions, bylines and date lines never are.
+    Only prose blocks (a sentence or more, almost no links) between the page's headline and the best container,
+    outside the chosen parts, are taken, and a subheadline (an ``<h2>`` of a sentence's length, the first heading
+    after the headline); captions, bylines and date lines never are.
     """
     headline = analysis.evidence.headline
     if headline is None:
         return parts
     tags, stats = analysis.tags, analysis.stats
-    first = parts[0]
-    start = end = -1
+    part_ids = {id(part) for part in parts}
+    start = end = first = -1
     for index, tag in enumerate(tags):
         if tag is headline:
             start = index
-        elif tag is first:
+        elif first < 0 and id(tag) in part_ids:
+            first = index
+        if tag is best:
             end = index
             break
-    if start < 0 or end < 0 or end - start > _LEAD_MAX_DISTANCE:
+    if start < 0 or end < 0:
         return parts
-    above = {id(node) for node in _ancestors(first)}
-    leads: list[Tag] = []
+    if end - start > _LEAD_MAX_DISTANCE:
+        end = first  # the story's chunks start well before its best block: look above the first chunk only
+    if end - start > _LEAD_MAX_DISTANCE or end <= start:
+        return parts
+    above = {id(node) for node in _ancestors(best)}
+    leads: list[tuple[int, Tag]] = []
     skip_until = -1
+    first_heading = True
     for index in range(start + 1, end):
         tag = tags[index]
-        if index < skip_until:
-            continue
-        if id(tag) in above:
+        if index < skip_until or id(tag) in above:
             continue
         item = stats[id(tag)]
         name = tag.name
-        if name in sel.LEAD_SKIP_TAGS or _is_lead_furniture(tag):
+        if id(tag) in part_ids or name in sel.LEAD_SKIP_TAGS or _is_lead_furniture(tag):
             skip_until = index + 1 + sum(1 for node in tag.descendants if isinstance(node, Tag))
+            continue
+        if name in sel.HEADING_TAGS:
+            # a subheadline right after the headline (a sentence as an <h2>) is the story's dek
+            if first_heading and name == "h2" and not item.links and item.text >= _SUBHEADLINE_MIN_CHARS:
+                leads.append((index, tag))
+            first_heading = False
             continue
         if not _is_lead_block(tag, item):
             continue
-        leads.append(tag)
+        leads.append((index, tag))
         skip_until = index + 1 + sum(1 for node in tag.descendants if isinstance(node, Tag))
         if len(leads) >= 3:
             break
-    return [*leads, *parts] if leads else parts
+    if not leads:
+        return parts
+    order = {id(tag): index for index, tag in leads}
+    for part in parts:
+        order[id(part)] = next((i for i, tag in enumerate(tags) if tag is part), len(tags))
+    return sorted([*(tag for _, tag in leads), *parts], key=lambda tag: order[id(tag)])
 
 
 def _is_lead_block(tag: Tag, item: _Stats) -> bool:
@@ -547,7 +564,9 @@ def _is_lead_block(tag: Tag, item: _Stats) -> bool:
     if item.text < _LEAD_MIN_CHARS or item.links * 10 > item.text or item.images or _is_lead_furniture(tag):
         return False
     text = tag.get_text(" ", strip=True)
-    return text.endswith(_SENTENCE_ENDS) and not _is_furniture_line(text)
+    if item.text < _LEAD_ANY_END_CHARS and not text.endswith(_SENTENCE_ENDS):
+        return False  # a short line without a sentence end is a label, a kicker or a date line
+    return not _is_furniture_line(text)
 
 
 def _is_prose(name: str, item: _Stats, parts: list[str]) -> bool:
@@ -568,6 +587,8 @@ _LEAD_TAGS = ["p", "div"]
 _CELL_TAGS = frozenset({"td", "th"})
 _LEAD_MAX_DISTANCE = 150  # elements between the headline and the story's container
 _LEAD_MIN_CHARS = 80
+_SUBHEADLINE_MIN_CHARS = 60
+_LEAD_ANY_END_CHARS = 150  # a lead this long needs no sentence end (a standfirst cut by "…" or a line break)
 _SENTENCE_ENDS = (".", "!", "?", "。", "”", '"', "“", "»", "«", ":", ")", "…", "다", "요")
 
 
@@ -786,7 +807,7 @@ class _Writer:
             if item.text and item.links / item.text > 0.5 and self._in_teaser_unit(tag):
                 self.teaser_headings += 1
                 return True
-            return _class_weight(tag) < 0
+            return not is_root and _class_weight(tag) < 0
         if name == "article" and not is_root and item.text < 600 and item.links >= item.text * 0.25:
             # a small <article> whose link is its headline: a teaser card (a live-blog entry links only a time)
             self.teaser_headings += 1

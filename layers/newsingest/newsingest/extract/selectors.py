@@ -81,6 +81,7 @@ RELATED_LIST_TAGS: frozenset[str] = frozenset({"ul", "ol", "div", "section"})
 LEAD_SKIP_TAGS: frozenset[str] = frozenset({
     "figure", "figcaption", "aside", "nav", "footer", "form", "button", "select", "label", "noscript", "script",
     "style", "menu", "dialog", "template", "table", "ul", "ol", "dl", "time", "address", "picture", "blockquote",
+    "a",  # a block inside a link is a teaser card
 })
 # Class/id parts of what sits between the headline and the story but is never its lead.
 LEAD_FURNITURE_PARTS: frozenset[str] = frozenset({
