@@ -942,8 +942,8 @@ def _image_src(img: Tag) -> str | None:
 
 def _is_furniture_line(text: str) -> bool:
     """Short lines that are page furniture wherever they sit ("Advertisement", "By Jane Doe", date lines)."""
-    if sel.BOILERPLATE_LINE.match(text) and len(text.split()) <= 12:  # furniture is terse; sentences are not
-        return True
+    if len(text.split()) <= 12 and (sel.BOILERPLATE_LINE.match(text) or sel.FURNITURE_LINE_I18N.match(text)):
+        return True  # furniture is terse; sentences are not
     if sel.SHORTCODE_LINE.match(text):
         return True
     if len(text) <= 50 and sel.DATE_ONLY_LINE.match(text):

@@ -198,6 +198,24 @@ BOILERPLATE_LINE = re.compile(
     r")[\s:.…!|]*$",
     re.I,
 )
+# The same furniture lines in the other languages of the web (German, French, Spanish, Portuguese, Italian,
+# Polish, Dutch): "read also", "related", "more on the topic", "you may also like", "share", "comments", a
+# "see also:" pointer followed by another story's headline.
+FURNITURE_LINE_I18N = re.compile(
+    r"^(?:(?:lesen sie (?:auch|mehr)|lies auch|auch interessant|schon gelesen\??|weiterlesen|zum weiterlesen"
+    r"|mehr (?:zum thema|themen|dazu|aus [\w -]{1,30}|lesen|erfahren)|weitere (?:informationen|infos|artikel|beiträge"
+    r"(?: aus [\w -]{1,30})?|themen|tourentipps|nachrichten)|das könnte (?:dich|sie) (?:auch )?interessieren"
+    r"|(?:dieser artikel|das thema) könnte (?:dich|sie) (?:auch )?interessieren|ähnliche (?:artikel|beiträge)"
+    r"|verwandte (?:artikel|themen)|artikel teilen|(?:möchten sie|willst du) (?:den|diesen) (?:artikel|beitrag) teilen\??"
+    r"|kommentare? (?:schreiben|geschlossen|anzeigen)|(?:à |a )?lire aussi|voir aussi|sur le même sujet"
+    r"|articles? (?:similaires|liés)|notas? relacionadas?|noticias relacionadas|te puede interesar|(?:lee|lea) también"
+    r"|ver también|más información|leia também|veja também|leggi anche|potrebbe interessarti|czytaj (?:też|także)"
+    r"|zobacz (?:też|także)|lees ook|meer (?:over dit onderwerp|nieuws))[\s:.…!?|]*"
+    r"|(?:lesen sie auch|lies auch|mehr dazu|lire aussi|à lire aussi|voir aussi|puedes ver|mire|lee también"
+    r"|lea también|ver también|leia também|veja também|leggi anche|czytaj (?:też|także)|zobacz (?:też|także)"
+    r"|lees ook)\s*:.{1,150})$",
+    re.I,
+)
 # Byline and date lines ("By Jane Doe", "Posted : 2019-11-22 11:09"): metadata, not body.
 BYLINE_LINE = re.compile(
     r"^(?:by|von|par|por|di|door|av|af)\s+\S.{0,70}$|^(?:posted|updated|published|last updated|modified|created)"
@@ -236,7 +254,10 @@ TRAILING_PROMO = re.compile(
 # Intro lines of a list of other stories: the list that follows such a line goes too.
 RELATED_INTRO = re.compile(
     r"^(?:more|related|read (?:more|next|also)|see also|also read|you (?:may|might) also|recommended|popular|most "
-    r"(?:read|popular|viewed)|don'?t miss|trending|top stories|latest|further reading|what to read next)\b.{0,60}$",
+    r"(?:read|popular|viewed)|don'?t miss|trending|top stories|latest|further reading|what to read next"
+    r"|mehr|weitere|auch interessant|lesen sie auch|das könnte|ähnliche|meistgelesen|lire aussi|à lire aussi"
+    r"|voir aussi|notas relacionadas|noticias relacionadas|te puede interesar|leia também|leggi anche"
+    r"|czytaj (?:też|także))\b.{0,60}$",
     re.I,
 )
 # A line that is only a date written with an English month name ("14 May 2024", "Tuesday, Nov. 22, 2019 5:30 PM").
