@@ -376,6 +376,7 @@ def _best_candidate(
     top_score, _, best = scored[0]
     if top_score <= 0:
         return None
+    best = _weightier_rival(best, scored, stats)
     close = [
         tag
         for score, _, tag in scored[1 : options.top_candidates]
@@ -385,6 +386,28 @@ def _best_candidate(
     if promoted is best and close:
         promoted = _joining_ancestor(best, close, stats)
     return _climb(promoted, stats)
+
+
+def _weightier_rival(best: Tag, scored: list[tuple[float, int, Tag]], stats: dict[int, _Stats]) -> Tag:
+    """A near-top candidate with several times the best's prose wins over a short, well-named box.
+
+    Class weights (+25/-25) can lift a 200-character intro box over the 3,000-character story next to it; when a
+    candidate (top ten) scoring at least a quarter of the best holds twice its text (links not counted), is not nested in
+    it and is not a list, it is the story.
+    """
+    top = scored[0][0]
+    item = stats[id(best)]
+    own = item.text - item.links
+    for score, _, tag in scored[1:10]:
+        if score < top * 0.25:
+            break
+        rival = stats[id(tag)]
+        if tag.name in sel.LIST_LIKE_TAGS or rival.text - rival.links < 2 * own or rival.links * 2 > rival.text:
+            continue
+        if any(node is best for node in _ancestors(tag)) or any(node is tag for node in _ancestors(best)):
+            continue
+        return tag
+    return best
 
 
 def _is_story_chunk(tag: Tag, item: _Stats) -> bool:
@@ -554,6 +577,17 @@ def _with_lead(parts: list[Tag], best: Tag, analysis: Analysis) -> list[Tag]:
     for part in parts:
         order[id(part)] = next((i for i, tag in enumerate(tags) if tag is part), len(tags))
     return sorted([*(tag for _, tag in leads), *parts], key=lambda tag: order[id(tag)])
+
+
+def _holds_paragraph(block: Tag, stats: dict[int, _Stats]) -> bool:
+    """The block's text is a ``<p>`` of a sentence or more, outside any caption (a figure's caption is no <p>)."""
+    for p in block.find_all("p", limit=3):
+        item = stats.get(id(p))
+        if item is None or item.text < _LEAD_MIN_CHARS or item.links * 4 > item.text:
+            continue
+        if p.find_parent(["figcaption", "figure"]) is None and not _is_lead_furniture(p):
+            return True
+    return False
 
 
 def _is_lead_block(tag: Tag, item: _Stats) -> bool:
@@ -833,6 +867,7 @@ class _Writer:
             and name in sel.IMAGE_BLOCK_TAGS
             and item.text < self.options.image_block_max_chars
             and item.text * 2 < self.root_text  # a block with most of the story's text is no figure
+            and not _holds_paragraph(tag, self.stats)  # a step of text beside its picture is text
         ):
             self._harvest_figure(tag)  # an image with a caption written without <figure>
             return True
