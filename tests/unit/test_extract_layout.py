@@ -190,3 +190,24 @@ def test_a_stray_script_end_tag_does_not_swallow_the_story() -> None:
     )
     # When it is extracted / Then the story is there
     assert "broken end tag" in extract_article(page.encode("utf-8"), URL).text
+
+
+def test_a_short_article_among_many_teasers_is_the_body() -> None:
+    # Given a page-builder page: a teaser grid (linked headlines with blurbs) scores as the "best" block, and the
+    # article itself is one long paragraph in a "widget"-named box next to it
+    teasers = "".join(
+        f'<div class="post-card"><h3><a href="/p{n}">Teaser headline number {n}</a></h3>'
+        f'<div class="post__excerpt"><p>A short blurb about teaser number {n} that invites a click.</p></div></div>'
+        for n in range(6)
+    )
+    story = "Solar batteries store the energy of the day for the evening, and their prices keep falling. " * 8
+    page = (
+        "<html><head><title>Solar batteries</title></head><body><h1>Solar batteries</h1>"
+        f'<div class="widget-wrap"><div class="elementor-widget-container"><p>{story.strip()}</p></div>'
+        f'<div class="posts-grid">{teasers}</div></div></body></html>'
+    )
+    # When it is extracted
+    article = extract_article(page.encode("utf-8"), URL)
+    # Then the article's paragraph is the body (not the teasers), and the warning names the path
+    assert article.text == story.strip()
+    assert article.warnings == ("body_from_densest_block",)

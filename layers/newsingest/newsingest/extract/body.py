@@ -185,7 +185,15 @@ def _extract(soup: BeautifulSoup, url: str | None, options: ExtractOptions) -> B
     parts = _with_same_class_chunks(parts, best, tags, stats, options)
     parts = _with_lead(parts, best, analysis)
     result = _write(parts, best, analysis, url)
-    if result.text or "listing_page" in result.warnings:
+    if "listing_page" in result.warnings:
+        # teasers around a short article: the densest block of prose outside the teaser grid is the article
+        dense = _densest_block(analysis, outside=best)
+        if dense is not None:
+            story = _write([dense], dense, analysis, url)
+            if story.text and "listing_page" not in story.warnings:
+                return BodyResult(story.text, story.images, ("body_from_densest_block",), story.closing)
+        return result
+    if result.text:
         return result
     # Nothing usable in the chosen container: a wider one (its parent, then the densest paragraph container's
     # region) before giving up; the warning says which path produced the text.
@@ -211,6 +219,29 @@ def _write(parts: list[Tag], best: Tag, analysis: Analysis, url: str | None) -> 
     if text_weight(text) < options.min_body_chars:
         return BodyResult(images=tuple(writer.images))
     return BodyResult(text=text, images=tuple(writer.images), closing=_closing_lines(writer, written, len(paragraphs)))
+
+
+def _densest_block(analysis: Analysis, outside: Tag | None = None) -> Tag | None:
+    """The scored container with the most prose (500+ characters, under a tenth in links), other than ``outside``
+    and its ancestors (the teaser grid and its wrappers).
+
+    Scores are not looked at: class names may have pushed the story's container below a teaser grid.
+    """
+    stats = analysis.stats
+    chosen: Tag | None = None
+    most = 0
+    for _, _, tag in analysis.ranked:
+        item = stats[id(tag)]
+        prose = item.text - item.links
+        if prose < _DENSE_MIN_CHARS or item.links * 10 > item.text or prose <= most:
+            continue
+        if outside is not None and (tag is outside or any(node is tag for node in _ancestors(outside))):
+            continue  # the teaser grid itself, or a wrapper holding it
+        chosen, most = tag, prose
+    return chosen
+
+
+_DENSE_MIN_CHARS = 500
 
 
 def _wider_containers(best: Tag, analysis: Analysis) -> list[Tag]:

@@ -19,6 +19,8 @@ then the ``Article`` is assembled with ``extractor_version``, ``word_count`` (CJ
 
 * ``binary_input``: not text (image, PDF, archive);
 * ``listing_page``: an index of teasers, no article (no fallback runs);
+* ``body_from_densest_block``: the chosen block was a teaser grid, but a block of prose (500+ characters, under a
+  tenth in links) outside it holds the page's short article;
 * ``body_from_wider_container``: the chosen container wrote nothing; its parent (or the densest paragraph
   container's region) did;
 * ``body_from_unfiltered_markup``: the page pre-cleaned again without the class/id-based region drops, and with
