@@ -637,19 +637,21 @@ def _is_lead_block(tag: Tag, item: _Stats) -> bool:
 def _is_prose(name: str, item: _Stats, parts: list[str]) -> bool:
     """Evidence over names inside the story: a real paragraph, or a long block of prose, whatever its class says.
 
-    A ``<p>`` of 150+ characters with under a tenth of it in links, or any block of 1,000+ characters with under
-    a twentieth in links, is story text ("font--secondary", "toc-title-2" sections); captions, bylines and
+    A ``<p>`` (or a ``<div>`` used as one) of 150+ characters with under a tenth of it in links, or any block of
+    1,000+ characters with under a twentieth in links, is story text ("font--secondary", "toc-title-2" sections); captions, bylines and
     comments keep their own rules.
     """
     if any(part in sel.NEVER_PROSE_PARTS for part in parts):
         return False
-    if name == "p":
-        return item.text >= 150 and item.links * 10 < item.text
+    if name == "p" or (name in sel.CONTAINER_TAGS and not item.block_child and not item.images):
+        return item.text >= 150 and item.links * 10 < item.text  # a paragraph (or a div written as one)
     return item.text >= 1000 and item.links * 20 < item.text
 
 
 _LEAD_TAGS = ["p", "div"]
 _CELL_TAGS = frozenset({"td", "th"})
+_FIGURE_CONTENT_TAGS = ["table", "pre", "blockquote", "ul", "ol", "dl"]
+_FIGURE_CONTENT_CHARS = 200
 _LEAD_MAX_DISTANCE = 150  # elements between the headline and the story's container
 _LEAD_MIN_CHARS = 80
 _SUBHEADLINE_MIN_CHARS = 60
@@ -846,6 +848,8 @@ class _Writer:
         """True when ``tag`` and its subtree are not article text (figures are harvested first)."""
         name = tag.name
         if name in sel.BODY_SKIP_TAGS:
+            if name == "figure" and not is_root and self._holds_content(tag):
+                return False  # a <figure> wrapping a table, code or a quote: its caption is skipped, not the rest
             if name == "figure" or name == "picture" or name == "img":
                 self._harvest_figure(tag)
             elif name == "header" and not is_root:
@@ -903,6 +907,17 @@ class _Writer:
             self._harvest_figure(tag)  # an image with a caption written without <figure>
             return True
         return self._is_link_block(name, item)
+
+    def _holds_content(self, figure: Tag) -> bool:
+        """A figure whose text is mostly not its caption, held in a table, a listing or a quote."""
+        item = self.stats.get(id(figure))
+        if item is None or item.text < _FIGURE_CONTENT_CHARS:
+            return False
+        if figure.find(_FIGURE_CONTENT_TAGS) is None:
+            return False
+        caption = figure.find("figcaption")
+        caption_item = self.stats.get(id(caption)) if caption is not None else None
+        return caption_item is None or caption_item.text * 2 < item.text
 
     def _write_leads(self, header: Tag) -> None:
         """The lead paragraphs of a ``<header>`` inside the story (bylines, dates and headlines stay out)."""
