@@ -605,9 +605,10 @@ def _with_lead(parts: list[Tag], best: Tag, analysis: Analysis) -> list[Tag]:
     if not leads:
         return parts
     order = {id(tag): index for index, tag in leads}
-    for part in parts:
-        order[id(part)] = next((i for i, tag in enumerate(tags) if tag is part), len(tags))
-    return sorted([*(tag for _, tag in leads), *parts], key=lambda tag: order[id(tag)])
+    for index, tag in enumerate(tags):  # one pass for all parts (a story may be cut into 20 chunks)
+        if id(tag) in part_ids:
+            order[id(tag)] = index
+    return sorted([*(tag for _, tag in leads), *parts], key=lambda tag: order.get(id(tag), len(tags)))
 
 
 def _holds_paragraph(block: Tag, stats: dict[int, _Stats]) -> bool:
