@@ -147,6 +147,7 @@ def _headline(soup: BeautifulSoup, tags: list[Tag], stats: dict[int, _Stats]) ->
         return None, ""
     target = text_weight(title)
     folded = title.casefold()
+    looked = 0
     for tag in tags:
         if tag.name not in _HEADLINE_TAGS:
             continue
@@ -156,7 +157,13 @@ def _headline(soup: BeautifulSoup, tags: list[Tag], stats: dict[int, _Stats]) ->
         text = " ".join(tag.get_text(" ").split())
         if text.casefold() == folded:
             return tag, text
+        looked += 1
+        if looked >= _HEADLINE_MAX_LOOKS:  # bounded: nested wrappers of one line all have its length
+            break
     return None, ""
+
+
+_HEADLINE_MAX_LOOKS = 40
 
 
 _TITLE_SEPARATOR = re.compile(r"\s+[|:·»–—-]{1,2}\s+")
@@ -230,12 +237,13 @@ def _densest_block(analysis: Analysis, outside: Tag | None = None) -> Tag | None
     stats = analysis.stats
     chosen: Tag | None = None
     most = 0
+    excluded = {id(outside), *(id(node) for node in _ancestors(outside))} if outside is not None else set()
     for _, _, tag in analysis.ranked:
         item = stats[id(tag)]
         prose = item.text - item.links
         if prose < _DENSE_MIN_CHARS or item.links * 10 > item.text or prose <= most:
             continue
-        if outside is not None and (tag is outside or any(node is tag for node in _ancestors(outside))):
+        if id(tag) in excluded:
             continue  # the teaser grid itself, or a wrapper holding it
         chosen, most = tag, prose
     return chosen
