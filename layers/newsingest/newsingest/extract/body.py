@@ -647,14 +647,14 @@ def _is_prose(name: str, item: _Stats, parts: list[str]) -> bool:
     """Evidence over names inside the story: a real paragraph, or a long block of prose, whatever its class says.
 
     A ``<p>`` (or a ``<div>`` used as one) of 150+ characters with under a tenth of it in links, or any block of
-    1,000+ characters with under a twentieth in links, is story text ("font--secondary", "toc-title-2" sections); captions, bylines and
+    500+ characters with under a twentieth in links, is story text ("font--secondary", "toc-title-2" sections); captions, bylines and
     comments keep their own rules.
     """
     if any(part in sel.NEVER_PROSE_PARTS for part in parts):
         return False
     if name == "p" or (name in sel.CONTAINER_TAGS and not item.block_child and not item.images):
         return item.text >= 150 and item.links * 10 < item.text  # a paragraph (or a div written as one)
-    return item.text >= 1000 and item.links * 20 < item.text
+    return item.text >= 500 and item.links * 20 < item.text
 
 
 _LEAD_TAGS = ["p", "div"]
