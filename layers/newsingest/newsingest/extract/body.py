@@ -431,8 +431,8 @@ def _weightier_rival(best: Tag, scored: list[tuple[float, int, Tag]], stats: dic
     """A near-top candidate with several times the best's prose wins over a short, well-named box.
 
     Class weights (+25/-25) can lift a 200-character intro box over the 3,000-character story next to it; when a
-    candidate (top ten) scoring at least a quarter of the best holds twice its text (links not counted), is not nested in
-    it and is not a list, it is the story.
+    candidate (top ten) scoring at least a quarter of the best holds twice its text (links not counted), under half
+    of it in links, is not nested in it (nor holds it) and is not a list, it is the story.
     """
     top = scored[0][0]
     item = stats[id(best)]
@@ -647,8 +647,8 @@ def _is_prose(name: str, item: _Stats, parts: list[str]) -> bool:
     """Evidence over names inside the story: a real paragraph, or a long block of prose, whatever its class says.
 
     A ``<p>`` (or a ``<div>`` used as one) of 150+ characters with under a tenth of it in links, or any block of
-    500+ characters with under a twentieth in links, is story text ("font--secondary", "toc-title-2" sections); captions, bylines and
-    comments keep their own rules.
+    500+ characters with under a twentieth in links, is story text ("font--secondary", "toc-title-2" sections);
+    captions, bylines and comments keep their own rules.
     """
     if any(part in sel.NEVER_PROSE_PARTS for part in parts):
         return False
