@@ -151,7 +151,7 @@ def _article_author_box(sources: PageSources, el: Tag) -> bool:
         return False
     node: Tag | None = el
     while node is not None and node is not aside.parent:
-        if node.attrs and p.EXCLUDED_CONTAINER.search(p.WRAPPER_CONTAINER.sub(" ", class_and_id(node.attrs))):
+        if node.attrs and p.EXCLUDED_CONTAINER.search(class_and_id(node.attrs)):
             return False
         if node is not el and node is not aside and node.has_attr("itemscope"):
             return False  # the author of some other item printed in the box

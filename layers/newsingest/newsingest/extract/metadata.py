@@ -83,6 +83,7 @@ from newsingest.extract.images import (  # re-exported: core.py and the tests im
     tidy_caption,
 )
 from newsingest.extract.language import CJK_LANGUAGES, language_from_text, primary_language
+from newsingest.extract.layout import main_text_ids
 from newsingest.extract.options import ExtractOptions
 from newsingest.extract.page_scan import Page as _Page
 from newsingest.extract.page_scan import PageSources
@@ -164,15 +165,19 @@ def complete_with_text(meta: Metadata, text: str, closing: Sequence[str] = ()) -
 def _context(el: Tag) -> str:
     """Where ``el`` sits: ``excluded``, ``article`` or ``neutral``.
 
-    ``excluded``: any ancestor is a related/most-read/trending list, a rail, navigation, comments, a footer, or a
-    ``<header>`` that is not inside the article (the page masthead, which prints today's date). Related cards are
-    often ``<article>`` elements themselves, so an excluded ancestor wins over any article marker; class names of
-    page-wide wrappers ("has-sidebar", "layout-…") are not taken as exclusions.
+    ``excluded``: an ancestor is ``<aside>``/``<nav>``/``<footer>``/``<form>``, or a ``<header>`` that is not inside
+    the article (the page masthead, which prints today's date), or its class/id says related / most-read /
+    trending list, rail, sidebar, widget, comments, footer… **unless that ancestor holds the page's main text**
+    (``layout.main_text_ids``: the densest paragraph container, its ancestors and the headline's chain), the one
+    rule of evidence over names the pre-clean and the body stage follow too: ``<body class="right-sidebar">`` or
+    a ``#sidebar-wrapper`` around the article are wrappers, not furniture. Related cards are often ``<article>``
+    elements themselves, so an excluded ancestor wins over any article marker.
     ``article``: an ancestor is ``<article>``/``<main>``/``itemprop=articleBody`` or has an article-like class.
     """
     in_article = False
     header_seen = False
     article_above_header = False
+    named: list[int] = []  # ancestors excluded by their class/id alone: the layout evidence may clear them
     node: Tag | None = el
     depth = 0
     while node is not None and depth < 40 and not isinstance(node, bs4.BeautifulSoup):
@@ -182,7 +187,7 @@ def _context(el: Tag) -> str:
         attrs = node.attrs
         kind = _marker_kind(_class_and_id(attrs)) if attrs and ("class" in attrs or "id" in attrs) else ""
         if kind == "excluded":
-            return "excluded"
+            named.append(id(node))
         if node is not el and (kind == "article" or name in ("article", "main") or _has_itemprop(node, "articlebody")):
             in_article = True
             article_above_header = article_above_header or header_seen
@@ -190,6 +195,10 @@ def _context(el: Tag) -> str:
             header_seen = True
         node = node.parent
         depth += 1
+    if named:
+        main_text = main_text_ids(node) if isinstance(node, bs4.BeautifulSoup) else frozenset()
+        if not all(ident in main_text for ident in named):
+            return "excluded"
     if header_seen and not article_above_header:
         return "excluded"
     return "article" if in_article else "neutral"
@@ -200,7 +209,7 @@ def _marker_kind(marker: str) -> str:
     """``excluded``/``article``/"" for one class+id string (cached: pages repeat their class names a lot)."""
     if not marker:
         return ""
-    if p.EXCLUDED_CONTAINER.search(p.WRAPPER_CONTAINER.sub(" ", marker)):
+    if p.EXCLUDED_CONTAINER.search(marker):
         return "excluded"
     return "article" if p.ARTICLE_CONTAINER.search(marker) else ""
 

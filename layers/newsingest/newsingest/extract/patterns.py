@@ -100,10 +100,6 @@ EXCLUDED_CONTAINER = re.compile(
     r"|header[-_]date|top[-_]?bar|ticker|modal|cookie",
     re.IGNORECASE,
 )
-# Page-wide wrappers whose class merely mentions a sidebar ("has-sidebar", "layout-sidebar-right"): these words
-# are removed from a class before EXCLUDED_CONTAINER looks at it.
-WRAPPER_CONTAINER = re.compile(r"(?:has|with)[-_]?(?:sidebar|rail)|(?:sidebar|rail)[-_]?(?:left|right|layout|wrap\w*)"
-                               r"|layout[-_]\w*sidebar\w*", re.IGNORECASE)
 EXCLUDED_TAGS = frozenset(("aside", "nav", "footer", "form", "noscript", "template"))
 # Containers that hold the article itself (its header, byline and figures).
 ARTICLE_CONTAINER = re.compile(
