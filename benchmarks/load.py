@@ -202,14 +202,14 @@ def worker(environment: dict[str, str], queue_url: str) -> WorkerResult:
     from newsingest.batch import get_runtime, reset_runtime
     from newsingest.local.esm import LocalEventSource, load_handler
     from newsingest.local.stack import find_template
-    from newsingest.storage.clients import create_clients
+    from newsingest.storage.clients import TOOLING_READ_TIMEOUT_S, create_clients
     from tests.support.drain import drain_queue
     from tests.support.invariant import WriteLog
 
     reset_runtime()
     handler = load_handler(find_template())
     write_log = WriteLog().attach(get_runtime().deps.repository._db)  # noqa: SLF001 - observe the function's writes
-    sqs = create_clients().sqs
+    sqs = create_clients(read_timeout=TOOLING_READ_TIMEOUT_S).sqs
     source = LocalEventSource(_SerialReceive(sqs, receive_lock), queue_url, handler, retry_visibility_seconds=0)
     # While other workers hold the last messages in flight, pause briefly between receives instead of spinning
     # (moto's long polling would hold the receive for a whole second: released messages do not wake it up).
@@ -303,9 +303,9 @@ def run(messages: int = 10_000, workers: int = 2, seed: int = 7, *, verify_conte
 
 
 def _clients(endpoint: str) -> Any:
-    from newsingest.storage.clients import create_clients
+    from newsingest.storage.clients import TOOLING_READ_TIMEOUT_S, create_clients
 
-    return create_clients(endpoint_url=endpoint)
+    return create_clients(endpoint_url=endpoint, read_timeout=TOOLING_READ_TIMEOUT_S)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -203,7 +203,7 @@ def shared_world() -> Iterator[World]:
     from moto import mock_aws
 
     from newsingest.local.stack import deploy_local_stack, function_environment
-    from newsingest.storage.clients import create_clients
+    from newsingest.storage.clients import TOOLING_READ_TIMEOUT_S, create_clients
     from tests.conftest import OFFLINE_AWS
 
     with pytest.MonkeyPatch.context() as monkeypatch:
@@ -216,6 +216,7 @@ def shared_world() -> Iterator[World]:
             environment = function_environment(outputs)
             for name, value in environment.items():
                 monkeypatch.setenv(name, value)
-            stack = Stack(outputs=outputs, clients=create_clients(), environment=environment)
+            stack = Stack(outputs=outputs, clients=create_clients(read_timeout=TOOLING_READ_TIMEOUT_S),
+                          environment=environment)
             with _world(stack, monkeypatch) as created:
                 yield created

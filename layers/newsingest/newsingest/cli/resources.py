@@ -77,9 +77,10 @@ class Resources:
     @property
     def clients(self) -> Any:
         if self._clients is None:
-            from newsingest.storage.clients import create_clients  # noqa: PLC0415
+            from newsingest.storage.clients import TOOLING_READ_TIMEOUT_S, create_clients  # noqa: PLC0415
 
-            self._clients = create_clients(session=self.session, endpoint_url=self.endpoint_url)
+            self._clients = create_clients(session=self.session, endpoint_url=self.endpoint_url,
+                                           read_timeout=TOOLING_READ_TIMEOUT_S)
         return self._clients
 
     def client(self, service: str, *, max_attempts: int | None = None) -> Any:

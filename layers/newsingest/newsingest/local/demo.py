@@ -53,7 +53,7 @@ def run_demo(out: TextIO = sys.stdout, *, verbose: bool = False) -> DemoResult:
     from newsingest.local.origin import serve_pages  # noqa: PLC0415
     from newsingest.local.stack import deploy_local_stack, find_template, function_environment, moto_server  # noqa: PLC0415
     from newsingest.storage import ArticleRepository  # noqa: PLC0415
-    from newsingest.storage.clients import create_clients  # noqa: PLC0415
+    from newsingest.storage.clients import TOOLING_READ_TIMEOUT_S, create_clients  # noqa: PLC0415
     from newsingest.urls import normalize_url  # noqa: PLC0415
 
     started = time.perf_counter()
@@ -73,7 +73,7 @@ def run_demo(out: TextIO = sys.stdout, *, verbose: bool = False) -> DemoResult:
         function_env = function_environment(outputs, parameters=parameters) | {"AWS_ENDPOINT_URL": endpoint} | quiet
         with environment(function_env):
             reset_runtime()
-            clients = create_clients(endpoint_url=endpoint)
+            clients = create_clients(endpoint_url=endpoint, read_timeout=TOOLING_READ_TIMEOUT_S)
             say(f"2. sample origin at {origin} (allowed by FETCH_ALLOW_HOSTS={origin_host})")
             urls = [normalize_url(f"{origin}/{page}") for page in DEMO_PAGES]
             sent, failures = enqueue_urls(clients.sqs, outputs.queue_url, urls)

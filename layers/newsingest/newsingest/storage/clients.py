@@ -10,6 +10,9 @@ from botocore.config import Config
 
 CONNECT_TIMEOUT_S = 2
 READ_TIMEOUT_S = 5
+# The CLI, the local tools and the tests wait longer: they have no invocation deadline, and a full-table Scan page
+# from moto's server on a loaded machine can take more than the function's 5 s.
+TOOLING_READ_TIMEOUT_S = 60
 TOTAL_MAX_ATTEMPTS = 3  # the first try included ("max_attempts" would mean retries: botocore adds one)
 # botocore's standard mode backs off min(random() x 2**(attempt - 1), 20) s before each retry.
 _MAX_BACKOFF_S = 20
@@ -23,7 +26,8 @@ class AwsClients:
 
 
 def create_clients(*, max_pool_connections: int = 10, session: boto3.Session | None = None,
-                   endpoint_url: str | None = None, region_name: str | None = None) -> AwsClients:
+                   endpoint_url: str | None = None, region_name: str | None = None,
+                   read_timeout: float = READ_TIMEOUT_S) -> AwsClients:
     """Clients with bounded timeouts and the SDK's standard retry mode (throttling is retried with backoff).
 
     Sized by the deadline rule: one call, all its attempts and back-offs included, ends well inside the 60 s
@@ -32,8 +36,9 @@ def create_clients(*, max_pool_connections: int = 10, session: boto3.Session | N
     a call that waits 5 s for a byte has failed.
 
     ``endpoint_url`` (or ``AWS_ENDPOINT_URL``, which boto3 reads itself) points them at moto's server.
+    ``read_timeout``: the function's default; tools without a deadline pass ``TOOLING_READ_TIMEOUT_S``.
     """
-    config = client_config(max_pool_connections)
+    config = client_config(max_pool_connections, read_timeout=read_timeout)
     session = session or boto3.Session(region_name=region_name)
     return AwsClients(
         s3=session.client("s3", config=config, endpoint_url=endpoint_url),
@@ -42,11 +47,11 @@ def create_clients(*, max_pool_connections: int = 10, session: boto3.Session | N
     )
 
 
-def client_config(max_pool_connections: int = 10) -> Config:
+def client_config(max_pool_connections: int = 10, *, read_timeout: float = READ_TIMEOUT_S) -> Config:
     return Config(
         retries={"mode": "standard", "total_max_attempts": TOTAL_MAX_ATTEMPTS},
         connect_timeout=CONNECT_TIMEOUT_S,
-        read_timeout=READ_TIMEOUT_S,
+        read_timeout=read_timeout,
         max_pool_connections=max(10, max_pool_connections),
     )
 
