@@ -52,13 +52,13 @@ def date_from_url(url: str | None) -> str | None:
     return _format(_Parts(int(match[1]), int(match[2]), int(match[3]), None, None, None, None))
 
 
-def find_date_lines(text: str) -> Iterator[tuple[str, str]]:
+def find_date_lines(text: str, *, dayfirst: bool = False) -> Iterator[tuple[str, str]]:
     """Labelled visible date lines in ``text`` as ``("published" | "modified", iso)``.
 
     The label decides the kind, so ``Updated : …`` is never taken for the publication date.
     """
     for match in p.DATE_LINE.finditer(text[:5000]):
-        iso = parse_date(match["value"])
+        iso = parse_date(match["value"], dayfirst=dayfirst)
         if iso:
             kind = "modified" if p.MODIFIED_LABEL.search(match["label"]) else "published"
             yield kind, iso

@@ -74,10 +74,12 @@ from bs4.element import NavigableString, Tag
 from newsingest.extract import dates as d
 from newsingest.extract import jsonld as j
 from newsingest.extract import patterns as p
+from newsingest.extract import published as pub
 from newsingest.extract.article import Image
 from newsingest.extract.authors import agency_in_credit, agency_of, parse_authors
 from newsingest.extract.language import CJK_LANGUAGES, language_from_text, normalize_language, primary_language
 from newsingest.extract.options import ExtractOptions
+from newsingest.extract.published import holds_year
 
 logger = logging.getLogger(__name__)
 
@@ -97,6 +99,7 @@ class Metadata:
     authors: tuple[str, ...] = ()
     published_at: str | None = None
     modified_at: str | None = None
+    date_source: str | None = None  # where published_at came from: jsonld|meta|time|date_line|modified|url
     section: str | None = None
     tags: tuple[str, ...] = ()
     description: str | None = None
@@ -218,33 +221,50 @@ class _Page:
     figures: list[Tag] = field(default_factory=list)
     images: list[Tag] = field(default_factory=list)
     paywall_marker: bool = False
+    # For dates (published.py): text nodes holding a year, with their position (elements seen before them), the
+    # positions of <time>/<h1>/<h2>/itemprop elements by id(), and the first <h2>s (headline fallback).
+    date_strings: list[tuple[int, NavigableString]] = field(default_factory=list)
+    order: dict[int, int] = field(default_factory=dict)
+    h2s: list[Tag] = field(default_factory=list)
 
 
+_MAX_DATE_STRINGS = 300
 _ITEMPROPS = frozenset(("datepublished", "datemodified", "datecreated", "author", "headline", "articlesection",
                         "image", "inlanguage", "keywords", "description", "name"))
 
 
 _COLLECTED_NAMES = frozenset(("meta", "script", "link", "html", "title", "h1", "time", "figure", "img"))
+_DATE_ANCHORS = frozenset(("time", "h1", "h2"))
 
 
 def _collect(soup: bs4.BeautifulSoup) -> _Page:
     """The one walk over the tree: every element is looked at once, cheaply (most fail the first test)."""
     page = _Page()
     count = 0
+    date_strings = page.date_strings
     for el in soup.descendants:
         if type(el) is not Tag:
-            continue  # strings, comments: skipped at the cost of one type check
+            # strings, comments: one type check; a short text node holding a year is a date candidate
+            if type(el) is NavigableString and len(el) < 400 and len(date_strings) < _MAX_DATE_STRINGS and \
+                    holds_year(el):
+                date_strings.append((count, el))
+            continue
         count += 1
         if count > _MAX_ELEMENTS:
             break
         attrs = el.attrs
         name = el.name
+        if name in _DATE_ANCHORS:
+            page.order[id(el)] = count
+            if name == "h2" and len(page.h2s) < 5:
+                page.h2s.append(el)
         if name in _COLLECTED_NAMES and _collect_named(page, el, name, attrs):
             continue
         if not attrs:
             continue
         itemprop = attrs.get("itemprop")
         if itemprop:
+            page.order[id(el)] = count
             for prop in _attr_list(itemprop):
                 prop = prop.lower()
                 if prop in _ITEMPROPS:
@@ -424,7 +444,7 @@ class _Resolver:
         self.webpage: dict[str, Any] = self.ld.page or {}
         self.h1 = self._main_h1()
         self._header_lines: list[tuple[str, Tag]] | None = None
-        self._date_line_cache: list[tuple[str, str]] | None = None
+        self.date_source: str | None = None
         self.agency: str | None = None
 
     def metadata(self) -> Metadata:
@@ -438,6 +458,7 @@ class _Resolver:
             authors=authors,
             published_at=published,
             modified_at=modified,
+            date_source=self.date_source,
             section=self._safe(lambda: self.section(title)),
             tags=self._safe(self.tags) or (),
             description=self._safe(self.description),
@@ -641,87 +662,33 @@ class _Resolver:
         return out
 
     def dates(self) -> tuple[str | None, str | None]:
-        pub = self._best_date("published")
-        mod = self._best_date("modified")
-        if pub is None and mod is None:
-            pub = d.date_from_url(self.url or self.canonical_url())  # last resort: a date, no time
-        if pub and mod and d.is_before(mod, pub):
-            mod = None  # a "modified" before publication is some other date (a related item, a typo)
-        return pub, mod
+        """(published_at, modified_at); ``self.date_source`` says where published_at came from (published.py)."""
+        sources = self._date_sources()
+        published = pub.extract_published(sources)
+        modified = pub.extract_modified(sources).iso
+        self.date_source = published.source
+        if published.iso and modified and published.source != "modified" and d.is_before(modified, published.iso):
+            modified = None  # a "modified" before publication is some other date (a related item, a typo)
+        return published.iso, modified
 
-    def _best_date(self, kind: str) -> str | None:
-        """The first candidate in precedence order; lower sources are only read when it lacks a time or offset."""
-        candidates = (value for value in self._date_candidates(kind) if value)
-        first = next(candidates, None)
-        if first is None or d.has_offset(first):
-            return first
-        return d.refine(first, list(candidates))
+    def _date_sources(self) -> pub.DateSources:
+        """The page scan's date material for published.py (one place, read-only)."""
+        page = self.page
+        return pub.DateSources(
+            ld_article=self.article, ld_page=self.webpage, metas=page.metas, itemprops=page.itemprops,
+            times=page.times, strings=page.date_strings, order=page.order, headline=self._date_anchor(),
+            language=self._safe(self.language), url=self.url, context=_context,
+        )
 
-    def _date_candidates(self, kind: str) -> Iterator[str | None]:
-        published = kind == "published"
-        ld_keys = ("datePublished", "dateCreated") if published else ("dateModified",)
-        for key in ld_keys:
-            yield d.parse_date(j.first_text(self.article.get(key), "@value"))
-        for value in self._meta_values(p.META_PUBLISHED if published else p.META_MODIFIED):
-            yield d.parse_date(value)
-        for prop in (("datepublished", "datecreated") if published else ("datemodified",)):
-            for value in self._itemprop_values(prop):
-                yield d.parse_date(value)
-        for el in self.page.times:
-            value = el.get("datetime") or _short_text(el)
-            if not value:
-                continue
-            # "Updated" may be said by the element's class/itemprop, its parent's class, its text or the words
-            # printed just before it ("Updated <time>…</time>").
-            hint = " ".join(_attr_list(el.get("class"))) + " " + str(el.get("itemprop") or "")
-            if el.parent is not None:
-                hint += " " + " ".join(_attr_list(el.parent.get("class")))
-            before = el.previous_sibling
-            hint += " " + str(value if not el.get("datetime") else (_short_text(el, 80) or ""))
-            if type(before) is NavigableString:
-                hint += " " + str(before)[-40:]
-            is_modified = bool(p.MODIFIED_HINT.search(hint))
-            if is_modified == (not published) and _context(el) == "article":
-                yield d.parse_date(str(value))
-        for line_kind, iso in self._date_lines():
-            if line_kind == kind:
-                yield iso
-        if published:
-            yield self._unlabelled_header_date()
-        yield d.parse_date(j.first_text(self.webpage.get(ld_keys[0]), "@value"))
-
-    def _date_lines(self) -> list[tuple[str, str]]:
-        """Labelled date lines around the headline, read once (both the published and modified chains use them).
-
-        The cheap tests come first: the label regex, then the ancestor walk of ``_usable`` only for a line that
-        holds a labelled date.
-        """
-        if self._date_line_cache is None:
-            found: list[tuple[str, str]] = []
-            for text, parent in self.header_lines():
-                if len(text) > 200 or not _DIGIT.search(text):
-                    continue
-                dated = list(d.find_date_lines(text))
-                if dated and _usable(parent):
-                    found.extend(dated)
-            self._date_line_cache = found
-        return self._date_line_cache
-
-    def _unlabelled_header_date(self) -> str | None:
-        """A bare date right under the headline ("March 4, 2024"): its position makes it the article's."""
-        lines = self.header_lines()
-        start = self._h1_index(lines)
-        if start < 0:
-            return None
-        for text, parent in lines[start + 1 : start + 7]:
-            if len(text) > 150:
-                break  # the body started
-            if p.DATE_LINE.search(text) or p.MODIFIED_LABEL.search(text):
-                continue  # labelled lines are read by _date_lines, with their label deciding the kind
-            if len(text) <= 60 and _DIGIT.search(text) and _usable(parent):
-                iso = d.parse_date(text)
-                if iso:
-                    return iso
+    def _date_anchor(self) -> int | None:
+        """Position of the headline dates are read around: the main ``<h1>``, else an itemprop headline, else the
+        first usable ``<h2>``."""
+        order = self.page.order
+        if self.h1 is not None and id(self.h1) in order:
+            return order[id(self.h1)]
+        for el in [*self.page.itemprops.get("headline", ()), *self.page.h2s]:
+            if el.name != "meta" and id(el) in order and _usable(el) and _short_text(el, 300):
+                return order[id(el)]
         return None
 
     def section(self, title: str | None) -> str | None:

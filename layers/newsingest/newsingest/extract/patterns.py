@@ -363,6 +363,27 @@ DATE_LINE = re.compile(
     re.IGNORECASE,
 )
 MODIFIED_LABEL = re.compile(_MODIFIED_LABELS, re.IGNORECASE)
+# A text node that is only a label, the date following in the next element ("<b>Posted :</b> <span>2019-…").
+DATE_LINE_LABEL_ONLY = re.compile(
+    r"(?:^|\W)(?:" + _MODIFIED_LABELS + "|" + _PUBLISHED_LABELS + r")\s*(?:at|on|am|le|el|em|il|op|den)?\s*[:：]?\s*$",
+    re.IGNORECASE,
+)
+# Classes/ids/itemprops that label a visible date (published.py): the strong ones say "published"; the weak ones
+# only say "a date" (or a byline/meta line, which holds one); the modified ones say "updated".
+PUBLISHED_MARKER = re.compile(
+    r"publish|publicat|pubdate|date[-_]?pub|posted|created|erstellt|veroeffentlicht|entry[-_]?date|post[-_]?date"
+    r"|date[-_]?header|article[-_]?date|artikel[-_]?datum|story[-_]?date|news[-_]?date|date[-_]?line",
+    re.IGNORECASE,
+)
+DATE_MARKER = re.compile(r"date|datum|time|fecha|data|meta|byline|author|info|stamp|dateline", re.IGNORECASE)
+# Containers whose dates are certainly not the article's (comments, related/teaser lists, tickers, mastheads).
+DATE_FURNITURE = re.compile(
+    r"comment|related|recommend|trending|popular|most[-_ ]?(?:read|viewed|shared)|teaser|widget|ticker"
+    r"|header[-_]date|more[-_]?(?:stories|news)|also[-_]?read|read[-_]?more|outbrain|taboola|leserbrief|kommentar"
+    r"|reply|respon",
+    re.IGNORECASE,
+)
+MODIFIED_MARKER = re.compile(r"updat|modif|revis|aktualis|edited", re.IGNORECASE)
 ISO_DATE = re.compile(
     r"(?P<y>(?:19|20)\d{2})[-/.](?P<m>[01]?\d)[-/.](?P<d>[0-3]?\d)"
     r"(?:(?:[T ]|\s+|T?\s*)(?P<H>[0-2]?\d):(?P<M>[0-5]\d)(?::(?P<S>[0-5]\d)(?:[.,]\d{1,9})?)?)?"

@@ -1,0 +1,415 @@
+"""Publication and modification dates: every date candidate on the page, scored by where it stands and what labels it.
+
+One public function per field: :func:`extract_published` and :func:`extract_modified` (both take the
+:class:`DateSources` that the page scan in ``metadata.py`` collected, and return a :class:`DateResult`). The
+candidates and their precedence are all in this module.
+
+Candidate model
+---------------
+A :class:`DateCandidate` is one date the page states: its ``iso`` value (see ``dates.py``: offsets kept, never
+invented), its ``kind`` (``published`` or ``modified``, decided by the key or label that says so: ``Updated : …``
+is never taken as published), its ``source`` (``jsonld``, ``meta``, ``time``, ``date_line``), its ``label`` (the
+key, class or word that labelled it), its ``position`` (document order; metadata comes first, at -1) and a
+``score``.
+
+Scoring (higher wins; ties go to the candidate that comes first in the document):
+
+====================================================  =====
+source                                                 score
+====================================================  =====
+JSON-LD article node ``datePublished`` / ``dateModified``   100
+JSON-LD article node ``dateCreated``                     95
+``<meta>`` published/modified keys (article:published_time, og:updated_time, dc.date…)  90
+microdata ``itemprop=datePublished`` (any element outside furniture)  88
+``<time pubdate>``, or a ``<time>`` whose class/itemprop says published  85
+a visible date with a label word (``Posted``, ``Veröffentlicht``, ``Publié le``, ``입력``, ``公開``…)  80
+a visible date in an element whose class says published/created/entry-date/post-date  75
+a ``<time>`` inside the article                           70
+a visible date in an element whose class says date/time/meta/byline  60
+an unlabelled date just under the headline (or just above it)  55
+a ``<time>`` elsewhere (not in furniture)                 50
+JSON-LD ``WebPage`` node ``datePublished``                40
+====================================================  =====
+
+Adjustments for visible dates and ``<time>``: +5 inside the article, -10 far from the headline (more than
+:data:`_FAR` elements after it), dropped inside furniture (related lists, comments, navigation, footers: the
+``context`` of ``metadata.py``). Unlabelled text far from the headline is not a candidate at all: a date quoted in
+the story is not its publication date. Candidates below :data:`_MIN_SCORE` never win.
+
+After the winner is chosen:
+
+* **precision is added, never the day changed**: a date-only winner takes the time of a lower candidate of the same
+  day, a naive one the offset of a candidate with the same wall clock (``dates.refine``);
+* **the page's own offset**: a UTC winner (``…T01:18:13Z``) is restated in the offset of a candidate that gives the
+  same instant in the publisher's zone (``…T17:18:13-08:00`` the day before), since the page's local day is the
+  publication day its readers see;
+* **day-first or month-first**: ambiguous numeric dates (``02/10/2020``) are read by the page's language and
+  territory (``<html lang>``, content-language, ``og:locale``): month-first for US English (and English without a
+  territory), day-first elsewhere;
+* **fallbacks** (:func:`extract_published`): no published candidate -> the modified date (``date_source``
+  ``modified``), then the URL's date when a URL is given (``url``, a date without a time).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from bs4.element import NavigableString, Tag
+
+from newsingest.extract import dates as d
+from newsingest.extract import jsonld as j
+from newsingest.extract import patterns as p
+
+PUBLISHED, MODIFIED = "published", "modified"
+
+_MIN_SCORE = 50
+# Distances are counted in elements of the document (the scan's position), from the main headline.
+_FAR = 400  # elements after the headline: beyond this, a date is far from the article's header
+_HEADER_AFTER = 40  # elements after the headline where an unlabelled date is the article's
+_HEADER_BEFORE = 15  # elements before the headline likewise (a date line above the headline)
+_MAX_TEXT = 200  # characters: a longer text node is a paragraph, not a date line
+_MAX_UNLABELLED = 60
+_EXCLUDED_PENALTY = 20  # a date in a container metadata.py calls furniture, but not certainly furniture for dates
+_FURNITURE_DEPTH = 6  # ancestors whose class may say comments/related/teasers for a date
+
+# Scores (see the module docstring's table).
+_S_LD = 100
+_S_LD_CREATED = 95
+_S_META = 90
+_S_ITEMPROP = 88
+_S_TIME_PUBDATE = 85
+_S_LABEL_WORD = 80
+_S_CLASS_STRONG = 75
+_S_TIME_ARTICLE = 70
+_S_CLASS_WEAK = 60
+_S_HEADER = 55
+_S_TIME = 50
+_S_LD_PAGE = 40
+
+
+@dataclass(frozen=True)
+class DateCandidate:
+    """One date the page states, with where it came from and how much it is trusted."""
+
+    iso: str
+    kind: str  # PUBLISHED | MODIFIED
+    source: str  # jsonld | meta | time | date_line
+    label: str
+    position: int
+    score: int
+
+
+@dataclass(frozen=True)
+class DateResult:
+    iso: str | None = None
+    source: str | None = None  # jsonld | meta | time | date_line | modified | url
+
+
+@dataclass
+class DateSources:
+    """What the page scan collected for dates (built by ``metadata.py``; read-only here)."""
+
+    ld_article: Mapping[str, Any] = field(default_factory=dict)
+    ld_page: Mapping[str, Any] = field(default_factory=dict)
+    metas: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    itemprops: Mapping[str, Sequence[Tag]] = field(default_factory=dict)
+    times: Sequence[Tag] = ()
+    strings: Sequence[tuple[int, NavigableString]] = ()  # (position, text node holding a year)
+    order: Mapping[int, int] = field(default_factory=dict)  # id(tag) -> position, for times and itemprops
+    headline: int | None = None  # position of the main headline
+    language: str | None = None
+    url: str | None = None
+    context: Callable[[Tag], str] = lambda el: "neutral"  # "excluded" | "article" | "neutral"
+    _candidates: list[DateCandidate] | None = None
+
+
+def extract_published(src: DateSources) -> DateResult:
+    """The publication date: the best published candidate, else the modified date, else the URL's date."""
+    found = _best(src, PUBLISHED)
+    if found:
+        return found
+    modified = _best(src, MODIFIED)
+    if modified.iso:
+        return DateResult(modified.iso, "modified")
+    from_url = d.date_from_url(src.url)
+    return DateResult(from_url, "url") if from_url else DateResult()
+
+
+def extract_modified(src: DateSources) -> DateResult:
+    """The last-modified date (its best candidate); None when only the publication date is known."""
+    return _best(src, MODIFIED)
+
+
+def candidates(src: DateSources) -> list[DateCandidate]:
+    """Every date candidate of the page (both kinds), computed once per ``src``."""
+    if src._candidates is None:
+        dayfirst = is_dayfirst(src.language)
+        found = [c for c in _all_candidates(src, dayfirst) if c.iso]
+        src._candidates = found
+    return src._candidates
+
+
+def is_dayfirst(language: str | None) -> bool:
+    """Whether ``02/10/2020`` is 2 October on a page in ``language`` (BCP 47): not in US English."""
+    if not language:
+        return False
+    parts = language.replace("_", "-").split("-")
+    primary = parts[0].lower()
+    region = next((part.upper() for part in parts[1:] if len(part) == 2 and part.isalpha()), None)
+    if primary == "en":
+        return region not in (None, "US", "PH", "CA", "FM", "MH", "PW", "UM", "AS", "GU", "MP", "PR", "VI")
+    return primary not in ("", "und")
+
+
+# ----------------------------------------------------------------------------------------------- selection
+def _best(src: DateSources, kind: str) -> DateResult:
+    pool = [c for c in candidates(src) if c.kind == kind]
+    if not pool:
+        return DateResult()
+    winner = max(pool, key=lambda c: (c.score, -c.position))
+    if winner.score < _MIN_SCORE:
+        return DateResult()
+    others = [c.iso for c in sorted(pool, key=lambda c: (-c.score, c.position)) if c is not winner]
+    iso = winner.iso if d.has_offset(winner.iso) else d.refine(winner.iso, others)
+    iso = _in_page_offset(iso, [c.iso for c in candidates(src) if c is not winner])
+    return DateResult(iso, winner.source)
+
+
+def _in_page_offset(iso: str, others: Iterable[str]) -> str:
+    """A UTC value restated in the offset another candidate gives for the same instant (the publisher's zone)."""
+    if not d.has_offset(iso) or not iso.endswith("+00:00"):
+        return iso
+    try:
+        moment = dt.datetime.fromisoformat(iso)
+        for other in others:
+            if not d.has_offset(other) or other.endswith("+00:00"):
+                continue
+            local = dt.datetime.fromisoformat(other)
+            if local == moment:
+                return local.isoformat(timespec="seconds")
+    except ValueError:
+        return iso
+    return iso
+
+
+# ----------------------------------------------------------------------------------------------- candidates
+def _all_candidates(src: DateSources, dayfirst: bool) -> Iterator[DateCandidate]:
+    yield from _jsonld(src, dayfirst)
+    yield from _metas(src, dayfirst)
+    yield from _microdata(src, dayfirst)
+    yield from _times(src, dayfirst)
+    yield from _visible(src, dayfirst)
+
+
+def _candidate(value: Any, kind: str, source: str, label: str, position: int, score: int,
+               dayfirst: bool) -> DateCandidate | None:
+    iso = d.parse_date(value, dayfirst=dayfirst)
+    return DateCandidate(iso, kind, source, label, position, score) if iso else None
+
+
+def _jsonld(src: DateSources, dayfirst: bool) -> Iterator[DateCandidate]:
+    specs = ((src.ld_article, "datePublished", PUBLISHED, _S_LD), (src.ld_article, "dateCreated", PUBLISHED,
+             _S_LD_CREATED), (src.ld_article, "dateModified", MODIFIED, _S_LD),
+             (src.ld_page, "datePublished", PUBLISHED, _S_LD_PAGE), (src.ld_page, "dateModified", MODIFIED,
+                                                                     _S_LD_PAGE))
+    for node, key, kind, score in specs:
+        value = j.first_text(node.get(key), "@value") if node else None
+        found = _candidate(value, kind, "jsonld", key, -1, score, dayfirst) if value else None
+        if found:
+            yield found
+
+
+def _metas(src: DateSources, dayfirst: bool) -> Iterator[DateCandidate]:
+    for keys, kind in ((p.META_PUBLISHED, PUBLISHED), (p.META_MODIFIED, MODIFIED)):
+        for rank, key in enumerate(keys):
+            for value in src.metas.get(key, ())[:1]:
+                # Within the meta keys, their order is the precedence (article:published_time before "date").
+                found = _candidate(value, kind, "meta", key, -1, _S_META - min(rank, 9) // 5, dayfirst)
+                if found:
+                    yield found
+
+
+def _microdata(src: DateSources, dayfirst: bool) -> Iterator[DateCandidate]:
+    for prop, kind in (("datepublished", PUBLISHED), ("datecreated", PUBLISHED), ("datemodified", MODIFIED)):
+        for el in src.itemprops.get(prop, ())[:5]:
+            if el.name == "meta" or src.context(el) == "excluded":
+                continue
+            value = el.get("content") or el.get("datetime") or _text(el)
+            found = _candidate(value, kind, "meta", "itemprop=" + prop, src.order.get(id(el), 0),
+                               _S_ITEMPROP - (prop == "datecreated"), dayfirst) if value else None
+            if found:
+                yield found
+
+
+def _times(src: DateSources, dayfirst: bool) -> Iterator[DateCandidate]:
+    for el in src.times:
+        value = el.get("datetime") or _text(el)
+        if not value:
+            continue
+        context = _date_context(src, el)
+        if context == "furniture":
+            continue
+        marker = _marker(el) + " " + _marker(el.parent) if isinstance(el.parent, Tag) else _marker(el)
+        # "Updated" may be said by the element's class/itemprop, its parent's class, its text or the words
+        # printed just before it ("Updated <time>…</time>").
+        words = (_text(el, 80) or "") if el.get("datetime") else ""
+        before = el.previous_sibling
+        if type(before) is NavigableString:
+            words += " " + str(before)[-40:]
+        kind = MODIFIED if p.MODIFIED_HINT.search(marker + " " + words) or p.MODIFIED_LABEL.search(words) \
+            else PUBLISHED
+        if "pubdate" in el.attrs or p.PUBLISHED_MARKER.search(marker):
+            score, label = _S_TIME_PUBDATE, "time[pubdate]"
+        elif context == "article":
+            score, label = _S_TIME_ARTICLE, "time"
+        else:
+            score, label = _S_TIME, "time"
+        score += _distance_penalty(src, src.order.get(id(el))) - _EXCLUDED_PENALTY * (context == "excluded")
+        found = _candidate(str(value), kind, "time", label, src.order.get(id(el), 0), score, dayfirst)
+        if found:
+            yield found
+
+
+def _visible(src: DateSources, dayfirst: bool) -> Iterator[DateCandidate]:
+    """Dates printed in the page's text: labelled lines, date-classed elements, dates around the headline."""
+    for position, node in src.strings:
+        text = " ".join(node.split())
+        if not text or len(text) > _MAX_TEXT:
+            continue
+        parent = node.parent
+        if not isinstance(parent, Tag) or parent.name in ("time",):
+            continue  # <time> elements are read by _times
+        labelled = list(d.find_date_lines(text, dayfirst=dayfirst))
+        prefix = ""
+        if not labelled:
+            prefix = _previous_text(node)
+            if prefix and p.DATE_LINE_LABEL_ONLY.search(prefix):
+                labelled = list(d.find_date_lines(prefix + " " + text, dayfirst=dayfirst))
+        marker = _ancestor_markers(parent)
+        kind_by_class = MODIFIED if p.MODIFIED_MARKER.search(marker) else None
+        if labelled:
+            for kind, iso in labelled[:2]:
+                context = _date_context(src, parent)
+                if context == "furniture":
+                    break
+                score = _S_LABEL_WORD + _context_bonus(context) + _distance_penalty(src, position)
+                yield DateCandidate(iso, kind, "date_line", "label", position, score)
+            continue
+        if p.MODIFIED_LABEL.search(prefix + " " + text[:30]):
+            kind_by_class = MODIFIED
+        if p.PUBLISHED_MARKER.search(marker):
+            score, label = _S_CLASS_STRONG, "class"
+        elif p.DATE_MARKER.search(marker):
+            score, label = _S_CLASS_WEAK, "class"
+        elif len(text) <= _MAX_UNLABELLED and _near_headline(src, position):
+            score, label = _S_HEADER, "header"
+        else:
+            continue
+        if label == "header" and len(text) > _MAX_UNLABELLED:
+            continue
+        iso = d.parse_date(text, dayfirst=dayfirst)
+        if not iso:
+            continue
+        context = _date_context(src, parent)
+        if context == "furniture":
+            continue
+        score += _context_bonus(context) + _distance_penalty(src, position)
+        yield DateCandidate(iso, kind_by_class or PUBLISHED, "date_line", label, position, score)
+
+
+def _date_context(src: DateSources, el: Tag) -> str:
+    """``article``/``neutral``/``excluded`` as ``metadata._context`` says, or ``furniture`` when the exclusion is
+    certain for a date: a furniture element (aside, nav, footer…) or a class saying comments/related/teasers close
+    above it. Other exclusions (a class far up the tree, often a page-wide layout wrapper) only cost points."""
+    context = src.context(el)
+    if context != "excluded":
+        return context
+    node: Any = el
+    for depth in range(40):
+        if not isinstance(node, Tag) or node.name == "[document]":
+            break
+        if node.name in p.EXCLUDED_TAGS:
+            return "furniture"
+        if depth < _FURNITURE_DEPTH and node.attrs and p.DATE_FURNITURE.search(_marker(node)):
+            return "furniture"
+        node = node.parent
+    return "excluded"
+
+
+def _context_bonus(context: str) -> int:
+    return 5 if context == "article" else -_EXCLUDED_PENALTY if context == "excluded" else 0
+
+
+def _near_headline(src: DateSources, position: int) -> bool:
+    if src.headline is None:
+        return False
+    return -_HEADER_BEFORE <= position - src.headline <= _HEADER_AFTER
+
+
+def _distance_penalty(src: DateSources, position: int | None) -> int:
+    if src.headline is None or position is None:
+        return 0
+    return -10 if position - src.headline > _FAR else 0
+
+
+# ----------------------------------------------------------------------------------------------- helpers
+def _text(el: Tag, limit: int = 120) -> str | None:
+    parts: list[str] = []
+    size = 0
+    for seen, node in enumerate(el.descendants):
+        if seen > 60:
+            return None
+        if type(node) is NavigableString:
+            parts.append(node)
+            size += len(node)
+            if size > limit * 3:
+                return None
+    text = " ".join(" ".join(parts).split())
+    return text if text and len(text) <= limit else None
+
+
+def _marker(el: Any) -> str:
+    if not isinstance(el, Tag) or not el.attrs:
+        return ""
+    attrs = el.attrs
+    out = []
+    for key in ("class", "id", "itemprop"):
+        value = attrs.get(key)
+        if value:
+            out.append(" ".join(value) if isinstance(value, list) else str(value))
+    return " ".join(out)
+
+
+def _ancestor_markers(el: Tag, depth: int = 3) -> str:
+    out = []
+    node: Any = el
+    for _ in range(depth):
+        if not isinstance(node, Tag) or node.name in ("body", "html", "article", "main"):
+            break
+        out.append(_marker(node))
+        node = node.parent
+    return " ".join(out)
+
+
+def _previous_text(node: NavigableString) -> str:
+    """The visible text right before ``node`` (a label printed in its own element: ``<b>Posted :</b> …``)."""
+    for seen, prev in enumerate(node.previous_elements):
+        if seen > 12:
+            break
+        if type(prev) is NavigableString:
+            text = " ".join(prev.split())
+            if text:
+                return text[-40:]
+    return ""
+
+
+_YEAR = re.compile(r"(?<!\d)(?:19[9]\d|20\d\d)(?!\d)")
+
+
+def holds_year(text: str) -> bool:
+    """Cheap pre-test of the page scan: a text node worth reading as a date holds a plausible year."""
+    return _YEAR.search(text) is not None
