@@ -378,7 +378,7 @@ PUBLISHED_MARKER = re.compile(
 DATE_MARKER = re.compile(r"date|datum|time|fecha|data|meta|byline|author|info|stamp|dateline", re.IGNORECASE)
 # Containers whose dates are certainly not the article's (comments, related/teaser lists, tickers, mastheads).
 DATE_FURNITURE = re.compile(
-    r"comment|related|recommend|trending|popular|most[-_ ]?(?:read|viewed|shared)|teaser|widget|ticker"
+    r"comment|related|recommend|trending|popular|most[-_ ]?(?:read|viewed|shared)|ticker"
     r"|header[-_]date|more[-_]?(?:stories|news)|also[-_]?read|read[-_]?more|outbrain|taboola|leserbrief|kommentar"
     r"|reply|respon",
     re.IGNORECASE,

@@ -73,7 +73,7 @@ _HEADER_AFTER = 40  # elements after the headline where an unlabelled date is th
 _HEADER_BEFORE = 15  # elements before the headline likewise (a date line above the headline)
 _MAX_TEXT = 200  # characters: a longer text node is a paragraph, not a date line
 _MAX_UNLABELLED = 60
-_EXCLUDED_PENALTY = 20  # a date in a container metadata.py calls furniture, but not certainly furniture for dates
+_EXCLUDED_PENALTY = 10  # a date in a container metadata.py calls furniture, but not certainly furniture for dates
 _FURNITURE_DEPTH = 6  # ancestors whose class may say comments/related/teasers for a date
 
 # Scores (see the module docstring's table).
@@ -87,8 +87,8 @@ _S_CLASS_STRONG = 75
 _S_TIME_ARTICLE = 70
 _S_CLASS_WEAK = 60
 _S_HEADER = 55
-_S_TIME = 50
-_S_LD_PAGE = 40
+_S_TIME = 60
+_S_LD_PAGE = 52
 
 
 @dataclass(frozen=True)
@@ -130,7 +130,7 @@ class DateSources:
 def extract_published(src: DateSources) -> DateResult:
     """The publication date: the best published candidate, else the modified date, else the URL's date."""
     found = _best(src, PUBLISHED)
-    if found:
+    if found.iso:
         return found
     modified = _best(src, MODIFIED)
     if modified.iso:
@@ -236,11 +236,13 @@ def _metas(src: DateSources, dayfirst: bool) -> Iterator[DateCandidate]:
 def _microdata(src: DateSources, dayfirst: bool) -> Iterator[DateCandidate]:
     for prop, kind in (("datepublished", PUBLISHED), ("datecreated", PUBLISHED), ("datemodified", MODIFIED)):
         for el in src.itemprops.get(prop, ())[:5]:
-            if el.name == "meta" or src.context(el) == "excluded":
+            context = "neutral" if el.name == "meta" else _date_context(src, el)
+            if el.name == "meta" or context == "furniture":
                 continue
             value = el.get("content") or el.get("datetime") or _text(el)
-            found = _candidate(value, kind, "meta", "itemprop=" + prop, src.order.get(id(el), 0),
-                               _S_ITEMPROP - (prop == "datecreated"), dayfirst) if value else None
+            score = _S_ITEMPROP - (prop == "datecreated") - _EXCLUDED_PENALTY * (context == "excluded")
+            found = _candidate(value, kind, "meta", "itemprop=" + prop, src.order.get(id(el), 0), score,
+                               dayfirst) if value else None
             if found:
                 yield found
 
@@ -260,8 +262,9 @@ def _times(src: DateSources, dayfirst: bool) -> Iterator[DateCandidate]:
         before = el.previous_sibling
         if type(before) is NavigableString:
             words += " " + str(before)[-40:]
-        kind = MODIFIED if p.MODIFIED_HINT.search(marker + " " + words) or p.MODIFIED_LABEL.search(words) \
-            else PUBLISHED
+        # hAtom's "entry-date updated" / "published updated" is the publication date: a published class wins.
+        kind = MODIFIED if (p.MODIFIED_HINT.search(marker) and not p.PUBLISHED_MARKER.search(marker)) or \
+            p.MODIFIED_LABEL.search(words) else PUBLISHED
         if "pubdate" in el.attrs or p.PUBLISHED_MARKER.search(marker):
             score, label = _S_TIME_PUBDATE, "time[pubdate]"
         elif context == "article":
@@ -290,7 +293,8 @@ def _visible(src: DateSources, dayfirst: bool) -> Iterator[DateCandidate]:
             if prefix and p.DATE_LINE_LABEL_ONLY.search(prefix):
                 labelled = list(d.find_date_lines(prefix + " " + text, dayfirst=dayfirst))
         marker = _ancestor_markers(parent)
-        kind_by_class = MODIFIED if p.MODIFIED_MARKER.search(marker) else None
+        kind_by_class = MODIFIED if p.MODIFIED_MARKER.search(marker) and not p.PUBLISHED_MARKER.search(marker) \
+            else None
         if labelled:
             for kind, iso in labelled[:2]:
                 context = _date_context(src, parent)
