@@ -55,7 +55,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from bs4.element import NavigableString, Tag
@@ -67,6 +67,8 @@ from newsingest.extract import patterns as p
 PUBLISHED, MODIFIED = "published", "modified"
 
 _MIN_SCORE = 50
+_MIN_LOCAL_SCORE = 55  # a candidate that tells the publisher's local day of a UTC winner scores at least this
+_LOCAL_ZONE_HOURS = 10  # a visible date-only day tells a UTC winner's local day within UTC-10..UTC+10
 # Distances are counted in elements of the document (the scan's position), from the main headline.
 _FAR = 400  # elements after the headline: beyond this, a date is far from the article's header
 _HEADER_AFTER = 40  # elements after the headline where an unlabelled date is the article's
@@ -175,22 +177,45 @@ def _best(src: DateSources, kind: str) -> DateResult:
         return DateResult()
     others = [c.iso for c in sorted(pool, key=lambda c: (-c.score, c.position)) if c is not winner]
     iso = winner.iso if d.has_offset(winner.iso) else d.refine(winner.iso, others)
-    iso = _in_page_offset(iso, [c.iso for c in candidates(src) if c is not winner])
+    same_instant = [c for c in candidates(src) if c is not winner and (c.kind == kind or d.has_offset(c.iso))]
+    iso = _in_page_offset(iso, same_instant)
     return DateResult(iso, winner.source)
 
 
-def _in_page_offset(iso: str, others: Iterable[str]) -> str:
-    """A UTC value restated in the offset another candidate gives for the same instant (the publisher's zone)."""
-    if not d.has_offset(iso) or not iso.endswith("+00:00"):
+def _in_page_offset(iso: str, others: Sequence[DateCandidate]) -> str:
+    """A UTC winner restated in the publisher's zone when another candidate shows it (the page's local day).
+
+    * an aware candidate with another offset for the same instant -> that candidate's value;
+    * a naive candidate whose wall clock is the same instant in a whole/half-hour zone within ±14 h (same minutes
+      and seconds; ``sailthru.date`` 22:28:35 next to ``…T03:28:35Z``) -> the instant in that zone, when it falls
+      on another day;
+    * a visible date-only candidate one day off that the instant reaches in a zone within UTC±10 -> that day.
+    """
+    if not iso.endswith("+00:00") or not d.has_time(iso):
         return iso
     try:
         moment = dt.datetime.fromisoformat(iso)
+        wall = moment.replace(tzinfo=None)
         for other in others:
-            if not d.has_offset(other) or other.endswith("+00:00"):
+            if d.has_offset(other.iso) and not other.iso.endswith("+00:00"):
+                local = dt.datetime.fromisoformat(other.iso)
+                if local == moment:
+                    return local.isoformat(timespec="seconds")
+        for other in others:
+            if other.score < _MIN_LOCAL_SCORE or d.has_offset(other.iso):
                 continue
-            local = dt.datetime.fromisoformat(other)
-            if local == moment:
-                return local.isoformat(timespec="seconds")
+            if d.has_time(other.iso):
+                shift = (dt.datetime.fromisoformat(other.iso) - wall).total_seconds()
+                if shift and abs(shift) <= 14 * 3600 and shift % 1800 == 0:
+                    local = moment.astimezone(dt.timezone(dt.timedelta(seconds=shift)))
+                    if local.date() != moment.date():
+                        return local.isoformat(timespec="seconds")
+            elif other.source in ("date_line", "time"):
+                day = dt.date.fromisoformat(other.iso)
+                reach = dt.timedelta(hours=_LOCAL_ZONE_HOURS)
+                reachable = {(wall - reach).date(), (wall + reach).date()}
+                if day != moment.date() and day in reachable:
+                    return other.iso
     except ValueError:
         return iso
     return iso
@@ -306,11 +331,12 @@ def _visible(src: DateSources, dayfirst: bool) -> Iterator[DateCandidate]:
         if p.MODIFIED_LABEL.search(prefix + " " + text[:30]):
             kind_by_class = MODIFIED
         if p.PUBLISHED_MARKER.search(marker):
-            score, label = _S_CLASS_STRONG, "class"
+            score, label = _S_CLASS_STRONG, "class:" + marker
         elif p.DATE_MARKER.search(marker):
-            score, label = _S_CLASS_WEAK, "class"
+            score, label = _S_CLASS_WEAK, "class:" + marker
         elif len(text) <= _MAX_UNLABELLED and _near_headline(src, position):
-            score, label = _S_HEADER, "header"
+            # a date line above the headline is slightly less sure than one under it
+            score, label = _S_HEADER - 5 * (position < (src.headline or 0)), "header"
         else:
             continue
         if label == "header" and len(text) > _MAX_UNLABELLED:
