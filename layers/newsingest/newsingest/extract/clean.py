@@ -74,6 +74,10 @@ _CARRIER_HINT = re.compile(
     r"[cCpPtrsml](?:rumb|aywall|ay-wall|iano|p-(?:modal|container|paywall)|remium-|egwall|ubscriber-only|etered"
     r"|ocked)"
 )
+# Dates inside a dropped region (a byline box in an <aside>): <time> elements and itemprop=datePublished elements.
+_DATE_CARRIER_HINT = re.compile(r"<time[\s>]|datePublished")
+_DATE_CARRIER = re.compile(r"<(time)\b[^<>]*>|<([a-zA-Z][a-zA-Z0-9]{0,10})\s[^<>]*\bitemprop\s*=\s*[\"']?datePublished[^<>]*>")
+_DATE_CARRIER_MAX = 400  # characters of one kept date element
 _TAG_WITH_ATTRS = re.compile(r"<([a-zA-Z][a-zA-Z0-9:-]{0,40})(\s[^<>]*)>")
 _CRUMB_ATTR = re.compile(
     r"""(?<![\w-])(?:class|id|aria-label|itemtype)\s*=\s*(?:"[^"]*|'[^']*|[^\s"'<>]*)"""
@@ -263,6 +267,8 @@ def drop_regions(html: str) -> str:
         out.append(html[pos : match.start()])
         if _CARRIER_HINT.search(html, match.end(), end):
             out.append(_metadata_carriers(html, match.end(), end, budget))
+        if _DATE_CARRIER_HINT.search(html, match.end(), end):
+            out.append(_date_carriers(html, match.end(), end, budget))
         pos = scan = end
     out.append(html[pos:])
     return "".join(out)
@@ -293,6 +299,27 @@ def _metadata_carriers(html: str, start: int, end: int, budget: list[int]) -> st
         if _is_paywall_marker(raw):
             kept.append(f"<{name}{raw}></{name}>")
     return f"<div hidden>{''.join(kept)}</div>" if kept else ""
+
+
+def _date_carriers(html: str, start: int, end: int, budget: list[int]) -> str:
+    """The ``<time>`` and ``itemprop=datePublished`` elements (whole, small) inside a region being dropped, in a
+    ``hidden`` wrapper marked ``data-dropped``: the date stage reads them at a cost (published.py), the body never."""
+    kept: list[str] = []
+    pos = start
+    while len(kept) < 3:
+        match = _DATE_CARRIER.search(html, pos, end)
+        if match is None:
+            break
+        pos = match.end()
+        name = (match.group(1) or match.group(2)).lower()
+        if match.group(0).endswith("/>") or name in sel.DROP_VOID_TAGS:
+            kept.append(match.group(0))
+            continue
+        close = _region_end(html, name, match.end(), budget)
+        if 0 <= close <= end and close - match.start() <= _DATE_CARRIER_MAX:
+            kept.append(html[match.start() : close])
+            pos = close
+    return f"<div hidden data-dropped>{''.join(kept)}</div>" if kept else ""
 
 
 def _is_paywall_marker(raw: str) -> bool:

@@ -356,9 +356,15 @@ def _date_context(src: DateSources, el: Tag) -> str:
     certain for a date: a furniture element (aside, nav, footer…) or a class saying comments/related/teasers close
     above it. Other exclusions (a class far up the tree, often a page-wide layout wrapper) only cost points."""
     context = src.context(el)
-    if context != "excluded":
-        return context
     node: Any = el
+    if context != "excluded":
+        # a date element the pre-clean kept out of a dropped region (clean._date_carriers): soft-excluded
+        for _ in range(3):
+            node = node.parent if isinstance(node, Tag) else None
+            if isinstance(node, Tag) and "data-dropped" in node.attrs:
+                return "excluded"
+        return context
+    node = el
     for depth in range(40):
         if not isinstance(node, Tag) or node.name == "[document]":
             break
