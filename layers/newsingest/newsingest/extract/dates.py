@@ -179,7 +179,15 @@ def _from_words(text: str, *, dayfirst: bool) -> _Parts | None:
     else:
         match = p.NUMERIC_DATE.search(text)
         if not match:
-            return None
+            short = p.SHORT_DOTTED_DATE.search(text)
+            if not short:
+                return None
+            year = int(short["y"]) + (1900 if int(short["y"]) >= 90 else 2000)
+            day, month = int(short["d"]), int(short["m"])
+            rest = text[: short.start()] + " " + text[short.end():]
+            hour, minute, second_, tail = _clock(rest)
+            offset = _offset_in(tail, year, month, day) if hour is not None else None
+            return _Parts(year, month, day, hour, minute, second_, offset)
         first, second, year = int(match["a"]), int(match["b"]), int(match["y"])
         # 22/11/2019 can only be day-first; 11/22/2019 only month-first; 04.03.2024 is day-first (dotted dates are
         # European); 04/03/2024 follows ``dayfirst``.

@@ -430,6 +430,8 @@ TEXT_DATE_DMY = re.compile(
     re.IGNORECASE,
 )
 # DD.MM.YYYY (dots: day first everywhere they are used) and ambiguous NN/NN/YYYY.
+# "31.10.23": dotted day-first with a two-digit year (German-speaking pages), read only when nothing longer matched.
+SHORT_DOTTED_DATE = re.compile(r"(?<![\d.])(?P<d>[0-3]?\d)\.(?P<m>[01]?\d)\.(?P<y>\d{2})(?![\d.])")
 NUMERIC_DATE = re.compile(r"\b(?P<a>[0-3]?\d)(?P<sep>[/.-])(?P<b>[0-3]?\d)(?P=sep)(?P<y>(?:19|20)\d{2})\b")
 CLOCK = re.compile(
     r"(?<![\d:])(?P<H>[0-2]?\d)(?::|h|\.(?=\d{2}\s*[ap]\.?m))(?P<M>[0-5]\d)(?::(?P<S>[0-5]\d))?\s*(?P<ampm>[ap]\.?\s?m\.?)?(?![\d])",

@@ -443,7 +443,7 @@ def _previous_text(node: NavigableString) -> str:
     return ""
 
 
-_YEAR = re.compile(r"(?<!\d)(?:19[9]\d|20\d\d)(?!\d)")
+_YEAR = re.compile(r"(?<!\d)(?:19[9]\d|20\d\d)(?!\d)|(?<![\d.])[0-3]?\d\.[01]?\d\.\d\d(?![\d.])")
 
 
 def holds_year(text: str) -> bool:
