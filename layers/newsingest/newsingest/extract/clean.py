@@ -11,7 +11,8 @@ make it quadratic:
    comments, share tools, related links, ads, ...) unless a region holds most of the page's paragraphs, which
    means it is a wrapper with an unlucky class ("has-sidebar", ASP.NET's page-wide ``<form>``); breadcrumb
    trails and paywall markers inside a dropped region are kept out of it (hidden) for the metadata stage;
-4. cap the markup's length and its number of tags so that parsing (the expensive part) is bounded, and drop
+4. JSON-LD blocks are lifted to the head first when the page is long enough to be capped (``lift_jsonld``); then
+   cap the markup's length and its number of tags so that parsing (the expensive part) is bounded, and drop
    characters that are never text (C0 controls, lone surrogates, which lxml refuses).
 """
 
@@ -380,9 +381,30 @@ def cap_tags(html: str, max_tags: int) -> str:
     return html
 
 
+_JSONLD_BLOCK = re.compile(r"<script\b[^<>]*ld\+json[^<>]*>.*?</script\s*>", re.I | re.S)
+
+
+def lift_jsonld(html: str, max_tags: int, max_chars: int | None = None) -> str:
+    """JSON-LD blocks moved to the start of the markup when the page is long enough for a cap to cut them off.
+
+    Pages often place their JSON-LD at the very end of ``<body>``; the tag and length caps below would drop it,
+    and with it the article's dates and headline. Short pages are returned unchanged (one ``count``).
+    """
+    if "ld+json" not in html or (html.count("<") <= max_tags and (max_chars is None or len(html) <= max_chars)):
+        return html
+    blocks = [m.group(0) for m in _JSONLD_BLOCK.finditer(html)]
+    if not blocks:
+        return html
+    rest = _JSONLD_BLOCK.sub("", html)
+    head = _HEAD_START.search(rest, 0, 200_000)
+    at = head.end() if head else 0
+    return rest[:at] + "".join(blocks) + rest[at:]
+
+
 def preclean(html: str, max_tags: int, max_chars: int | None = None) -> str:
     """All pre-parse steps in order (see the module docstring); the result has at most ``max_chars``."""
     html = strip_raw_blocks(html)
+    html = lift_jsonld(html, max_tags, max_chars)
     html = slim_head(html)
     # Bound the Python-level region scan too (real pages: under 3,000 tags here; hostile ones: 100,000s).
     html = cap_tags(html, max_tags * 4)

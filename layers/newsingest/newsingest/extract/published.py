@@ -75,6 +75,7 @@ _HEADER_AFTER = 40  # elements after the headline where an unlabelled date is th
 _HEADER_BEFORE = 15  # elements before the headline likewise (a date line above the headline)
 _MAX_TEXT = 200  # characters: a longer text node is a paragraph, not a date line
 _MAX_UNLABELLED = 60
+_MAX_UNLABELLED_WORDS = 8  # an unlabelled date line is a date and a few words, not a sentence quoting one
 _EXCLUDED_PENALTY = 10  # a date in a container metadata.py calls furniture, but not certainly furniture for dates
 _FURNITURE_DEPTH = 6  # ancestors whose class may say comments/related/teasers for a date
 
@@ -334,7 +335,8 @@ def _visible(src: DateSources, dayfirst: bool) -> Iterator[DateCandidate]:
             score, label = _S_CLASS_STRONG, "class:" + marker
         elif p.DATE_MARKER.search(marker):
             score, label = _S_CLASS_WEAK, "class:" + marker
-        elif len(text) <= _MAX_UNLABELLED and _near_headline(src, position):
+        elif len(text) <= _MAX_UNLABELLED and len(text.split()) <= _MAX_UNLABELLED_WORDS and \
+                _near_headline(src, position):
             # a date line above the headline is slightly less sure than one under it
             score, label = _S_HEADER - 5 * (position < (src.headline or 0)), "header"
         else:

@@ -1,0 +1,168 @@
+"""Publication dates on hand-made pages, one per failure class (extract/published.py's candidate model).
+
+Each page is small and written for one rule; the expected values are exact (day, time, offset and source).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from newsingest.extract import extract_article
+from newsingest.extract.options import ExtractOptions
+from newsingest.extract.published import is_dayfirst
+
+_BODY = "<p>" + "The council met on the square and talked about the budget for the coming year. " * 4 + "</p>"
+
+
+def _page(body: str, head: str = "", lang: str = "en") -> str:
+    return f'<html lang="{lang}"><head><title>T</title>{head}</head><body>{body}</body></html>'
+
+
+def _ld(**fields: str) -> str:
+    inner = ", ".join(f'"{key}": "{value}"' for key, value in fields.items())
+    return f'<script type="application/ld+json">{{"@type": "NewsArticle", "headline": "H", {inner}}}</script>'
+
+
+CASES = [
+    # --- labelled lines, no <h1> (the seed's layout) and other headlines
+    ("seed layout: Posted/Updated under a div headline (en)",
+     _page('<div class="headline">Ministers meet in Seoul</div><div class="info"><div>Posted : 2019-11-22 11:09'
+           '</div><div>Updated : 2019-11-22 15:30</div></div>' + _BODY),
+     "2019-11-22T11:09:00", "date_line", "2019-11-22T15:30:00"),
+    ("Korean 입력/수정 under an <h2> headline (ko)",
+     _page('<h2>서울시, 새 교통 정책 발표</h2><div class="byline">입력 2023-10-27 09:15</div>'
+           '<div>수정 2023-10-27 10:20</div>' + _BODY, lang="ko"),
+     "2023-10-27T09:15:00", "date_line", "2023-10-27T10:20:00"),
+    ("Korean 기사입력 with 오후 (ko)",
+     _page('<article><h1>정부, 예산안 발표</h1><p>기사입력 2019년 11월 22일 오후 3:04</p>' + _BODY + '</article>',
+           lang="ko"),
+     "2019-11-22T15:04:00", "date_line", None),
+    ("Updated first on one line: the label decides (en)",
+     _page('<article><h1>Budget passes</h1><p>Updated : 2019-11-23 09:00 | Posted : 2019-11-22 11:09</p>'
+           + _BODY + '</article>'),
+     "2019-11-22T11:09:00", "date_line", "2019-11-23T09:00:00"),
+    ("German Veröffentlicht/Aktualisiert (de)",
+     _page('<article><h1>Stadtrat beschließt Haushalt</h1><p>Aktualisiert am 26.09.2018, 10:00</p>'
+           '<p>Veröffentlicht am 25.09.2018, 09:00</p>' + _BODY + '</article>', lang="de"),
+     "2018-09-25T09:00:00", "date_line", "2018-09-26T10:00:00"),
+    ("French Publié le … à 11h09 (fr)",
+     _page('<article><h1>Le conseil vote le budget</h1><p>Publié le 22 novembre 2019 à 11h09</p>' + _BODY
+           + '</article>', lang="fr"),
+     "2019-11-22T11:09:00", "date_line", None),
+    ("Japanese 公開日 label (ja)",
+     _page('<article><h1>市議会が予算を可決</h1><p>公開日：2020年7月3日</p>' + _BODY + '</article>', lang="ja"),
+     "2020-07-03", "date_line", None),
+    ("Japanese unlabelled date under the headline (ja)",
+     _page('<article><h1>台風が接近</h1><div>2019年6月24日 18時30分</div>' + _BODY + '</article>', lang="ja"),
+     "2019-06-24T18:30:00", "date_line", None),
+    # --- dates away from the <h1>: above it, <time pubdate>, .published, .entry-date, itemprop
+    ("a date line just above the headline (en)",
+     _page('<article><p>March 4, 2024</p><h1>Council passes budget</h1>' + _BODY + '</article>'),
+     "2024-03-04", "date_line", None),
+    ("<time pubdate> after the story (en)",
+     _page('<article><h1>Council passes budget</h1>' + _BODY * 3 + '<footer-info><time pubdate '
+           'datetime="2024-03-04T10:00:00-05:00">March 4</time></footer-info></article>'),
+     "2024-03-04T10:00:00-05:00", "time", None),
+    (".published span (en)",
+     _page('<article><h1>Council passes budget</h1><div class="meta"><span class="published">22 November 2019'
+           '</span></div>' + _BODY + '</article>'),
+     "2019-11-22", "date_line", None),
+    ("WordPress time.entry-date.updated is the publication date (es)",
+     _page('<article><header class="td-post-title"><h1>Tres muertos</h1><time class="entry-date updated" '
+           'datetime="2020-01-27T09:23:44+00:00">27/01/2020</time></header>' + _BODY + '</article>', lang="es"),
+     "2020-01-27T09:23:44+00:00", "time", None),
+    ("itemprop=datePublished on a span (de)",
+     _page('<article><h1>Kommunalwahlen</h1>' + _BODY + '<span itemprop="datePublished" content="2021-11-05">'
+           '5. November 2021</span></article>', lang="de"),
+     "2021-11-05", "meta", None),
+    ("a date in an <aside> byline box the pre-clean drops (de)",
+     _page('<article><header><h1>Sie wissen nicht, was sie tun</h1></header><aside class="meta"><time '
+           'itemprop="datePublished" datetime="2023-10-18T11:45:00+02:00">18. Okt 2023</time></aside>' + _BODY
+           + '</article>', lang="de"),
+     "2023-10-18T11:45:00+02:00", "meta", None),
+    ("dotted date with a two-digit year (de)",
+     _page('<article><h1>Halloween-Kostüme</h1><div class="date">Party, 30.10.23</div>' + _BODY + '</article>',
+           lang="de"),
+     "2023-10-30", "date_line", None),
+    # --- fallbacks
+    ("no published date: the modified date (en)",
+     _page('<h1>Fish feel pain</h1>' + _BODY,
+           '<meta property="article:modified_time" content="2022-01-12T14:27:30+01:00">'),
+     "2022-01-12T14:27:30+01:00", "modified", "2022-01-12T14:27:30+01:00"),
+    ("French Mis à jour only: the modified date (fr)",
+     _page('<article><h1>Le conseil vote</h1><p>Mis à jour le 23 novembre 2019</p>' + _BODY + '</article>',
+           lang="fr"),
+     "2019-11-23", "modified", "2019-11-23"),
+    # --- the page's own offset over UTC
+    ("UTC JSON-LD and the same instant in the page's zone (en)",
+     _page('<h1>Late game</h1>' + _BODY, _ld(datePublished="2020-10-03T01:18:13Z")
+           + '<meta property="article:published_time" content="2020-10-02T18:18:13-07:00">'),
+     "2020-10-02T18:18:13-07:00", "jsonld", None),
+    ("UTC JSON-LD and a naive wall clock of the same instant (en)",
+     _page('<h1>Debate night</h1>' + _BODY, _ld(datePublished="2023-11-09T03:28:35Z")
+           + '<meta name="sailthru.date" content="2023-11-08 22:28:35">'),
+     "2023-11-08T22:28:35-05:00", "jsonld", None),
+    ("UTC midnight and the visible local day (de)",
+     _page('<article><h1>Kommunalwahlen</h1><div class="date">05.11.2021</div>' + _BODY + '</article>',
+           '<meta property="article:published_time" content="2021-11-04T23:00:00+00:00">', lang="de"),
+     "2021-11-05", "meta", None),
+    # --- day-first / month-first by language and territory
+    ("02/10/2020 on a German page is 2 October (de)",
+     _page('<article><h1>Neuer Haushalt</h1><p class="date">02/10/2020</p>' + _BODY + '</article>', lang="de"),
+     "2020-10-02", "date_line", None),
+    ("02/10/2020 on a US page is February 10 (en-US)",
+     _page('<article><h1>New budget</h1><p class="date">02/10/2020</p>' + _BODY + '</article>', lang="en-US"),
+     "2020-02-10", "date_line", None),
+    ("02/10/2020 with og:locale fr_FR is 2 October (fr)",
+     _page('<article><h1>Nouveau budget</h1><p class="date">02/10/2020</p>' + _BODY + '</article>',
+           '<meta property="og:locale" content="fr_FR">', lang=""),
+     "2020-10-02", "date_line", None),
+    # --- precision: dates that are not the article's
+    ("a comment's date is not the article's (en)",
+     _page('<article><h1>Council passes budget</h1>' + _BODY + '</article><div class="comments"><span '
+           'class="date">March 5, 2024</span></div>'),
+     None, None, None),
+    ("a date quoted in the story is not its publication date (en)",
+     _page('<article><h1>Council passes budget</h1>' + _BODY * 4 + '<p>The plan was first shown on 4 March 2024 '
+           'to the public.</p></article>'),
+     None, None, None),
+    ("a masthead's today-date loses to the article's line (en)",
+     _page('<header><span class="date">Friday, May 3, 2024</span></header><article><h1>Council passes budget'
+           '</h1><p>Posted: April 30, 2024</p>' + _BODY + '</article>'),
+     "2024-04-30", "date_line", None),
+]
+
+
+@pytest.mark.parametrize(("page", "published", "source", "modified"), [case[1:] for case in CASES],
+                         ids=[case[0] for case in CASES])
+def test_publication_date_classes(page: str, published: str | None, source: str | None,
+                                  modified: str | None) -> None:
+    # Given a small page written for one date class / When extracted without a URL
+    article = extract_article(page)
+    # Then the publication date, its source and the modified date are exactly these
+    assert (article.published_at, article.date_source, article.modified_at) == (published, source, modified)
+
+
+def test_the_url_date_is_the_last_resort() -> None:
+    # Given a page without any date, fetched from a dated URL
+    page = _page("<h1>Council passes budget</h1>" + _BODY)
+    # When extracted with its URL / Then the URL's day, as a date only, says so
+    article = extract_article(page, "https://news.example.com/2019/11/22/council-budget")
+    assert (article.published_at, article.date_source) == ("2019-11-22", "url")
+
+
+def test_jsonld_at_the_end_of_a_long_page_survives_the_tag_cap() -> None:
+    # Given a page whose JSON-LD comes after more tags than the cap allows
+    filler = "<div><span>x</span></div>" * 300
+    page = _page("<h1>Long page</h1>" + _BODY + filler + _ld(datePublished="2022-01-28T12:45:46+01:00"))
+    # When extracted with a small tag cap
+    article = extract_article(page, options=ExtractOptions(max_tags=200))
+    # Then the JSON-LD date is still read
+    assert (article.published_at, article.date_source) == ("2022-01-28T12:45:46+01:00", "jsonld")
+
+
+@pytest.mark.parametrize(("language", "dayfirst"), [("en-US", False), ("en", False), ("en-GB", True),
+                                                    ("de-DE", True), ("fr", True), ("ja-JP", True), (None, False)])
+def test_dayfirst_follows_language_and_territory(language: str | None, dayfirst: bool) -> None:
+    # Given a page language / When asked how to read 02/10/2020 / Then US English (or no territory) is month-first
+    assert is_dayfirst(language) is dayfirst
