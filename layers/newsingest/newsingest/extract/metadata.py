@@ -677,7 +677,8 @@ class _Resolver:
         return pub.DateSources(
             ld_article=self.article, ld_page=self.webpage, metas=page.metas, itemprops=page.itemprops,
             times=page.times, strings=page.date_strings, order=page.order, headline=self._date_anchor(),
-            language=self._safe(self.language), url=self.url, context=_context,
+            language=self._safe(self.language), url=self.url or self._safe(self.canonical_url), context=_context,
+            titles=tuple(t for t in (page.title_tag, _short_text(self.h1, 300) if self.h1 is not None else None) if t),
         )
 
     def _date_anchor(self) -> int | None:

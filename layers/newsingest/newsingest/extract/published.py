@@ -27,8 +27,9 @@ a visible date in an element whose class says published/created/entry-date/post-
 a ``<time>`` inside the article                           70
 a visible date in an element whose class says date/time/meta/byline  60
 an unlabelled date just under the headline (or just above it)  55
-a ``<time>`` elsewhere (not in furniture)                 50
-JSON-LD ``WebPage`` node ``datePublished``                40
+a ``<time>`` elsewhere (not in furniture)                 60
+JSON-LD ``WebPage`` node ``datePublished``                52
+a date the ``<title>`` or the headline starts or ends with   51
 ====================================================  =====
 
 Adjustments for visible dates and ``<time>``: +5 inside the article, -10 far from the headline (more than
@@ -67,6 +68,7 @@ from newsingest.extract import patterns as p
 PUBLISHED, MODIFIED = "published", "modified"
 
 _MIN_SCORE = 50
+_URL_AGREES = 12  # bonus of a candidate whose day is the day in the page's URL
 _MIN_LOCAL_SCORE = 55  # a candidate that tells the publisher's local day of a UTC winner scores at least this
 _LOCAL_ZONE_HOURS = 10  # a visible date-only day tells a UTC winner's local day within UTC-10..UTC+10
 # Distances are counted in elements of the document (the scan's position), from the main headline.
@@ -92,6 +94,7 @@ _S_CLASS_WEAK = 60
 _S_HEADER = 55
 _S_TIME = 60
 _S_LD_PAGE = 52
+_S_TITLE = 51
 
 
 @dataclass(frozen=True)
@@ -125,7 +128,8 @@ class DateSources:
     order: Mapping[int, int] = field(default_factory=dict)  # id(tag) -> position, for times and itemprops
     headline: int | None = None  # position of the main headline
     language: str | None = None
-    url: str | None = None
+    url: str | None = None  # the fetched URL, else the page's canonical URL (the URL-date fallback)
+    titles: Sequence[str] = ()  # the <title> and the headline's text (a date they start or end with)
     context: Callable[[Tag], str] = lambda el: "neutral"  # "excluded" | "article" | "neutral"
     _candidates: list[DateCandidate] | None = None
 
@@ -152,6 +156,10 @@ def candidates(src: DateSources) -> list[DateCandidate]:
     if src._candidates is None:
         dayfirst = is_dayfirst(src.language)
         found = [c for c in _all_candidates(src, dayfirst) if c.iso]
+        url_day = d.date_from_url(src.url)
+        if url_day:
+            # The URL's day confirms the candidates that say it (a dated permalink is written at publication).
+            found = [replace(c, score=c.score + _URL_AGREES) if c.iso[:10] == url_day else c for c in found]
         src._candidates = found
     return src._candidates
 
@@ -229,6 +237,17 @@ def _all_candidates(src: DateSources, dayfirst: bool) -> Iterator[DateCandidate]
     yield from _microdata(src, dayfirst)
     yield from _times(src, dayfirst)
     yield from _visible(src, dayfirst)
+    yield from _titles(src, dayfirst)
+
+
+def _titles(src: DateSources, dayfirst: bool) -> Iterator[DateCandidate]:
+    """A date the page's title or headline starts or ends with ("23.01.2022 - Wierer jubelt", "… vom 22.04.2020")."""
+    for title in src.titles:
+        for piece in (title[:24], title[-24:]):
+            iso = d.parse_date(piece, dayfirst=dayfirst) if _YEAR.search(piece) else None
+            if iso:
+                yield DateCandidate(iso, PUBLISHED, "date_line", "title", -1, _S_TITLE)
+                return
 
 
 def _candidate(value: Any, kind: str, source: str, label: str, position: int, score: int,
