@@ -353,6 +353,7 @@ _PUBLISHED_LABELS = (
 )
 _MODIFIED_LABELS = (
     r"last\s+updated|updated(?:\s+on)?|modified|last\s+modified|revised|edited|aktualisiert|geändert|mis\s+à\s+jour"
+    r"|letzte\s+änderung|zuletzt\s+bearbeitet|dernière\s+mise\s+à\s+jour"
     r"|actualizado|atualizado|aggiornato|bijgewerkt|zaktualizowano|uppdaterad|päivitetty|обновлено|diperbarui"
     r"|수정|업데이트|最終更新|更新(?:时间|時間)?|修改"
 )
@@ -372,6 +373,7 @@ DATE_LINE_LABEL_ONLY = re.compile(
 # only say "a date" (or a byline/meta line, which holds one); the modified ones say "updated".
 PUBLISHED_MARKER = re.compile(
     r"publish|publicat|pubdate|date[-_]?pub|posted|created|erstellt|veroeffentlicht|entry[-_]?date|post[-_]?date"
+    r"|submitted|parution"
     r"|date[-_]?header|article[-_]?date|artikel[-_]?datum|story[-_]?date|news[-_]?date|date[-_]?line",
     re.IGNORECASE,
 )
