@@ -75,9 +75,13 @@ _CARRIER_HINT = re.compile(
     r"[cCpPtrsml](?:rumb|aywall|ay-wall|iano|p-(?:modal|container|paywall)|remium-|egwall|ubscriber-only|etered"
     r"|ocked)"
 )
-# Dates inside a dropped region (a byline box in an <aside>): <time> elements and itemprop=datePublished elements.
-_DATE_CARRIER_HINT = re.compile(r"<time[\s>]|datePublished")
-_DATE_CARRIER = re.compile(r"<(time)\b[^<>]*>|<([a-zA-Z][a-zA-Z0-9]{0,10})\s[^<>]*\bitemprop\s*=\s*[\"']?datePublished[^<>]*>")
+# Dates inside a dropped region (a byline box in an <aside>, a "submitted" line in an article's <footer>): <time>
+# elements, itemprop=datePublished elements and elements whose class/id says date/published/submitted.
+_DATE_CARRIER_HINT = re.compile(r"<time[\s>]|datePublished|[dD]at(?:e|um)|submitted|posted|published|created")
+_DATE_CARRIER = re.compile(
+    r"<(time)\b[^<>]*>|<([a-zA-Z][a-zA-Z0-9]{0,10})\s[^<>]*(?:\bitemprop\s*=\s*[\"']?datePublished"
+    r"|\b(?:class|id)\s*=\s*[\"']?[^\"'<>=]*(?:[dD]at(?:e|um)|submitted|posted|published|created))[^<>]*>"
+)
 _DATE_CARRIER_MAX = 400  # characters of one kept date element
 _TAG_WITH_ATTRS = re.compile(r"<([a-zA-Z][a-zA-Z0-9:-]{0,40})(\s[^<>]*)>")
 _CRUMB_ATTR = re.compile(
