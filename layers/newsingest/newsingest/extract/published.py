@@ -70,7 +70,8 @@ PUBLISHED, MODIFIED = "published", "modified"
 _MIN_SCORE = 50
 _URL_AGREES = 12  # bonus of a candidate whose day is the day in the page's URL
 _MIN_LOCAL_SCORE = 55  # a candidate that tells the publisher's local day of a UTC winner scores at least this
-_LOCAL_ZONE_HOURS = 10  # a visible date-only day tells a UTC winner's local day within UTC-10..UTC+10
+_LOCAL_ZONE_HOURS = 8  # a visible date-only day tells a UTC winner's local day within UTC-8..UTC+8
+_LIST_PENALTY = 15  # dates repeated under one label with three or more days: a list of other items
 # Distances are counted in elements of the document (the scan's position), from the main headline.
 _FAR = 400  # elements after the headline: beyond this, a date is far from the article's header
 _HEADER_AFTER = 40  # elements after the headline where an unlabelled date is the article's
@@ -160,8 +161,21 @@ def candidates(src: DateSources) -> list[DateCandidate]:
         if url_day:
             # The URL's day confirms the candidates that say it (a dated permalink is written at publication).
             found = [replace(c, score=c.score + _URL_AGREES) if c.iso[:10] == url_day else c for c in found]
-        src._candidates = found
+        src._candidates = _penalize_lists(found)
     return src._candidates
+
+
+def _penalize_lists(found: list[DateCandidate]) -> list[DateCandidate]:
+    """Visible dates (``<time>``, date-classed text) under one label on three or more different days are a list
+    (teasers, archives, forum posts the class names did not give away): each loses :data:`_LIST_PENALTY`."""
+    days: dict[tuple[str, str], set[str]] = {}
+    for c in found:
+        if c.source in ("time", "date_line") and c.label != "label":
+            days.setdefault((c.source, c.label), set()).add(c.iso[:10])
+    listed = {key for key, seen in days.items() if len(seen) >= 3}
+    if not listed:
+        return found
+    return [replace(c, score=c.score - _LIST_PENALTY) if (c.source, c.label) in listed else c for c in found]
 
 
 def is_dayfirst(language: str | None) -> bool:
@@ -198,7 +212,7 @@ def _in_page_offset(iso: str, others: Sequence[DateCandidate]) -> str:
     * a naive candidate whose wall clock is the same instant in a whole/half-hour zone within ±14 h (same minutes
       and seconds; ``sailthru.date`` 22:28:35 next to ``…T03:28:35Z``) -> the instant in that zone, when it falls
       on another day;
-    * a visible date-only candidate one day off that the instant reaches in a zone within UTC±10 -> that day.
+    * a visible date-only candidate one day off that the instant reaches in a zone within UTC±8 -> that day.
     """
     if not iso.endswith("+00:00") or not d.has_time(iso):
         return iso
@@ -210,7 +224,7 @@ def _in_page_offset(iso: str, others: Sequence[DateCandidate]) -> str:
                 local = dt.datetime.fromisoformat(other.iso)
                 if local == moment:
                     return local.isoformat(timespec="seconds")
-        for other in others:
+        for other in sorted(others, key=lambda c: (-c.score, c.position)):
             if other.score < _MIN_LOCAL_SCORE or d.has_offset(other.iso):
                 continue
             if d.has_time(other.iso):
