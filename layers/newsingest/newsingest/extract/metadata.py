@@ -675,7 +675,7 @@ class _Resolver:
         """The page scan's date material for published.py (one place, read-only)."""
         page = self.page
         return pub.DateSources(
-            ld_article=self.article, ld_page=self.webpage, metas=page.metas, itemprops=page.itemprops,
+            ld_article=self.article, ld_page=self.webpage, ld_nodes=self.ld.nodes, metas=page.metas, itemprops=page.itemprops,
             times=page.times, strings=page.date_strings, order=page.order, headline=self._date_anchor(),
             language=self._safe(self.language), url=self.url or self._safe(self.canonical_url), context=_context,
             titles=tuple(t for t in (page.title_tag, _short_text(self.h1, 300) if self.h1 is not None else None) if t),

@@ -385,6 +385,12 @@ DATE_FURNITURE = re.compile(
     r"|reply|respon",
     re.IGNORECASE,
 )
+# <meta> keys outside META_PUBLISHED/META_MODIFIED that still name a publication or change date, and those that
+# name other dates (events, expiry, validity, copyright) or are no date at all.
+META_DATE_KEY = re.compile(r"publi|pubdate|created|creation|upload|release|date|modif|updat", re.IGNORECASE)
+META_NOT_PUBLICATION = re.compile(r"expir|valid|start|end|event|birth|death|copyright|format|search|crawl|cache"
+                                  r"|retriev|review|image|video:duration|og:see|refresh"
+                                  r"|^uploaddate$", re.IGNORECASE)  # itemprop uploadDate: an embedded video's
 MODIFIED_MARKER = re.compile(r"updat|modif|revis|aktualis|edited", re.IGNORECASE)
 ISO_DATE = re.compile(
     r"(?P<y>(?:19|20)\d{2})[-/.](?P<m>[01]?\d)[-/.](?P<d>[0-3]?\d)"

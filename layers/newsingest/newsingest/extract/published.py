@@ -28,6 +28,8 @@ a ``<time>`` inside the article                           70
 a visible date in an element whose class says date/time/meta/byline  60
 an unlabelled date just under the headline (or just above it)  55
 a ``<time>`` elsewhere (not in furniture)                 60
+another ``<meta>`` whose key says published/created/uploaded/date  70
+JSON-LD ``datePublished``/``uploadDate`` of another typed node (HowTo, VideoObject…)  56
 JSON-LD ``WebPage`` node ``datePublished``                52
 a date the ``<title>`` or the headline starts or ends with   51
 ====================================================  =====
@@ -95,6 +97,8 @@ _S_CLASS_WEAK = 60
 _S_HEADER = 55
 _S_TIME = 60
 _S_LD_PAGE = 52
+_S_LD_OTHER = 56
+_S_META_OTHER = 70
 _S_TITLE = 51
 
 
@@ -122,6 +126,7 @@ class DateSources:
 
     ld_article: Mapping[str, Any] = field(default_factory=dict)
     ld_page: Mapping[str, Any] = field(default_factory=dict)
+    ld_nodes: Sequence[Mapping[str, Any]] = ()  # every top-level JSON-LD node (a HowTo's, a VideoObject's dates)
     metas: Mapping[str, Sequence[str]] = field(default_factory=dict)
     itemprops: Mapping[str, Sequence[Tag]] = field(default_factory=dict)
     times: Sequence[Tag] = ()
@@ -248,6 +253,7 @@ def _in_page_offset(iso: str, others: Sequence[DateCandidate]) -> str:
 def _all_candidates(src: DateSources, dayfirst: bool) -> Iterator[DateCandidate]:
     yield from _jsonld(src, dayfirst)
     yield from _metas(src, dayfirst)
+    yield from _other_metas(src, dayfirst)
     yield from _microdata(src, dayfirst)
     yield from _times(src, dayfirst)
     yield from _visible(src, dayfirst)
@@ -280,6 +286,14 @@ def _jsonld(src: DateSources, dayfirst: bool) -> Iterator[DateCandidate]:
         found = _candidate(value, kind, "jsonld", key, -1, score, dayfirst) if value else None
         if found:
             yield found
+    for node in src.ld_nodes[:10]:
+        if node is src.ld_article or node is src.ld_page or not isinstance(node, dict):
+            continue
+        for key, kind in (("datePublished", PUBLISHED), ("uploadDate", PUBLISHED), ("dateModified", MODIFIED)):
+            value = j.first_text(node.get(key), "@value")
+            found = _candidate(value, kind, "jsonld", "node:" + key, -1, _S_LD_OTHER, dayfirst) if value else None
+            if found:
+                yield found
 
 
 def _metas(src: DateSources, dayfirst: bool) -> Iterator[DateCandidate]:
@@ -290,6 +304,20 @@ def _metas(src: DateSources, dayfirst: bool) -> Iterator[DateCandidate]:
                 found = _candidate(value, kind, "meta", key, -1, _S_META - min(rank, 9) // 5, dayfirst)
                 if found:
                     yield found
+
+
+_KNOWN_META_KEYS = frozenset((*p.META_PUBLISHED, *p.META_MODIFIED))
+
+
+def _other_metas(src: DateSources, dayfirst: bool) -> Iterator[DateCandidate]:
+    """``<meta>`` keys no list names but whose name says a date (``five_hundred_pixels:uploaded``, ``pub-date``)."""
+    for key, values in list(src.metas.items())[:200]:
+        if key in _KNOWN_META_KEYS or not p.META_DATE_KEY.search(key) or p.META_NOT_PUBLICATION.search(key):
+            continue
+        kind = MODIFIED if p.MODIFIED_MARKER.search(key) else PUBLISHED
+        found = _candidate(values[0], kind, "meta", key, -1, _S_META_OTHER, dayfirst) if values else None
+        if found:
+            yield found
 
 
 def _microdata(src: DateSources, dayfirst: bool) -> Iterator[DateCandidate]:
