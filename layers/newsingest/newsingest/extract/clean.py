@@ -272,7 +272,7 @@ def drop_regions(html: str) -> str:
         out.append(html[pos : match.start()])
         if _CARRIER_HINT.search(html, match.end(), end):
             out.append(_metadata_carriers(html, match.end(), end, budget))
-        if _DATE_CARRIER_HINT.search(html, match.end(), end):
+        if _DATE_CARRIER_HINT.search(html, match.end(), end) and not pat.DATE_FURNITURE.search(raw_attrs):
             out.append(_date_carriers(html, match.end(), end, budget))
         pos = scan = end
     out.append(html[pos:])
