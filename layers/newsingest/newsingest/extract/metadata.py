@@ -18,14 +18,10 @@ Precedence, first non-empty wins unless said otherwise:
 * ``authors`` (persons only): JSON-LD ``author``/``creator`` > meta author keys > microdata ``itemprop=author`` >
   ``rel=author``/byline elements > a ``By …`` line under the headline. JSON-LD authors typed ``Organization`` are
   not persons and are dropped; a wire agency named as author or in a byline becomes ``source`` instead.
-* ``published_at``: JSON-LD ``datePublished`` (article node) > meta published keys > microdata ``datePublished`` >
-  ``<time>`` inside the article/its header > a labelled visible date line (``Posted``/``Published``/``입력``…) >
-  an unlabelled date right under the headline > JSON-LD ``datePublished`` of the page node. A date-only winner takes
-  the time (and a naive winner the offset) of a lower source that agrees on the same day/wall clock.
-  **The URL** (``/2019/11/22/``) is used only when *no* published or modified date exists anywhere, and only as a
-  date (``2019-11-22``). ``Updated`` lines are never taken as published.
-* ``modified_at``: the same chain with the modified keys (``dateModified``, ``article:modified_time``,
-  ``og:updated_time``, ``Updated : …``); dropped when it is earlier than ``published_at``.
+* ``published_at`` / ``modified_at``: every date candidate on the page scored by source, label and position, in
+  ``published.py`` (its docstring has the table); no published date -> the modified date, then the URL's date;
+  ``date_source`` says where ``published_at`` came from. ``Updated`` lines are never taken as published; a
+  modified date earlier than ``published_at`` is dropped.
 * Dates keep the page's UTC offset; without one they are naive ISO strings, never a guessed zone (see dates.py).
 * ``section``: JSON-LD ``articleSection`` > meta section keys > microdata ``articleSection`` > breadcrumbs (JSON-LD
   ``BreadcrumbList``, then HTML breadcrumb trails: the last crumb that is not the headline, never "Home") > a short
