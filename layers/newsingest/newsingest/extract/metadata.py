@@ -670,22 +670,29 @@ class _Resolver:
     def _date_sources(self) -> pub.DateSources:
         """The page scan's date material for published.py (one place, read-only)."""
         page = self.page
+        anchor = self._date_anchor()
         return pub.DateSources(
             ld_article=self.article, ld_page=self.webpage, ld_nodes=self.ld.nodes, metas=page.metas, itemprops=page.itemprops,
-            times=page.times, strings=page.date_strings, order=page.order, headline=self._date_anchor(),
+            times=page.times, strings=page.date_strings, order=page.order, headline=page.order[id(anchor)] if anchor is not None else None,
+            headline_excluded=anchor is not None and _context(anchor) == "excluded",
             language=self._safe(self.language), url=self.url or self._safe(self.canonical_url), context=_context,
             titles=tuple(t for t in (page.title_tag, _short_text(self.h1, 300) if self.h1 is not None else None) if t),
         )
 
-    def _date_anchor(self) -> int | None:
-        """Position of the headline dates are read around: the main ``<h1>``, else an itemprop headline, else the
-        first usable ``<h2>``."""
+    def _date_anchor(self) -> Tag | None:
+        """The headline dates are read around: the main ``<h1>``, else an itemprop headline, else the page's only
+        ``<h1>`` even when the layout context excludes it (a page-wide class), else the first usable ``<h2>``."""
         order = self.page.order
         if self.h1 is not None and id(self.h1) in order:
-            return order[id(self.h1)]
-        for el in [*self.page.itemprops.get("headline", ()), *self.page.h2s]:
+            return self.h1
+        for el in self.page.itemprops.get("headline", ()):
             if el.name != "meta" and id(el) in order and _usable(el) and _short_text(el, 300):
-                return order[id(el)]
+                return el
+        if len(self.page.h1s) == 1 and id(self.page.h1s[0]) in order and _short_text(self.page.h1s[0], 300):
+            return self.page.h1s[0]
+        for el in self.page.h2s:
+            if id(el) in order and _usable(el) and _short_text(el, 300):
+                return el
         return None
 
     def section(self, title: str | None) -> str | None:

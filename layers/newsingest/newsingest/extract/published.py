@@ -133,6 +133,9 @@ class DateSources:
     strings: Sequence[tuple[int, NavigableString]] = ()  # (position, text node holding a year)
     order: Mapping[int, int] = field(default_factory=dict)  # id(tag) -> position, for times and itemprops
     headline: int | None = None  # position of the main headline
+    # The headline itself sits in a container the layout context excludes: that exclusion is a page-wide wrapper's,
+    # and costs the page's dates nothing.
+    headline_excluded: bool = False
     language: str | None = None
     url: str | None = None  # the fetched URL, else the page's canonical URL (the URL-date fallback)
     titles: Sequence[str] = ()  # the <title> and the headline's text (a date they start or end with)
@@ -327,7 +330,7 @@ def _microdata(src: DateSources, dayfirst: bool) -> Iterator[DateCandidate]:
             if el.name == "meta" or context == "furniture":
                 continue
             value = el.get("content") or el.get("datetime") or _text(el)
-            score = _S_ITEMPROP - (prop == "datecreated") - _EXCLUDED_PENALTY * (context == "excluded")
+            score = _S_ITEMPROP - (prop == "datecreated") + min(_context_bonus(context, src), 0)
             found = _candidate(value, kind, "meta", "itemprop=" + prop, src.order.get(id(el), 0), score,
                                dayfirst) if value else None
             if found:
@@ -358,7 +361,7 @@ def _times(src: DateSources, dayfirst: bool) -> Iterator[DateCandidate]:
             score, label = _S_TIME_ARTICLE, "time"
         else:
             score, label = _S_TIME, "time"
-        score += _distance_penalty(src, src.order.get(id(el))) - _EXCLUDED_PENALTY * (context == "excluded")
+        score += _distance_penalty(src, src.order.get(id(el))) + min(_context_bonus(context, src), 0)
         found = _candidate(str(value), kind, "time", label, src.order.get(id(el), 0), score, dayfirst)
         if found:
             yield found
@@ -387,7 +390,7 @@ def _visible(src: DateSources, dayfirst: bool) -> Iterator[DateCandidate]:
                 context = _date_context(src, parent)
                 if context == "furniture":
                     break
-                score = _S_LABEL_WORD + _context_bonus(context) + _distance_penalty(src, position)
+                score = _S_LABEL_WORD + _context_bonus(context, src) + _distance_penalty(src, position)
                 yield DateCandidate(iso, kind, "date_line", "label", position, score)
             continue
         if p.MODIFIED_LABEL.search(prefix + " " + text[:30]):
@@ -410,7 +413,7 @@ def _visible(src: DateSources, dayfirst: bool) -> Iterator[DateCandidate]:
         context = _date_context(src, parent)
         if context == "furniture":
             continue
-        score += _context_bonus(context) + _distance_penalty(src, position)
+        score += _context_bonus(context, src) + _distance_penalty(src, position)
         yield DateCandidate(iso, kind_by_class or PUBLISHED, "date_line", label, position, score)
 
 
@@ -439,8 +442,10 @@ def _date_context(src: DateSources, el: Tag) -> str:
     return "excluded"
 
 
-def _context_bonus(context: str) -> int:
-    return 5 if context == "article" else -_EXCLUDED_PENALTY if context == "excluded" else 0
+def _context_bonus(context: str, src: DateSources) -> int:
+    if context == "excluded":
+        return 0 if src.headline_excluded else -_EXCLUDED_PENALTY
+    return 5 if context == "article" else 0
 
 
 def _near_headline(src: DateSources, position: int) -> bool:
