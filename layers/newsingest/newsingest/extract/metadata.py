@@ -230,7 +230,7 @@ _ITEMPROPS = frozenset(("datepublished", "datemodified", "datecreated", "author"
 
 
 _COLLECTED_NAMES = frozenset(("meta", "script", "link", "html", "title", "h1", "time", "figure", "img"))
-_DATE_ANCHORS = frozenset(("time", "h1", "h2"))
+_DATE_ANCHORS = frozenset(("time", "h1", "h2", "abbr"))
 
 
 def _collect(soup: bs4.BeautifulSoup) -> _Page:
@@ -254,6 +254,8 @@ def _collect(soup: bs4.BeautifulSoup) -> _Page:
             page.order[id(el)] = count
             if name == "h2" and len(page.h2s) < 5:
                 page.h2s.append(el)
+            elif name == "abbr" and "title" in attrs and len(page.times) < _MAX_CANDIDATES:
+                page.times.append(el)  # hAtom: <abbr class="published" title="2009-08-06T…">6. August 2009</abbr>
         if name in _COLLECTED_NAMES and _collect_named(page, el, name, attrs):
             continue
         if not attrs:

@@ -339,7 +339,7 @@ def _microdata(src: DateSources, dayfirst: bool) -> Iterator[DateCandidate]:
 
 def _times(src: DateSources, dayfirst: bool) -> Iterator[DateCandidate]:
     for el in src.times:
-        value = el.get("datetime") or _text(el)
+        value = (el.get("title") or _text(el)) if el.name == "abbr" else el.get("datetime") or _text(el)
         if not value:
             continue
         context = _date_context(src, el)
@@ -355,6 +355,8 @@ def _times(src: DateSources, dayfirst: bool) -> Iterator[DateCandidate]:
         # hAtom's "entry-date updated" / "published updated" is the publication date: a published class wins.
         kind = MODIFIED if (p.MODIFIED_HINT.search(marker) and not p.PUBLISHED_MARKER.search(marker)) or \
             p.MODIFIED_LABEL.search(words) else PUBLISHED
+        if el.name == "abbr" and not p.DATE_MARKER.search(marker):
+            continue  # an abbreviation, not a date element
         if "pubdate" in el.attrs or p.PUBLISHED_MARKER.search(marker):
             score, label = _S_TIME_PUBDATE, "time[pubdate]"
         elif context == "article":
