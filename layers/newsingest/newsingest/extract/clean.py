@@ -324,7 +324,7 @@ def _date_carriers(html: str, start: int, end: int, budget: list[int]) -> str:
         if 0 <= close <= end and close - match.start() <= _DATE_CARRIER_MAX:
             kept.append(html[match.start() : close])
             pos = close
-    return f"<div hidden data-dropped>{''.join(kept)}</div>" if kept else ""
+    return f"<span hidden data-dropped>{''.join(kept)}</span>" if kept else ""
 
 
 def _is_paywall_marker(raw: str) -> bool:
