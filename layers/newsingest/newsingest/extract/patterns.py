@@ -46,6 +46,8 @@ META_PUBLISHED = (
     "citation_publication_date", "citation_date", "date", "displaydate", "original-publish-date", "rnews:datepublished",
     "article.published", "published-date", "release_date", "timestamp",
 )
+# Keys that say "a date" without saying which: below the page's visible, labelled dates (published.py).
+META_GENERIC_DATES = frozenset(("date", "dc.date", "dcterms.date", "timestamp"))
 META_MODIFIED = (
     "article:modified_time", "og:updated_time", "article:modified", "modified_time", "datemodified",
     "dcterms.modified", "dc.date.modified", "last-modified", "lastmod", "revised", "article.updated", "updated_time",
@@ -347,7 +349,7 @@ CLASS_PREFILTER = re.compile(r"auth|byl|writer|report|contrib|journal|crumb|pay|
 # --------------------------------------------------------------------------------------------------- dates
 # Labels of visible date lines; the label decides published vs modified ("Updated" is never taken as published).
 _PUBLISHED_LABELS = (
-    r"posted|published(?:\s+on)?|publication\s+date|first\s+published|created|date(?=\s*[:：])|filed|issued"
+    r"posted|published(?:\s+on)?|publication\s+date|first\s+published|created|date(?=\s*[:：])|datum(?=\s*[:：])|fecha(?=\s*[:：])|filed|issued"
     r"|publiziert|veröffentlicht|erschienen|publié|publicado|publicada|pubblicato|gepubliceerd|opublikowano"
     r"|publicerad|julkaistu|опубликовано|diterbitkan|입력|등록|작성|게재|公開|配信|掲載|发布(?:时间)?|發布(?:時間)?|发表"
 )

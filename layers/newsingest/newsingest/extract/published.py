@@ -29,6 +29,7 @@ a visible date in an element whose class says date/time/meta/byline  60
 an unlabelled date just under the headline (or just above it)  55
 a ``<time>`` elsewhere (not in furniture)                 60
 another ``<meta>`` whose key says published/created/uploaded/date  70
+a generic date ``<meta>`` (``date``, ``dc.date``, ``dcterms.date``, ``timestamp``)  68
 JSON-LD ``datePublished``/``uploadDate`` of another typed node (HowTo, VideoObject…)  56
 JSON-LD ``WebPage`` node ``datePublished``                52
 a date the ``<title>`` or the headline starts or ends with   51
@@ -99,6 +100,7 @@ _S_TIME = 60
 _S_LD_PAGE = 52
 _S_LD_OTHER = 56
 _S_META_OTHER = 70
+_S_META_GENERIC = 68
 _S_TITLE = 51
 
 
@@ -304,7 +306,8 @@ def _metas(src: DateSources, dayfirst: bool) -> Iterator[DateCandidate]:
         for rank, key in enumerate(keys):
             for value in src.metas.get(key, ())[:1]:
                 # Within the meta keys, their order is the precedence (article:published_time before "date").
-                found = _candidate(value, kind, "meta", key, -1, _S_META - min(rank, 9) // 5, dayfirst)
+                score = _S_META_GENERIC if key in p.META_GENERIC_DATES else _S_META - min(rank, 9) // 5
+                found = _candidate(value, kind, "meta", key, -1, score, dayfirst)
                 if found:
                     yield found
 
