@@ -169,8 +169,10 @@ def candidates(src: DateSources) -> list[DateCandidate]:
         found = [c for c in _all_candidates(src, dayfirst) if c.iso]
         url_day = d.date_from_url(src.url)
         if url_day:
-            # The URL's day confirms the candidates that say it (a dated permalink is written at publication).
-            found = [replace(c, score=c.score + _URL_AGREES) if c.iso[:10] == url_day else c for c in found]
+            # The URL's day confirms the visible candidates that say it (a dated permalink is written at
+            # publication); the page's own metadata keeps its order.
+            found = [replace(c, score=min(c.score + _URL_AGREES, _S_META - 2))
+                     if c.iso[:10] == url_day and c.score < _S_META - 2 else c for c in found]
         src._candidates = _penalize_lists(found)
     return src._candidates
 
