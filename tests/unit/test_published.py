@@ -117,6 +117,35 @@ CASES = [
      _page('<article><h1>Nouveau budget</h1><p class="date">02/10/2020</p>' + _BODY + '</article>',
            '<meta property="og:locale" content="fr_FR">', lang=""),
      "2020-10-02", "date_line", None),
+    # --- weaker sources, each only when nothing stronger speaks
+    ("hAtom <abbr class=published title=…> (de)",
+     _page('<div class="post"><h2>Krimi der Woche</h2><div class="postMeta"><abbr class="published" '
+           'title="2009-08-06T10:00:00+02:00">6. August 2009</abbr></div>' + _BODY + '</div>', lang="de"),
+     "2009-08-06T10:00:00+02:00", "time", None),
+    ("a date the title starts with (de)",
+     _page('<div class="detail"><h1>23.01.2022 - Wierer darf jubeln</h1>' + _BODY + '</div>', lang="de"),
+     "2022-01-23", "date_line", None),
+    ("an unlisted meta key that names the date (en)",
+     _page('<h1>Spring in China</h1>' + _BODY,
+           '<meta property="five_hundred_pixels:uploaded" content="2013-02-16T04:36:36-05:00">'),
+     "2013-02-16T04:36:36-05:00", "meta", None),
+    ("a HowTo node's datePublished when no article node exists (de)",
+     _page('<h1>Runde Tischdecke nähen</h1>' + _BODY,
+           '<script type="application/ld+json">{"@type": "HowTo", "name": "Tischdecke", '
+           '"datePublished": "2022-01-10T22:06:08Z"}</script>', lang="de"),
+     "2022-01-10T22:06:08+00:00", "jsonld", None),
+    ("a labelled line beats a generic date meta (de)",
+     _page('<article><h1>Neue Präsidentin</h1><p>Veröffentlicht am 13.10.2021</p>' + _BODY + '</article>',
+           '<meta name="date" content="2021-10-15">', lang="de"),
+     "2021-10-13", "date_line", None),
+    ("German Datum: label (de)",
+     _page('<article><h1>Plejaden</h1><p>Datum: 17.09.2019</p>' + _BODY + '</article>', lang="de"),
+     "2019-09-17", "date_line", None),
+    ("a list of dated links under one class loses to the header date (de)",
+     _page('<article><h1>Lagebericht Belarus</h1><p>10.11.2021</p>' + _BODY + '<ul>'
+           + "".join(f'<li><a class="Publication" href="/p{i}">0{i}.11.2021 Meldung</a></li>' for i in range(1, 5))
+           + '</ul></article>', lang="de"),
+     "2021-11-10", "date_line", None),
     # --- precision: dates that are not the article's
     ("a comment's date is not the article's (en)",
      _page('<article><h1>Council passes budget</h1>' + _BODY + '</article><div class="comments"><span '

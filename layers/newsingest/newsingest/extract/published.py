@@ -74,7 +74,8 @@ _MIN_SCORE = 50
 _URL_AGREES = 12  # bonus of a candidate whose day is the day in the page's URL
 _MIN_LOCAL_SCORE = 55  # a candidate that tells the publisher's local day of a UTC winner scores at least this
 _LOCAL_ZONE_HOURS = 8  # a visible date-only day tells a UTC winner's local day within UTC-8..UTC+8
-_LIST_PENALTY = 15  # dates repeated under one label with three or more days: a list of other items
+_LIST_PENALTY = 15  # dates repeated under one label with three or more days: a list of other items...
+_LIST_CAP = 52  # ...which never outranks a header date, and wins only when nothing else dates the page
 # Distances are counted in elements of the document (the scan's position), from the main headline.
 _FAR = 400  # elements after the headline: beyond this, a date is far from the article's header
 _HEADER_AFTER = 40  # elements after the headline where an unlabelled date is the article's
@@ -179,7 +180,8 @@ def candidates(src: DateSources) -> list[DateCandidate]:
 
 def _penalize_lists(found: list[DateCandidate]) -> list[DateCandidate]:
     """Visible dates (``<time>``, date-classed text) under one label on three or more different days are a list
-    (teasers, archives, forum posts the class names did not give away): each loses :data:`_LIST_PENALTY`."""
+    (teasers, archives, forum posts the class names did not give away): each loses :data:`_LIST_PENALTY` and scores
+    at most :data:`_LIST_CAP` (a list page's first item still dates it when nothing else does)."""
     days: dict[tuple[str, str], set[str]] = {}
     for c in found:
         if c.source in ("time", "date_line") and c.label != "label":
@@ -187,7 +189,8 @@ def _penalize_lists(found: list[DateCandidate]) -> list[DateCandidate]:
     listed = {key for key, seen in days.items() if len(seen) >= 3}
     if not listed:
         return found
-    return [replace(c, score=c.score - _LIST_PENALTY) if (c.source, c.label) in listed else c for c in found]
+    return [replace(c, score=min(c.score - _LIST_PENALTY, _LIST_CAP)) if (c.source, c.label) in listed else c
+            for c in found]
 
 
 def is_dayfirst(language: str | None) -> bool:
