@@ -146,6 +146,10 @@ CASES = [
            + "".join(f'<li><a class="Publication" href="/p{i}">0{i}.11.2021 Meldung</a></li>' for i in range(1, 5))
            + '</ul></article>', lang="de"),
      "2021-11-10", "date_line", None),
+    ("hAtom <span class=updated title=…> only: the modified date stands in (de)",
+     _page('<div class="post"><h2>Schulnoten</h2><span class="updated" title="2013-04-04T18:52:11+00:00"></span>'
+           + _BODY + '</div>', lang="de"),
+     "2013-04-04T18:52:11+00:00", "modified", "2013-04-04T18:52:11+00:00"),
     # --- precision: dates that are not the article's
     ("a comment's date is not the article's (en)",
      _page('<article><h1>Council passes budget</h1>' + _BODY + '</article><div class="comments"><span '
@@ -177,6 +181,27 @@ def test_the_url_date_is_the_last_resort() -> None:
     page = _page("<h1>Council passes budget</h1>" + _BODY)
     # When extracted with its URL / Then the URL's day, as a date only, says so
     article = extract_article(page, "https://news.example.com/2019/11/22/council-budget")
+    assert (article.published_at, article.date_source) == ("2019-11-22", "url")
+
+
+@pytest.mark.parametrize(("url", "day"), [
+    ("https://news.example.com/2019/11/22/council-budget", "2019-11-22"),
+    ("https://www.example.se/20200428/meet-the-swede", "2020-04-28"),
+    ("https://example.de/meldungen/29-10-2021", "2021-10-29"),
+])
+def test_url_day_formats(url: str, day: str) -> None:
+    # Given an undated page at a dated URL (slashes, a compact YYYYMMDD segment, a DD-MM-YYYY segment)
+    page = _page("<h1>Council passes budget</h1>" + _BODY)
+    # When extracted with its URL / Then the URL's day
+    assert extract_article(page, url).published_at == day
+
+
+def test_the_canonical_url_dates_a_page_fetched_from_an_undated_address() -> None:
+    # Given an undated page whose canonical link carries the day, fetched without a URL
+    page = _page("<h1>Council passes budget</h1>" + _BODY,
+                 '<link rel="canonical" href="https://news.example.com/2019/11/22/council-budget">')
+    # When extracted / Then the canonical URL's day, and date_source says it is the URL's
+    article = extract_article(page)
     assert (article.published_at, article.date_source) == ("2019-11-22", "url")
 
 

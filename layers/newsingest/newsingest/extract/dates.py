@@ -46,10 +46,19 @@ def date_from_url(url: str | None) -> str | None:
     """The ``YYYY-MM-DD`` a URL path carries (``/2019/11/22/``), or None. A last resort only: see metadata.py."""
     if not url:
         return None
-    match = p.URL_DATE.search(url)
-    if not match:
+    path = url.split("?", 1)[0].split("#", 1)[0]
+    match = p.URL_DATE.search(path) or p.URL_DATE_COMPACT.search(path)
+    if match:
+        year, month, day = int(match[1]), int(match[2]), int(match[3])
+    else:
+        match = p.URL_DATE_DMY.search(path)
+        if not match:
+            return None
+        year, month, day = int(match[3]), int(match[2]), int(match[1])
+    try:
+        return _format(_Parts(year, month, day, None, None, None, None))
+    except ValueError:
         return None
-    return _format(_Parts(int(match[1]), int(match[2]), int(match[3]), None, None, None, None))
 
 
 def find_date_lines(text: str, *, dayfirst: bool = False) -> Iterator[tuple[str, str]]:

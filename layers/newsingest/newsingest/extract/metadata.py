@@ -260,6 +260,10 @@ def _collect(soup: bs4.BeautifulSoup) -> _Page:
             continue
         if not attrs:
             continue
+        if name == "span" and "title" in attrs and "class" in attrs and len(page.times) < _MAX_CANDIDATES and \
+                p.TITLED_DATE_CLASS.search(str(attrs["class"])):
+            page.order[id(el)] = count
+            page.times.append(el)  # hAtom: <span class="updated" title="2013-04-04T18:52:11+00:00"></span>
         itemprop = attrs.get("itemprop")
         if itemprop:
             page.order[id(el)] = count

@@ -393,6 +393,8 @@ META_DATE_KEY = re.compile(r"publi|pubdate|created|creation|upload|release|date|
 META_NOT_PUBLICATION = re.compile(r"expir|valid|start|end|event|birth|death|copyright|format|search|crawl|cache"
                                   r"|retriev|review|image|video:duration|og:see|refresh"
                                   r"|^uploaddate$", re.IGNORECASE)  # itemprop uploadDate: an embedded video's
+# A <span title="…"> whose class says it is a date (hAtom "published"/"updated" carry the ISO value in title).
+TITLED_DATE_CLASS = re.compile(r"publish|updat|date|time", re.IGNORECASE)
 MODIFIED_MARKER = re.compile(r"updat|modif|revis|aktualis|edited", re.IGNORECASE)
 ISO_DATE = re.compile(
     r"(?P<y>(?:19|20)\d{2})[-/.](?P<m>[01]?\d)[-/.](?P<d>[0-3]?\d)"
@@ -462,6 +464,9 @@ TZ_OFFSETS: dict[str, int] = {
 US_ZONES_STANDARD: dict[str, int] = {"ET": -300, "CT": -360, "MT": -420, "PT": -480}
 # A date in the article URL: /2019/11/22/ or /2019-11-22/ (last resort, date only).
 URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-]([01]?\d)[/-]([0-3]?\d)(?:/|-|_|\.|$)")
+# A whole path segment YYYYMMDD (/20200428/) or DD-MM-YYYY (/29-10-2021): also the URL's day.
+URL_DATE_COMPACT = re.compile(r"/((?:19|20)\d{2})([01]\d)([0-3]\d)(?:/|$)")
+URL_DATE_DMY = re.compile(r"/([0-3]\d)-([01]\d)-((?:19|20)\d{2})(?:/|$)")
 MIN_YEAR = 1990  # older dates on news pages are copyright lines or history, not publication dates
 MAX_YEAR = 2100
 

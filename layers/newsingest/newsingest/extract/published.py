@@ -347,7 +347,7 @@ def _microdata(src: DateSources, dayfirst: bool) -> Iterator[DateCandidate]:
 
 def _times(src: DateSources, dayfirst: bool) -> Iterator[DateCandidate]:
     for el in src.times:
-        value = (el.get("title") or _text(el)) if el.name == "abbr" else el.get("datetime") or _text(el)
+        value = el.get("datetime") or _text(el) if el.name == "time" else el.get("title") or _text(el)
         if not value:
             continue
         context = _date_context(src, el)
@@ -356,15 +356,15 @@ def _times(src: DateSources, dayfirst: bool) -> Iterator[DateCandidate]:
         marker = _marker(el) + " " + _marker(el.parent) if isinstance(el.parent, Tag) else _marker(el)
         # "Updated" may be said by the element's class/itemprop, its parent's class, its text or the words
         # printed just before it ("Updated <time>…</time>").
-        words = (_text(el, 80) or "") if el.get("datetime") else ""
+        words = (_text(el, 80) or "") if el.get("datetime") or el.get("title") else ""
         before = el.previous_sibling
         if type(before) is NavigableString:
             words += " " + str(before)[-40:]
         # hAtom's "entry-date updated" / "published updated" is the publication date: a published class wins.
         kind = MODIFIED if (p.MODIFIED_HINT.search(marker) and not p.PUBLISHED_MARKER.search(marker)) or \
             p.MODIFIED_LABEL.search(words) else PUBLISHED
-        if el.name == "abbr" and not p.DATE_MARKER.search(marker):
-            continue  # an abbreviation, not a date element
+        if el.name != "time" and not p.DATE_MARKER.search(marker):
+            continue  # an abbreviation or a tooltip, not a date element
         if "pubdate" in el.attrs or p.PUBLISHED_MARKER.search(marker):
             score, label = _S_TIME_PUBDATE, "time[pubdate]"
         elif context == "article":
