@@ -150,6 +150,10 @@ CASES = [
      _page('<div class="post"><h2>Schulnoten</h2><span class="updated" title="2013-04-04T18:52:11+00:00"></span>'
            + _BODY + '</div>', lang="de"),
      "2013-04-04T18:52:11+00:00", "modified", "2013-04-04T18:52:11+00:00"),
+    ("last resort: the first short whole date on an otherwise undated page (en)",
+     _page('<table><tr><td>' + _BODY + '</td></tr><tr><td><div style="font-size:11px">Apr 7, 2009</div></td></tr>'
+           '</table>'),
+     "2009-04-07", "date_line", None),
     # --- precision: dates that are not the article's
     ("a comment's date is not the article's (en)",
      _page('<article><h1>Council passes budget</h1>' + _BODY + '</article><div class="comments"><span '

@@ -51,7 +51,8 @@ After the winner is chosen:
   territory (``<html lang>``, content-language, ``og:locale``): month-first for US English (and English without a
   territory), day-first elsewhere;
 * **fallbacks** (:func:`extract_published`): no published candidate -> the modified date (``date_source``
-  ``modified``), then the URL's date when a URL is given (``url``, a date without a time).
+  ``modified``), then the URL's date (the fetched URL, else the canonical link; ``url``, a date without a time),
+  then the first short text in the document that is a whole date, outside furniture (``date_line``).
 """
 
 from __future__ import annotations
@@ -82,6 +83,7 @@ _HEADER_AFTER = 40  # elements after the headline where an unlabelled date is th
 _HEADER_BEFORE = 15  # elements before the headline likewise (a date line above the headline)
 _MAX_TEXT = 200  # characters: a longer text node is a paragraph, not a date line
 _MAX_UNLABELLED = 60
+_MAX_LAST_RESORT = 40  # characters of a text node the last resort reads as a date
 _MAX_UNLABELLED_WORDS = 8  # an unlabelled date line is a date and a few words, not a sentence quoting one
 _EXCLUDED_PENALTY = 10  # a date in a container metadata.py calls furniture, but not certainly furniture for dates
 _FURNITURE_DEPTH = 6  # ancestors whose class may say comments/related/teasers for a date
@@ -155,7 +157,23 @@ def extract_published(src: DateSources) -> DateResult:
     if modified.iso:
         return DateResult(modified.iso, "modified")
     from_url = d.date_from_url(src.url)
-    return DateResult(from_url, "url") if from_url else DateResult()
+    if from_url:
+        return DateResult(from_url, "url")
+    return _first_short_date(src)
+
+
+def _first_short_date(src: DateSources) -> DateResult:
+    """The last resort (htmldate's "extensive search", kept narrow): the first short text in the document that is
+    a whole date (day, month, year), outside furniture and lists. Used only when nothing else dates the page."""
+    dayfirst = is_dayfirst(src.language)
+    for _position, node in src.strings:
+        text = " ".join(node.split())
+        if not text or len(text) > _MAX_LAST_RESORT or not isinstance(node.parent, Tag):
+            continue
+        iso = d.parse_date(text, dayfirst=dayfirst)
+        if iso and p.MODIFIED_LABEL.search(text) is None and _date_context(src, node.parent) != "furniture":
+            return DateResult(iso, "date_line")
+    return DateResult()
 
 
 def extract_modified(src: DateSources) -> DateResult:
