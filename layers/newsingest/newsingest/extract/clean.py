@@ -19,6 +19,7 @@ make it quadratic:
 from __future__ import annotations
 
 import bisect
+import html as html_lib
 import functools
 import re
 
@@ -83,6 +84,11 @@ _DATE_CARRIER = re.compile(
     r"|\b(?:class|id)\s*=\s*[\"']?[^\"'<>=]*(?:[dD]at(?:e|um)|submitted|posted|published|created))[^<>]*>"
 )
 _DATE_CARRIER_MAX = 400  # characters of one kept date element
+# Labelled date lines in a dropped region ("Erschienen am: 01.11.2023" in a footer): a cheap case-sensitive hint on
+# the label words, then the label regex over the region's text (regions up to _DATE_LINE_REGION characters).
+_DATE_LABEL_HINT = re.compile(r"[Pp]osted|[Pp]ublished|[Vv]eröffentlicht|[Ee]rschienen|[Pp]ublié|[Pp]ublicado|입력|公開|发布")
+_DATE_LINE_REGION = 20_000
+_TAG = re.compile(r"<[^<>]*>")
 _TAG_WITH_ATTRS = re.compile(r"<([a-zA-Z][a-zA-Z0-9:-]{0,40})(\s[^<>]*)>")
 _CRUMB_ATTR = re.compile(
     r"""(?<![\w-])(?:class|id|aria-label|itemtype)\s*=\s*(?:"[^"]*|'[^']*|[^\s"'<>]*)"""
@@ -272,8 +278,11 @@ def drop_regions(html: str) -> str:
         out.append(html[pos : match.start()])
         if _CARRIER_HINT.search(html, match.end(), end):
             out.append(_metadata_carriers(html, match.end(), end, budget))
-        if _DATE_CARRIER_HINT.search(html, match.end(), end) and not pat.DATE_FURNITURE.search(raw_attrs):
-            out.append(_date_carriers(html, match.end(), end, budget))
+        if not pat.DATE_FURNITURE.search(raw_attrs):
+            if _DATE_CARRIER_HINT.search(html, match.end(), end):
+                out.append(_date_carriers(html, match.end(), end, budget))
+            if end - match.end() <= _DATE_LINE_REGION and _DATE_LABEL_HINT.search(html, match.end(), end):
+                out.append(_date_lines(html[match.end() : end]))
         pos = scan = end
     out.append(html[pos:])
     return "".join(out)
@@ -326,6 +335,13 @@ def _date_carriers(html: str, start: int, end: int, budget: list[int]) -> str:
             kept.append(html[match.start() : close])
             pos = close
     return f"<span hidden data-dropped>{''.join(kept)}</span>" if kept else ""
+
+
+def _date_lines(region: str) -> str:
+    """Labelled date lines of a region being dropped, as text in an inline hidden wrapper (see _date_carriers)."""
+    text = " ".join(html_lib.unescape(_TAG.sub(" | ", region)).split())
+    kept = [f"{m['label']}: {m['value']}" for m in pat.DATE_LINE.finditer(text)][:2]
+    return "".join(f"<span hidden data-dropped>{html_lib.escape(line)}</span>" for line in kept)
 
 
 def _is_paywall_marker(raw: str) -> bool:
