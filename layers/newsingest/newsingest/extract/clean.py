@@ -78,10 +78,11 @@ _CARRIER_HINT = re.compile(
 )
 # Dates inside a dropped region (a byline box in an <aside>, a "submitted" line in an article's <footer>): <time>
 # elements, itemprop=datePublished elements and elements whose class/id says date/published/submitted.
-_DATE_CARRIER_HINT = re.compile(r"<time[\s>]|datePublished|[dD]at(?:e|um)|submitted|posted|published|created")
+_DATE_CARRIER_HINT = re.compile(r"<time[\s>]|datePublished|[dD]at(?:e|um)|submitted|posted|published|created|[-_]meta\b"
+                                r"|byline")
 _DATE_CARRIER = re.compile(
     r"<(time)\b[^<>]*>|<([a-zA-Z][a-zA-Z0-9]{0,10})\s[^<>]*(?:\bitemprop\s*=\s*[\"']?datePublished"
-    r"|\b(?:class|id)\s*=\s*[\"']?[^\"'<>=]*(?:[dD]at(?:e|um)|submitted|posted|published|created))[^<>]*>"
+    r"|\b(?:class|id)\s*=\s*[\"']?[^\"'<>=]*(?:[dD]at(?:e|um)|submitted|posted|published|created|[-_]meta\b|byline))[^<>]*>"
 )
 _DATE_CARRIER_MAX = 400  # characters of one kept date element
 # Labelled date lines in a dropped region ("Erschienen am: 01.11.2023" in a footer): a cheap case-sensitive hint on
