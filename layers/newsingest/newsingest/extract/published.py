@@ -14,39 +14,42 @@ key, class or word that labelled it), its ``position`` (document order; metadata
 
 Scoring (higher wins; ties go to the candidate that comes first in the document):
 
-====================================================  =====
-source                                                 score
-====================================================  =====
-JSON-LD article node ``datePublished`` / ``dateModified``   100
-JSON-LD article node ``dateCreated``                     95
-``<meta>`` published/modified keys (article:published_time, og:updated_time, dc.date…)  90
-microdata ``itemprop=datePublished`` (any element outside furniture)  88
-``<time pubdate>``, or a ``<time>`` whose class/itemprop says published  85
-a visible date with a label word (``Posted``, ``Veröffentlicht``, ``Publié le``, ``입력``, ``公開``…)  80
-a visible date in an element whose class says published/created/entry-date/post-date  75
-a ``<time>`` inside the article                           70
-a visible date in an element whose class says date/time/meta/byline  60
-an unlabelled date just under the headline (or just above it)  55
-a ``<time>`` elsewhere (not in furniture)                 60
-another ``<meta>`` whose key says published/created/uploaded/date  70
-a generic date ``<meta>`` (``date``, ``dc.date``, ``dcterms.date``, ``timestamp``)  68
-JSON-LD ``datePublished``/``uploadDate`` of another typed node (HowTo, VideoObject…)  56
-JSON-LD ``WebPage`` node ``datePublished``                52
-a date the ``<title>`` or the headline starts or ends with   51
-====================================================  =====
+========================================================================================  =====
+candidate                                                                                  score
+========================================================================================  =====
+JSON-LD article node ``datePublished`` / ``dateModified``                                  100
+JSON-LD article node ``dateCreated``                                                        95
+``<meta>`` published/modified keys (article:published_time, og:updated_time…)               90
+microdata ``itemprop=datePublished`` (any element outside furniture)                        88
+``<time pubdate>``, a ``<time>``/hAtom ``abbr``/``span[title]`` whose class says published   85
+a visible date with a label word (``Posted``, ``Veröffentlicht``, ``Publié le``, ``입력``…)   80
+a visible date in an element whose class says published/created/submitted/entry-date        75
+another ``<meta>`` whose key says published/created/uploaded/date                           70
+a ``<time>`` inside the article                                                             70
+a generic date ``<meta>`` (``date``, ``dc.date``, ``dcterms.date``, ``timestamp``)          68
+a visible date in an element whose class says date/time/meta/byline                         60
+a ``<time>`` elsewhere (not in furniture)                                                   60
+JSON-LD ``datePublished``/``uploadDate`` of another typed node (HowTo, VideoObject…)        56
+an unlabelled date (a date and at most 8 words) just under the headline (-5 just above)     55
+JSON-LD ``WebPage`` node ``datePublished``                                                  52
+a date the ``<title>`` or the headline starts or ends with                                  51
+========================================================================================  =====
 
-Adjustments for visible dates and ``<time>``: +5 inside the article, -10 far from the headline (more than
-:data:`_FAR` elements after it), dropped inside furniture (related lists, comments, navigation, footers: the
-``context`` of ``metadata.py``). Unlabelled text far from the headline is not a candidate at all: a date quoted in
-the story is not its publication date. Candidates below :data:`_MIN_SCORE` never win.
+Adjustments: +5 inside the article; -10 more than :data:`_FAR` elements after the headline; -10 in a container
+``metadata._context`` calls furniture that is not certainly furniture for a date (a class far up the tree, often a
+page-wide wrapper, or a date element the pre-clean kept out of a dropped region), waived when the headline itself
+sits there; dropped in furniture tags (aside, nav, footer…) and under comment/related/most-read/ticker classes
+within six ancestors; -15 and at most 52 for dates repeated under one label on three or more days (a list);
++12 (at most 88) when the day is the URL's day. Unlabelled text away from the headline is not a candidate at all
+(a date quoted in the story is not its publication date). Candidates below :data:`_MIN_SCORE` never win.
 
 After the winner is chosen:
 
 * **precision is added, never the day changed**: a date-only winner takes the time of a lower candidate of the same
   day, a naive one the offset of a candidate with the same wall clock (``dates.refine``);
-* **the page's own offset**: a UTC winner (``…T01:18:13Z``) is restated in the offset of a candidate that gives the
-  same instant in the publisher's zone (``…T17:18:13-08:00`` the day before), since the page's local day is the
-  publication day its readers see;
+* **the page's own offset**: a UTC winner (``…T01:18:13Z``) is restated in the publisher's zone when another
+  candidate shows it (``…T17:18:13-08:00`` the day before; see :func:`_in_page_offset`), since the page's local day
+  is the publication day its readers see;
 * **day-first or month-first**: ambiguous numeric dates (``02/10/2020``) are read by the page's language and
   territory (``<html lang>``, content-language, ``og:locale``): month-first for US English (and English without a
   territory), day-first elsewhere;
@@ -59,7 +62,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
