@@ -98,6 +98,10 @@ CASES = [
      _page('<h1>Late game</h1>' + _BODY, _ld(datePublished="2020-10-03T01:18:13Z")
            + '<meta property="article:published_time" content="2020-10-02T18:18:13-07:00">'),
      "2020-10-02T18:18:13-07:00", "jsonld", None),
+    ("UTC JSON-LD and the page's zone shown by its modified time (en)",
+     _page('<h1>Late game</h1>' + _BODY, _ld(datePublished="2020-10-03T01:18:13Z",
+                                              dateModified="2020-10-03T09:00:00-07:00")),
+     "2020-10-02T18:18:13-07:00", "jsonld", "2020-10-03T09:00:00-07:00"),
     ("UTC JSON-LD and a naive wall clock of the same instant (en)",
      _page('<h1>Debate night</h1>' + _BODY, _ld(datePublished="2023-11-09T03:28:35Z")
            + '<meta name="sailthru.date" content="2023-11-08 22:28:35">'),

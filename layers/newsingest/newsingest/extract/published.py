@@ -245,6 +245,8 @@ def _in_page_offset(iso: str, others: Sequence[DateCandidate]) -> str:
     """A UTC winner restated in the publisher's zone when another candidate shows it (the page's local day).
 
     * an aware candidate with another offset for the same instant -> that candidate's value;
+    * the page's other aware dates all in one zone (a modified time at ``-08:00``) -> the instant in that zone, when
+      it falls on another day;
     * a naive candidate whose wall clock is the same instant in a whole/half-hour zone within ±14 h (same minutes
       and seconds; ``sailthru.date`` 22:28:35 next to ``…T03:28:35Z``) -> the instant in that zone, when it falls
       on another day;
@@ -260,6 +262,13 @@ def _in_page_offset(iso: str, others: Sequence[DateCandidate]) -> str:
                 local = dt.datetime.fromisoformat(other.iso)
                 if local == moment:
                     return local.isoformat(timespec="seconds")
+        zones = {dt.datetime.fromisoformat(o.iso).utcoffset() for o in others
+                 if d.has_offset(o.iso) and not o.iso.endswith("+00:00")}
+        if len(zones) == 1:
+            # The page states its zone elsewhere (one zone for all its other aware dates): the UTC instant there.
+            local = moment.astimezone(dt.timezone(zones.pop()))  # type: ignore[arg-type]
+            if local.date() != moment.date():
+                return local.isoformat(timespec="seconds")
         for other in sorted(others, key=lambda c: (-c.score, c.position)):
             if other.score < _MIN_LOCAL_SCORE or d.has_offset(other.iso):
                 continue
