@@ -9,6 +9,7 @@ import pytest
 
 from newsingest.extract import extract_article
 from newsingest.extract.options import ExtractOptions
+from newsingest.extract.dates import parse_date
 from newsingest.extract.published import is_dayfirst
 
 _BODY = "<p>" + "The council met on the square and talked about the budget for the coming year. " * 4 + "</p>"
@@ -228,3 +229,19 @@ def test_jsonld_at_the_end_of_a_long_page_survives_the_tag_cap() -> None:
 def test_dayfirst_follows_language_and_territory(language: str | None, dayfirst: bool) -> None:
     # Given a page language / When asked how to read 02/10/2020 / Then US English (or no territory) is month-first
     assert is_dayfirst(language) is dayfirst
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("4 czerwca 2020", "2020-06-04"),  # Polish genitive
+    ("5 мая 2020", "2020-05-05"),  # Russian genitive
+    ("2020. június 4.", "2020-06-04"),  # Hungarian, year first
+    ("12 Ekim 2020", "2020-10-12"),  # Turkish
+    ("3 maart 2021", "2021-03-03"),  # Dutch
+    ("22. listopadu 2019", "2019-11-22"),  # Czech
+    ("3 Mrz. 2024", "2024-03-03"),  # German abbreviation
+    ("14 de abr. de 2019", "2019-04-14"),  # Spanish abbreviation
+    ("12 ARALIK 2020", None),  # a case variant the month table lacks: no date rather than a crash
+])
+def test_month_names_of_more_languages(raw: str, expected: str | None) -> None:
+    # Given a date written with a month name / When parsed / Then the calendar day (or None, never an exception)
+    assert parse_date(raw) == expected

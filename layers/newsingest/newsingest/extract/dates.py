@@ -182,9 +182,12 @@ def _from_cjk(text: str) -> _Parts | None:
 
 
 def _from_words(text: str, *, dayfirst: bool) -> _Parts | None:
-    match = p.TEXT_DATE_MDY.search(text) or p.TEXT_DATE_DMY.search(text)
+    match = p.TEXT_DATE_MDY.search(text) or p.TEXT_DATE_DMY.search(text) or p.TEXT_DATE_YMD.search(text)
     if match:
-        year, month, day = int(match["y"]), p.MONTHS[match["mon"].lower().rstrip(".")], int(match["d"])
+        month_number = p.MONTHS.get(match["mon"].lower().rstrip("."))
+        if month_number is None:  # a case variant the table lacks ("ARALIK" lower-cases to "aralik")
+            return None
+        year, month, day = int(match["y"]), month_number, int(match["d"])
     else:
         match = p.NUMERIC_DATE.search(text)
         if not match:

@@ -415,18 +415,30 @@ MONTHS: dict[str, int] = {
     name: number
     for number, names in enumerate(
         (
-            ("jan", "january", "janv", "janvier", "januar", "enero", "gennaio", "jänner", "janeiro"),
-            ("feb", "february", "févr", "fevr", "février", "februar", "febrero", "febbraio", "fevereiro"),
-            ("mar", "march", "mars", "märz", "marzo", "março"),
-            ("apr", "april", "avr", "avril", "abril", "aprile"),
-            ("may", "mai", "mayo", "maggio", "maio"),
-            ("jun", "june", "juin", "juni", "junio", "giugno", "junho"),
-            ("jul", "july", "juil", "juillet", "juli", "julio", "luglio", "julho"),
-            ("aug", "august", "août", "aout", "agosto"),
-            ("sep", "sept", "september", "septembre", "septiembre", "settembre", "setembro"),
-            ("oct", "october", "octobre", "oktober", "octubre", "ottobre", "outubro"),
-            ("nov", "november", "novembre", "noviembre", "novembro"),
-            ("dec", "december", "déc", "decembre", "décembre", "dezember", "diciembre", "dicembre", "dezembro"),
+            ("jan", "january", "janv", "janvier", "januar", "enero", "ene", "gennaio", "gen", "jänner", "jän",
+             "janeiro", "januari", "styczeń", "stycznia", "ledna", "января", "январь", "ocak", "január"),
+            ("feb", "february", "févr", "fevr", "février", "februar", "febrero", "febbraio", "fevereiro", "fev",
+             "februari", "lutego", "luty", "února", "февраля", "февраль", "şubat", "február"),
+            ("mar", "march", "mars", "märz", "mär", "mrz", "marzo", "março", "maart", "maret", "marca", "marzec",
+             "března", "марта", "март", "mart", "március"),
+            ("apr", "april", "avr", "avril", "abril", "abr", "aprile", "kwietnia", "kwiecień", "dubna", "апреля",
+             "апрель", "nisan", "április"),
+            ("may", "mai", "mayo", "maggio", "mag", "maio", "mei", "maj", "maja", "května", "мая", "май", "mayıs",
+             "május"),
+            ("jun", "june", "juin", "juni", "junio", "giugno", "giu", "junho", "czerwca", "czerwiec", "června",
+             "июня", "июнь", "haziran", "június"),
+            ("jul", "july", "juil", "juillet", "juli", "julio", "luglio", "lug", "julho", "lipca", "lipiec",
+             "července", "июля", "июль", "temmuz", "július"),
+            ("aug", "august", "août", "aout", "agosto", "ago", "augustus", "agustus", "augusti", "sierpnia",
+             "sierpień", "srpna", "августа", "август", "ağustos", "augusztus"),
+            ("sep", "sept", "september", "septembre", "septiembre", "settembre", "set", "setembro", "września",
+             "wrzesień", "září", "сентября", "сентябрь", "eylül", "szeptember"),
+            ("oct", "october", "octobre", "oktober", "okt", "octubre", "ottobre", "ott", "outubro", "out",
+             "października", "październik", "října", "октября", "октябрь", "ekim", "október"),
+            ("nov", "november", "novembre", "noviembre", "novembro", "listopada", "listopad", "listopadu",
+             "ноября", "ноябрь", "kasım"),
+            ("dec", "december", "déc", "decembre", "décembre", "dezember", "dez", "diciembre", "dic", "dicembre",
+             "dezembro", "desember", "grudnia", "grudzień", "prosince", "декабря", "декабрь", "aralık"),
         ),
         start=1,
     )
@@ -436,6 +448,9 @@ _MONTH_ALT = "|".join(sorted((re.escape(m) for m in MONTHS), key=len, reverse=Tr
 # "March 4, 2024", "Mon March 4 2024", "Nov. 22, 2019"
 TEXT_DATE_MDY = re.compile(r"\b(?P<mon>" + _MONTH_ALT + r")\.?\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d{2})\b",
                            re.IGNORECASE)
+# "2020. június 4." (Hungarian and other year-first writing with a month name)
+TEXT_DATE_YMD = re.compile(
+    r"\b(?P<y>(?:19|20)\d{2})\.?\s+(?P<mon>" + _MONTH_ALT + r")\.?\s+(?P<d>[0-3]?\d)\b", re.IGNORECASE)
 # "22 November 2019", "4. März 2024", "22 de noviembre de 2019"
 TEXT_DATE_DMY = re.compile(
     r"\b(?P<d>[0-3]?\d)(?:st|nd|rd|th|er|\.)?\s+(?:de\s+)?(?P<mon>" + _MONTH_ALT + r")\.?,?\s+(?:de\s+)?(?P<y>(?:19|20)\d{2})\b",
