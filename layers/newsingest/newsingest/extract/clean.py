@@ -78,8 +78,8 @@ _CARRIER_HINT = re.compile(
 )
 # Dates inside a dropped region (a byline box in an <aside>, a "submitted" line in an article's <footer>): <time>
 # elements, itemprop=datePublished elements and elements whose class/id says date/published/submitted.
-_DATE_CARRIER_HINT = re.compile(r"<time[\s>]|datePublished|[dD]at(?:e|um)|submitted|posted|published|created|[-_]meta\b"
-                                r"|byline")
+# (Led by a character class, as _CARRIER_HINT: each position costs one class test, the scan stays fast.)
+_DATE_CARRIER_HINT = re.compile(r"[<dDspcb_-](?:time[\s>]|at(?:e|um)|ubmitted|osted|ublished|reated|meta\b|yline)")
 _DATE_CARRIER = re.compile(
     r"<(time)\b[^<>]*>|<([a-zA-Z][a-zA-Z0-9]{0,10})\s[^<>]*(?:\bitemprop\s*=\s*[\"']?datePublished"
     r"|\b(?:class|id)\s*=\s*[\"']?[^\"'<>=]*(?:[dD]at(?:e|um)|submitted|posted|published|created|[-_]meta\b|byline))[^<>]*>"
@@ -87,8 +87,9 @@ _DATE_CARRIER = re.compile(
 _DATE_CARRIER_MAX = 400  # characters of one kept date element
 # Labelled date lines in a dropped region ("Erschienen am: 01.11.2023" in a footer): a cheap case-sensitive hint on
 # the label words, then the label regex over the region's text (regions up to _DATE_LINE_REGION characters).
-_DATE_LABEL_HINT = re.compile(r"[Pp]osted|[Pp]ublished|[Vv]eröffentlicht|[Ee]rschienen|[Pp]ublié|[Pp]ublicado|입력|公開|发布")
+_DATE_LABEL_HINT = re.compile(r"[PpVvEe입公发](?:osted|ublished|eröffentlicht|rschienen|ublié|ublicado|력|開|布)")
 _DATE_LINE_REGION = 20_000
+_DATE_REGION_MAX = 60_000  # a dropped region longer than this (a whole navigation or footer) carries no dates
 _TAG = re.compile(r"<[^<>]*>")
 _TAG_WITH_ATTRS = re.compile(r"<([a-zA-Z][a-zA-Z0-9:-]{0,40})(\s[^<>]*)>")
 _CRUMB_ATTR = re.compile(
@@ -279,7 +280,7 @@ def drop_regions(html: str) -> str:
         out.append(html[pos : match.start()])
         if _CARRIER_HINT.search(html, match.end(), end):
             out.append(_metadata_carriers(html, match.end(), end, budget))
-        if not pat.DATE_FURNITURE.search(raw_attrs):
+        if end - match.end() <= _DATE_REGION_MAX and not pat.DATE_FURNITURE.search(raw_attrs):
             if _DATE_CARRIER_HINT.search(html, match.end(), end):
                 out.append(_date_carriers(html, match.end(), end, budget))
             if end - match.end() <= _DATE_LINE_REGION and _DATE_LABEL_HINT.search(html, match.end(), end):
@@ -412,7 +413,9 @@ def lift_jsonld(html: str, max_tags: int, max_chars: int | None = None) -> str:
     Pages often place their JSON-LD at the very end of ``<body>``; the tag and length caps below would drop it,
     and with it the article's dates and headline. Short pages are returned unchanged (one ``count``).
     """
-    if "ld+json" not in html or (html.count("<") <= max_tags and (max_chars is None or len(html) <= max_chars)):
+    last = html.rfind("ld+json")
+    # Only the tags before the last block can push it past a cap (JSON-LD in the head costs nothing here).
+    if last < 0 or (html.count("<", 0, last) <= max_tags and (max_chars is None or last <= max_chars)):
         return html
     blocks = [m.group(0) for m in _JSONLD_BLOCK.finditer(html)]
     if not blocks:
