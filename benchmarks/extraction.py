@@ -1,10 +1,16 @@
-"""Extraction figures on a corpus folder (``html/<id>.html.gz`` + ``ground-truth.json``).
+"""Extraction figures on a corpus folder: ``html/<id>.html.gz`` and one of three answer files.
 
 ``python -m benchmarks.extraction --corpus DIR --result FILE [--repeat N] [--no-compare] [--memory]``
 
+The answer file says what is measured (``corpus_kind``):
+
+* ``ground-truth.json`` (article-extraction-benchmark): the body, shingle precision / recall / F1;
+* ``cases.json`` (trafilatura's evaluation): the body, snippets it must and must not contain, pooled P / R / F;
+* ``gold.json`` (htmldate's evaluation): ``published_at``, the right day; the page alone, no URL, as its rule says.
+
 * Accuracy: ``newsingest.extract.extract_article`` on every page (raw bytes in, so its charset handling counts),
   scored with the project's scorer (``benchmarks.scoring``).
-* Speed: per page, newsingest and trafilatura (when importable) run side by side in this one process, alternating
+* Speed: per page, newsingest and its peer (trafilatura for bodies, htmldate for dates; when importable) run side by side in this one process, alternating
   which goes first page by page; each page's time is the median of ``--repeat`` runs (bs4/lxml parse included).
   The figure is the median of the per-page ratios newsingest/trafilatura. trafilatura gets the page decoded
   outside the timed region, as the shared benchmark runner does (charset from BOM / ``<meta>``, else UTF-8).
@@ -41,11 +47,29 @@ def page_ids(corpus: Path) -> list[str]:
     return [name[: -len(".html.gz")] for name in names]
 
 
+ANSWER_FILES = {"articles": "ground-truth.json", "snippets": "cases.json", "dates": "gold.json"}
+
+
+def corpus_kind(corpus: Path) -> str | None:
+    """``articles``, ``snippets`` or ``dates`` by the answer file the folder holds; None when it holds none."""
+    for kind, name in ANSWER_FILES.items():
+        if (corpus / name).exists():
+            return kind
+    return None
+
+
 def ground_truth(corpus: Path) -> dict[str, Any]:
-    path = corpus / "ground-truth.json"
-    if not path.exists():
+    kind = corpus_kind(corpus)
+    if kind is None:
         return {}
-    return json.loads(path.read_text(encoding="utf-8"))
+    return json.loads((corpus / ANSWER_FILES[kind]).read_text(encoding="utf-8"))
+
+
+def page_urls(kind: str | None, truth: dict[str, Any]) -> dict[str, str | None]:
+    """The URL handed to the extractors: none for dates (the page alone, as the dates benchmark's rule says)."""
+    if kind == "dates":
+        return {}
+    return {k: (v or {}).get("url") if isinstance(v, dict) else None for k, v in truth.items()}
 
 
 def read_page(corpus: Path, page_id: str) -> bytes:
@@ -80,24 +104,52 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
 
 
-def ours() -> Callable[[bytes, str | None], str]:
+def ours(kind: str | None = None) -> Callable[[bytes, str | None], str]:
     from newsingest.extract import extract_article  # noqa: PLC0415
 
     def run(raw: bytes, url: str | None) -> str:
-        return extract_article(raw, url).text or ""
+        article = extract_article(raw, url)
+        return (article.published_at if kind == "dates" else article.text) or ""
     return run
 
 
-def trafilatura_or_none() -> tuple[Callable[[str, str | None], str], str] | None:
+def peer_or_none(kind: str | None) -> tuple[Callable[[str, str | None], str], str, str] | None:
+    """(run, name, version) of the peer for this kind of corpus, or None when it is not importable."""
+    from importlib.metadata import version  # noqa: PLC0415
+    if kind == "dates":
+        try:
+            from htmldate import find_date  # noqa: PLC0415
+        except ImportError:
+            return None
+
+        def run_date(html: str, url: str | None) -> str:
+            return find_date(html, extensive_search=True, original_date=True) or ""
+        return run_date, "htmldate", version("htmldate")
     try:
         import trafilatura  # noqa: PLC0415
-        from importlib.metadata import version  # noqa: PLC0415
     except ImportError:
         return None
 
     def run(html: str, url: str | None) -> str:
         return trafilatura.extract(html, include_comments=False) or ""  # the benchmark's call
-    return run, version("trafilatura")
+    return run, "trafilatura", version("trafilatura")
+
+
+def _scores(kind: str | None, truth: dict[str, Any], ids: list[str], preds: dict[str, str]) -> dict[str, Any]:
+    """The figures of one extractor's predictions, by the corpus's own metric."""
+    subset = {k: truth[k] for k in ids if k in truth}
+    if kind == "snippets":
+        s = scoring.score_snippets(subset, preds)
+        return {"precision": s.precision, "recall": s.recall, "f_score": s.f_score, "empty": s.empty_predictions,
+                "worst": [list(w) for w in s.worst]}
+    if kind == "dates":
+        pages = set(ids)
+        d = scoring.score_dates({k: v for k, v in truth.items() if v.get("page", k) in pages}, preds)
+        return {"accuracy": d.accuracy, "precision": d.precision, "recall": d.recall, "right": d.right,
+                "wrong": d.wrong, "missing": d.missing, "worst": [list(m) for m in d.misses]}
+    a = scoring.score(subset, preds)
+    return {"precision": a.precision, "recall": a.recall, "f1": a.f1, "accuracy": a.accuracy,
+            "empty": a.empty_predictions, "worst": [(p.page_id, round(p.f1, 3)) for p in a.worst]}
 
 
 def _timed(function: Callable[[Any, Any], str], argument: Any, url: str | None) -> tuple[float, str]:
@@ -111,10 +163,11 @@ def _timed(function: Callable[[Any, Any], str], argument: Any, url: str | None) 
 
 def accuracy_and_speed(corpus: Path, repeat: int, compare: bool, limit: int = 0) -> dict[str, Any]:
     ids = page_ids(corpus)[: limit or None]
+    kind = corpus_kind(corpus)
     truth = ground_truth(corpus)
-    urls = {k: (v or {}).get("url") for k, v in truth.items()}
-    mine = ours()
-    peer = trafilatura_or_none() if compare else None
+    urls = page_urls(kind, truth)
+    mine = ours(kind)
+    peer = peer_or_none(kind) if compare else None
     first = read_page(corpus, ids[0])
     mine(first, urls.get(ids[0]))  # untimed warm-up (lazy imports, compiled patterns)
     if peer:
@@ -143,24 +196,19 @@ def accuracy_and_speed(corpus: Path, repeat: int, compare: bool, limit: int = 0)
         if peer:
             peer_ms[page_id] = statistics.median(peer_runs)
     result: dict[str, Any] = {
-        "pages": len(ids), "repeat": repeat,
+        "pages": len(ids), "repeat": repeat, "kind": kind,
         "ours": {"median_ms": statistics.median(my_ms.values()), "p95_ms": percentile(list(my_ms.values()), 95),
                  "mean_ms": statistics.fmean(my_ms.values()), "per_page_ms": my_ms},
         "predictions": preds,
     }
     if truth:
-        subset = {k: truth[k] for k in ids if k in truth}
-        mine_score = scoring.score(subset, preds)
-        result["ours"].update(precision=mine_score.precision, recall=mine_score.recall, f1=mine_score.f1,
-                              accuracy=mine_score.accuracy, empty=mine_score.empty_predictions,
-                              worst=[(p.page_id, round(p.f1, 3)) for p in mine_score.worst])
+        result["ours"].update(_scores(kind, truth, ids, preds))
     if peer:
         ratios = [my_ms[k] / peer_ms[k] for k in ids if peer_ms[k] > 0]
-        result["peer"] = {"name": "trafilatura", "version": peer[1], "median_ms": statistics.median(peer_ms.values()),
+        result["peer"] = {"name": peer[1], "version": peer[2], "median_ms": statistics.median(peer_ms.values()),
                           "p95_ms": percentile(list(peer_ms.values()), 95), "per_page_ms": peer_ms}
         if truth:
-            peer_score = scoring.score({k: truth[k] for k in ids if k in truth}, peer_preds)
-            result["peer"].update(precision=peer_score.precision, recall=peer_score.recall, f1=peer_score.f1)
+            result["peer"].update({k: v for k, v in _scores(kind, truth, ids, peer_preds).items() if k != "worst"})
         result["ratio_median"] = statistics.median(ratios)
         result["ratio_p95"] = percentile(ratios, 95)
         result["ratio_of_medians"] = result["ours"]["median_ms"] / result["peer"]["median_ms"]
@@ -194,7 +242,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--result", required=True, type=Path)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--limit", type=int, default=0, help="only the first N pages (smoke runs)")
-    parser.add_argument("--no-compare", action="store_true", help="do not run trafilatura side by side")
+    parser.add_argument("--no-compare", action="store_true", help="do not run the peer side by side")
     parser.add_argument("--memory", action="store_true", help="peak RSS only (newsingest alone)")
     parser.add_argument("--predictions", type=Path, help="also write the predictions ({id: {articleBody}})")
     args = parser.parse_args(argv)
@@ -205,7 +253,8 @@ def main(argv: list[str] | None = None) -> int:
         predictions = result.pop("predictions")
         if args.predictions:
             args.predictions.parent.mkdir(parents=True, exist_ok=True)
-            args.predictions.write_text(json.dumps({k: {"articleBody": v} for k, v in predictions.items()},
+            key = "published_at" if result["kind"] == "dates" else "articleBody"
+            args.predictions.write_text(json.dumps({k: {key: v} for k, v in predictions.items()},
                                                    ensure_ascii=False, indent=1), encoding="utf-8")
     args.result.write_text(json.dumps(result, indent=1), encoding="utf-8")
     return 0

@@ -15,7 +15,7 @@ What runs, all on 127.0.0.1 and offline:
 The mix: good pages, repeated URLs (the second is ``unchanged``), 404/410, flapping 5xx, malformed bodies, invalid
 URLs and refused addresses (cloud metadata, RFC 1918, loopback). It prints the throughput (messages/s) and the
 invariant's accounting table (``tests.support.invariant``), and exits 1 if a message is lost or any part of the
-invariant is violated.
+invariant is violated (lost updates included: the write log sees what each write observed).
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -162,6 +162,7 @@ class WorkerResult:
     handler_errors: int
     accepted: dict[str, int]
     rejected: int
+    observed: dict[str, str] = field(default_factory=dict)  # article → latest acknowledged observation (lost updates)
 
 
 class _SerialReceive:
@@ -215,7 +216,7 @@ def worker(environment: dict[str, str], queue_url: str) -> WorkerResult:
     report = drain_queue(source, sqs, when_idle=lambda: time.sleep(0.02),
                          more_coming=lambda: not producer_done.is_set())
     return WorkerResult(report.batches, report.deliveries, report.handler_errors, write_log.accepted,
-                        write_log.rejected)
+                        write_log.rejected, write_log.observed)
 
 
 @dataclass
@@ -293,7 +294,7 @@ def run(messages: int = 10_000, workers: int = 2, seed: int = 7, *, verify_conte
 
         write_log = WriteLog()
         for result in results:
-            write_log.merge(result.accepted, result.rejected)
+            write_log.merge(result.accepted, result.rejected, result.observed)
         clients = _clients(endpoint)
         view = AwsView(s3=clients.s3, dynamodb=clients.dynamodb, sqs=clients.sqs, bucket=outputs.bucket_name,
                        table=outputs.table_name, queue_url=outputs.queue_url, dlq_url=outputs.dead_letter_queue_url)

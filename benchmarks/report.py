@@ -9,6 +9,7 @@ import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib import metadata
+from pathlib import Path
 
 #: Distributions whose versions every results file records (missing ones are shown as "-").
 LIBRARIES = ("newsingest", "beautifulsoup4", "lxml", "boto3", "botocore", "aws-lambda-powertools", "aws-xray-sdk",
@@ -134,4 +135,17 @@ def results_markdown(rows: Sequence[Row], *, started: str, duration_s: float, co
     if notes:
         lines += ["## Notes", ""] + [f"- {note}" for note in notes] + [""]
     lines += ["Method and how to rerun: `docs/performance.md`.", ""]
-    return "\n".join(lines)
+    return portable_paths("\n".join(lines))
+
+
+def portable_paths(text: str, repo: Path | None = None) -> str:
+    """Paths as a reader of the repository can use them: the checkout as ``.``, its folder as ``..``, home as ``~``.
+
+    ``results.md`` is committed; the absolute paths of the machine that produced it mean nothing anywhere else.
+    """
+    root = (repo or Path(__file__).resolve().parents[1]).resolve()
+    for path, short in ((root, "."), (root.parent, ".."), (Path.home(), "~")):
+        prefix = str(path)
+        if prefix not in ("/", "."):
+            text = text.replace(prefix + "/", short + "/").replace(prefix + " ", short + " ")
+    return text

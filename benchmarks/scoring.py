@@ -1,4 +1,5 @@
-"""The article-extraction-benchmark metric, re-implemented for the project (stdlib only).
+"""The three benchmark metrics, re-implemented for the project (stdlib only): article bodies by shingles (below),
+body snippets (``score_snippets``) and publication days (``score_dates``), each as its public evaluation defines it.
 
 Definition (scrapinghub/article-extraction-benchmark, ``evaluate.py``):
 
@@ -108,3 +109,117 @@ def score(ground_truth: Mapping[str, object], predictions: Mapping[str, object])
     """Score every ground-truth page; a page without a prediction counts as an empty prediction."""
     return aggregate([score_page(key, body_of(ground_truth[key]), body_of(predictions.get(key)))
                       for key in sorted(ground_truth)])
+
+
+# ------------------------------------------------------------------------------------------------ snippets
+# trafilatura's evaluation (``cases.json``: per page, snippets the main text must contain, ``with``, and must not,
+# ``without``): whitespace runs collapsed to one space, case-sensitive substring tests, counts pooled over pages.
+
+
+@dataclass(frozen=True)
+class SnippetScore:
+    tp: int
+    fp: int
+    fn: int
+    tn: int
+    pages: int
+    empty_predictions: int
+    worst: tuple[tuple[str, int, int], ...] = ()  # (page id, FN, FP), most errors first
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @property
+    def f_score(self) -> float:
+        total = 2 * self.tp + self.fp + self.fn
+        return 2 * self.tp / total if total else 0.0
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def score_snippets(cases: Mapping[str, Mapping[str, object]], predictions: Mapping[str, object],
+                   *, worst: int = 5) -> SnippetScore:
+    """Pooled snippet counts; a page without a prediction finds none of its ``with`` and none of its ``without``."""
+    tp = fp = fn = tn = empty = 0
+    errors: list[tuple[str, int, int]] = []
+    for page_id in sorted(cases):
+        case = cases[page_id]
+        positives = [str(s) for s in case.get("with") or ()]  # type: ignore[union-attr]
+        negatives = [str(s) for s in case.get("without") or ()]  # type: ignore[union-attr]
+        text = _squash(body_of(predictions.get(page_id)))
+        empty += not text
+        found = sum(_squash(s) in text for s in positives) if text else 0
+        leaked = sum(_squash(s) in text for s in negatives) if text else 0
+        tp, fn = tp + found, fn + len(positives) - found
+        fp, tn = fp + leaked, tn + len(negatives) - leaked
+        if len(positives) - found or leaked:
+            errors.append((page_id, len(positives) - found, leaked))
+    errors.sort(key=lambda e: (-(e[1] + e[2]), e[0]))
+    return SnippetScore(tp, fp, fn, tn, pages=len(cases), empty_predictions=empty, worst=tuple(errors[:worst]))
+
+
+# ------------------------------------------------------------------------------------------------ dates
+# htmldate's evaluation (``gold.json``: per entry the page and its publication day): the prediction's first ten
+# characters are its day (no time-zone shift); the right day is a true positive, another day a false positive, no
+# date a false negative; accuracy is right / all.
+
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}")
+
+
+@dataclass(frozen=True)
+class DateScore:
+    right: int
+    wrong: int
+    missing: int
+    misses: tuple[tuple[str, str | None, str | None], ...] = ()  # (entry, gold, predicted)
+
+    @property
+    def entries(self) -> int:
+        return self.right + self.wrong + self.missing
+
+    @property
+    def accuracy(self) -> float:
+        return self.right / self.entries if self.entries else 0.0
+
+    @property
+    def precision(self) -> float:
+        return self.right / (self.right + self.wrong) if self.right + self.wrong else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.right / (self.right + self.missing) if self.right + self.missing else 0.0
+
+
+def predicted_day(value: object) -> str | None:
+    if isinstance(value, Mapping):
+        value = value.get("published_at", value.get("date"))
+    if not isinstance(value, str):
+        return None
+    match = _DAY.match(value.strip())
+    return match.group(0) if match else None
+
+
+def score_dates(gold: Mapping[str, Mapping[str, object]], predictions: Mapping[str, object],
+                *, misses: int = 5) -> DateScore:
+    right = wrong = missing = 0
+    missed: list[tuple[str, str | None, str | None]] = []
+    for entry in sorted(gold):
+        record = gold[entry]
+        want = record.get("date")
+        day = predicted_day(predictions.get(str(record.get("page", entry))))
+        if day is None:
+            missing += 1
+        elif day == want:
+            right += 1
+            continue
+        else:
+            wrong += 1
+        missed.append((entry, want if isinstance(want, str) else None, day))
+    return DateScore(right, wrong, missing, misses=tuple(missed[:misses]))

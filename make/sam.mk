@@ -20,6 +20,9 @@ CFN_LINT        ?= $(or $(wildcard $(VENV)/bin/cfn-lint),$(wildcard .venv/bin/cf
 # SAM CLI for build/deploy: the one on PATH, else the one `make validate` installed in $(SAM_VENV).
 SAM ?= $(or $(shell command -v sam 2>/dev/null),$(wildcard $(SAM_VENV)/bin/sam))
 SAM_REGION_FLAG = $(if $(REGION),--region $(REGION))
+# SAM CLI asks to send telemetry and prints a banner about it on first use; these targets opt out (set it to 1
+# to opt in).
+export SAM_CLI_TELEMETRY ?= 0
 
 .PHONY: lint validate build deploy sam-venv
 

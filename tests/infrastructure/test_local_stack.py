@@ -159,8 +159,11 @@ def test_an_item_is_queryable_through_both_indexes(deployed: Any) -> None:
         "title": {"S": "A"},
         "word_count": {"N": "120"},
     }
+    failure = {"article_id": {"S": "b" * 64}, "url": {"S": "https://example.com/b"}, "domain": {"S": "example.com"},
+               "status": {"S": "failed"}, "reason": {"S": "http_404"}, "fetched_at": {"S": "2026-11-28T03:00:00+00:00"}}
     account.dynamodb.put_item(TableName=outputs.table_name, Item=item)
-    # When it is queried by domain and by status
+    account.dynamodb.put_item(TableName=outputs.table_name, Item=failure)
+    # When they are queried by domain and by failure reason
     by_domain = account.dynamodb.query(
         TableName=outputs.table_name,
         IndexName="by-domain",
@@ -171,13 +174,16 @@ def test_an_item_is_queryable_through_both_indexes(deployed: Any) -> None:
     by_status = account.dynamodb.query(
         TableName=outputs.table_name,
         IndexName="by-status",
-        KeyConditionExpression="#s = :s",
-        ExpressionAttributeNames={"#s": "status"},
-        ExpressionAttributeValues={":s": {"S": "ok"}},
+        KeyConditionExpression="#r = :r",
+        ExpressionAttributeNames={"#r": "reason"},
+        ExpressionAttributeValues={":r": {"S": "http_404"}},
     )["Items"]
-    # Then by-domain returns the whole item and by-status the projected attributes
+    # Then by-domain returns the whole article and by-status the failure's projected attributes
     assert by_domain == [item]
-    assert by_status[0]["url"] == item["url"] and by_status[0]["article_id"] == item["article_id"]
+    assert by_status[0]["url"] == failure["url"] and by_status[0]["article_id"] == failure["article_id"]
+    # and by-status is sparse: the ok item is not in it at all (its writes never touch the index)
+    indexed = account.dynamodb.scan(TableName=outputs.table_name, IndexName="by-status")["Items"]
+    assert [i["article_id"] for i in indexed] == [failure["article_id"]]
 
 
 def test_schema_accessor_creates_an_identical_table_without_cloudformation(moto_account: MotoAccount, sam_template: dict[str, Any]) -> None:
@@ -349,10 +355,11 @@ def test_short_form_intrinsics_are_read_without_touching_yamls_safe_loader(tmp_p
 def test_the_transform_uses_the_partition_of_the_region() -> None:
     # When the template is transformed for a China region (offline, from the bundled managed-policy map)
     transformed = stack.transform_template(region="cn-north-1")
-    # Then SAM's managed policies are the aws-cn ones
+    # Then the role's managed policies follow the partition (the template spells them with ${AWS::Partition}, which
+    # CloudFormation resolves to aws-cn there), and the template's partition-aware ARNs survive the transform
     (role,) = [r for r in transformed["Resources"].values() if r["Type"] == "AWS::IAM::Role"]
-    assert role["Properties"]["ManagedPolicyArns"]
-    assert all(arn.startswith("arn:aws-cn:iam::aws:policy/") for arn in role["Properties"]["ManagedPolicyArns"])
+    arns = role["Properties"]["ManagedPolicyArns"]
+    assert arns and all(arn["Fn::Sub"].startswith("arn:${AWS::Partition}:iam::aws:policy/") for arn in arns)
 
 
 def test_a_resource_moto_cannot_create_fails_the_local_deploy(moto_account: MotoAccount, sam_template: dict[str, Any], tmp_path: Path) -> None:

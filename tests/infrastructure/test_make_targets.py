@@ -136,3 +136,18 @@ def test_samconfig_holds_the_deploy_defaults() -> None:
     assert deploy["resolve_s3"] is True and deploy["confirm_changeset"] is True
     assert deploy["region"]
     assert (REPO_ROOT / config["default"]["local_invoke"]["parameters"]["env_vars"]).is_file()
+
+
+def test_sam_targets_run_sam_cli_with_telemetry_off(tmp_path: Path) -> None:
+    # Given a stand-in SAM CLI in .venv-sam that prints the telemetry setting it was started with
+    fake = tmp_path / "bin" / "sam"
+    fake.parent.mkdir()
+    fake.write_text('#!/bin/sh\necho "telemetry=${SAM_CLI_TELEMETRY-unset}"\n', encoding="utf-8")
+    fake.chmod(0o755)
+    # When `make validate` runs it (and when a user opts in)
+    quiet = _make("validate", f"SAM_VENV={tmp_path}")
+    opted_in = _make("validate", f"SAM_VENV={tmp_path}", "SAM_CLI_TELEMETRY=1")
+    # Then SAM CLI sees telemetry off (no banner), unless asked otherwise
+    assert quiet.returncode == 0, quiet.stderr
+    assert "telemetry=0" in quiet.stdout
+    assert "telemetry=1" in opted_in.stdout

@@ -17,11 +17,11 @@ from packaging.utils import canonicalize_name
 
 from newsingest.local import stack
 
-SAM_MANAGED_POLICIES = {
-    # Added by SAM itself: logs (every function), X-Ray (Tracing: Active), SQS polling by the event source mapping.
-    "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
-    "arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess",
-    "arn:aws:iam::aws:policy/service-role/AWSLambdaSQSQueueExecutionRole",
+# The only managed policies on the function's role: logs (every function) and X-Ray (Tracing: Active). No data
+# access, and not AWSLambdaSQSQueueExecutionRole (receive/delete on every queue of the account).
+MANAGED_POLICIES = {
+    "arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
+    "arn:${AWS::Partition}:iam::aws:policy/AWSXrayWriteOnlyAccess",
 }
 
 
@@ -165,11 +165,12 @@ def _as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
-def test_function_role_has_no_wildcard_grants_beyond_what_sam_adds(transformed: dict[str, Any]) -> None:
-    # Given the role SAM generated for the function
-    _, role = _only(transformed, "AWS::IAM::Role")
-    # Then its managed policies are exactly SAM's own (logs, X-Ray, SQS polling)
-    assert set(role["Properties"]["ManagedPolicyArns"]) == SAM_MANAGED_POLICIES
+def test_function_role_has_no_wildcard_grants_and_no_data_access_managed_policy(transformed: dict[str, Any]) -> None:
+    # Given the function's role (declared in the template: SAM generates none)
+    name, role = _only(transformed, "AWS::IAM::Role")
+    assert transformed["Resources"][stack.FUNCTION_LOGICAL_ID]["Properties"]["Role"] == {"Fn::GetAtt": [name, "Arn"]}
+    # Then its managed policies are logs and X-Ray only
+    assert {arn["Fn::Sub"] for arn in role["Properties"]["ManagedPolicyArns"]} == MANAGED_POLICIES
     # And no inline statement grants any action on every resource, or every action on anything
     for statement in _statements(role):
         actions, resources = _as_list(statement["Action"]), _as_list(statement["Resource"])
@@ -178,21 +179,11 @@ def test_function_role_has_no_wildcard_grants_beyond_what_sam_adds(transformed: 
         assert statement["Effect"] == "Allow"
 
 
-def test_each_policy_template_is_scoped_to_one_resource_of_this_stack(sam_template: dict[str, Any]) -> None:
-    # Given the function's SAM policy templates
-    policies = sam_template["Resources"][stack.FUNCTION_LOGICAL_ID]["Properties"]["Policies"]
-    scoped = {}
-    for policy in policies:
-        (name, arguments), = policy.items()
-        (argument,) = arguments.values()
-        scoped[name] = argument
-    # Then there are exactly these three, each naming one resource of this template (no S3 read: objects are
-    # written once with If-None-Match, which needs only s3:PutObject)
-    assert scoped == {
-        "S3WritePolicy": {"Ref": "ArticlesBucket"},
-        "DynamoDBCrudPolicy": {"Ref": "ArticlesTable"},
-        "SQSPollerPolicy": {"Fn::GetAtt": ["ArticlesQueue", "QueueName"]},
-    }
+def test_the_function_uses_no_sam_policy_templates(sam_template: dict[str, Any]) -> None:
+    # SAM's templates grant more than the code uses (S3WritePolicy: lifecycle and ACL; DynamoDBCrudPolicy: delete,
+    # batch write, scan), and an SQS event makes SAM add AWSLambdaSQSQueueExecutionRole: the role is explicit
+    function = sam_template["Resources"][stack.FUNCTION_LOGICAL_ID]["Properties"]
+    assert "Policies" not in function and function["Role"] == {"Fn::GetAtt": ["IngestFunctionRole", "Arn"]}
 
 
 def test_inline_grants_name_only_the_bucket_the_table_and_the_queue(transformed: dict[str, Any]) -> None:
@@ -215,12 +206,12 @@ def test_table_is_on_demand_encrypted_recoverable_and_keyed_by_article_id(sam_te
     assert schema.partition_key == "article_id"
     assert schema.key_schema == [{"AttributeName": "article_id", "KeyType": "HASH"}]
     types = {d["AttributeName"]: d["AttributeType"] for d in schema.attribute_definitions}
-    assert types == {name: "S" for name in ("article_id", "domain", "published_at", "status", "fetched_at")}
+    assert types == {name: "S" for name in ("article_id", "domain", "published_at", "reason", "fetched_at")}
 
 
 @pytest.mark.parametrize(
     ("index", "partition", "sort"),
-    [("by-domain", "domain", "published_at"), ("by-status", "status", "fetched_at")],
+    [("by-domain", "domain", "published_at"), ("by-status", "reason", "fetched_at")],
 )
 def test_both_indexes_are_declared_with_their_keys(sam_template: dict[str, Any], index: str, partition: str, sort: str) -> None:
     declared = stack.template_table_schema(sam_template).index(index)
@@ -234,10 +225,10 @@ def test_index_projections_serve_their_queries(sam_template: dict[str, Any]) -> 
     schema = stack.template_table_schema(sam_template)
     # by-domain: full records straight from the index
     assert schema.index("by-domain")["Projection"] == {"ProjectionType": "ALL"}
-    # by-status: small, for listing outcomes and failure reasons
+    # by-status: a sparse failures index keyed on reason (issue 13, case 10): small, for listing failures
     projection = schema.index("by-status")["Projection"]
     assert projection["ProjectionType"] == "INCLUDE"
-    assert {"url", "domain", "title", "reason", "detail"} <= set(projection["NonKeyAttributes"])
+    assert {"status", "url", "domain", "title", "detail"} <= set(projection["NonKeyAttributes"])
 
 
 def test_stateful_resources_survive_stack_deletion(sam_template: dict[str, Any]) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from tests.integration.cli_fixtures import (  # noqa: F401 - fixtures
     CliStack,
     Site,
@@ -76,10 +78,43 @@ def test_long_lists_are_sent_in_batches_with_a_progress_bar(cli_stack: CliStack)
     # When enqueued
     result = run("enqueue", "-", *cli_stack.args, input="\n".join(urls))
 
-    # Then all of them are queued (13 SendMessageBatch calls of at most 10)
+    # Then all of them are queued (13 SendMessageBatch calls of at most 10), and no progress label is written
+    # when stderr is no terminal (CliRunner's is not)
     assert result.exit_code == 0, result.output
     assert "queued 125 URL(s)" in result.stdout
     assert sorted(cli_stack.bodies()) == sorted(urls)
+    assert "enqueueing" not in result.stderr
+
+
+@pytest.mark.parametrize("payload", [
+    bytes(range(256)) * 4000,  # 1 MB with NUL bytes
+    bytes(b % 255 + 1 for b in range(1_000_000)),  # no NUL, but control characters and invalid UTF-8 throughout
+])
+def test_binary_stdin_is_refused_with_one_line(payload: bytes, cli_stack: CliStack) -> None:
+    # When binary data is piped in as the URL list
+    result = run("enqueue", "-", "--dry-run", *cli_stack.args, input=payload)
+
+    # Then one line refuses it, exit code 2, and nothing is listed or sent
+    assert result.exit_code == 2
+    assert result.stderr.strip().startswith("error: stdin looks binary (line ")
+    assert result.stderr.strip().endswith(", not a list of URLs (hint: give a text file with one URL a line)")
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert result.stdout == "" and cli_stack.queue_depth() == 0
+
+
+def test_many_invalid_lines_are_summarised(cli_stack: CliStack) -> None:
+    # Given 500 invalid lines and one valid URL
+    lines = [f"not a url {number}" for number in range(500)] + ["https://example.com/ok"]
+
+    # When enqueued
+    result = run("enqueue", "-", *cli_stack.args, input="\n".join(lines))
+
+    # Then the first 20 are listed, the rest counted; the valid one is queued; exit code 1 (partial)
+    assert result.exit_code == 1
+    assert "invalid: 500" in result.stdout
+    assert result.stdout.count("stdin line ") == 20
+    assert "  … and 480 more invalid line(s)" in result.stdout
+    assert cli_stack.bodies() == ["https://example.com/ok"]
 
 
 def test_sitemap_index_with_gzip_child_and_since(cli_stack: CliStack, site: Site) -> None:

@@ -30,9 +30,10 @@ def test_enqueue_worker_then_query_by_domain_lists_every_stored_article(cli_stac
     # When the worker drains the queue with the real handler
     worked = run("worker", "--until-empty", *cli_stack.args)
 
-    # Then every message was processed and the articles are listed by domain, newest first
+    # Then every message was processed, the total split by outcome, and the articles are listed by domain, newest
+    # first
     assert worked.exit_code == 0, worked.output
-    assert "5 message(s) received, 5 done, 0 left for retry" in worked.output
+    assert "5 message(s) received, 5 done (3 ok, 2 failed), 0 left for retry" in worked.output
     listed = run("query", "--domain", "127.0.0.1", "--json", "--limit", "0", *cli_stack.args)
     assert listed.exit_code == 0, listed.output
     records = [json.loads(line) for line in listed.stdout.splitlines()]
@@ -216,3 +217,40 @@ def test_query_by_status_returns_full_records(cli_stack: CliStack, site: Site) -
     rows = [json.loads(line) for line in as_json.stdout.splitlines()]
     assert len(rows) == 2 and all(row["word_count"] > 50 and row["text_key"] for row in rows)
     assert all(str(row["word_count"]) in table.stdout for row in rows)
+
+
+def test_quiet_worker_prints_no_metric_lines_and_still_splits_its_total(cli_stack: CliStack, site: Site) -> None:
+    # Given one article enqueued twice over (the second time it is unchanged)
+    url = site.url(ARTICLE_PAGES[0])
+    assert run("enqueue", url, *cli_stack.args).exit_code == 0
+    first = run("worker", "--until-empty", *cli_stack.args)
+    assert run("enqueue", url, *cli_stack.args).exit_code == 0
+
+    # When the worker runs with --quiet
+    quiet = run("worker", "--until-empty", "--quiet", *cli_stack.args)
+
+    # Then no EMF line (not even Powertools' cold-start metric) reaches the output, and the outcome is counted; the
+    # loud run shows the EMF lines
+    assert quiet.exit_code == 0, quiet.output
+    assert '{"_aws"' not in quiet.output
+    assert "1 message(s) received, 1 done (1 unchanged), 0 left for retry" in quiet.stdout
+    assert '"MessagesProcessed"' in first.stdout and "(1 ok)" in first.stdout
+
+
+def test_ctrl_c_exits_130(cli_stack: CliStack, monkeypatch) -> None:
+    # Given a worker whose poll is interrupted (Ctrl-C)
+    from newsingest.local.esm import LocalEventSource
+
+    def interrupted(self: LocalEventSource) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(LocalEventSource, "poll_once", interrupted)
+
+    # When it runs, and when another command is interrupted
+    worked = run("worker", *cli_stack.args)
+    monkeypatch.setattr("newsingest.storage.ArticleRepository.by_status", lambda *a, **k: interrupted(None))
+    queried = run("query", "--status", "ok", *cli_stack.args)
+
+    # Then both exit 130, as a shell expects after Ctrl-C
+    assert (worked.exit_code, queried.exit_code) == (130, 130)
+    assert "interrupted" in worked.stderr and "interrupted" in queried.stderr

@@ -68,6 +68,57 @@ def test_s3_put_object_failing_leaves_no_item_and_the_retry_completes(world: Wor
     assert world.check().buckets["stored"] == 1
 
 
+def _s3_with_conflicts(world: World, sleeps: list[float]) -> Any:
+    """The function's S3 client failing on demand, its 409 back-off recorded instead of slept (jitter fixed at 1)."""
+    from newsingest.storage import ArticleObjects
+
+    s3 = world.faulty_s3()
+    runtime = world.runtime
+    runtime.deps.objects = ArticleObjects(s3, runtime.deps.objects.bucket, sleep=sleeps.append, jitter=lambda: 1.0)
+    return s3
+
+
+def test_s3_409_conditional_request_conflict_is_retried_in_place(world: World) -> None:
+    # Given a good URL, and S3 answering 409 ConditionalRequestConflict twice to the text PUT, as real S3 does while
+    # a concurrent conditional PUT of the same key is in flight (moto never does: injected, issue 13 case 4)
+    url = world.origin.url(GOOD.format(n=1))
+    world.send(url)
+    sleeps: list[float] = []
+    s3 = _s3_with_conflicts(world, sleeps)
+    conflict = aws_error("ConditionalRequestConflict", "PutObject", 409)
+    s3.fail("put_object", conflict, times=2, when=lambda **p: p["Key"].startswith("text/"))
+
+    # When the function receives it once
+    first = world.poll()
+
+    # Then it is stored in that one delivery (no receive burnt), after two jittered, growing back-offs
+    assert (first.received, first.succeeded, first.failed) == (1, 1, 0)
+    assert world.item(_id(url))["status"] == "ok"
+    assert sleeps == [0.05, 0.1]
+    assert sorted(world.versions().values()) == [1, 1]
+    assert world.check().buckets == {"stored": 1}
+
+
+def test_s3_409_that_persists_leaves_the_message_for_redelivery(world: World) -> None:
+    # Given S3 answering 409 to every retry in place of the raw PUT
+    url = world.origin.url(GOOD.format(n=2))
+    world.send(url)
+    sleeps: list[float] = []
+    s3 = _s3_with_conflicts(world, sleeps)
+    s3.fail("put_object", aws_error("ConditionalRequestConflict", "PutObject", 409), times=4,
+            when=lambda **p: p["Key"].startswith("raw/"))
+
+    # When received once, then drained
+    first = world.poll()
+    assert (first.received, first.failed) == (1, 1)
+    assert len(sleeps) == 3 and world.item(_id(url)) is None
+    world.drain()
+
+    # Then the redelivery stores it; nothing was lost or written twice
+    assert world.item(_id(url))["status"] == "ok"
+    assert world.check().buckets == {"stored": 1}
+
+
 # --------------------------------------------------------------------------------------------- DynamoDB failing
 
 
@@ -181,10 +232,12 @@ def test_duplicate_delivery_of_one_message_stores_it_once(world: World) -> None:
     stored = world.item(_id(url))
     second = world.handler(event, LocalLambdaContext())
 
-    # Then both succeed, the second changes nothing but last_checked_at: one item, the same version, one of each object
+    # Then both succeed, the second only confirms the content (last_checked_at, and version: the newer observation)
+    # one item, one of each object
     assert first["batchItemFailures"] == [] and second["batchItemFailures"] == []
     again = world.item(_id(url))
-    assert again["version"] == stored["version"] and again["text_key"] == stored["text_key"]
+    assert again["version"] > stored["version"] and again["text_key"] == stored["text_key"]
+    assert again["fetched_at"] == stored["fetched_at"]
     assert again["last_checked_at"] >= stored["last_checked_at"]
     assert list(world.versions().values()) == [1, 1]
     assert world.check(queues=False).buckets == {"stored": 1}
@@ -252,7 +305,8 @@ def test_two_concurrent_messages_for_one_url_keep_the_newer_version(world: World
         thread.join(timeout=60)
 
     # Then both succeed (the loser of the race is superseded, not failed) and the newer version is what is stored
-    assert results["older"]["status"] == results["newer"]["status"] == Status.OK.value
+    loser = Status.OK.value if finishes_first == "older" else Status.SUPERSEDED.value
+    assert (results["older"]["status"], results["newer"]["status"]) == (loser, Status.OK.value)
     item = world.item(_id(url))
     assert item["version"] == int(clocks["newer"].timestamp() * 1_000_000)
     assert list(world.versions().values()) == [1, 1]
@@ -336,8 +390,8 @@ def test_running_out_of_time_mid_batch_reports_the_rest_without_starting_it(worl
     urls = [world.origin.url(GOOD.format(n=n)) for n in range(10)]
     event = world.event(*urls)
 
-    # When handled
-    result = world.handler(event, DwindlingContext(grant=3))
+    # When handled (the batch reads the time once for its own deadline, then once per message it starts)
+    result = world.handler(event, DwindlingContext(grant=1 + 3))
 
     # Then 3 are stored and the other 7 are reported for retry; those 7 were never fetched nor written
     failed = _failed_ids(result)
@@ -403,7 +457,7 @@ def test_an_empty_or_non_sqs_event_fails_the_invocation_and_touches_nothing(worl
 
 
 @pytest.mark.parametrize(("path", "delay"), [("status/503?retry_after=120", 120), ("status/429?retry_after=30", 30),
-                                             ("status/503?retry_after=999999", 43_200)])
+                                             ("status/503?retry_after=900", 900)])
 def test_retry_after_delays_the_redelivery_with_change_message_visibility(world: World, path: str,
                                                                           delay: int) -> None:
     # Given a site answering 503/429 with Retry-After, and the function's SQS calls watched
@@ -415,7 +469,7 @@ def test_retry_after_delays_the_redelivery_with_change_message_visibility(world:
     # When the function receives it (an event source that leaves failures to their visibility timeout, as Lambda does)
     report = world.source(retry_visibility_seconds=None).poll_once()
 
-    # Then it is reported for retry and ChangeMessageVisibility set that delay (clamped to SQS's 12 h ceiling)
+    # Then it is reported for retry and ChangeMessageVisibility set that delay (up to 15 min: longer ones re-send)
     assert report.failed == 1
     assert [call["VisibilityTimeout"] for call in visibility] == [delay]
     assert visibility[0]["QueueUrl"] == world.stack.outputs.queue_url
@@ -423,3 +477,87 @@ def test_retry_after_delays_the_redelivery_with_change_message_visibility(world:
     received = world.sqs.receive_message(QueueUrl=world.stack.outputs.queue_url, WaitTimeSeconds=0)
     assert received.get("Messages", []) == []
     assert world.check().buckets == {"queue": 1}
+
+
+# ----------------------------------------------------------------------- Retry-After past what a receive can hold
+
+
+def _watch(world: World, operation: str) -> list[dict[str, Any]]:
+    calls: list[dict[str, Any]] = []
+    world.runtime.delayer._sqs.meta.events.register(  # noqa: SLF001
+        f"provide-client-params.sqs.{operation}", lambda params, **_: calls.append(dict(params)))
+    return calls
+
+
+def _copy_record(world: World, url: str, *, receive_count: int = 1, **attributes: str) -> SQSRecord:
+    raw = sqs_record(url, message_id="copy-1", queue_arn=world.queue_arn, receive_count=receive_count)
+    raw["messageAttributes"] = {name: {"stringValue": value, "dataType": "String"} for name, value in attributes.items()}
+    return SQSRecord(raw)
+
+
+NOW = datetime(2026, 11, 28, 4, 0, tzinfo=timezone.utc)
+
+
+def test_a_long_retry_after_re_sends_the_message_instead_of_burning_a_receive(world: World) -> None:
+    # Given a site answering 429 with Retry-After: 2 h (longer than DelaySeconds' 15 min; issue 13, case 5)
+    [message_id] = world.send(world.origin.url("status/429?retry_after=7200"))
+    world.runtime.deps.clock = lambda: NOW
+    sends, visibility = _watch(world, "SendMessage"), _watch(world, "ChangeMessageVisibility")
+
+    # When the function receives it
+    report = world.source(retry_visibility_seconds=None).poll_once()
+
+    # Then it is not failed (no receive burnt): a copy is sent, delayed 15 min, due in 2 h, with a deferral counter
+    assert (report.received, report.failed) == (1, 0) and visibility == []
+    [sent] = sends
+    attributes = {name: value["StringValue"] for name, value in sent["MessageAttributes"].items()}
+    assert sent["DelaySeconds"] == 900 and sent["QueueUrl"] == world.stack.outputs.queue_url
+    assert attributes == {"newsingest-deferrals": "1", "newsingest-not-before": f"{NOW.timestamp() + 7200:.3f}",
+                          "newsingest-original-message-id": message_id}
+    # and the message is still accounted for: the delayed copy stands for it
+    assert world.check().buckets == {"queue": 1}
+
+
+def test_a_deferred_copy_waits_for_its_due_time_then_is_processed(world: World) -> None:
+    url = world.origin.url(GOOD.format(n=1))
+    due = NOW.timestamp() + 7200
+    record = _copy_record(world, url, **{"newsingest-deferrals": "1", "newsingest-not-before": f"{due:.3f}"})
+    visibility = _watch(world, "ChangeMessageVisibility")
+
+    # When the copy arrives 15 min after it was sent (1 h 45 min early)
+    world.runtime.deps.clock = lambda: NOW + timedelta(minutes=15)
+    with pytest.raises(Exception) as caught:
+        handle_record(record, LocalLambdaContext(), world.runtime)
+    # Then it waits (visibility until its due time) without fetching
+    assert getattr(caught.value, "reason", None) == "deferred"
+    assert [call["VisibilityTimeout"] for call in visibility] == [6300]
+    assert not world.origin.page_hits()
+
+    # When it arrives at its due time / Then it is processed
+    world.runtime.deps.clock = lambda: NOW + timedelta(hours=2)
+    assert handle_record(record, LocalLambdaContext(), world.runtime)["status"] == "ok"
+
+
+def test_a_short_retry_after_on_a_message_low_on_receives_is_re_sent(world: World) -> None:
+    # Given a message on its third receive, and a site asking for 2 minutes
+    record = _copy_record(world, world.origin.url("status/503?retry_after=120"), receive_count=3)
+    world.runtime.deps.clock = lambda: NOW
+    sends = _watch(world, "SendMessage")
+    # When handled / Then it is re-sent with its receives reset instead of spending one of its last two
+    assert handle_record(record, LocalLambdaContext(), world.runtime)["status"] == "deferred"
+    assert sends[0]["DelaySeconds"] == 120
+    assert sends[0]["MessageAttributes"]["newsingest-original-message-id"]["StringValue"] == "copy-1"
+
+
+def test_after_the_last_deferral_the_delay_is_clamped_to_twelve_hours_from_the_receive(world: World) -> None:
+    # Given a message already deferred 8 times, and a site asking for a day (the parser clamps to 12 h)
+    record = _copy_record(world, world.origin.url("status/429?retry_after=86400"), receive_count=4,
+                          **{"newsingest-deferrals": "8", "newsingest-original-message-id": "first"})
+    world.runtime.deps.clock = lambda: NOW
+    sends, visibility = _watch(world, "SendMessage"), _watch(world, "ChangeMessageVisibility")
+    # When handled
+    with pytest.raises(Exception):
+        handle_record(record, LocalLambdaContext(), world.runtime)
+    # Then it is retried as usual (toward the DLQ), its visibility inside the 12 h SQS allows from the receive
+    assert sends == []
+    assert [call["VisibilityTimeout"] for call in visibility] == [43_200 - 300]

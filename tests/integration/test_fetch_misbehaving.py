@@ -180,6 +180,24 @@ class TestSizeCaps:
         assert caught.value.reason == "unsupported_encoding"
 
 
+class TestGzipMemberFlood:
+    def test_a_member_flood_is_refused_as_a_bomb(self, server: ScriptServer) -> None:
+        # Given 500,000 empty gzip members, gzipped again: about 25 KB on the wire (issue 13, case 7)
+        flood = gzipped(gzipped(b"") * 500_000)
+        assert len(flood) < 40_000
+
+        @server.route("/")
+        def members(exchange: Exchange) -> bool:
+            exchange.respond(200, flood, {"Content-Type": "text/html", "Content-Encoding": "gzip, gzip"})
+            return True
+
+        # When fetched
+        with pytest.raises(PermanentFailure) as caught:
+            make_fetcher(server).fetch(server.url("/"))
+        # Then it is a recorded bomb, not minutes of CPU ending "ok" with an empty body
+        assert caught.value.reason == "decompression_bomb"
+
+
 class TestBrokenConnections:
     def test_truncated_body_is_transient(self, server: ScriptServer) -> None:
         # Given a server announcing 1000 bytes and closing after 10
@@ -283,6 +301,89 @@ class TestStatuses:
         with pytest.raises(TransientFailure) as caught:
             make_fetcher(server).fetch(server.url("/"))
         assert caught.value.retry_after is None
+
+
+class TestInformationalResponses:
+    """Issue 13, case 9: interim 1xx responses before the final one are skipped, not taken as the status."""
+
+    @pytest.mark.parametrize(
+        "interim",
+        [
+            [b"HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload; as=style\r\n\r\n"],
+            [b"HTTP/1.1 102 Processing\r\n\r\n", b"HTTP/1.1 103 Early Hints\r\nLink: </a.js>; rel=preload\r\n\r\n"],
+            [b"HTTP/1.1 100 Continue\r\n\r\n", b"HTTP/1.1 103 Early Hints\r\n\r\n"],
+        ],
+        ids=["103", "102-then-103", "100-then-103"],
+    )
+    def test_interim_responses_before_the_200_are_skipped(self, server: ScriptServer, interim: list[bytes]) -> None:
+        # Given a server that sends informational responses before the page
+        @server.route("/")
+        def hinted(exchange: Exchange) -> bool:
+            for head in interim:
+                exchange.send(head)
+            exchange.respond(200, HTML, {"Content-Type": "text/html"})
+            return True
+
+        fetcher = make_fetcher(server)
+        # When it is fetched (twice: the connection stays usable)
+        results = [fetcher.fetch(server.url("/")) for _ in range(2)]
+        # Then the final response is the page, not a permanent "http_103"
+        assert [r.status for r in results] == [200, 200]
+        assert results[0].body == HTML
+        assert [r.connection_id for r in server.requests] == [1, 1]
+
+    def test_endless_interim_responses_are_refused(self, server: ScriptServer) -> None:
+        @server.route("/")
+        def chatty(exchange: Exchange) -> bool:
+            for _ in range(50):
+                exchange.send(b"HTTP/1.1 103 Early Hints\r\n\r\n")
+            exchange.respond(200, HTML, {"Content-Type": "text/html"})
+            return False
+
+        with pytest.raises(PermanentFailure) as caught:
+            make_fetcher(server).fetch(server.url("/"))
+        assert caught.value.reason == "too_many_interim_responses"
+
+
+class TestHeaderCap:
+    """Issue 13, case 8: the response head is capped in total, not only per line and per header count."""
+
+    def test_many_large_headers_are_refused(self, server: ScriptServer) -> None:
+        # Given 97 headers of almost 64 KB each: every one passes http.client's own limits
+        @server.route("/")
+        def fat(exchange: Exchange) -> bool:
+            headers = {f"X-Pad-{i}": "a" * 65_000 for i in range(97)}
+            try:
+                exchange.respond(200, HTML, {"Content-Type": "text/html", **headers})
+            except OSError:
+                pass  # the client hung up once the cap was reached
+            return False
+
+        # When fetched
+        with pytest.raises(PermanentFailure) as caught:
+            make_fetcher(server).fetch(server.url("/"))
+        # Then the fetch stops at the cap with its own reason
+        assert caught.value.reason == "headers_too_large"
+
+    def test_interim_heads_count_against_the_cap(self, server: ScriptServer) -> None:
+        @server.route("/")
+        def hinted(exchange: Exchange) -> bool:
+            for _ in range(5):
+                exchange.send(b"HTTP/1.1 103 Early Hints\r\nLink: <" + b"x" * 60_000 + b">\r\n\r\n")
+            exchange.respond(200, HTML, {"Content-Type": "text/html"})
+            return False
+
+        with pytest.raises(PermanentFailure) as caught:
+            make_fetcher(server).fetch(server.url("/"))
+        assert caught.value.reason == "headers_too_large"
+
+    def test_ordinary_headers_pass(self, server: ScriptServer) -> None:
+        @server.route("/")
+        def cookies(exchange: Exchange) -> bool:
+            exchange.respond(200, HTML, {"Content-Type": "text/html", **{f"Set-Cookie-{i}": "c" * 4000 for i in range(20)}})
+            return True
+
+        assert make_fetcher(server).fetch(server.url("/")).body == HTML
 
 
 class TestConditionalRequests:

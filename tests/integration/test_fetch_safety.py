@@ -115,6 +115,21 @@ class TestRedirectsAreRevetted:
             make_fetcher(server).fetch(server.url("/"))
         assert caught.value.reason == "invalid_url"
 
+    @pytest.mark.parametrize(
+        "location", ["http://[::①②⑦。⓪。⓪。①]:80/", "http://127.0.0.1：80/", "http://[[::1]]/", "http://[::1/"]
+    )
+    def test_redirect_to_a_target_the_url_parser_rejects_is_invalid_url(
+        self, server: ScriptServer, location: str
+    ) -> None:
+        # Given a server redirecting to a Location that urljoin itself cannot split (issue 13, case 6)
+        server.routes["/"] = redirect_to(location.encode("utf-8").decode("latin-1"))  # raw UTF-8 on the wire
+        # When fetched
+        with pytest.raises(PermanentFailure) as caught:
+            make_fetcher(server).fetch(server.url("/"))
+        # Then it is a classified permanent failure (recorded, not retried to the DLQ), and nothing else was asked
+        assert caught.value.reason == "invalid_url"
+        assert server.paths() == ["/"]
+
     def test_relative_redirect_chain_is_followed(self, server: ScriptServer) -> None:
         # Given a chain of exactly max_redirects relative redirects
         for i in range(5):

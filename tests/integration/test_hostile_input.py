@@ -165,6 +165,27 @@ def test_an_address_the_fetcher_must_refuse_is_recorded_and_never_connected(worl
     assert item["reason"] in ("blocked_address", "blocked_port", "invalid_url", "dns_failure"), item
 
 
+UNPARSEABLE_REDIRECTS = {
+    "fullwidth-digits-in-brackets": "http://[::①②⑦。⓪。⓪。①]:80/",
+    "fullwidth-colon": "http://127.0.0.1：80/",
+    "double-brackets": "http://[[::1]]/",
+}
+
+
+@pytest.mark.parametrize("location", list(UNPARSEABLE_REDIRECTS.values()), ids=list(UNPARSEABLE_REDIRECTS))
+def test_a_redirect_the_url_parser_rejects_is_recorded_invalid_url_in_one_delivery(world: World,
+                                                                                  location: str) -> None:
+    # Given a page redirecting to a target urljoin itself raises on (sent as raw UTF-8, as such servers do)
+    name = f"redirect-{abs(hash(location))}"
+    url = world.origin.add(name, b"", status=302, headers={"Location": location.encode("utf-8").decode("latin-1")})
+    # When the real handler gets it
+    items = _run(world, url)
+    # Then it is recorded invalid_url in the first delivery (not retried to the DLQ as "unexpected")
+    item = items[record_id_of(url)]
+    assert item["status"] == "failed" and item["reason"] == "invalid_url", item
+    assert world.origin.page_hits() == {f"/raw/{name}": 1}
+
+
 # ------------------------------------------------------------------------------------------------ hostile pages
 
 BODY = b"<html><head><title>Lighthouse restored</title></head><body><article>" + ARTICLE + b"</article></body></html>"

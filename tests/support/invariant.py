@@ -6,7 +6,8 @@ After any scenario, with ``sent`` the messages put in (message id → body):
    (a) ``stored``: not on a queue, and the item it maps to has ``status = "ok"`` (an ``unchanged`` outcome leaves
    the stored ``ok`` item in place);
    (b) ``failed``: not on a queue, and its item has ``status = "failed"`` with a ``reason``;
-   (c) ``queue`` / ``dlq``: the message itself (by message id) is still on the source queue or the dead-letter queue.
+   (c) ``queue`` / ``dlq``: the message itself (by message id) is still on the source queue or the dead-letter queue,
+   or a copy re-sent for a Retry-After (message attribute ``newsingest-original-message-id``: its first id).
    A message in none of them is **lost**; one found twice on the queues is **duplicated**.
    A message maps to the item of its normalized URL (``article_id``) or, for a malformed body, to ``msg-<sha256>``
    of the body: exactly what ``newsingest.messages.parse_message`` says.
@@ -17,6 +18,10 @@ After any scenario, with ``sent`` the messages put in (message id → body):
    content-addressed (the key's digest is the content's), so one content hash has one object under an article.
 4. **Newer wins.** With a :class:`WriteLog` attached to the function's DynamoDB client, no item holds a version older
    than a write the table accepted for it: an older attempt never replaced a newer one.
+5. **No lost update.** With the same log (attach it to every writer: the function, reprocess), no item holds content
+   *observed* earlier than content a write already acknowledged: each write's observation time is what it stores as
+   ``fetched_at`` / ``last_checked_at``, and the item's own is the later of its two. A rewrite that carried a higher
+   version but older content (a reprocess of the page read before a newer ingest) is caught here, not by 4.
 
 ``check_invariant`` returns an :class:`Accounting` (counts per bucket, reasons, storage facts, violations);
 ``assert_invariant`` raises when there is any violation. Reading a queue's contents receives its messages (with a
@@ -36,6 +41,7 @@ from typing import Any
 from boto3.dynamodb.types import TypeDeserializer
 
 from newsingest.messages import IngestRequest, parse_message
+from newsingest.storage.queue import ORIGINAL_ID_ATTRIBUTE
 from newsingest.urls import article_id as article_id_of
 
 BUCKETS = ("stored", "failed", "queue", "dlq", "lost", "duplicated")
@@ -70,6 +76,7 @@ class WriteLog:
 
     def __init__(self) -> None:
         self.accepted: dict[str, int] = {}  # article_id → highest version the table accepted
+        self.observed: dict[str, str] = {}  # article_id → latest observation time (ISO) an accepted write stored
         self.rejected = 0
         self._lock = threading.Lock()
 
@@ -79,19 +86,25 @@ class WriteLog:
             client.meta.events.register(f"after-call.dynamodb.{operation}", self._after)
         return self
 
-    def merge(self, accepted: Mapping[str, int], rejected: int = 0) -> None:
+    def merge(self, accepted: Mapping[str, int], rejected: int = 0, observed: Mapping[str, str] | None = None) -> None:
         with self._lock:
             for key, version in accepted.items():
                 self.accepted[key] = max(version, self.accepted.get(key, 0))
+            for key, when in (observed or {}).items():
+                self.observed[key] = max(when, self.observed.get(key, ""))
             self.rejected += rejected
 
     def _before(self, params: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
-        version = params.get("ExpressionAttributeValues", {}).get(":version", {}).get("N")
-        if version is None:
-            return
         key = (params.get("Item") or params.get("Key") or {}).get("article_id", {}).get("S")
-        if key:
-            context["newsingest_write"] = (key, int(version))
+        if not key:
+            return
+        values = params.get("ExpressionAttributeValues", {})
+        version = values.get(":version", {}).get("N")
+        item = params.get("Item", {})
+        # When the written content was observed: what the write stores as fetched_at / last_checked_at.
+        times = [item.get(name, {}).get("S") for name in ("fetched_at", "last_checked_at")]
+        times += [values.get(name, {}).get("S") for name in (":fetched_at", ":last_checked_at", ":checked")]
+        context["newsingest_write"] = (key, None if version is None else int(version), max(filter(None, times), default=""))
 
     def _after(self, http_response: Any, parsed: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
         write = context.get("newsingest_write")
@@ -99,9 +112,12 @@ class WriteLog:
             return
         with self._lock:
             if http_response.status_code < 300:
-                key, version = write
-                self.accepted[key] = max(version, self.accepted.get(key, 0))
-            else:
+                key, version, observed = write
+                if version is not None:
+                    self.accepted[key] = max(version, self.accepted.get(key, 0))
+                if observed:
+                    self.observed[key] = max(observed, self.observed.get(key, ""))
+            elif write[1] is not None:
                 self.rejected += 1
 
 
@@ -326,6 +342,14 @@ def _check_newer_wins(accounting: Accounting, items: dict[str, dict[str, Any]], 
         elif int(item.get("version", 0)) < accepted:
             accounting.violations.append(f"item {key} holds version {item.get('version')}, older than the accepted "
                                          f"version {accepted}: an older write replaced a newer one")
+    for key, acknowledged in write_log.observed.items():
+        item = items.get(key)
+        if item is None:
+            continue  # reported above when it had a version
+        holds = max(str(item.get("fetched_at") or ""), str(item.get("last_checked_at") or ""))
+        if holds < acknowledged:
+            accounting.violations.append(f"item {key} holds content observed at {holds or '(never)'}, older than "
+                                         f"content acknowledged as observed at {acknowledged}: a lost update")
 
 
 # -------------------------------------------------------------------------------------------------- reading
@@ -358,17 +382,23 @@ def _object_versions(view: AwsView) -> dict[str, list[dict[str, Any]]]:
 def _peek(sqs: Any, queue_url: str) -> tuple[list[str], int]:
     """Message ids on a queue (received, hidden meanwhile, then made visible again) and the number of messages that
     could not be received because they were invisible (in flight, or delayed by Retry-After) when the peek began."""
-    attributes = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["ApproximateNumberOfMessagesNotVisible"])
-    not_visible = int(attributes["Attributes"]["ApproximateNumberOfMessagesNotVisible"])
+    attributes = sqs.get_queue_attributes(
+        QueueUrl=queue_url,
+        AttributeNames=["ApproximateNumberOfMessagesNotVisible", "ApproximateNumberOfMessagesDelayed"])["Attributes"]
+    # In flight, or delayed: a Retry-After's visibility change, or a deferred copy's DelaySeconds.
+    not_visible = int(attributes["ApproximateNumberOfMessagesNotVisible"]) + int(
+        attributes.get("ApproximateNumberOfMessagesDelayed", 0))
     seen: list[str] = []
     handles: list[str] = []
     while True:
         response = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=0,
-                                       VisibilityTimeout=_PEEK_VISIBILITY)
+                                       VisibilityTimeout=_PEEK_VISIBILITY, MessageAttributeNames=["All"])
         messages = response.get("Messages", [])
         if not messages:
             break
-        seen.extend(message["MessageId"] for message in messages)
+        # A copy re-sent for a Retry-After (batch._defer) stands for the message it was first sent as.
+        seen.extend(message.get("MessageAttributes", {}).get(ORIGINAL_ID_ATTRIBUTE, {}).get("StringValue")
+                    or message["MessageId"] for message in messages)
         handles.extend(message["ReceiptHandle"] for message in messages)
     for start in range(0, len(handles), 10):
         entries = [{"Id": str(i), "ReceiptHandle": handle, "VisibilityTimeout": 0}

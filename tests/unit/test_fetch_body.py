@@ -34,6 +34,75 @@ def test_multi_member_gzip() -> None:
     assert decode(gzip.compress(b"a") + gzip.compress(b"b"), ["gzip"], cap=10, where="u") == b"ab"
 
 
+class _CountingZlib:
+    """Stands in for the ``zlib`` module in ``newsingest.fetch.body``: counts the compressed bytes handed to zlib."""
+
+    def __init__(self) -> None:
+        self.fed = 0
+        self.error = zlib.error
+        self.MAX_WBITS = zlib.MAX_WBITS
+
+    def decompressobj(self, wbits: int):  # noqa: ANN201
+        counter = self
+        inner = zlib.decompressobj(wbits)
+
+        class Counted:
+            def decompress(self, data, max_length=0):  # noqa: ANN001, ANN201
+                counter.fed += len(data)
+                return inner.decompress(data, max_length)
+
+            def __getattr__(self, name):  # noqa: ANN001, ANN204
+                return getattr(inner, name)
+
+        return Counted()
+
+
+EMPTY_MEMBER = gzip.compress(b"", mtime=0)
+
+
+@pytest.mark.parametrize("members", [2_000, 8_000])
+def test_a_gzip_member_flood_decodes_in_linear_work(members: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Given thousands of empty gzip members back to back (issue 13, case 7), and zlib instrumented
+    import newsingest.fetch.body as body
+
+    counting = _CountingZlib()
+    monkeypatch.setattr(body, "zlib", counting)
+    flood = EMPTY_MEMBER * members + gzip.compress(b"end", mtime=0)
+    # When it is decoded
+    assert decode(flood, ["gzip"], cap=1 << 20, where="u") == b"end"
+    # Then zlib saw each input byte a bounded number of times, not the rest of the body once per member
+    assert counting.fed <= 8 * len(flood)
+
+
+def test_more_gzip_members_than_the_cap_is_a_bomb() -> None:
+    from newsingest.fetch import limits
+
+    flood = gzip.compress(EMPTY_MEMBER * (limits.MAX_GZIP_MEMBERS + 1), mtime=0)  # gzipped: a few KB on the wire
+    with pytest.raises(PermanentFailure) as caught:
+        decode(flood, ["gzip", "gzip"], cap=10 << 20, where="u")
+    assert caught.value.reason == "decompression_bomb"
+
+
+def test_decompression_stops_at_the_deadline() -> None:
+    # Given a clock that runs out after a few checks (injected: no wall-clock involved)
+    from newsingest.fetch import limits
+    from newsingest.outcomes import TransientFailure
+
+    checks = iter([5.0, 5.0, 0.0])
+    flood = EMPTY_MEMBER * (limits.MAX_GZIP_MEMBERS - 1)
+    # When a long member flood is decoded
+    with pytest.raises(TransientFailure) as caught:
+        decode(flood, ["gzip"], cap=1 << 20, where="u", remaining=lambda: next(checks, 0.0))
+    # Then decoding stops at the deadline instead of running past it
+    assert caught.value.reason == "timeout"
+
+
+def test_trailing_nul_padding_after_the_last_member() -> None:
+    assert decode(gzip.compress(b"a") + b"\0" * 100, ["gzip"], cap=10, where="u") == b"a"
+    assert decode(gzip.compress(b"a" * 100_000) + gzip.compress(b"b") + b"\0", ["gzip"], cap=1 << 20,
+                  where="u") == b"a" * 100_000 + b"b"
+
+
 @pytest.mark.parametrize("coding", ["gzip", "deflate"])
 def test_bomb_is_stopped_at_the_cap(coding: str) -> None:
     raw = b"\0" * (20 << 20)

@@ -26,7 +26,7 @@ def test_every_variable_is_read() -> None:
         "FETCH_MAX_BYTES": "1000", "FETCH_MAX_DECOMPRESSED_BYTES": "2000", "FETCH_MAX_REDIRECTS": "0",
         "FETCH_ALLOWED_PORTS": "80,8080", "FETCH_RESPECT_ROBOTS": "false", "FETCH_ROBOTS_TTL": "60",
         "FETCH_PER_HOST_CONCURRENCY": "3", "BATCH_CONCURRENCY": "7", "MIN_REMAINING_MS": "0",
-        "EXTRACT_CONCURRENCY": "3",
+        "EXTRACT_CONCURRENCY": "3", "DEADLINE_MARGIN_MS": "1500",
     }
     # When read / Then each lands where it belongs
     settings = Settings.from_env(env)
@@ -37,7 +37,7 @@ def test_every_variable_is_read() -> None:
     assert (fetch.max_body_bytes, fetch.max_decompressed_bytes, fetch.max_redirects) == (1000, 2000, 0)
     assert (fetch.allowed_ports, fetch.respect_robots, fetch.robots_ttl) == (frozenset({80, 8080}), False, 60.0)
     assert (fetch.per_host_concurrency, settings.batch_concurrency, settings.min_remaining_ms) == (3, 7, 0)
-    assert settings.extract_concurrency == 3
+    assert (settings.extract_concurrency, settings.deadline_margin_ms) == (3, 1500)
     # And the documented table lists exactly the variables read here
     assert set(env) == set(ENVIRONMENT_VARIABLES)
 

@@ -30,8 +30,8 @@ def test_a_chinese_sentence_is_not_one_word() -> None:
 
 
 @given(st.text())
-def test_never_raises(text: str) -> None:
-    assert count_words(text) >= 0
+def test_any_text_is_counted_as_the_word_regex_counts_it(text: str) -> None:
+    assert count_words(text) == _reference(text)
 
 
 # ------------------------------------------------------------------------------------------- the fast count
@@ -61,14 +61,8 @@ def test_fast_count_equals_the_word_regex_on_tricky_text(text: str) -> None:
     assert count_words(text) == _reference(text)
 
 
-def test_two_megabytes_of_text_are_counted_in_a_few_passes() -> None:
-    # Given a 2 MB English body (330,000 words) / When counted / Then it is exact and takes well under the old
-    # one-match-per-word time (generous bound: shared CI machines)
-    import time
-
+def test_two_megabytes_of_text_are_counted_exactly() -> None:
+    # Given a 2 MB English body (330,000 words) / When counted / Then the count is exact (its speed is a benchmark
+    # figure, never a timed test: shared machines are noisy)
     text = ("The council voted on Monday to build a new tram line, costing $1,200,000 (U.S.) in all. " * 23000)
-    start = time.perf_counter()
-    count = count_words(text)
-    elapsed = time.perf_counter() - start
-    assert count == _reference(text)
-    assert elapsed < 0.1
+    assert count_words(text) == _reference(text) == 23000 * 16

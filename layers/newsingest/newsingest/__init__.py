@@ -2,7 +2,7 @@
 
 The package is layered so that imports only point one way::
 
-    functions/*/app.py → newsingest.handler → newsingest.pipeline → (fetch, extract, storage)
+    functions/*/app.py → newsingest.batch → newsingest.pipeline → (fetch, extract, storage)
 
 ``newsingest.extract`` is pure (no AWS, no Powertools) so the CLI and the tests use it directly.
 """

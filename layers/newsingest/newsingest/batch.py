@@ -8,7 +8,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -25,7 +25,18 @@ from newsingest.pipeline import Dependencies, ingest, record_invalid_message
 from newsingest.settings import Settings
 from newsingest.storage import ArticleObjects, ArticleRepository
 from newsingest.storage.clients import create_clients
-from newsingest.storage.queue import MessageDelayer
+from newsingest.storage.queue import (
+    DEFERRALS_ATTRIBUTE,
+    MAX_DELAY_SECONDS,
+    NOT_BEFORE_ATTRIBUTE,
+    ORIGINAL_ID_ATTRIBUTE,
+    MessageDelayer,
+)
+
+# Re-sends of one message for Retry-After delays (each resets its receive count); then it is retried as usual.
+MAX_DEFERRALS = 8
+# From this receive on, a Retry-After re-sends the message rather than spending one of its last receives.
+DEFER_AFTER_RECEIVES = 3
 
 
 @dataclass
@@ -60,30 +71,75 @@ def reset_runtime() -> None:
 
 
 class ConcurrentBatchProcessor(BatchProcessor):
-    """Powertools' SQS ``BatchProcessor`` that runs a batch's records on a bounded thread pool.
+    """Powertools' SQS ``BatchProcessor`` that runs a batch's records on a bounded thread pool, inside a deadline.
 
     A batch's fetches overlap instead of queueing behind each other; the per-host limit is enforced by the
     Fetcher. Failures are still collected per record, so ``batchItemFailures`` lists exactly the records to retry.
+
+    The deadline rule (docs/delivery-guarantees.md): the processor waits for the records until the invocation's
+    remaining time minus ``Settings.deadline_margin_ms``, and no longer. A record still running then is reported
+    as a failure (retried) and left to finish on its own: the pool is shut down without joining it (no
+    ``with ThreadPoolExecutor``), so one slow record never turns into a function timeout, which would retry, and
+    after five receives dead-letter, the whole batch. Only the calling thread touches the processor's success and
+    failure lists, so a straggler that finishes later cannot leak into the next invocation's response.
     """
 
-    def __init__(self, max_workers: int | None = None) -> None:
+    def __init__(self, max_workers: int | None = None, *, margin_ms: int | None = None) -> None:
         super().__init__(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
         self._max_workers = max_workers
+        self._margin_ms = margin_ms
 
     def __call__(self, records: list[dict], handler: Any, lambda_context: Any = None) -> ConcurrentBatchProcessor:
         _require_sqs_records(records)  # before the batch context opens, so no later error can mask this one
         return super().__call__(records, handler, lambda_context)
 
     def process(self) -> list[tuple]:
-        workers = min(self._max_workers or get_runtime().settings.batch_concurrency, len(self.records))
+        workers = max(1, min(self._max_workers or get_runtime().settings.batch_concurrency, len(self.records)))
         metrics.add_metric(name="BatchRecords", unit=MetricUnit.Count, value=len(self.records))
+        timeout = self._wait_timeout()
+        pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ingest")
         try:
-            if workers <= 1:
-                return super().process()
-            with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ingest") as pool:
-                return list(pool.map(self._process_record, self.records))
+            batch = [(record, self._to_batch_type(record=record, event_type=self.event_type, model=self.model))
+                     for record in self.records]
+            futures: list[Future[Any]] = [pool.submit(self._run_handler, data) for _, data in batch]
+            done, _ = wait(futures, timeout=timeout)
+            return [self._respond(record, data, future) if future in done else self._unfinished(data, future)
+                    for (record, data), future in zip(batch, futures)]
         finally:
+            # Never wait for stragglers: they finish (idempotently) in the background or with the environment.
+            pool.shutdown(wait=False, cancel_futures=True)
             OUTCOMES.flush()
+
+    def _wait_timeout(self) -> float | None:
+        context = getattr(self, "lambda_context", None)
+        if context is None or not hasattr(context, "get_remaining_time_in_millis"):
+            return None
+        margin = self._margin_ms if self._margin_ms is not None else get_runtime().settings.deadline_margin_ms
+        return max(0.0, (context.get_remaining_time_in_millis() - margin) / 1000)
+
+    def _run_handler(self, data: Any) -> Any:
+        """Runs on a pool thread: only the record handler, no bookkeeping."""
+        if self._handler_accepts_lambda_context:
+            return self.handler(record=data, lambda_context=self.lambda_context)
+        return self.handler(record=data)
+
+    def _respond(self, record: dict, data: Any, future: Future[Any]) -> tuple:
+        error = future.exception()
+        if error is None:
+            return self.success_handler(record=record, result=future.result())
+        if not isinstance(error, Exception):
+            raise error  # the environment dying (SystemExit, MemoryError's kin …): the invocation fails, as Lambda's would
+        return self.failure_handler(record=data, exception=(type(error), error, error.__traceback__))
+
+    def _unfinished(self, data: Any, future: Future[Any]) -> tuple:
+        started = not future.cancel()  # a record still queued for a worker never starts
+        failure = TransientFailure("deadline", "still running at the batch deadline; left for redelivery" if started
+                                   else "not started before the batch deadline; left for redelivery")
+        OUTCOMES.add("retry", failure.reason)
+        logger.warning("record unfinished at the batch deadline; will retry",
+                       extra={"outcome": "retry", "reason": failure.reason, "message_id": data.message_id,
+                              "started": started})
+        return self.failure_handler(record=data, exception=(type(failure), failure, None))
 
 
 class NotAnSqsEvent(ValueError):
@@ -133,23 +189,32 @@ def handle_record(record: SQSRecord, lambda_context: Any = None, runtime: Runtim
     """Process one SQS record to exactly one outcome, or raise so that it is retried.
 
     1. Too little invocation time left: raise before starting (the record is retried, never cut mid-write).
+       A re-sent (deferred) message that arrives before its ``not-before`` time waits for it (visibility) instead.
     2. Parse the body; a malformed one is recorded as a failure under a hash of the body.
     3. Ingest the URL; permanent failures come back recorded.
-    4. A transient failure with Retry-After delays this message's redelivery, then re-raises.
+    4. A transient failure with Retry-After delays this message's redelivery, then re-raises; a long delay, or one
+       on a message whose receives are running out, re-sends it instead (``deferred``, see ``_defer``).
     5. Log and count the outcome (EMF), with the message id as correlation id.
     """
     runtime = runtime or get_runtime()
     started = time.perf_counter()
     logger.thread_safe_append_keys(message_id=record.message_id)
     try:
-        fetch_deadline = _fetch_deadline(lambda_context, runtime.settings.min_remaining_ms)
+        _wait_until_due(record, runtime)
+        fetch_deadline, deadline = _deadlines(lambda_context, runtime.settings)
         message = parse_message(record.body)
         if isinstance(message, InvalidMessage):
             outcome = record_invalid_message(message, runtime.deps, message_id=record.message_id)
         else:
             logger.thread_safe_append_keys(url=message.url)
-            outcome = ingest(message, runtime.deps, message_id=record.message_id, fetch_deadline=fetch_deadline)
+            outcome = ingest(message, runtime.deps, message_id=record.message_id, fetch_deadline=fetch_deadline,
+                             deadline=deadline)
     except TransientFailure as failure:
+        if _defer(record, failure, runtime):
+            OUTCOMES.add("deferred", failure.reason)
+            logger.info("deferred", extra={"outcome": "deferred", "reason": failure.reason,
+                                           "retry_after_s": failure.retry_after, "duration_ms": _ms_since(started)})
+            return {"status": "deferred", "reason": failure.reason}
         _delay_if_asked(record, failure, runtime)
         OUTCOMES.add("retry", failure.reason)
         logger.warning("will retry", extra={"outcome": "retry", "reason": failure.reason, "detail": failure.detail,
@@ -170,18 +235,73 @@ def handle_record(record: SQSRecord, lambda_context: Any = None, runtime: Runtim
     return _summary(outcome)
 
 
-def _fetch_deadline(lambda_context: Any, min_remaining_ms: int) -> float | None:
-    """Refuse to start with too little time left; otherwise the latest moment the fetch may run until.
+def _deadlines(lambda_context: Any, settings: Settings) -> tuple[float | None, float | None]:
+    """Refuse to start with too little time left; otherwise the latest moments (``time.monotonic()``) the fetch
+    may run until, and the record must be done by.
 
-    The fetch must end early enough for extraction and the S3 and DynamoDB writes: it gets the remaining
-    time minus a reserve of half of ``min_remaining_ms``.
+    The fetch must end early enough for extraction and the S3 and DynamoDB writes: it gets the remaining time minus
+    a reserve of half of ``min_remaining_ms``. The record must be done when the batch stops waiting for it: the
+    remaining time minus ``deadline_margin_ms`` (the deadline rule, docs/delivery-guarantees.md).
     """
     if lambda_context is None or not hasattr(lambda_context, "get_remaining_time_in_millis"):
-        return None
+        return None, None
     remaining = lambda_context.get_remaining_time_in_millis()
-    if remaining < min_remaining_ms:
+    if remaining < settings.min_remaining_ms:
         raise TransientFailure("deadline", f"only {remaining} ms of invocation time left; not started")
-    return time.monotonic() + (remaining - min_remaining_ms / 2) / 1000
+    now = time.monotonic()
+    return now + (remaining - settings.min_remaining_ms / 2) / 1000, now + (remaining - settings.deadline_margin_ms) / 1000
+
+
+def _attribute(record: SQSRecord, name: str) -> str | None:
+    value = (record.raw_event.get("messageAttributes") or {}).get(name) or {}
+    return value.get("stringValue")
+
+
+def _wait_until_due(record: SQSRecord, runtime: Runtime) -> None:
+    """A deferred copy arrives after at most 15 min (``DelaySeconds``); until its not-before time it only waits."""
+    raw = _attribute(record, NOT_BEFORE_ATTRIBUTE)
+    try:
+        not_before = float(raw) if raw else 0.0
+    except ValueError:
+        return
+    left = not_before - runtime.deps.clock().timestamp()
+    if left > 1:
+        raise TransientFailure("deferred", f"deferred for a Retry-After: due in {int(left)} s", retry_after=left)
+
+
+def _defer(record: SQSRecord, failure: TransientFailure, runtime: Runtime) -> bool:
+    """Re-send the message for a Retry-After instead of burning one of its receives; True when it was re-sent.
+
+    ``ChangeMessageVisibility`` keeps the message but costs a receive each time (five, then the DLQ), and cannot
+    reach past 12 h from the receive. So a delay longer than ``DelaySeconds`` allows (15 min), or any delay once
+    the message has used ``DEFER_AFTER_RECEIVES`` receives, sends a copy: ``DelaySeconds`` up to 15 min, the
+    not-before time, the original message id, and a deferral counter. The original is then acknowledged (the copy
+    carries it on). After ``MAX_DEFERRALS`` re-sends the message is retried as usual, so it still ends somewhere.
+    """
+    if failure.retry_after is None or failure.reason == "deferred":
+        return False  # a copy waiting for its not-before time waits by visibility (its own first receive)
+    try:
+        deferrals = int(_attribute(record, DEFERRALS_ATTRIBUTE) or 0)
+    except ValueError:
+        deferrals = MAX_DEFERRALS
+    receives = int(record.attributes.approximate_receive_count or 1)
+    if deferrals >= MAX_DEFERRALS:
+        return False
+    if failure.retry_after <= MAX_DELAY_SECONDS and receives < DEFER_AFTER_RECEIVES:
+        return False  # a short delay with receives to spare: ChangeMessageVisibility (_delay_if_asked)
+    now = runtime.deps.clock().timestamp()
+    attributes = {
+        DEFERRALS_ATTRIBUTE: str(deferrals + 1),
+        NOT_BEFORE_ATTRIBUTE: f"{now + failure.retry_after:.3f}",
+        ORIGINAL_ID_ATTRIBUTE: _attribute(record, ORIGINAL_ID_ATTRIBUTE) or record.message_id,
+    }
+    try:
+        runtime.delayer.resend(record.event_source_arn, record.body, delay_seconds=failure.retry_after,
+                               attributes=attributes)
+    except Exception:  # not re-sent: fall back to the visibility delay, the message itself stays
+        logger.exception("could not re-send the message for its Retry-After")
+        return False
+    return True
 
 
 def _delay_if_asked(record: SQSRecord, failure: TransientFailure, runtime: Runtime) -> None:

@@ -3,6 +3,8 @@
 Every queued message ends in exactly one of:
 
 * ``Status.OK`` / ``Status.UNCHANGED``: stored (or confirmed unchanged);
+* ``Status.SUPERSEDED``: a newer observation of the URL was already stored (this attempt's write lost the
+  conditional race, which is success: nothing to retry, the message is deleted);
 * ``PermanentFailure``: recorded as ``status = "failed"`` with a machine-readable ``reason``, message deleted;
 * ``TransientFailure``: reported in ``batchItemFailures`` so SQS redelivers it (and after
   ``maxReceiveCount`` moves it to the dead-letter queue).
@@ -17,6 +19,7 @@ from enum import Enum
 class Status(str, Enum):
     OK = "ok"
     UNCHANGED = "unchanged"
+    SUPERSEDED = "superseded"
     FAILED = "failed"
 
 

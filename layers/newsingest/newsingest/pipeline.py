@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -17,7 +18,7 @@ from datetime import datetime, timezone
 from newsingest.extract import Article, extract_article
 from newsingest.fetch import Fetcher, FetchResult
 from newsingest.messages import IngestRequest, InvalidMessage
-from newsingest.outcomes import Outcome, PermanentFailure, Status
+from newsingest.outcomes import Outcome, PermanentFailure, Status, TransientFailure
 from newsingest.storage import ArticleItem, ArticleObjects, ArticleRepository, VersionConflict
 from newsingest.storage.keys import raw_key, text_key
 
@@ -55,6 +56,10 @@ class Dependencies:
     # Bounds the extractions running at once (CPU-bound, memory-heavy) while fetches of a batch still overlap
     # (Settings.extract_concurrency).
     extract_slots: threading.Semaphore = field(default_factory=lambda: threading.BoundedSemaphore(1))
+    # The deadline rule: time kept for the S3 and DynamoDB writes. Extraction does not start, and the writes are not
+    # begun, with less than this left before the record's deadline (the record is retried instead).
+    write_reserve_s: float = 3.0
+    monotonic: Callable[[], float] = time.monotonic
 
 
 @dataclass(frozen=True)
@@ -73,7 +78,7 @@ class Attempt:
 
 
 def ingest(request: IngestRequest, deps: Dependencies, *, message_id: str | None = None,
-           fetch_deadline: float | None = None) -> Outcome:
+           fetch_deadline: float | None = None, deadline: float | None = None) -> Outcome:
     """Ingest one URL.
 
     1. Read the stored record (validators for a conditional request, hash for change detection).
@@ -82,9 +87,17 @@ def ingest(request: IngestRequest, deps: Dependencies, *, message_id: str | None
     3. Extract; an empty body is the permanent failure ``no_article`` (the raw page is kept for reprocessing).
     4. If text and metadata equal what is stored (and ``force`` is off): ``unchanged``, only ``last_checked_at`` moves.
     5. Write the raw HTML and the text to S3 (content-addressed keys, before the record).
-    6. Write the record conditionally on ``version``; losing to a newer version is success (that one is stored).
+    6. Write the record conditionally on ``version``; losing to a newer version is the outcome ``superseded``
+       (a newer observation is stored: nothing to retry).
+
+    The ordering rule (docs/delivery-guarantees.md): ``version`` is the time the response *arrived*, taken after the
+    fetch, not the attempt's start. An attempt that started first but fetched the updated page last stores it; a
+    slow attempt that fetched the older page cannot replace it.
+
+    ``deadline`` (a ``deps.monotonic()`` value) is when the batch stops waiting for this record: waiting for the
+    extraction slot is bounded by it, and extraction and the writes do not start with less than
+    ``deps.write_reserve_s`` left (``TransientFailure("deadline")``: retried, nothing half-written).
     """
-    attempt = Attempt(deps.clock())
     existing = deps.repository.get(request.article_id)
     # A stored article's HTTP validators make the re-crawl conditional (a 304 downloads nothing).
     validated = existing if existing is not None and existing.status == Status.OK.value and not request.force else None
@@ -96,13 +109,14 @@ def ingest(request: IngestRequest, deps: Dependencies, *, message_id: str | None
             deadline=fetch_deadline,
         )
     except PermanentFailure as failure:
-        return record_failure(request, failure, deps, attempt, message_id=message_id)
+        return record_failure(request, failure, deps, Attempt(deps.clock()), message_id=message_id)
+    attempt = Attempt(deps.clock())  # what this attempt observed arrived now: its version (the ordering rule)
     if page.not_modified and existing is not None and existing.content_sha256:
         return _confirm_unchanged(request, existing, page, deps, attempt)
 
-    with deps.extract_slots:
-        article = deps.extract(page.body, page.final_url, content_type=page.content_type)
+    article = _extract_in_time(page, deps, deadline)
     if article.is_empty:
+        _require_time(deps, deadline, "recording no_article")
         stored_raw = _store_raw(request, page, deps)
         failure = PermanentFailure("no_article", f"no article body found in {len(page.body)} bytes of HTML")
         return record_failure(request, failure, deps, attempt, message_id=message_id, raw_key=stored_raw,
@@ -113,13 +127,43 @@ def ingest(request: IngestRequest, deps: Dependencies, *, message_id: str | None
         return _confirm_unchanged(request, existing, page, deps, attempt)
 
     item = _article_item(request, article, page, existing, attempt, content_sha256, message_id)
+    _require_time(deps, deadline, "writing the article")
     deps.objects.put_raw(item.raw_key or "", page.body, source_content_type=page.content_type)
     deps.objects.put_text(item.text_key or "", article.text)
     try:
         deps.repository.put_version(item)
     except VersionConflict:
         logger.info("newer version of %s already stored; this attempt is superseded", request.url)
+        return _superseded(request.article_id, request.url)
     return Outcome(Status.OK, request.article_id, request.url, word_count=article.word_count)
+
+
+def _superseded(article_id: str, url: str) -> Outcome:
+    return Outcome(Status.SUPERSEDED, article_id, url, detail="a newer observation of this URL is already stored")
+
+
+def _extract_in_time(page: FetchResult, deps: Dependencies, deadline: float | None) -> Article:
+    """Extract once a slot is free, unless the wait (or what is left after it) leaves no time for the writes."""
+    if deadline is None:
+        with deps.extract_slots:
+            return deps.extract(page.body, page.final_url, content_type=page.content_type)
+    wait = deadline - deps.monotonic() - deps.write_reserve_s
+    if wait <= 0 or not deps.extract_slots.acquire(timeout=wait):
+        raise TransientFailure("deadline", "no extraction slot before the record's deadline; retried")
+    try:
+        _require_time(deps, deadline, "extracting")
+        return deps.extract(page.body, page.final_url, content_type=page.content_type)
+    finally:
+        deps.extract_slots.release()
+
+
+def _require_time(deps: Dependencies, deadline: float | None, what: str) -> None:
+    """The deadline rule: a stage that ends in writes starts only with ``write_reserve_s`` left."""
+    if deadline is None:
+        return
+    left = deadline - deps.monotonic()
+    if left < deps.write_reserve_s:
+        raise TransientFailure("deadline", f"{left:.1f} s left before the record's deadline: not {what}; retried")
 
 
 def record_invalid_message(message: InvalidMessage, deps: Dependencies, *,
@@ -131,7 +175,8 @@ def record_invalid_message(message: InvalidMessage, deps: Dependencies, *,
         reason=message.reason, detail=message.detail, raw_body=message.raw_body, message_id=message_id,
         url=message.url, domain=message.domain,
     )
-    _write_failure(item, deps)
+    if not _write_failure(item, deps):
+        return _superseded(item.article_id, message.url or "")
     return Outcome(Status.FAILED, item.article_id, message.url or "", reason=message.reason, detail=message.detail)
 
 
@@ -146,7 +191,8 @@ def record_failure(request: IngestRequest, failure: PermanentFailure, deps: Depe
         final_url=final_url if final_url != request.url else None,
         message_id=message_id,
     )
-    _write_failure(item, deps)
+    if not _write_failure(item, deps):
+        return _superseded(request.article_id, request.url)
     return Outcome(Status.FAILED, request.article_id, request.url, reason=failure.reason, detail=failure.detail)
 
 
@@ -156,11 +202,14 @@ def _status_of(reason: str) -> int | None:
     return int(code) if reason.startswith("http_") and code.isdigit() else None
 
 
-def _write_failure(item: ArticleItem, deps: Dependencies) -> None:
+def _write_failure(item: ArticleItem, deps: Dependencies) -> bool:
+    """Record the failure; False when a newer observation is already stored (the failure is superseded)."""
     try:
         deps.repository.record_failure(item)
     except VersionConflict:
         logger.info("newer record of %s already stored; failure not recorded over it", item.article_id)
+        return False
+    return True
 
 
 def _confirm_unchanged(request: IngestRequest, existing: ArticleItem, page: FetchResult, deps: Dependencies,
@@ -168,23 +217,25 @@ def _confirm_unchanged(request: IngestRequest, existing: ArticleItem, page: Fetc
     try:
         deps.repository.touch_unchanged(
             request.article_id, checked_at=attempt.iso, content_sha256=existing.content_sha256 or "",
-            etag=page.etag, last_modified=page.last_modified,
+            etag=page.etag, last_modified=page.last_modified, version=attempt.version,
         )
     except VersionConflict:
         logger.info("record of %s changed while confirming it unchanged; the newer one stands", request.url)
+        return _superseded(request.article_id, request.url)
     return Outcome(Status.UNCHANGED, request.article_id, request.url, word_count=existing.word_count)
 
 
 def _same_content(existing: ArticleItem, article: Article, content_sha256: str) -> bool:
     if existing.status != Status.OK.value or existing.content_sha256 != content_sha256:
         return False
-    extracted = _article_fields(article)
+    extracted = article_fields(article)
     if existing.date_source == "first_seen" and article.published_at is None:
         extracted["published_at"] = existing.published_at  # the stand-in date is ours, not the page's
     return all(getattr(existing, name) == extracted[name] for name in _COMPARED_FIELDS)
 
 
-def _article_fields(article: Article) -> dict[str, object]:
+def article_fields(article: Article) -> dict[str, object]:
+    """The extracted fields of a record, bounded: the one article → record mapping of ingest and reprocess."""
     return _bounded({
         "title": article.title, "authors": tuple(article.authors), "published_at": article.published_at,
         "modified_at": article.modified_at, "section": article.section, "tags": tuple(article.tags),
@@ -221,7 +272,7 @@ def _article_item(request: IngestRequest, article: Article, page: FetchResult, e
                   attempt: Attempt, content_sha256: str, message_id: str | None) -> ArticleItem:
     """Map the extracted article and the fetch onto the one record model."""
     first_seen = existing.first_seen_at if existing and existing.first_seen_at else attempt.iso
-    fields = _article_fields(article)
+    fields = article_fields(article)
     # Every stored article must be listable by domain: when the page gives no date, the first time we saw it
     # stands in, and date_source says so (the page's own date is never invented or altered).
     published_at = article.published_at or first_seen

@@ -30,6 +30,10 @@ _UNSUPPORTED = frozenset({"UnsupportedOperation", "InvalidAction", "NotImplement
 _TERMINAL_TASK_STATES = frozenset({"COMPLETED", "CANCELLED", "FAILED"})
 
 
+class MoveTaskUnsupported(RuntimeError):
+    """``method="move-task"`` on an endpoint without the message-move API (receive/send/delete works there)."""
+
+
 @dataclass
 class RedriveReport:
     method: str = ""
@@ -46,11 +50,6 @@ class RedriveReport:
 
 def queue_arn(sqs: Any, queue_url: str) -> str:
     return str(sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"])
-
-
-def queue_depth(sqs: Any, queue_url: str) -> int:
-    attributes = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["ApproximateNumberOfMessages"])
-    return int(attributes["Attributes"].get("ApproximateNumberOfMessages", 0))
 
 
 def redrive(sqs: Any, dead_letter_queue_url: str, queue_url: str, *, method: str = "auto",
@@ -70,8 +69,10 @@ def redrive(sqs: Any, dead_letter_queue_url: str, queue_url: str, *, method: str
             return _move_task(task_sqs or sqs, dead_letter_queue_url, queue_url, wait=wait, poll_interval=poll_interval,
                               sleep=sleep)
         except ClientError as error:
-            if method == "move-task" or not _unsupported(error):
+            if not _unsupported(error):
                 raise
+            if method == "move-task":
+                raise MoveTaskUnsupported("this endpoint does not support SQS StartMessageMoveTask") from error
             logger.info("message-move task not supported here (%s); falling back to receive/send/delete", error)
         except NotImplementedError:
             if method == "move-task":

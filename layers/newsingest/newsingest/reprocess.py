@@ -6,6 +6,13 @@ For every record that has a stored raw page (``raw_key``): read the gzipped HTML
 yields an article becomes ``ok``. Running it twice changes nothing the second time (idempotent): unchanged output is
 not written, and text keys are content-addressed.
 
+Races (issue 13, case 1): each record is re-read with a consistent read of the base item (the ``by-domain`` index
+and scans may lag) and rewritten with a compare-and-swap, ``version = :read_version``: if an ingest stored newer
+content, or recorded a newer failure, in between, nothing is written and the record is reported as failed with
+"changed while reprocessing, run again". The rewrite takes version read + 1, never the local clock, so a machine
+whose clock is ahead cannot make later ingests lose. The record goes through the same article → record mapping,
+size bounds included, as ingest (``pipeline.article_fields``).
+
 Counts: ``changed`` (record rewritten), ``unchanged`` (same output), ``failed`` (the raw page could not be read,
 or the new extractor finds no article in a page that had one: the stored article is kept), ``skipped`` (records
 with no stored page, e.g. 404s and malformed messages, or outside ``--since``).
@@ -18,10 +25,10 @@ import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain
-from datetime import datetime, timezone
 from typing import Any
 
 from newsingest.outcomes import Status
+from newsingest.pipeline import article_fields
 from newsingest.storage import ArticleItem, ArticleObjects, ArticleRepository, VersionConflict
 from newsingest.storage.keys import text_key
 
@@ -80,21 +87,19 @@ def is_reprocessable(item: ArticleItem) -> bool:
 
 def reprocess(items: Iterable[ArticleItem], objects: ArticleObjects, repository: ArticleRepository, *,
               extract: Callable[..., Any] | None = None, dry_run: bool = False,
-              clock: Callable[[], datetime] | None = None,
               progress: Callable[[ArticleItem], None] | None = None) -> ReprocessReport:
     """Re-extract ``items`` (see the module doc). ``dry_run`` counts what would change without writing."""
     if extract is None:
         import newsingest.extract as extract_module  # noqa: PLC0415 - looked up per run: tests swap the extractor
 
         extract = extract_module.extract_article
-    now = clock or (lambda: datetime.now(timezone.utc))
     report = ReprocessReport()
     for item in items:
         try:
             if not is_reprocessable(item):
                 report.skipped += 1
                 continue
-            _reprocess_one(item, objects, repository, extract, now, report, dry_run=dry_run)
+            _reprocess_one(item, objects, repository, extract, report, dry_run=dry_run)
         except Exception as error:  # one bad record must not stop the run; AWS-wide errors surface in failures
             if _is_aws_wide(error):
                 raise
@@ -107,9 +112,15 @@ def reprocess(items: Iterable[ArticleItem], objects: ArticleObjects, repository:
     return report
 
 
-def _reprocess_one(item: ArticleItem, objects: ArticleObjects, repository: ArticleRepository,
-                   extract: Callable[..., Any], now: Callable[[], datetime], report: ReprocessReport, *,
+def _reprocess_one(listed: ArticleItem, objects: ArticleObjects, repository: ArticleRepository,
+                   extract: Callable[..., Any], report: ReprocessReport, *,
                    dry_run: bool) -> None:
+    # The listing (an eventually consistent index, or a scan) may lag: derive the new record from a consistent read
+    # of the base item, and write it only while the item still holds that read's version (compare-and-swap).
+    item = repository.get(listed.article_id)
+    if item is None or not is_reprocessable(item):
+        report.skipped += 1
+        return
     html, content_type = objects.get_raw(item.raw_key or "")
     article = extract(html, item.final_url or item.url, content_type=content_type)
     if not article.text.strip():
@@ -121,17 +132,17 @@ def _reprocess_one(item: ArticleItem, objects: ArticleObjects, repository: Artic
             report.unchanged += 1  # still no article
         return
     content_sha256 = hashlib.sha256(article.text.encode("utf-8")).hexdigest()
-    updated = updated_item(item, article, content_sha256, version=_next_version(item, now()))
+    updated = updated_item(item, article, content_sha256, version=_next_version(item))
     if item.status == Status.OK.value and _same(item, updated):
         report.unchanged += 1
         return
     if not dry_run:
         objects.put_text(updated.text_key or "", article.text)
         try:
-            repository.put_version(updated)
+            repository.put_if_version(updated, read_version=item.version)
         except VersionConflict:
             report.failed += 1
-            report.failures.append((item.url or item.article_id, "record changed while reprocessing; run again"))
+            report.failures.append((item.url or item.article_id, "changed while reprocessing, run again"))
             return
     report.changed += 1
     if item.status != Status.OK.value:
@@ -142,9 +153,9 @@ def updated_item(item: ArticleItem, article: Any, content_sha256: str, *, versio
     """The record as the current extractor sees the stored page (fetch facts kept, extraction facts replaced)."""
     first_seen = item.first_seen_at or item.fetched_at
     page_date = article.published_at
-    extracted = {name: getattr(article, name) for name in ARTICLE_FIELDS}
-    extracted["authors"] = tuple(article.authors)
-    extracted["tags"] = tuple(article.tags)
+    # The one article → record mapping (and its size bounds) that ingest uses: a 500 KB description fits here too.
+    fields = article_fields(article)
+    extracted = {name: fields[name] for name in ARTICLE_FIELDS}
     # A page without a date is listed by-domain under the first time it was seen (see pipeline._article_item).
     extracted["published_at"] = page_date or (item.published_at if item.date_source == "first_seen" else None) \
         or first_seen
@@ -153,7 +164,7 @@ def updated_item(item: ArticleItem, article: Any, content_sha256: str, *, versio
         date_source=(getattr(article, "date_source", None) or "page") if page_date else "first_seen",
         word_count=article.word_count, content_sha256=content_sha256,
         text_key=text_key(item.domain or "", item.article_id, content_sha256),
-        extractor_version=article.extractor_version or None, first_seen_at=first_seen,
+        extractor_version=fields["extractor_version"], first_seen_at=first_seen,
         **extracted,
     )
 
@@ -163,9 +174,11 @@ def _same(old: ArticleItem, new: ArticleItem) -> bool:
     return all(getattr(old, name) == getattr(new, name) for name in names)
 
 
-def _next_version(item: ArticleItem, now: datetime) -> int:
-    # Versions are microseconds of the attempt; a reprocess is newer than what it read, even with a skewed clock.
-    return max(int(now.timestamp() * 1_000_000), item.version + 1)
+def _next_version(item: ArticleItem) -> int:
+    # A reprocess observes nothing new (same page, same fetch): one step past what it read, never "now". A clock
+    # ahead would otherwise make every later ingest of the page lose as "older" (issue 13, case 1); the write is a
+    # compare-and-swap on the read version, so the step cannot pass over a write it did not see.
+    return item.version + 1
 
 
 def _is_aws_wide(error: Exception) -> bool:

@@ -32,6 +32,9 @@ class Settings:
     extract_concurrency: int = 1
     # Below this much remaining invocation time a message is not started but reported for retry.
     min_remaining_ms: int = 15_000
+    # The batch stops waiting for its records this long before the invocation's end (unfinished ones are retried):
+    # time to build the response and flush the metrics, so the function itself never times out.
+    deadline_margin_ms: int = 3_000
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -58,6 +61,7 @@ class Settings:
             batch_concurrency=_integer(env, "BATCH_CONCURRENCY", cls.batch_concurrency),
             extract_concurrency=_integer(env, "EXTRACT_CONCURRENCY", cls.extract_concurrency),
             min_remaining_ms=_integer(env, "MIN_REMAINING_MS", cls.min_remaining_ms, minimum=0),
+            deadline_margin_ms=_integer(env, "DEADLINE_MARGIN_MS", cls.deadline_margin_ms, minimum=0),
         )
 
 
@@ -80,6 +84,8 @@ ENVIRONMENT_VARIABLES: dict[str, tuple[str, str]] = {
     "BATCH_CONCURRENCY": ("5", "messages of a batch processed at once (their fetches overlap)"),
     "EXTRACT_CONCURRENCY": ("1", "extractions running at once (CPU-bound; bounds memory)"),
     "MIN_REMAINING_MS": ("15000", "below this remaining time, messages are left for retry instead of started"),
+    "DEADLINE_MARGIN_MS": ("3000", "the batch stops waiting this long before the invocation ends; unfinished "
+                                   "messages are retried"),
 }
 
 

@@ -10,9 +10,10 @@ from typing import Any
 
 import click
 
-from newsingest.cli.commands_queue import demo, enqueue, redrive, worker
+from newsingest.cli.commands_local import local
+from newsingest.cli.commands_queue import demo, dlq, enqueue, redrive, worker
 from newsingest.cli.commands_records import extract, get, query, reprocess, stats
-from newsingest.cli.errors import EXIT_CODES_HELP, translate_aws_error
+from newsingest.cli.errors import EXIT_CODES_HELP, EXIT_INTERRUPTED, translate_aws_error
 from newsingest.cli.resources import current_resources
 
 __all__ = ["main"]
@@ -23,11 +24,15 @@ class NewsingestGroup(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         from botocore.exceptions import BotoCoreError, ClientError  # noqa: PLC0415
+        from botocore.parsers import ResponseParserError  # noqa: PLC0415
 
         try:
             return super().invoke(ctx)
-        except (BotoCoreError, ClientError) as error:
+        except (BotoCoreError, ClientError, ResponseParserError) as error:
             raise translate_aws_error(error, current_resources()) from error
+        except KeyboardInterrupt:  # click would print "Aborted!" and exit 1: a shell expects 130 after Ctrl-C
+            click.echo("interrupted", err=True)
+            ctx.exit(EXIT_INTERRUPTED)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(self.commands)  # in the order users need them, not alphabetical
@@ -45,5 +50,5 @@ def main() -> None:
     """newsingest: put news URLs on the queue, run and inspect the ingest, query what was stored."""
 
 
-for _command in (enqueue, worker, query, get, extract, stats, redrive, reprocess, demo):
+for _command in (enqueue, worker, query, get, extract, stats, redrive, dlq, reprocess, demo, local):
     main.add_command(_command)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -10,11 +11,18 @@ from typing import Any
 
 import click
 
-from newsingest.cli.errors import EXIT_CODES_HELP, EXIT_OK, EXIT_PARTIAL, CliError, usage_error
-from newsingest.cli.resources import Resources, aws_options, fetch_options
+from newsingest.cli.errors import EXIT_CODES_HELP, EXIT_INTERRUPTED, EXIT_OK, EXIT_PARTIAL, CliError, usage_error
+from newsingest.cli.output import render_table, terminal_width, write_json_lines
+from newsingest.cli.resources import Resources, aws_options, cli_fetcher, fetch_failures_reported_here
 from newsingest.local.env import environment
 
 PROGRESS_THRESHOLD = 50  # lists longer than this get a progress bar (on a terminal)
+MAX_INVALID_SHOWN = 20  # invalid input lines listed one by one; the rest are counted
+
+
+def progress_wanted(length: int) -> bool:
+    # click prints a bar's label once even when stderr is no terminal: a stray line in logs and pipes.
+    return length > PROGRESS_THRESHOLD and sys.stderr.isatty()
 
 
 def _epilog(*examples: str) -> str:
@@ -60,7 +68,10 @@ def enqueue(urls: tuple[str, ...], files: tuple[Any, ...], sitemaps: tuple[str, 
     arguments = [url for url in urls if url != "-"]
     sources: list[tuple[str, Any]] = []
     if "-" in urls:
-        sources.append(("stdin", sys.stdin))
+        # As -f - reads it: UTF-8 with undecodable bytes replaced (sys.stdin is strict, so binary input would end
+        # in a UnicodeDecodeError traceback instead of the one-line refusal in cli.inputs).
+        sources.append(("stdin", io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8",
+                                                  errors="replace")))
     sources += [(_file_name(handle), handle) for handle in files]
     if not (arguments or sources or sitemaps or feeds):
         raise usage_error("no URLs given", "pass URLs, -f FILE, - (stdin), --sitemap URL or --feed URL")
@@ -72,10 +83,10 @@ def enqueue(urls: tuple[str, ...], files: tuple[Any, ...], sitemaps: tuple[str, 
     fetch = None
     if sitemaps or feeds:
         from newsingest.feeds import fetcher_bytes  # noqa: PLC0415
-        from newsingest.fetch import Fetcher  # noqa: PLC0415
 
-        fetch = fetcher_bytes(Fetcher(fetch_options(allow_hosts)))
-    plan = plan_inputs(arguments, sources, sitemaps=sitemaps, feeds=feeds, since=since_date, fetch=fetch)
+        fetch = fetcher_bytes(cli_fetcher(allow_hosts))
+    with fetch_failures_reported_here():  # an unreadable sitemap/feed is listed in the summary ("could not read")
+        plan = plan_inputs(arguments, sources, sitemaps=sitemaps, feeds=feeds, since=since_date, fetch=fetch)
 
     sent, failures = 0, []
     if dry_run:
@@ -107,9 +118,9 @@ def _send(resources: Resources, urls: list[str], *, force: bool) -> tuple[int, l
 
     queue_url = resources.queue_url
     sqs = resources.clients.sqs
-    if len(urls) <= PROGRESS_THRESHOLD:
+    if not progress_wanted(len(urls)):
         return enqueue_urls(sqs, queue_url, urls, force=force)
-    with click.progressbar(length=len(urls), label="enqueueing", file=sys.stderr) as bar:
+    with click.progressbar(length=len(urls), label="enqueueing", file=sys.stderr, show_pos=True) as bar:
         return enqueue_urls(sqs, queue_url, urls, force=force, progress=bar.update)
 
 
@@ -125,8 +136,10 @@ def _print_enqueue_summary(plan: Any, sent: int, failures: list[tuple[str, str]]
         echo(f"queued {sent} URL(s)" + (f" to {queue}" if queue else ""))
     echo(f"duplicates dropped: {plan.duplicates}")
     echo(f"invalid: {len(plan.invalid)}")
-    for invalid in plan.invalid:
+    for invalid in plan.invalid[:MAX_INVALID_SHOWN]:
         echo(f"  {invalid.describe()}")
+    if len(plan.invalid) > MAX_INVALID_SHOWN:
+        echo(f"  … and {len(plan.invalid) - MAX_INVALID_SHOWN} more invalid line(s)")
     for url, why in plan.errors:
         echo(f"could not read {url}: {why}")
     for warning in plan.warnings:
@@ -173,6 +186,7 @@ def worker(max_batches: int | None, until_empty: bool, retry_visibility: int | N
     as on AWS. Works against moto's server or a real queue. Stop it with Ctrl-C.
     """
     from newsingest.batch import reset_runtime  # noqa: PLC0415
+    from newsingest.local.emf import outcome_summary, tap_stdout  # noqa: PLC0415
     from newsingest.local.esm import LocalEventSource, load_handler  # noqa: PLC0415
     from newsingest.local.stack import find_template  # noqa: PLC0415
 
@@ -184,29 +198,32 @@ def worker(max_batches: int | None, until_empty: bool, retry_visibility: int | N
         function_env["AWS_REGION"] = function_env["AWS_DEFAULT_REGION"] = resources.region
     if resources.profile:
         function_env["AWS_PROFILE"] = resources.profile
-    if quiet:
-        function_env["POWERTOOLS_METRICS_DISABLED"] = "true"
     try:
         template = template_path or find_template()
     except FileNotFoundError as error:
         raise usage_error(str(error), "pass --template PATH") from None
     wait = wait_seconds if wait_seconds is not None else (0 if until_empty else 20)
     totals = {"batches": 0, "received": 0, "succeeded": 0, "failed": 0, "handler_errors": 0}
+    tap = tap_stdout(show_metrics=not quiet)  # the handler's EMF lines: counted by outcome, shown unless --quiet
+    interrupted = False
     with environment(function_env), _handler_log_level("WARNING" if quiet else None):
         reset_runtime()  # the handler caches its runtime per process: make it read this environment
         try:
-            handler = load_handler(template)
+            handler = tap.wrap(load_handler(template))
             source = LocalEventSource(resources.clients.sqs, queue_url, handler, batch_size=batch_size,
                                       wait_seconds=wait, retry_visibility_seconds=retry_visibility,
                                       region=resources.clients.sqs.meta.region_name)
             _poll(source, totals, max_batches=max_batches, until_empty=until_empty)
         except KeyboardInterrupt:
+            interrupted = True
             click.echo("interrupted", err=True)
         finally:
             reset_runtime()
     click.echo(f"worker: {totals['batches']} batch(es), {totals['received']} message(s) received, "
-               f"{totals['succeeded']} done, {totals['failed']} left for retry"
+               f"{totals['succeeded']} done ({outcome_summary(tap.outcomes)}), {totals['failed']} left for retry"
                + (f", {totals['handler_errors']} handler error(s)" if totals["handler_errors"] else ""))
+    if interrupted:
+        sys.exit(EXIT_INTERRUPTED)
     if totals["failed"] or totals["handler_errors"]:
         sys.exit(EXIT_PARTIAL)
 
@@ -266,18 +283,22 @@ def redrive(method: str, max_messages: int | None, wait: bool, wait_seconds: int
     Uses SQS's message-move task where the endpoint supports it (asynchronous; counts are SQS's estimates), else
     receives, sends and deletes in batches of 10, deleting from the DLQ only what was sent.
     """
-    from newsingest.redrive import queue_depth, redrive as run_redrive  # noqa: PLC0415
+    from newsingest.queues import queue_counts  # noqa: PLC0415
+    from newsingest.redrive import MoveTaskUnsupported, redrive as run_redrive  # noqa: PLC0415
 
     sqs = resources.clients.sqs
     dead_letter_queue_url = resources.dead_letter_queue_url
     queue_url = resources.queue_url
     resources.last_queue_url = dead_letter_queue_url
-    waiting = queue_depth(sqs, dead_letter_queue_url)
+    waiting = queue_counts(sqs, dead_letter_queue_url).visible
     resources.last_queue_url = queue_url
     with _maybe_progress(waiting if method != "move-task" else 0, "redriving") as progress:
-        report = run_redrive(sqs, dead_letter_queue_url, queue_url, method=method, max_messages=max_messages,
-                             wait=wait, wait_seconds=wait_seconds, progress=progress,
-                             task_sqs=resources.client("sqs", max_attempts=1))
+        try:
+            report = run_redrive(sqs, dead_letter_queue_url, queue_url, method=method, max_messages=max_messages,
+                                 wait=wait, wait_seconds=wait_seconds, progress=progress,
+                                 task_sqs=resources.client("sqs", max_attempts=1))
+        except MoveTaskUnsupported as error:
+            raise usage_error(str(error), "use --method receive (or auto, which falls back by itself)") from error
     if report.method == "move-task":
         click.echo(f"redrive (message-move task {report.task_handle or ''}, {report.task_status or 'started'}): "
                    f"{report.moved} message(s) moved" + ("" if report.task_status == "COMPLETED" else " so far"))
@@ -290,9 +311,51 @@ def redrive(method: str, max_messages: int | None, wait: bool, wait_seconds: int
         sys.exit(EXIT_PARTIAL)
 
 
+# ------------------------------------------------------------------------------------------------- dlq
+
+@click.group(epilog=_epilog("newsingest dlq peek --stack newsingest", "newsingest dlq peek --max 50 --json"))
+def dlq() -> None:
+    """Look at the dead-letter queue (`redrive` moves its messages back)."""
+
+
+@dlq.command(epilog=_epilog("newsingest dlq peek --stack newsingest",
+                            "newsingest dlq peek --dlq-url URL --max 100 --json"))
+@click.option("--max", "max_messages", type=click.IntRange(1, 1000), default=20, show_default=True,
+              help="Show at most this many messages.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object a message (body, attributes, receive count).")
+@aws_options(dlq=True)
+def peek(max_messages: int, as_json: bool, resources: Resources) -> None:
+    """Show the dead-letter queue's messages, oldest first, without moving them.
+
+    Each message read is hidden for a few seconds and made visible again at once, so a redrive right after still
+    finds every one; its receive count goes up by one (a DLQ has no redrive policy, so nothing moves because of it).
+    """
+    import datetime as dt  # noqa: PLC0415
+
+    from newsingest.queues import peek as peek_messages, short_body  # noqa: PLC0415
+
+    sqs = resources.clients.sqs
+    messages = peek_messages(sqs, resources.dead_letter_queue_url, max_messages=max_messages)
+    if as_json:
+        write_json_lines((message.to_json() for message in messages), sys.stdout)
+        return
+    now = dt.datetime.now(dt.timezone.utc)
+    click.echo(render_table(
+        [[message.sent_at.isoformat(timespec="seconds") if message.sent_at else None,
+          _age(message.age_seconds(now)), message.receive_count, short_body(message.body)] for message in messages],
+        ["sent", "age", "receives", "body"], width=terminal_width(sys.stdout)))
+
+
+def _age(seconds: float | None) -> str | None:
+    if seconds is None:
+        return None
+    hours, rest = divmod(int(seconds), 3600)
+    return f"{hours} h {rest // 60} min" if hours else f"{rest // 60} min {rest % 60} s"
+
+
 @contextmanager
 def _maybe_progress(length: int, label: str) -> Iterator[Any]:
-    if length <= PROGRESS_THRESHOLD:
+    if not progress_wanted(length):
         yield None
         return
     with click.progressbar(length=length, label=label, file=sys.stderr) as bar:

@@ -6,15 +6,16 @@ import json
 import re
 import sys
 from collections.abc import Iterable, Iterator
+from dataclasses import asdict
 from itertools import islice
 from typing import Any
 
 import click
 
-from newsingest.cli.commands_queue import PROGRESS_THRESHOLD, _epilog
+from newsingest.cli.commands_queue import _epilog, progress_wanted
 from newsingest.cli.errors import EXIT_PARTIAL, CliError, usage_error
-from newsingest.cli.output import render_pairs, render_table, write_csv, write_json_lines
-from newsingest.cli.resources import Resources, aws_options, fetch_error, fetch_options
+from newsingest.cli.output import render_pairs, render_table, terminal_width, write_csv, write_json_lines
+from newsingest.cli.resources import Resources, aws_options, cli_fetcher, fetch_error, fetch_failures_reported_here
 
 CSV_FIELDS = ("article_id", "status", "reason", "url", "domain", "title", "authors", "published_at", "section",
               "source", "language", "word_count", "fetched_at", "detail", "text_key", "raw_key")
@@ -31,8 +32,8 @@ _ARTICLE_ID = re.compile(r"^([0-9a-f]{64}|msg-[0-9a-f]{64})$")
     "newsingest query --domain example.com --section Business --limit 0 --csv > business.csv",
 ))
 @click.option("--domain", metavar="DOMAIN", help="Articles of one site (by-domain index), newest first.")
-@click.option("--status", type=click.Choice(["ok", "failed"]), help="Records of one status (by-status index), "
-                                                                   "newest attempt first.")
+@click.option("--status", type=click.Choice(["ok", "failed"]), help="Records of one status, newest attempt first "
+                                                                   "(failed: the sparse by-status index; ok: a scan).")
 @click.option("--url", metavar="URL", help="The record of one URL (normalized as the pipeline does).")
 @click.option("--since", metavar="DATE", help="--domain: published at or after; --status: fetched at or after.")
 @click.option("--until", metavar="DATE", help="--domain: published at or before (a date includes that whole day).")
@@ -74,7 +75,7 @@ def query(domain: str | None, status: str | None, url: str | None, since: str | 
     elif status:
         items = repository.by_status(status, reason=reason, since=since)
         if status == "ok" or as_json or as_csv or section:
-            # by-status projects only url, domain, title, reason, detail, http_status: read the full records.
+            # by-status projects only status, url, domain, title, reason, detail, http_status: read full records.
             items = _full_records(repository, items)
     else:
         items = _by_url(repository, url or "")
@@ -122,12 +123,13 @@ def _write_items(items: list[Any], *, as_json: bool, as_csv: bool, failures: boo
         write_csv((item.to_json() for item in items), CSV_FIELDS, out)
     elif failures:
         click.echo(render_table([[item.fetched_at, item.reason, item.url or item.raw_body, item.detail]
-                                 for item in items], ["fetched", "reason", "url / body", "detail"]))
+                                 for item in items], ["fetched", "reason", "url / body", "detail"],
+                                width=terminal_width(out)))
     else:
-        click.echo(render_table(
-            [[(item.published_at or "")[:19], item.status, item.word_count, item.section, item.title, item.url]
+        click.echo(render_table(  # published_at whole: its offset is the publisher's local time
+            [[item.published_at, item.status, item.word_count, item.section, item.title, item.url]
              for item in items],
-            ["published", "status", "words", "section", "title", "url"],
+            ["published", "status", "words", "section", "title", "url"], width=terminal_width(out),
         ))
 
 
@@ -179,19 +181,62 @@ def get(target: str, show: str | None, as_json: bool, resources: Resources) -> N
 
 # ------------------------------------------------------------------------------------------------- stats
 
+
+def _queue_stats(resources: Resources) -> dict[str, dict[str, Any]]:
+    """The queue's and the DLQ's counters (and the DLQ's oldest message), for the queues that were given."""
+    from newsingest.queues import oldest_age_seconds, peek, queue_counts  # noqa: PLC0415
+
+    found: dict[str, dict[str, Any]] = {}
+    for name, attribute in (("queue", "queue_url"), ("dead_letter_queue", "dead_letter_queue_url")):
+        try:
+            url = getattr(resources, attribute)
+        except CliError:  # not given: the record counts still stand on their own
+            continue
+        counts = queue_counts(resources.clients.sqs, url)
+        entry: dict[str, Any] = {"url": url, **asdict(counts)}
+        if name == "dead_letter_queue" and counts.visible:
+            entry["oldest_age_seconds"] = oldest_age_seconds(peek(resources.clients.sqs, url, max_messages=100))
+        found[name] = entry
+    return found
+
+
+def _duration(seconds: float) -> str:
+    minutes, _ = divmod(int(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    days, hours = divmod(hours, 24)
+    if days:
+        return f"{days} d {hours} h"
+    if hours:
+        return f"{hours} h {minutes} min"
+    return f"{minutes} min" if minutes else f"{int(seconds)} s"
+
+
 @click.command(epilog=_epilog("newsingest stats --stack newsingest", "newsingest stats --json --table articles"))
 @click.option("--domains", "domain_limit", type=click.IntRange(min=0), default=20, show_default=True,
               help="Show the top N domains (0: all).")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object.")
-@aws_options(table=True)
+@aws_options(queue=True, dlq=True, table=True)
 def stats(domain_limit: int, as_json: bool, resources: Resources) -> None:
-    """Count the records by status, failure reason and domain (a full table scan)."""
+    """Count the records by status, failure reason and domain (a full table scan), and the queues' depths.
+
+    The queue and dead-letter queue lines need them given (--stack, or --queue-url / --dlq-url); the age of the
+    DLQ's oldest message is read by peeking at it (nothing is moved).
+    """
     from newsingest.stats import collect_stats  # noqa: PLC0415
 
     result = collect_stats(resources.repository().scan())
+    queues = _queue_stats(resources)
     if as_json:
-        click.echo(json.dumps(result.to_json(domain_limit=domain_limit or None), ensure_ascii=False))
+        click.echo(json.dumps(result.to_json(domain_limit=domain_limit or None) | queues, ensure_ascii=False))
         return
+    for name, counts in queues.items():
+        label = "queue" if name == "queue" else "dead-letter queue"
+        line = (f"{label}: {counts['visible']} waiting, {counts['in_flight']} in flight, {counts['delayed']} delayed")
+        if counts.get("oldest_age_seconds") is not None:
+            line += f"; oldest {_duration(counts['oldest_age_seconds'])} old"
+        click.echo(line)
+    if queues:
+        click.echo()
     click.echo(f"records: {result.total}\n")
     click.echo(render_table(sorted(result.by_status.items()), ["status", "count"]))
     click.echo()
@@ -200,7 +245,7 @@ def stats(domain_limit: int, as_json: bool, resources: Resources) -> None:
     click.echo(render_table(
         [[domain, counts.total, counts.ok, counts.failed, counts.words, counts.latest_fetch]
          for domain, counts in result.top_domains(domain_limit or None)],
-        ["domain", "records", "ok", "failed", "words", "last fetched"],
+        ["domain", "records", "ok", "failed", "words", "last fetched"], width=terminal_width(sys.stdout),
     ))
 
 
@@ -229,7 +274,7 @@ def reprocess(domain: str | None, since: str | None, dry_run: bool, resources: R
     repository = resources.repository()
     objects = resources.objects()
     items = list(library.candidates(repository, domain=_domain(domain) if domain else None, since=since))
-    if len(items) > PROGRESS_THRESHOLD:
+    if progress_wanted(len(items)):
         with click.progressbar(length=len(items), label="reprocessing", file=sys.stderr) as bar:
             report = library.reprocess(items, objects, repository, dry_run=dry_run, progress=lambda _: bar.update(1))
     else:
@@ -267,12 +312,12 @@ def extract(source: str, base_url: str | None, as_json: bool, allow_hosts: tuple
 
     content_type = None
     if source.startswith(("http://", "https://")):
-        from newsingest.fetch import Fetcher  # noqa: PLC0415
         from newsingest.outcomes import IngestFailure  # noqa: PLC0415
 
-        fetcher = Fetcher(fetch_options(allow_hosts))
+        fetcher = cli_fetcher(allow_hosts)
         try:
-            page = fetcher.fetch(source)
+            with fetch_failures_reported_here():
+                page = fetcher.fetch(source)
         except IngestFailure as error:
             raise fetch_error(error, source) from None
         finally:

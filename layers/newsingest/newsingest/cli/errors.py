@@ -19,6 +19,7 @@ import click
 EXIT_OK = 0
 EXIT_PARTIAL = 1
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a command stopped with Ctrl-C
 
 EXIT_CODES_HELP = (
     "Exit codes: 0 ok; 1 partial failure (some inputs, messages or records failed, or AWS throttled or "
@@ -77,12 +78,17 @@ def translate_aws_error(error: Exception, resources: Any = None) -> CliError:
     if isinstance(error, bce.EndpointConnectionError):
         return CliError(f"cannot connect to {error.kwargs.get('endpoint_url')}",
                         "is moto's server running? check --endpoint-url / AWS_ENDPOINT_URL and your network")
+    if _is_response_parser_error(error):
+        return not_aws(getattr(resources, "endpoint_url", None), "a response that is not AWS's")
     if isinstance(error, bce.ClientError):
         info = error.response.get("Error", {})
         code = str(info.get("Code", ""))
         query_code = str(info.get("QueryErrorCode", ""))
         message = str(info.get("Message", "")).strip()
         operation = getattr(error, "operation_name", "request")
+        if _looks_like_a_web_page(message) or (not message and (not code or code.isdigit())):
+            status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or code
+            return not_aws(getattr(resources, "endpoint_url", None), f"HTTP {status} and a web page to {operation}")
         if code in THROTTLING_CODES:
             return CliError(f"AWS throttled {operation} ({code}) even after retries{where}",
                             "wait a little and run it again, or lower the request rate (--limit, smaller inputs)")
@@ -108,6 +114,25 @@ def translate_aws_error(error: Exception, resources: Any = None) -> CliError:
     if isinstance(error, bce.BotoCoreError):
         return CliError(f"AWS client error: {error}")
     return CliError(f"{type(error).__name__}: {error}")
+
+
+def not_aws(endpoint: str | None, what: str) -> CliError:
+    """An endpoint that answers, but not as an AWS service does (a web server, a proxy, a wrong port)."""
+    where = f"the endpoint {endpoint}" if endpoint else "AWS"
+    return usage_error(f"{where} answered with {what}",
+                       "check --endpoint-url / AWS_ENDPOINT_URL: it must be AWS or moto's server"
+                       if endpoint else "check --region and your network (a proxy?)")
+
+
+def _looks_like_a_web_page(message: str) -> bool:
+    head = message.lstrip()[:200].lower()
+    return head.startswith(("<!doctype", "<html", "<?xml")) or "<title>" in head
+
+
+def _is_response_parser_error(error: Exception) -> bool:
+    from botocore.parsers import ResponseParserError  # noqa: PLC0415
+
+    return isinstance(error, ResponseParserError)
 
 
 _DYNAMODB_OPERATIONS = frozenset({"GetItem", "Query", "Scan", "PutItem", "UpdateItem", "DescribeTable"})

@@ -6,12 +6,19 @@ source they came from and their line number there, and a URL seen in an earlier 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from newsingest.cli.errors import usage_error
 from newsingest.enqueue import InvalidLine, plan_urls
 from newsingest.feeds import Discovery
+
+# A line is binary when it holds a NUL, or when control characters and undecodable bytes (U+FFFD after the
+# "replace" decoding) make up this share of it: URL lists are text, and echoing random bytes back as "invalid
+# lines" would write megabytes to the terminal.
+_BINARY_SHARE = 0.1
+_TEXT_CONTROLS = frozenset("\t\r\n\f\v")
 
 
 @dataclass
@@ -41,7 +48,7 @@ class Plan:
     _seen: set[str] = field(default_factory=set)
 
     def add_lines(self, source: str, lines: Iterable[str]) -> None:
-        report = plan_urls(lines)
+        report = plan_urls(text_lines(source, lines))
         self.duplicates += report.duplicates
         self.invalid.extend(SourcedInvalid(source, line) for line in report.invalid)
         for url in report.urls:
@@ -57,6 +64,23 @@ class Plan:
         self.errors.extend(discovery.errors)
         self.warnings.extend(discovery.warnings)
         self.add_lines(source, discovery.urls)
+
+
+def text_lines(source: str, lines: Iterable[str]) -> Iterator[str]:
+    """The lines as they come; a usage error at the first one that is binary (nothing has been sent by then)."""
+    for number, line in enumerate(lines, start=1):
+        if looks_binary(line):
+            where = "" if source == "argument" else f" (line {number})"
+            raise usage_error(f"{source or 'input'} looks binary{where}, not a list of URLs",
+                              "give a text file with one URL a line")
+        yield line
+
+
+def looks_binary(line: str) -> bool:
+    if "\x00" in line:
+        return True
+    odd = sum(1 for char in line if char == "\ufffd" or (char < " " and char not in _TEXT_CONTROLS))
+    return odd > 1 and odd >= _BINARY_SHARE * len(line)
 
 
 def plan_inputs(arguments: Iterable[str], files: Iterable[tuple[str, Iterable[str]]], *,

@@ -10,17 +10,60 @@ from typing import Any, TextIO
 MAX_CELL = 60
 
 
-def render_table(rows: Sequence[Sequence[object]], headers: Sequence[str], *, max_cell: int = MAX_CELL) -> str:
-    """An aligned plain-text table; long cells are shortened with an ellipsis, absent values shown as ``-``."""
+MIN_CELL = 8  # a column is never squeezed below this to fit the terminal
+
+
+def render_table(rows: Sequence[Sequence[object]], headers: Sequence[str], *, max_cell: int = MAX_CELL,
+                 width: int | None = None) -> str:
+    """An aligned plain-text table; long cells are shortened with an ellipsis, absent values shown as ``-``.
+
+    ``width``: the columns available (the terminal's, see ``terminal_width``); the widest columns are shortened
+    until a row fits, so a table never wraps. None: no limit (pipes and files get every cell up to ``max_cell``).
+    """
     cells = [[_cell(value, max_cell) for value in row] for row in rows]
     widths = [max([len(header)] + [_width(row[i]) for row in cells]) for i, header in enumerate(headers)]
-    lines = ["  ".join(header.upper().ljust(widths[i]) for i, header in enumerate(headers)).rstrip()]
+    if width is not None:
+        widths = _fit(widths, width - 2 * (len(widths) - 1))
+        cells = [[_shorten(value, widths[i]) for i, value in enumerate(row)] for row in cells]
+    lines = ["  ".join(_pad(_shorten(header.upper(), widths[i]), widths[i]) for i, header in enumerate(headers)).rstrip()]
     lines.append("  ".join("-" * width for width in widths))
     for row in cells:
         lines.append("  ".join(_pad(value, widths[i]) for i, value in enumerate(row)).rstrip())
     if not cells:
         lines.append("(none)")
     return "\n".join(lines)
+
+
+def terminal_width(stream: TextIO) -> int | None:
+    """The terminal's columns when ``stream`` is one (``COLUMNS`` wins, as with other tools), else None."""
+    import os  # noqa: PLC0415
+    import shutil  # noqa: PLC0415
+
+    try:
+        is_terminal = stream.isatty()
+    except (AttributeError, ValueError):
+        return None
+    if not is_terminal and not os.environ.get("COLUMNS"):
+        return None
+    return shutil.get_terminal_size().columns
+
+
+def _fit(widths: list[int], available: int) -> list[int]:
+    widths = list(widths)
+    while sum(widths) > available:
+        widest = max(range(len(widths)), key=lambda i: widths[i])
+        if widths[widest] <= MIN_CELL:
+            break
+        widths[widest] -= 1
+    return widths
+
+
+def _shorten(text: str, width: int) -> str:
+    if _width(text) <= width:
+        return text
+    while text and _width(text) > width - 1:
+        text = text[:-1]
+    return text + "…"
 
 
 def _cell(value: object, max_cell: int) -> str:

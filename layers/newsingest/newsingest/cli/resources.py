@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Callable
+import re
+from urllib.parse import urlsplit
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +27,10 @@ TABLE_ENV = "ARTICLES_TABLE"
 BUCKET_ENV = "ARTICLES_BUCKET"
 STACK_ENV = "NEWSINGEST_STACK"
 ENDPOINT_ENV = "AWS_ENDPOINT_URL"
+
+# AWS region names: partition prefix, geography, number (us-east-1, eu-central-2, us-gov-west-1, cn-north-1,
+# us-iso-east-1, ap-southeast-5). A shape check, not a list, so that a region newer than botocore still passes.
+_REGION_NAME = re.compile(r"^[a-z]{2}(?:-(?:gov|iso[a-z]?))?-[a-z]+-\d{1,2}$")
 
 # What each resource is called in messages, its flag and its environment variable.
 _RESOURCE_FLAGS = {
@@ -181,9 +188,9 @@ def aws_options(*, queue: bool = False, dlq: bool = False, table: bool = False,
             resources = Resources(
                 stack=kwargs.pop("stack") or os.environ.get(STACK_ENV) or None,
                 flags={name: kwargs.pop(name) for name in wanted},
-                endpoint_url=kwargs.pop("endpoint_url") or os.environ.get(ENDPOINT_ENV) or None,
+                endpoint_url=checked_endpoint(kwargs.pop("endpoint_url") or os.environ.get(ENDPOINT_ENV) or None),
                 # boto3 reads AWS_DEFAULT_REGION; AWS_REGION (what Lambda and most tools set) is honored too.
-                region=kwargs.pop("region") or os.environ.get("AWS_REGION") or None,
+                region=checked_region(kwargs.pop("region") or os.environ.get("AWS_REGION") or None),
                 profile=kwargs.pop("profile"),
             )
             click.get_current_context().meta["newsingest.resources"] = resources
@@ -209,9 +216,52 @@ def aws_options(*, queue: bool = False, dlq: bool = False, table: bool = False,
     return decorate
 
 
+def checked_endpoint(value: str | None) -> str | None:
+    """The endpoint as given, or a usage error before any client is built (botocore would raise ValueError)."""
+    if value is None:
+        return None
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise usage_error(f"invalid endpoint URL {value!r}",
+                          "give a URL such as http://127.0.0.1:5000 (--endpoint-url or AWS_ENDPOINT_URL)")
+    return value.strip()
+
+
+def checked_region(value: str | None) -> str | None:
+    """The region as given, or a usage error: a misspelt region reaches no AWS endpoint, or a wrong moto one."""
+    if value is None or _REGION_NAME.match(value):
+        return value
+    raise usage_error(f"{value!r} is not an AWS region name", "pass --region such as us-east-1 or eu-west-1")
+
+
 def current_resources() -> Resources | None:
     context = click.get_current_context(silent=True)
     return context.meta.get("newsingest.resources") if context else None
+
+
+def cli_fetcher(extra_allow_hosts: tuple[str, ...] = ()) -> Any:
+    """The pipeline's safe fetcher, with the same ``FETCH_*`` settings, for ``extract`` and ``enqueue``."""
+    from newsingest.fetch import Fetcher  # noqa: PLC0415
+
+    return Fetcher(fetch_options(extra_allow_hosts))
+
+
+@contextmanager
+def fetch_failures_reported_here() -> Iterator[None]:
+    """For a command that reports fetch failures itself: the fetcher's own WARNING lines are held back meanwhile.
+
+    The fetcher logs refusals at WARNING for the function's operators; in ``extract`` and ``enqueue`` the command's
+    ``error:`` line says the same, so the log line would print every failure twice.
+    """
+    import logging  # noqa: PLC0415
+
+    fetch_logger = logging.getLogger("newsingest.fetch")
+    previous = fetch_logger.level
+    fetch_logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        fetch_logger.setLevel(previous)
 
 
 def fetch_options(extra_allow_hosts: tuple[str, ...] = ()) -> Any:

@@ -14,6 +14,13 @@ can run after the metadata stage on the same soup. Every walk is iterative: 100,
    "More stories" lines, share tools, captions and image blocks, bylines and date lines, link runs, ads);
    figures become images; promotions after the story are trimmed;
 5. a page whose "body" is a set of teasers (an index page) yields no article.
+
+Evidence over names (``layout.py``): the densest paragraph container, its ancestors and the headline's chain are
+never skipped for their class; a real paragraph of prose inside the story is kept whatever its class says. Leads
+between the headline and the container, a ``<header>``'s standfirst, and data-table rows (one line each) are
+written; the headline (an ``<h1>`` or the element printing ``og:title``), its repetition at the top of the story
+and a reporter's closing sign-off are not. When the chosen container writes nothing, wider containers are tried
+(``body_from_wider_container``) before the orchestrator's own fallbacks.
 """
 
 from __future__ import annotations
@@ -29,6 +36,7 @@ from bs4 import BeautifulSoup, NavigableString, Tag
 from newsingest.extract import selectors as sel
 from newsingest.extract.article import Image
 from newsingest.extract.clean import class_parts
+from newsingest.extract.layout import TreeEvidence, remember, tree_evidence
 from newsingest.extract.options import ExtractOptions
 from newsingest.extract.patterns import MIN_IMAGE_SIDE, NON_CONTENT_IMAGE_LABEL
 
@@ -88,21 +96,129 @@ def extract_body(soup: BeautifulSoup, url: str | None, options: ExtractOptions) 
         return BodyResult(warnings=("body_extraction_failed",))
 
 
-def _extract(soup: BeautifulSoup, url: str | None, options: ExtractOptions) -> BodyResult:
+@dataclass
+class Analysis:
+    """The page's paragraph statistics and scores, computed once and shared (metadata's layout context too)."""
+
+    root: Tag
+    tags: list[Tag]
+    stats: dict[int, _Stats]
+    ranked: list[tuple[float, int, Tag]]  # scored candidates, best first (link density applied)
+    evidence: TreeEvidence
+    options: ExtractOptions
+    title: str = ""  # the headline's text, whitespace collapsed ("" when the page has none)
+
+
+_ANALYSIS_ATTR = "_newsingest_analysis"
+
+
+def analyse(soup: BeautifulSoup, options: ExtractOptions) -> Analysis:
+    """Statistics, paragraph scores and the main-text evidence of ``soup`` (cached on the tree, read-only)."""
+    cached = soup.__dict__.get(_ANALYSIS_ATTR)  # __dict__: a missing attribute on a bs4 tree is a find()
+    if isinstance(cached, Analysis) and cached.options == options:
+        return cached
     root = soup.body if isinstance(soup.body, Tag) else soup
     tags = _element_list(root)
     stats = _compute_stats(tags)
     _score_paragraphs(tags, stats, options)
-    best = _best_candidate(tags, stats, options)
+    ranked = _rank(tags, stats)
+    core = ranked[0][2] if ranked and ranked[0][0] > 0 else None
+    headline, title = _headline(soup, tags, stats)
+    analysis = Analysis(root, tags, stats, ranked, tree_evidence(core, headline), options, title)
+    soup.__dict__[_ANALYSIS_ATTR] = analysis
+    remember(soup, analysis.evidence)
+    return analysis
+
+
+_HEADLINE_TAGS = frozenset({"div", "p", "span", "strong", "b", "td", "h2", "h3", "header", "section"})
+
+
+def _headline(soup: BeautifulSoup, tags: list[Tag], stats: dict[int, _Stats]) -> tuple[Tag | None, str]:
+    """The page's headline: the first ``<h1>`` with text, else the element that prints the page's title.
+
+    Sites render headlines in a ``<div>`` too: the first short element whose text is the ``og:title`` (or the
+    ``<title>`` up to a site-name separator) is the headline then.
+    """
+    for tag in tags:
+        if tag.name == "h1" and stats[id(tag)].text:
+            return tag, " ".join(tag.get_text(" ").split())
+    title = _meta_title(soup)
+    if len(title) < 10:
+        return None, ""
+    target = text_weight(title)
+    folded = title.casefold()
+    looked = 0
+    for tag in tags:
+        if tag.name not in _HEADLINE_TAGS:
+            continue
+        item = stats[id(tag)]
+        if item.links or abs(item.text - target) > max(4, target // 10):
+            continue
+        text = " ".join(tag.get_text(" ").split())
+        if text.casefold() == folded:
+            return tag, text
+        looked += 1
+        if looked >= _HEADLINE_MAX_LOOKS:  # bounded: nested wrappers of one line all have its length
+            break
+    return None, ""
+
+
+_HEADLINE_MAX_LOOKS = 40
+
+
+_TITLE_SEPARATOR = re.compile(r"\s+[|:·»–—-]{1,2}\s+")
+
+
+def _meta_title(soup: BeautifulSoup) -> str:
+    head = soup.head
+    if not isinstance(head, Tag):
+        return ""
+    og = head.find("meta", attrs={"property": "og:title"})
+    content = og.get("content") if isinstance(og, Tag) else None
+    if isinstance(content, str) and content.strip():
+        return " ".join(content.split())
+    title = head.find("title")
+    text = " ".join(title.get_text(" ").split()) if isinstance(title, Tag) else ""
+    return _TITLE_SEPARATOR.split(text)[0] if text else ""
+
+
+def _extract(soup: BeautifulSoup, url: str | None, options: ExtractOptions) -> BodyResult:
+    analysis = analyse(soup, options)
+    tags, stats = analysis.tags, analysis.stats
+    best = _best_candidate(analysis.ranked, stats, options)
     if best is None:
         return BodyResult()
     parts = _with_siblings(best, stats, options)
     parts = _with_same_class_chunks(parts, best, tags, stats, options)
-    writer = _Writer(stats, url, options, stats[id(best)].text)
+    parts = _with_lead(parts, best, analysis)
+    result = _write(parts, best, analysis, url)
+    if "listing_page" in result.warnings:
+        # teasers around a short article: the densest block of prose outside the teaser grid is the article
+        dense = _densest_block(analysis, outside=best)
+        if dense is not None:
+            story = _write([dense], dense, analysis, url)
+            if story.text and "listing_page" not in story.warnings:
+                return BodyResult(story.text, story.images, ("body_from_densest_block",), story.closing)
+        return result
+    if result.text:
+        return result
+    # Nothing usable in the chosen container: a wider one (its parent, then the densest paragraph container's
+    # region) before giving up; the warning says which path produced the text.
+    for wider in _wider_containers(best, analysis):
+        fallback = _write([wider], wider, analysis, url)
+        if fallback.text:
+            return BodyResult(fallback.text, fallback.images, ("body_from_wider_container",), fallback.closing)
+    return result
+
+
+def _write(parts: list[Tag], best: Tag, analysis: Analysis, url: str | None) -> BodyResult:
+    stats, options = analysis.stats, analysis.options
+    writer = _Writer(stats, url, options, stats[id(best)].text, analysis.evidence.protected)
+    writer.headline = analysis.evidence.headline
     for part in parts:
         writer.write_root(part)
-    written = writer.finish()
-    paragraphs = _trim_trailing_promos(written, options)
+    written = _drop_title_lines(writer.finish(), analysis.title)
+    paragraphs = _trim_signoff(_trim_trailing_promos(written, options))
     writer.harvest_nearby_figures(best)
     if _is_listing(writer, paragraphs, options):
         return BodyResult(images=tuple(writer.images), warnings=("listing_page",))
@@ -110,6 +226,41 @@ def _extract(soup: BeautifulSoup, url: str | None, options: ExtractOptions) -> B
     if text_weight(text) < options.min_body_chars:
         return BodyResult(images=tuple(writer.images))
     return BodyResult(text=text, images=tuple(writer.images), closing=_closing_lines(writer, written, len(paragraphs)))
+
+
+def _densest_block(analysis: Analysis, outside: Tag | None = None) -> Tag | None:
+    """The scored container with the most prose (500+ characters, under a tenth in links), other than ``outside``
+    and its ancestors (the teaser grid and its wrappers).
+
+    Scores are not looked at: class names may have pushed the story's container below a teaser grid.
+    """
+    stats = analysis.stats
+    chosen: Tag | None = None
+    most = 0
+    excluded = {id(outside), *(id(node) for node in _ancestors(outside))} if outside is not None else set()
+    for _, _, tag in analysis.ranked:
+        item = stats[id(tag)]
+        prose = item.text - item.links
+        if prose < _DENSE_MIN_CHARS or item.links * 10 > item.text or prose <= most:
+            continue
+        if id(tag) in excluded:
+            continue  # the teaser grid itself, or a wrapper holding it
+        chosen, most = tag, prose
+    return chosen
+
+
+_DENSE_MIN_CHARS = 500
+
+
+def _wider_containers(best: Tag, analysis: Analysis) -> list[Tag]:
+    """Containers to try when the chosen one yields no text: its parent, the densest container's parent."""
+    out: list[Tag] = []
+    core = analysis.evidence.core
+    for node in (best.parent, core, core.parent if core is not None else None):
+        if isinstance(node, Tag) and node.name not in ("html", "[document]") and all(node is not o for o in out):
+            if node is not best and analysis.stats.get(id(node)) is not None:
+                out.append(node)
+    return out[:3]
 
 
 def _closing_lines(writer: _Writer, written: list[str], kept: int) -> tuple[str, ...]:
@@ -241,8 +392,8 @@ def _score_paragraphs(tags: list[Tag], stats: dict[int, _Stats], options: Extrac
             _credit(tag.parent, amount / 2, stats)
 
 
-def _best_candidate(tags: list[Tag], stats: dict[int, _Stats], options: ExtractOptions) -> Tag | None:
-    """The highest-scoring container, moved up when the story is split over several similar blocks."""
+def _rank(tags: list[Tag], stats: dict[int, _Stats]) -> list[tuple[float, int, Tag]]:
+    """Scored candidates with link density applied, best first."""
     scored: list[tuple[float, int, Tag]] = []
     for index, tag in enumerate(tags):
         item = stats[id(tag)]
@@ -251,12 +402,20 @@ def _best_candidate(tags: list[Tag], stats: dict[int, _Stats], options: ExtractO
         density = item.links / item.text if item.text else 0.0
         item.score *= 1.0 - density
         scored.append((item.score, -index, tag))
+    scored.sort(key=lambda entry: (entry[0], entry[1]), reverse=True)
+    return scored
+
+
+def _best_candidate(
+    scored: list[tuple[float, int, Tag]], stats: dict[int, _Stats], options: ExtractOptions
+) -> Tag | None:
+    """The highest-scoring container, moved up when the story is split over several similar blocks."""
     if not scored:
         return None
-    scored.sort(key=lambda entry: (entry[0], entry[1]), reverse=True)
     top_score, _, best = scored[0]
     if top_score <= 0:
         return None
+    best = _weightier_rival(best, scored, stats)
     close = [
         tag
         for score, _, tag in scored[1 : options.top_candidates]
@@ -266,6 +425,28 @@ def _best_candidate(tags: list[Tag], stats: dict[int, _Stats], options: ExtractO
     if promoted is best and close:
         promoted = _joining_ancestor(best, close, stats)
     return _climb(promoted, stats)
+
+
+def _weightier_rival(best: Tag, scored: list[tuple[float, int, Tag]], stats: dict[int, _Stats]) -> Tag:
+    """A near-top candidate with several times the best's prose wins over a short, well-named box.
+
+    Class weights (+25/-25) can lift a 200-character intro box over the 3,000-character story next to it; when a
+    candidate (top ten) scoring at least a quarter of the best holds twice its text (links not counted), under half
+    of it in links, is not nested in it (nor holds it) and is not a list, it is the story.
+    """
+    top = scored[0][0]
+    item = stats[id(best)]
+    own = item.text - item.links
+    for score, _, tag in scored[1:10]:
+        if score < top * 0.25:
+            break
+        rival = stats[id(tag)]
+        if tag.name in sel.LIST_LIKE_TAGS or rival.text - rival.links < 2 * own or rival.links * 2 > rival.text:
+            continue
+        if any(node is best for node in _ancestors(tag)) or any(node is tag for node in _ancestors(best)):
+            continue
+        return tag
+    return best
 
 
 def _is_story_chunk(tag: Tag, item: _Stats) -> bool:
@@ -377,6 +558,128 @@ def _with_siblings(best: Tag, stats: dict[int, _Stats], options: ExtractOptions)
     return parts
 
 
+def _with_lead(parts: list[Tag], best: Tag, analysis: Analysis) -> list[Tag]:
+    """Lead paragraphs written between the headline and the story's container (a standfirst, an intro box).
+
+    Only prose blocks (a sentence or more, almost no links) between the page's headline and the best container,
+    outside the chosen parts, are taken, and a subheadline (an ``<h2>`` of a sentence's length, the first heading
+    after the headline); captions, bylines and date lines never are.
+    """
+    headline = analysis.evidence.headline
+    if headline is None:
+        return parts
+    tags, stats = analysis.tags, analysis.stats
+    part_ids = {id(part) for part in parts}
+    start = end = first = -1
+    for index, tag in enumerate(tags):
+        if tag is headline:
+            start = index
+        elif first < 0 and id(tag) in part_ids:
+            first = index
+        if tag is best:
+            end = index
+            break
+    if start < 0 or end < 0:
+        return parts
+    if end - start > _LEAD_MAX_DISTANCE:
+        end = first  # the story's chunks start well before its best block: look above the first chunk only
+    if end - start > _LEAD_MAX_DISTANCE or end <= start:
+        return parts
+    above = {id(node) for node in _ancestors(best)}
+    leads: list[tuple[int, Tag]] = []
+    skip_until = -1
+    first_heading = True
+    for index in range(start + 1, end):
+        tag = tags[index]
+        if index < skip_until or id(tag) in above:
+            continue
+        item = stats[id(tag)]
+        name = tag.name
+        if id(tag) in part_ids or name in sel.LEAD_SKIP_TAGS or _is_lead_furniture(tag):
+            skip_until = index + 1 + sum(1 for node in tag.descendants if isinstance(node, Tag))
+            continue
+        if name in sel.HEADING_TAGS:
+            # a subheadline right after the headline (a sentence as an <h2>) is the story's dek
+            if first_heading and name == "h2" and not item.links and item.text >= _SUBHEADLINE_MIN_CHARS:
+                leads.append((index, tag))
+            first_heading = False
+            continue
+        if not _is_lead_block(tag, item):
+            continue
+        leads.append((index, tag))
+        skip_until = index + 1 + sum(1 for node in tag.descendants if isinstance(node, Tag))
+        if len(leads) >= 3:
+            break
+    if not leads:
+        return parts
+    order = {id(tag): index for index, tag in leads}
+    for index, tag in enumerate(tags):  # one pass for all parts (a story may be cut into 20 chunks)
+        if id(tag) in part_ids:
+            order[id(tag)] = index
+    return sorted([*(tag for _, tag in leads), *parts], key=lambda tag: order.get(id(tag), len(tags)))
+
+
+def _holds_paragraph(block: Tag, stats: dict[int, _Stats]) -> bool:
+    """The block's text is a ``<p>`` of a sentence or more, outside any caption (a figure's caption is no <p>)."""
+    for p in block.find_all("p", limit=3):
+        item = stats.get(id(p))
+        if item is None or item.text < _LEAD_MIN_CHARS or item.links * 4 > item.text:
+            continue
+        if p.find_parent(["figcaption", "figure"]) is None and not _is_lead_furniture(p):
+            return True
+    return False
+
+
+def _is_lead_block(tag: Tag, item: _Stats) -> bool:
+    """A paragraph of prose: a sentence or more, almost no links, no image, not a furniture line."""
+    name = tag.name
+    if name != "p" and not (name in sel.CONTAINER_TAGS and not item.block_child and name != "li"):
+        return False
+    if item.text < _LEAD_MIN_CHARS or item.links * 10 > item.text or item.images or _is_lead_furniture(tag):
+        return False
+    text = tag.get_text(" ", strip=True)
+    if item.text < _LEAD_ANY_END_CHARS and not text.endswith(_SENTENCE_ENDS):
+        return False  # a short line without a sentence end is a label, a kicker or a date line
+    return not _is_furniture_line(text)
+
+
+def _is_prose(name: str, item: _Stats, parts: list[str]) -> bool:
+    """Evidence over names inside the story: a real paragraph, or a long block of prose, whatever its class says.
+
+    A ``<p>`` (or a ``<div>`` used as one) of 150+ characters with under a tenth of it in links, or any block of
+    500+ characters with under a twentieth in links, is story text ("font--secondary", "toc-title-2" sections);
+    captions, bylines and comments keep their own rules.
+    """
+    if any(part in sel.NEVER_PROSE_PARTS for part in parts):
+        return False
+    if name == "p" or (name in sel.CONTAINER_TAGS and not item.block_child and not item.images):
+        return item.text >= 150 and item.links * 10 < item.text  # a paragraph (or a div written as one)
+    return item.text >= 500 and item.links * 20 < item.text
+
+
+_LEAD_TAGS = ["p", "div"]
+_CELL_TAGS = frozenset({"td", "th"})
+_FIGURE_CONTENT_TAGS = ["table", "pre", "blockquote", "ul", "ol", "dl"]
+_FIGURE_CONTENT_CHARS = 200
+_LEAD_MAX_DISTANCE = 150  # elements between the headline and the story's container
+_LEAD_MIN_CHARS = 80
+_SUBHEADLINE_MIN_CHARS = 60
+_LEAD_ANY_END_CHARS = 150  # a lead this long needs no sentence end (a standfirst cut by "…" or a line break)
+_SENTENCE_ENDS = (".", "!", "?", "。", "”", '"', "“", "»", "«", ":", ")", "…", "다", "요")
+
+
+def _is_lead_furniture(tag: Tag) -> bool:
+    """Captions, bylines, date lines, hidden blocks: never a lead."""
+    attrs = tag.attrs
+    if "hidden" in attrs:
+        return True
+    style = attrs.get("style")
+    if isinstance(style, str) and sel.HIDDEN_STYLE.search(style):
+        return True
+    label = _label(tag)
+    return bool(label) and any(part in sel.LEAD_FURNITURE_PARTS for part in class_parts(label))
+
+
 def _with_same_class_chunks(
     parts: list[Tag], best: Tag, tags: list[Tag], stats: dict[int, _Stats], options: ExtractOptions
 ) -> list[Tag]:
@@ -418,8 +721,18 @@ def _ends_sentence(tag: Tag) -> bool:
 class _Writer:
     """Walks chosen containers once, skipping furniture, and collects paragraphs and figures."""
 
-    def __init__(self, stats: dict[int, _Stats], url: str | None, options: ExtractOptions, root_text: int) -> None:
+    def __init__(
+        self,
+        stats: dict[int, _Stats],
+        url: str | None,
+        options: ExtractOptions,
+        root_text: int,
+        protected: frozenset[int] = frozenset(),
+    ) -> None:
         self.stats = stats
+        self.protected = protected  # elements holding the main text: never skipped for their class (layout.py)
+        self.headline: Tag | None = None  # the headline element (an <h1> or a <div> printing the title)
+        self.data_rows: list[bool] = []  # open <tr>s: whether each is a data row (its cells joined by " | ")
         self.url = url
         self.options = options
         self.root_text = max(root_text, 1)
@@ -473,16 +786,39 @@ class _Writer:
         self._flush()
 
     def _open(self, tag: Tag) -> None:
-        if tag.name == "a":
+        name = tag.name
+        if name == "a":
             self.link_depth += 1
-        elif tag.name in sel.BLOCK_TAGS:
+        elif name in _CELL_TAGS and self.data_rows and self.data_rows[-1]:
+            if self.buffer:
+                self.buffer.append(" | ")  # the cells of a data table's row make one line
+        elif name in sel.BLOCK_TAGS:
             self._flush()
+            if name == "tr":
+                self.data_rows.append(self._is_data_row(tag))
 
     def _close(self, tag: Tag) -> None:
-        if tag.name == "a":
+        name = tag.name
+        if name == "a":
             self.link_depth = max(0, self.link_depth - 1)
-        elif tag.name in sel.BLOCK_TAGS:
-            self._flush(heading=tag.name in sel.HEADING_TAGS)
+        elif name in _CELL_TAGS and self.data_rows and self.data_rows[-1]:
+            return
+        elif name in sel.BLOCK_TAGS:
+            self._flush(heading=name in sel.HEADING_TAGS)
+            if name == "tr" and self.data_rows:
+                self.data_rows.pop()
+
+    def _is_data_row(self, row: Tag) -> bool:
+        """A row of short cells holding no blocks (a data table), not a layout table's row."""
+        item = self.stats.get(id(row))
+        if item is None or item.text > 400:
+            return False
+        cells = [child for child in row.contents if isinstance(child, Tag)]
+        for cell in cells:
+            cell_item = self.stats.get(id(cell))
+            if cell.name not in _CELL_TAGS or cell_item is None or cell_item.block_child:
+                return False
+        return len(cells) >= 2
 
     def _flush(self, heading: bool = False) -> None:
         if not self.buffer:
@@ -521,8 +857,12 @@ class _Writer:
         """True when ``tag`` and its subtree are not article text (figures are harvested first)."""
         name = tag.name
         if name in sel.BODY_SKIP_TAGS:
+            if name == "figure" and not is_root and self._holds_content(tag):
+                return False  # a <figure> wrapping a table, code or a quote: its caption is skipped, not the rest
             if name == "figure" or name == "picture" or name == "img":
                 self._harvest_figure(tag)
+            elif name == "header" and not is_root:
+                self._write_leads(tag)  # the story's own header: its standfirst is story, the rest is metadata
             return not is_root or name in ("head", "script", "style")
         attrs = tag.attrs
         if "hidden" in attrs:
@@ -530,20 +870,22 @@ class _Writer:
         style = attrs.get("style")
         if isinstance(style, str) and sel.HIDDEN_STYLE.search(style):
             return True
+        if id(tag) in self.protected and name != "h1":
+            return False  # evidence over names: the main text's own containers stay, whatever their class says
         role = attrs.get("role")
         if isinstance(role, str) and role.lower() in sel.BOILERPLATE_ROLES and not is_root:
             return True
         item = self.stats.get(id(tag))
         if item is None:
             return False
-        if name == "h1":
+        if name == "h1" or tag is self.headline:
             return True  # the title belongs to the metadata
         if name in sel.HEADING_TAGS:
             self.headings += 1
             if item.text and item.links / item.text > 0.5 and self._in_teaser_unit(tag):
                 self.teaser_headings += 1
                 return True
-            return _class_weight(tag) < 0
+            return not is_root and _class_weight(tag) < 0
         if name == "article" and not is_root and item.text < 600 and item.links >= item.text * 0.25:
             # a small <article> whose link is its headline: a teaser card (a live-blog entry links only a time)
             self.teaser_headings += 1
@@ -555,7 +897,7 @@ class _Writer:
             if classes & sel.HIDDEN_CLASSES:
                 return True
             parts = class_parts(label)
-            if any(part in sel.BODY_BOILERPLATE_PARTS for part in parts):
+            if any(part in sel.BODY_BOILERPLATE_PARTS for part in parts) and not _is_prose(name, item, parts):
                 if item.text <= self.root_text * self.options.boilerplate_max_share:
                     if any(part in sel.CAPTION_PARTS for part in parts):
                         self._harvest_figure(tag)
@@ -564,10 +906,35 @@ class _Writer:
             if name in sel.LIST_TAGS or item.links >= item.text * 0.3:
                 self.after_related_intro = False
                 return True  # the list under a "More stories" line
-        if item.images and name in sel.IMAGE_BLOCK_TAGS and item.text < self.options.image_block_max_chars:
+        if (
+            item.images
+            and name in sel.IMAGE_BLOCK_TAGS
+            and item.text < self.options.image_block_max_chars
+            and item.text * 2 < self.root_text  # a block with most of the story's text is no figure
+            and not _holds_paragraph(tag, self.stats)  # a step of text beside its picture is text
+        ):
             self._harvest_figure(tag)  # an image with a caption written without <figure>
             return True
         return self._is_link_block(name, item)
+
+    def _holds_content(self, figure: Tag) -> bool:
+        """A figure whose text is mostly not its caption, held in a table, a listing or a quote."""
+        item = self.stats.get(id(figure))
+        if item is None or item.text < _FIGURE_CONTENT_CHARS:
+            return False
+        if figure.find(_FIGURE_CONTENT_TAGS) is None:
+            return False
+        caption = figure.find("figcaption")
+        caption_item = self.stats.get(id(caption)) if caption is not None else None
+        return caption_item is None or caption_item.text * 2 < item.text
+
+    def _write_leads(self, header: Tag) -> None:
+        """The lead paragraphs of a ``<header>`` inside the story (bylines, dates and headlines stay out)."""
+        self._flush()
+        for node in header.find_all(_LEAD_TAGS, limit=40):
+            item = self.stats.get(id(node))
+            if item is not None and _is_lead_block(node, item):
+                self._add_paragraph(" ".join(node.get_text(" ").split()))
 
     def _in_teaser_unit(self, heading: Tag) -> bool:
         """A linked headline in its own small box (headline + blurb), as index pages repeat them.
@@ -665,8 +1032,8 @@ def _image_src(img: Tag) -> str | None:
 
 def _is_furniture_line(text: str) -> bool:
     """Short lines that are page furniture wherever they sit ("Advertisement", "By Jane Doe", date lines)."""
-    if sel.BOILERPLATE_LINE.match(text) and len(text.split()) <= 12:  # furniture is terse; sentences are not
-        return True
+    if len(text.split()) <= 12 and (sel.BOILERPLATE_LINE.match(text) or sel.FURNITURE_LINE_I18N.match(text)):
+        return True  # furniture is terse; sentences are not
     if sel.SHORTCODE_LINE.match(text):
         return True
     if len(text) <= 50 and sel.DATE_ONLY_LINE.match(text):
@@ -674,6 +1041,31 @@ def _is_furniture_line(text: str) -> bool:
     if len(text) <= 80 and (sel.BYLINE_LINE.match(text) or sel.DATE_TIME_LINE.match(text)):
         return not text.endswith((".", "!", "?", '"', "”", ":"))
     return False
+
+
+def _drop_title_lines(paragraphs: list[str], title: str) -> list[str]:
+    """The headline repeated at the top of the story (a first ``<h2>``, a bold line) belongs to the metadata."""
+    if not title or not paragraphs:
+        return paragraphs
+    folded = title.casefold()
+    head = [index for index, text in enumerate(paragraphs[:3]) if text.casefold() == folded]
+    return [text for index, text in enumerate(paragraphs) if index not in head] if head else paragraphs
+
+
+def _trim_signoff(paragraphs: list[str]) -> list[str]:
+    """A reporter's sign-off closing the story ("김민수 기자", "… 기자 kim@example.com") is a byline, not text.
+
+    A last line that is only the sign-off goes; a sign-off written after the last sentence is cut from it.
+    """
+    if not paragraphs:
+        return paragraphs
+    last = paragraphs[-1]
+    if sel.SIGNOFF_LINE.match(last):
+        return paragraphs[:-1]
+    match = sel.TRAILING_SIGNOFF.search(last)
+    if match and match.start() > 0:
+        return [*paragraphs[:-1], last[: match.start()].rstrip()]
+    return paragraphs
 
 
 def _trim_trailing_promos(paragraphs: list[str], options: ExtractOptions) -> list[str]:

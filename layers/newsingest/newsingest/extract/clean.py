@@ -8,8 +8,10 @@ make it quadratic:
 2. keep only what the metadata stage reads from ``<head>`` (title, meta, link, base, JSON-LD), cutting the head at
    its real end (never at a "<body>" quoted inside a JSON-LD block); later, only the ``<link>``s it reads stay;
 3. drop boilerplate regions (nav, footer, aside, forms, hidden elements, and elements whose class/id/role says
-   comments, share tools, related links, ads, ...) unless a region holds most of the page's paragraphs, which
-   means it is a wrapper with an unlucky class ("has-sidebar", ASP.NET's page-wide ``<form>``); breadcrumb
+   comments, share tools, related links, ads, ...). A tag-matched region that holds most of the page's paragraphs
+   is a wrapper (ASP.NET's page-wide ``<form>``); a name-matched region is kept when it holds the main text by
+   ``layout.MarkupEvidence`` (a third of the densest run of paragraphs, or the headline with prose after it), so a
+   sticky-sidebar plugin's ``div.theiaStickySidebar`` around the story is no longer dropped with it; breadcrumb
    trails and paywall markers inside a dropped region are kept out of it (hidden) for the metadata stage;
 4. JSON-LD blocks are lifted to the head first when the page is long enough to be capped (``lift_jsonld``); then
    cap the markup's length and its number of tags so that parsing (the expensive part) is bounded, and drop
@@ -25,10 +27,13 @@ import re
 
 from newsingest.extract import patterns as pat
 from newsingest.extract import selectors as sel
+from newsingest.extract.layout import MarkupEvidence, markup_evidence
 
 _RAW_OPEN = re.compile(r"<!--|<!\[CDATA\[|<(" + "|".join(sel.DROP_CONTENT_TAGS) + r")\b([^<>]*)>", re.I)
 _CLOSE_PATTERNS: dict[str, re.Pattern[str]] = {
-    name: re.compile(r"</" + name + r"\s*>", re.I) for name in sel.DROP_CONTENT_TAGS
+    # An end tag ends at its name, as browsers read it: "</script" then whitespace, "/" or ">" (a stray
+    # "</script\n<!-- ... -->" closes the script at the next ">", it does not run on to a later "</script>").
+    name: re.compile(r"</" + name + r"(?:[\s/][^>]{0,2000})?>", re.I) for name in sel.DROP_CONTENT_TAGS
 }
 _ATTR = re.compile(r"""([a-zA-Z_:][-a-zA-Z0-9_:.]*)\s*(?:=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
 # The end of <head>, or a <script> opening whose content must be skipped: a JSON-LD articleBody may quote "<body>".
@@ -108,8 +113,15 @@ _METADATA_LINK = re.compile(
 _UNUSABLE_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
-def strip_raw_blocks(html: str) -> str:
-    """Remove comments and DROP_CONTENT_TAGS elements with their content; JSON-LD scripts stay for metadata."""
+_TEMPLATE_TYPE = re.compile(r"""type\s*=\s*["']?text/(?:x-)?template""", re.I)
+
+
+def strip_raw_blocks(html: str, keep_templates: bool = False) -> str:
+    """Remove comments and DROP_CONTENT_TAGS elements with their content; JSON-LD scripts stay for metadata.
+
+    ``keep_templates``: the markup inside ``<script type="text/template">`` (pages that render their story from a
+    client-side template) is kept as markup, for the fallback parse.
+    """
     out: list[str] = []
     pos = 0
     unclosed: set[str] = set()  # names with no closing tag left: later opens are dropped alone (stays linear)
@@ -139,6 +151,8 @@ def strip_raw_blocks(html: str) -> str:
             continue
         if name == "script" and "ld+json" in match.group(2).lower():
             out.append(html[match.start() : end_match.end()])  # JSON-LD is metadata: keep it
+        elif keep_templates and name == "script" and _TEMPLATE_TYPE.search(match.group(2)):
+            out.append(strip_raw_blocks(html[match.end() : end_match.start()]))
         pos = end_match.end()
     out.append(html[pos:])
     return "".join(out)
@@ -209,6 +223,20 @@ def is_boilerplate_key(key: tuple[tuple[str, str], ...]) -> bool:
     return is_boilerplate_attrs(attrs)
 
 
+@functools.lru_cache(maxsize=4096)
+def is_hidden_key(key: tuple[tuple[str, str], ...]) -> bool:
+    """The decisive attributes hide the element (``hidden``, ``display:none``, a hiding class), names aside."""
+    attrs: dict[str, str] = {}
+    for name, value in key:
+        attrs.setdefault(name, value)
+    if "hidden" in attrs or attrs.get("aria-modal") == "true":
+        return True
+    style = attrs.get("style")
+    if style and sel.HIDDEN_STYLE.search(style):
+        return True
+    return bool(set(attrs.get("class", "").lower().split()) & sel.HIDDEN_CLASSES)
+
+
 def is_boilerplate_attrs(attrs: dict[str, str]) -> bool:
     """True when the attributes say "page furniture" strongly enough to drop the element before parsing."""
     if "hidden" in attrs or attrs.get("aria-modal") == "true":
@@ -235,8 +263,14 @@ def is_boilerplate_attrs(attrs: dict[str, str]) -> bool:
     return any(part in sel.STRONG_BOILERPLATE_PARTS for part in parts)
 
 
-def drop_regions(html: str) -> str:
-    """Remove boilerplate elements (by tag name or attributes) with their content, keeping wrappers."""
+def drop_regions(html: str, by_name: bool = True) -> str:
+    """Remove boilerplate elements (by tag name or attributes) with their content, keeping wrappers.
+
+    An element matched by its class/id/role alone is kept when it holds the page's main text
+    (``layout.MarkupEvidence.holds_main_text``: a good part of the densest run of paragraphs, or the headline with
+    prose after it). ``by_name=False`` drops by tag name and hidden markers only (the body stage's fallback).
+    """
+    evidence: MarkupEvidence | None = None
     paragraph_starts = [m.start() for m in _P_OPEN.finditer(html)]
     total_paragraphs = len(paragraph_starts)
     length = len(html)
@@ -265,6 +299,12 @@ def drop_regions(html: str) -> str:
             key = decisive_attrs(raw_attrs)
             if not key or not is_boilerplate_key(key):
                 continue
+            hidden = is_hidden_key(key)
+            if not by_name and not hidden:
+                continue
+            named = not hidden
+        else:
+            named = False
         if raw_attrs and sel.METADATA_KEEP_ATTRS.search(raw_attrs):
             continue  # the metadata stage reads it (breadcrumbs, paywall markers)
         if raw_attrs and _ARTICLE_MICRODATA.search(raw_attrs):
@@ -277,6 +317,11 @@ def drop_regions(html: str) -> str:
             continue
         if _holds_the_article(match.start(), end, paragraph_starts, total_paragraphs, length):
             continue
+        if named:
+            if evidence is None:
+                evidence = markup_evidence(html)
+            if evidence.holds_main_text(match.start(), end):
+                continue  # evidence over names: its class says furniture, its paragraphs say story
         out.append(html[pos : match.start()])
         if _CARRIER_HINT.search(html, match.end(), end):
             out.append(_metadata_carriers(html, match.end(), end, budget))
@@ -426,14 +471,18 @@ def lift_jsonld(html: str, max_tags: int, max_chars: int | None = None) -> str:
     return rest[:at] + "".join(blocks) + rest[at:]
 
 
-def preclean(html: str, max_tags: int, max_chars: int | None = None) -> str:
-    """All pre-parse steps in order (see the module docstring); the result has at most ``max_chars``."""
-    html = strip_raw_blocks(html)
+def preclean(html: str, max_tags: int, max_chars: int | None = None, by_name: bool = True) -> str:
+    """All pre-parse steps in order (see the module docstring); the result has at most ``max_chars``.
+
+    ``by_name=False`` keeps the regions that only their class/id/role marks as furniture, and the markup of
+    client-side templates (the fallback parse when the body stage found no story in the cleaned page).
+    """
+    html = strip_raw_blocks(html, keep_templates=not by_name)
     html = lift_jsonld(html, max_tags, max_chars)
     html = slim_head(html)
     # Bound the Python-level region scan too (real pages: under 3,000 tags here; hostile ones: 100,000s).
     html = cap_tags(html, max_tags * 4)
-    html = drop_regions(html)
+    html = drop_regions(html, by_name)
     if max_chars is not None and len(html) > max_chars:
         html = html[:max_chars]
     # Last, on what is left (a character-class scan costs ~5 ns a character; the markup is 4x smaller now).

@@ -6,15 +6,28 @@ Steps:
    the input at ``options.max_input_bytes``; binary bodies (images, PDFs, archives) stop here as no article;
 2. pre-clean + parse: strip scripts, styles, comments, navigation and other furniture from the markup with
    linear scans (``clean.preclean``, which also caps the tag count), then build the BeautifulSoup tree (lxml);
-3. metadata: ``metadata.extract_metadata`` reads the tree, BEFORE the body stage, and never mutates it;
-4. body: ``body.extract_body`` picks the article container and writes its paragraphs and in-body figures; only
-   when the HTML holds no story (script-rendered pages), the JSON-LD ``articleBody`` is used instead;
-5. ``metadata.complete_with_text`` fills what only the body can tell (wire agency, script-based language);
+3. layout evidence: ``body.analyse`` scores the paragraphs once; where the main text is (``layout.py``: the
+   densest paragraph container, its ancestors, the headline's chain) is shared by the metadata and body stages,
+   so that no region holding the story is taken as furniture for its class name alone;
+4. metadata: ``metadata.extract_metadata`` reads the tree, BEFORE the body stage, and never mutates it;
+5. body: ``body.extract_body`` picks the article container and writes its paragraphs and in-body figures; when it
+   finds nothing, the fallbacks below run in order before the body is left empty;
+6. ``metadata.complete_with_text`` fills what only the body can tell (wire agency, script-based language);
 then the ``Article`` is assembled with ``extractor_version``, ``word_count`` (CJK-aware) and ``charset``.
 
-``Article.warnings`` says why a body is empty or where it came from: ``binary_input`` (not text), ``listing_page``
-(an index of teasers), ``body_from_jsonld`` (script-rendered page), ``extraction_failed`` /
-``body_extraction_failed`` (an internal error was contained and logged at WARNING with its traceback).
+``Article.warnings`` says why a body is empty or which path produced it:
+
+* ``binary_input``: not text (image, PDF, archive);
+* ``listing_page``: an index of teasers, no article (no fallback runs);
+* ``body_from_densest_block``: the chosen block was a teaser grid, but a block of prose (500+ characters, under a
+  tenth in links) outside it holds the page's short article;
+* ``body_from_wider_container``: the chosen container wrote nothing; its parent (or the densest paragraph
+  container's region) did;
+* ``body_from_unfiltered_markup``: the page pre-cleaned again without the class/id-based region drops, and with
+  the markup of ``<script type="text/template">`` blocks kept (client-side rendered stories), gave the text;
+* ``body_from_jsonld``: the HTML holds no story; the text is the JSON-LD ``articleBody`` (script-rendered page);
+* ``extraction_failed`` / ``body_extraction_failed``: an internal error was contained and logged at WARNING with
+  its traceback.
 """
 
 from __future__ import annotations
@@ -25,7 +38,7 @@ import warnings
 from bs4 import BeautifulSoup
 
 from newsingest.extract.article import Article, Image
-from newsingest.extract.body import BodyResult, extract_body, jsonld_body
+from newsingest.extract.body import BodyResult, analyse, extract_body, jsonld_body
 from newsingest.extract.charset import charset_from_bom, charset_from_content_type, decode_html, looks_binary
 from newsingest.extract.clean import preclean
 from newsingest.extract.metadata import (
@@ -69,17 +82,33 @@ def _extract(html: bytes | str, url: str | None, content_type: str | None, optio
         return Article(extractor_version=EXTRACTOR_VERSION, charset=charset)
     # 2. pre-clean + parse
     soup = _parse(preclean(text, options.max_tags, options.max_parse_chars))
-    # 3. metadata (read-only, before the body stage)
+    # 3. metadata (read-only, before the body stage; its layout context reads the body stage's evidence of where
+    # the main text is, computed once here and shared)
+    _analyse(soup, options)
     meta = _metadata(soup, url, options)
-    # 4. body (script-rendered pages: JSON-LD articleBody when the HTML holds no story, never otherwise)
+    # 4. body, then the fallbacks before an empty body (never on an index page)
     body = extract_body(soup, url, options)
     if not body.text and "listing_page" not in body.warnings:
-        fallback = jsonld_body(soup, url, options)
-        if fallback:
-            body = BodyResult(text=fallback, images=body.images, warnings=(*body.warnings, "body_from_jsonld"))
+        body = _fallback_body(text, soup, url, options, body)
     # 5. what only the text can tell
     meta = _complete(meta, body.text, body.closing)
     return _assemble(meta, body, charset)
+
+
+def _fallback_body(
+    text: str, soup: BeautifulSoup, url: str | None, options: ExtractOptions, body: BodyResult
+) -> BodyResult:
+    """No story in the cleaned page: the markup with its name-marked regions kept, then JSON-LD ``articleBody``."""
+    unfiltered = _parse(preclean(text, options.max_tags, options.max_parse_chars, by_name=False))
+    wide = extract_body(unfiltered, url, options)
+    if wide.text:
+        return BodyResult(wide.text, wide.images, (*wide.warnings, "body_from_unfiltered_markup"), wide.closing)
+    if "listing_page" in wide.warnings:
+        return wide
+    fallback = jsonld_body(soup, url, options)
+    if fallback:
+        return BodyResult(text=fallback, images=body.images, warnings=(*body.warnings, "body_from_jsonld"))
+    return body
 
 
 def _decode(html: bytes | str, content_type: str | None, options: ExtractOptions) -> tuple[str, str | None]:
@@ -102,6 +131,13 @@ def _parse(markup: str) -> BeautifulSoup:
         warnings.simplefilter("ignore")
         # multi_valued_attributes=None: class stays one string (no per-tag list building; we split it ourselves).
         return BeautifulSoup(markup, "lxml", multi_valued_attributes=None)
+
+
+def _analyse(soup: BeautifulSoup, options: ExtractOptions) -> None:
+    try:
+        analyse(soup, options)
+    except Exception:  # the body stage contains its own failure; the metadata falls back to names alone
+        logger.warning("layout analysis failed", exc_info=True)
 
 
 def _metadata(soup: BeautifulSoup, url: str | None, options: ExtractOptions) -> Metadata:

@@ -31,7 +31,7 @@ class ExtractOptions:
     sibling_score_ratio: float = 0.2
     # Inside the article, a furniture-classed element is dropped only if it holds at most this share of the text
     # (wrappers with an unlucky class such as "main has-comments" are kept).
-    boilerplate_max_share: float = 0.4
+    boilerplate_max_share: float = 0.25
     # Inside the article, boxes and lists whose text is mostly links (related stories, tag clouds) are dropped.
     link_block_density: float = 0.5
     # A div/span/table with an image and less text than this is a figure (its text is a caption, not body).

@@ -22,6 +22,7 @@ ARTICLE_TYPES: frozenset[str] = frozenset(
 # Page-level types: a fallback for dates/title when no article node exists (Yoast-style graphs put dates there).
 PAGE_TYPES: frozenset[str] = frozenset(t.lower() for t in ("WebPage", "ItemPage", "CollectionPage", "AboutPage"))
 PERSON_TYPES: frozenset[str] = frozenset(("person",))
+PERSON_ITEMTYPE = re.compile(r"schema\.org/Person\b", re.IGNORECASE)  # microdata itemtype of a person
 ORGANIZATION_TYPES: frozenset[str] = frozenset(
     t.lower() for t in ("Organization", "NewsMediaOrganization", "Corporation", "NGO", "GovernmentOrganization")
 )
@@ -37,8 +38,8 @@ META_TITLE = ("og:title", "twitter:title", "parsely-title", "sailthru.title", "d
               "headline")
 META_DESCRIPTION = ("og:description", "description", "twitter:description", "dc.description",
                     "dcterms.description", "sailthru.description")
-META_AUTHOR = ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "dcterms.creator",
-               "byl", "byline", "twitter:creator_name", "citation_author", "creator")
+META_AUTHOR = ("author", "article:author_name", "article:author", "parsely-author", "sailthru.author", "dc.creator",
+               "dcterms.creator", "byl", "byline", "twitter:creator_name", "citation_author", "creator")
 META_PUBLISHED = (
     "article:published_time", "og:published_time", "article:published", "published_time", "datepublished",
     "parsely-pub-date", "sailthru.date", "pubdate", "publishdate", "publish-date", "publish_date", "pub_date",
@@ -80,6 +81,16 @@ PAYWALL_DATA_ATTRS = frozenset(("data-paywall", "data-piano", "data-tp-paywall",
 # Separators between a headline and a site name in <title>/og:title ("Headline - Site", "Site | Headline").
 TITLE_SEPARATORS = re.compile(r"\s+(?:[|\-–—·•»«:/]|::|\|\|)\s+")
 TITLE_MAX_SITE_WORDS = 6  # a site-name segment longer than this is more likely part of the headline
+# The site's logo or name printed as a heading ("<h1 class="logo">", "<h1 id="site-title">"): never the headline.
+LOGO_CLASS = re.compile(r"logo|brand|masthead|site[-_]?(?:title|name|header)|(?:^|[\s_-])blog[-_]?(?:title|name)",
+                        re.IGNORECASE)
+# A class/id token marking the element that holds the visible headline ("headline", "view_headline",
+# "article-title", "entry-title"); never a deck ("sub-headline"), a list of headlines or a teaser card's title.
+HEADLINE_CLASS = re.compile(
+    r"(?:^|\s)(?!\S*(?:sub|deck|teaser|card|list|item|related|promo|small|mini|section))(?:\S*[-_])?"
+    r"(?:head-?line|(?:entry|post|article|story|news|view|content)[-_]?title)(?=$|\s)",
+    re.IGNORECASE,
+)
 
 # --------------------------------------------------------------------------------------------------- layout
 # Containers whose dates/bylines/images are never the article's own: related lists, rails, comments, footers.
@@ -91,10 +102,6 @@ EXCLUDED_CONTAINER = re.compile(
     r"|header[-_]date|top[-_]?bar|ticker|modal|cookie",
     re.IGNORECASE,
 )
-# Page-wide wrappers whose class merely mentions a sidebar ("has-sidebar", "layout-sidebar-right"): these words
-# are removed from a class before EXCLUDED_CONTAINER looks at it.
-WRAPPER_CONTAINER = re.compile(r"(?:has|with)[-_]?(?:sidebar|rail)|(?:sidebar|rail)[-_]?(?:left|right|layout|wrap\w*)"
-                               r"|layout[-_]\w*sidebar\w*", re.IGNORECASE)
 EXCLUDED_TAGS = frozenset(("aside", "nav", "footer", "form", "noscript", "template"))
 # Containers that hold the article itself (its header, byline and figures).
 ARTICLE_CONTAINER = re.compile(
@@ -147,9 +154,32 @@ IMAGE_SOURCE_ATTRS = ("src", "data-src", "data-original", "data-lazy-src", "data
 # --------------------------------------------------------------------------------------------------- bylines
 # A visible line that IS a byline: "By …" (optionally "Analysis by …"), never "Word: …" (that is a headline kicker).
 BYLINE_LINE = re.compile(r"^\s*(?:[^\W\d_]+\s+){0,2}?by\s*[:\-–—]?\s+\S", re.IGNORECASE)
+# The other languages' "by" (par, von, di, …) are also surname particles ("Mark Di Stefano", "Maria von Trapp"):
+# they open a byline at its start ("Von Anna Schmidt", "Par AFP"), after a label word ("Veröffentlicht von X",
+# "Publié par X", "Ein Kommentar von X"), or, in lower case after other words, only when a full name follows
+# ("Texte et photos par Jean Dupont"); never in front of a lone surname.
+_FOREIGN_BY = r"(?:par|von|por|di|door|av|af)"
+_BYLINE_LABELS = (r"(?:ver(?:ö|oe)ffentlicht|geschrieben|erstellt|verfasst|gepostet|kommentar|beitrag|gastbeitrag"
+                  r"|artikel|text|texte|interview|fotos?|bilder|publi(?:é|e)e?|(?:é|e)crit|r(?:é|e)dig(?:é|e)|article"
+                  r"|propos\s+recueillis|scritto|pubblicato|articolo|publicado|escrito|art(?:í|i)culo|texto"
+                  r"|geschreven|gepubliceerd|posted|written)")
+_FULL_NAME_AHEAD = r"(?=(?-i:(?![a-zß-öø-ÿ])[^\W\d_])\S*\s+\S)"
 BYLINE_PREFIX = re.compile(
-    r"^\s*(?:[^\W\d_]+\s+){0,3}?(?:by|par|von|por|di|door|av|af)\s*[:\-–—]?\s+"  # "By", "Analysis by", "Story and photos by"
-    r"|^\s*[^\W\d_]{2,12}\s*[:：]\s*",  # "Author:", "Text:", "Текст:", "Texto:" (names never hold a colon)
+    r"^\s*(?:[^\W\d_]+\s+){0,3}?by\s*[:\-–—]?\s+"  # "By", "Analysis by", "Story and photos by"
+    r"|^\s*" + _FOREIGN_BY + r"\s*[:\-–—]?\s+"  # "Von Anna Schmidt", "Par AFP"
+    + r"|^\s*(?:[^\W\d_]+\s+){0,2}?" + _BYLINE_LABELS + r"\s+" + _FOREIGN_BY + r"\s*[:\-–—]?\s+"
+    + r"|^\s*(?:[^\W\d_]+\s+){1,3}?(?-i:" + _FOREIGN_BY + r")\s*[:\-–—]?\s+" + _FULL_NAME_AHEAD
+    + r"|^\s*[^\W\d_]{2,12}\s*[:：]\s*",  # "Author:", "Text:", "Текст:", "Texto:" (names never hold a colon)
+    re.IGNORECASE,
+)
+# Credits of the people who edited, checked or translated a story: not its authors ("Edited by B", "Redaktion: B").
+EDITOR_CREDIT = re.compile(
+    r"(?:^|(?<=[\s,;|/(]))(?:(?:copy[- ]?|line[- ]?)?edit(?:ed|ing)|(?:medically |fact[- ]?)?(?:reviewed|checked)"
+    r"|fact[- ]?checking|translated|translation|produced|production|redigiert|bearbeitet|überarbeitet"
+    r"|lektoriert|(?:é|e)dit(?:é|e)(?:e|s)?|relu(?:e|s)?|revu(?:e|s)?|traduit(?:e|s)?)\s+(?:by|von|par)\s*:?\s+"
+    r"[^,;|/()\n]*?(?=$|[,;|/()\n]|\s(?:written|words|reporting|text|story)\b)"
+    r"|(?:^|(?<=[\s,;|/(]))(?:editors?|editing|redaktion|bearbeitung|rédaction|édition|edition|편집|編集|编辑)\s*[:：]\s*"
+    r"[^,;|/()\n]*?(?=$|[,;|/()\n])",
     re.IGNORECASE,
 )
 EMAIL = re.compile(r"\(?\s*[\w.+-]+@[\w-]+(?:\.[\w-]+)+\s*\)?")
@@ -177,17 +207,28 @@ NON_PERSON_AUTHORS = frozenset(
         "admin", "administrator", "staff", "editor", "editors", "editorial", "editorial board", "the editorial board",
         "newsroom", "news desk", "web desk", "online desk", "desk", "guest", "anonymous", "unknown", "none", "null",
         "wire", "wires", "wire services", "agencies", "agency", "news agencies", "contributor", "team",
-        "the associated press", "associated press", "press release", "sponsored", "partner content",
+        "the associated press", "associated press", "press release", "sponsored", "partner content", "e-mail",
+        "email", "mail", "print", "share", "facebook", "twitter", "whatsapp", "linkedin",
     )
 )
 ORGANIZATION_WORDS = re.compile(
     r"\b(?:news|press|times|post|media|agency|magazine|journal|herald|tribune|gazette|daily|network|television"
     r"|radio|broadcasting|corporation|inc|ltd|llc|group|service|services|wire|desk|online|\.com|\.co|ilbo|shimbun"
     r"|chronicle|bulletin|review|reuters|bloomberg|staff|business|insider|today|editorial|coordenadoria|department"
-    r"|ministry|office|university|institute|council|committee|international|blog)\b",
+    r"|ministry|office|university|institute|council|committee|international|blog|edition)\b",
     re.IGNORECASE,
 )
 MAX_AUTHOR_WORDS = 5
+# Lower-case words a person's name may hold (surname particles); any other lower-case word makes it a phrase
+# ("Zum Profil von jesusfreak", "Veröffentlicht am").
+NAME_PARTICLES = frozenset(("van", "von", "der", "den", "de", "del", "della", "di", "da", "das", "do", "dos", "du",
+                            "la", "le", "les", "bin", "binti", "ibn", "al", "el", "zu", "ten", "ter", "af", "av",
+                            "y", "e", "st", "st.", "d'", "l'", "'t", "bint", "ben", "mac", "of"))
+# A site name that names an outlet, not a person (checked before a Person-typed author named like the site is
+# kept): "Deutsche Wirtschaftsnachrichten", "La Información", "KentNews".
+OUTLET_NAME = re.compile(r"nachrichten|zeitung|informaci[oó]n|noticias|nieuws|notizie|actualit|journal|news|times"
+                         r"|post|media|online|magazin|radio|press|blog|\btv\b|\bthe\b|^(?:la|le|el|les|die|der|das|il|l')\b",
+                         re.IGNORECASE)
 BYLINE_SENTENCE_WORDS = 12  # a "byline" longer than this that ends like a sentence is story text
 # "Name. Outlet": a period after a word of two or more lower-case letters (not an initial "E.") ends a name.
 AUTHOR_PERIOD_SPLIT = re.compile(r"(?<=[a-z]{2})\.\s+(?=[A-Z])")
@@ -211,7 +252,17 @@ AUTHOR_SENTENCE_WORDS = frozenset(("is", "the", "was", "has", "are", "for", "wit
 # Section values that are page types or junk, not sections.
 NON_SECTIONS = frozenset(("post", "posts", "article", "articles", "all", "uncategorized", "uncategorised",
                           "general", "default", "blog", "main", "home", "story", "stories", "page", "email me",
-                          "none", "null", "undefined", "index", "content", "news article"))
+                          "none", "null", "undefined", "index", "content", "news article",
+                          # "uncategorized" in other languages; interface words (a link back, an edit button)
+                          "allgemein", "non classé", "sin categoría", "senza categoria", "edit", "bearbeiten",
+                          "back", "zurück", "retour", "next", "previous", "weiter", "read more", "share", "print",
+                          "login", "menu", "registrierung", "register", "anmelden", "sign in", "subscribe",
+                          "abonnieren", "s'abonner", "se connecter"))
+# Generic labels that are no section when printed above a headline (as metadata they may be a site's real section).
+GENERIC_KICKERS = frozenset(("news", "latest", "latest news", "top news", "breaking", "breaking news", "aktuell",
+                             "aktuelles", "nachrichten", "meldungen", "artikel", "beitrag", "beiträge", "more",
+                             "mehr", "actualités", "noticias", "뉴스", "ニュース", "top", "featured", "exclusive",
+                             "archiv", "archive", "news-archiv", "news archive", "pressemitteilung", "press release"))
 MAX_AUTHORS = 10
 
 # --------------------------------------------------------------------------------------------------- agencies

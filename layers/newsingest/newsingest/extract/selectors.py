@@ -77,6 +77,26 @@ LINK_BLOCK_TAGS: frozenset[str] = frozenset(
 PROSE_ITEM_TAGS: frozenset[str] = frozenset({"li", "p", "dd"})
 # What may follow a "More stories" line and be its list.
 RELATED_LIST_TAGS: frozenset[str] = frozenset({"ul", "ol", "div", "section"})
+# Between the headline and the story: elements whose subtree is never a lead paragraph.
+LEAD_SKIP_TAGS: frozenset[str] = frozenset({
+    "figure", "figcaption", "aside", "nav", "footer", "form", "button", "select", "label", "noscript", "script",
+    "style", "menu", "dialog", "template", "table", "ul", "ol", "dl", "time", "address", "picture", "blockquote",
+    "a",  # a block inside a link is a teaser card
+})
+# Class/id parts of what sits between the headline and the story but is never its lead.
+LEAD_FURNITURE_PARTS: frozenset[str] = frozenset({
+    "caption", "captions", "credit", "credits", "copyright", "byline", "bylines", "author", "authors", "date",
+    "dateline", "time", "timestamp", "published", "updated", "meta", "breadcrumb", "breadcrumbs", "share",
+    "sharing", "social", "ad", "ads", "advert", "advertisement", "newsletter", "subscribe", "cookie", "consent",
+    "related", "photo", "image", "img", "gallery", "slideshow", "bio", "comment", "comments", "rating", "tags",
+    "tag", "hidden", "modal", "popup", "paywall", "login",
+})
+# Class/id parts of blocks that are never story prose, however long (captions, bylines, comments, bios).
+NEVER_PROSE_PARTS: frozenset[str] = frozenset({
+    "caption", "captions", "credit", "credits", "byline", "bylines", "author", "authors", "bio", "comment",
+    "comments", "commentlist", "disqus", "reply", "replies", "review", "reviews", "cookie", "cookies", "consent",
+    "gdpr", "modal", "popup", "newsletter", "signup", "subscribe", "paywall", "disclaimer", "copyright",
+})
 # Class/id parts of a caption box (its image and caption go to Article.images).
 CAPTION_PARTS: frozenset[str] = frozenset({"caption", "captions", "figure", "photo"})
 # Class/id words of the credit inside a caption.
@@ -178,6 +198,25 @@ BOILERPLATE_LINE = re.compile(
     r")[\s:.…!|]*$",
     re.I,
 )
+# The same furniture lines in the other languages of the web (German, French, Spanish, Portuguese, Italian,
+# Polish, Dutch): "read also", "related", "more on the topic", "you may also like", "share", "comments", a
+# "see also:" pointer followed by another story's headline.
+FURNITURE_LINE_I18N = re.compile(
+    r"^(?:(?:lesen sie (?:auch|mehr)|lies auch|auch interessant|schon gelesen\??|weiterlesen|zum weiterlesen"
+    r"|mehr (?:zum thema|themen|dazu|aus [\w -]{1,30}|lesen|erfahren)|weitere (?:informationen|infos|artikel|beiträge"
+    r"(?: aus [\w -]{1,30})?|themen|tourentipps|nachrichten)|das könnte (?:dich|sie) (?:auch )?interessieren"
+    r"|(?:dieser artikel|das thema) könnte (?:dich|sie) (?:auch )?interessieren|ähnliche (?:artikel|beiträge)"
+    r"|verwandte (?:artikel|themen)|artikel teilen"
+    r"|(?:möchten sie|willst du) (?:den|diesen) (?:artikel|beitrag) teilen\??"
+    r"|kommentare? (?:schreiben|geschlossen|anzeigen)|(?:à |a )?lire aussi|voir aussi|sur le même sujet"
+    r"|articles? (?:similaires|liés)|notas? relacionadas?|noticias relacionadas|te puede interesar|(?:lee|lea) también"
+    r"|ver también|más información|leia também|veja também|leggi anche|potrebbe interessarti|czytaj (?:też|także)"
+    r"|zobacz (?:też|także)|lees ook|meer (?:over dit onderwerp|nieuws))[\s:.…!?|]*"
+    r"|(?:lesen sie auch|lies auch|mehr dazu|lire aussi|à lire aussi|voir aussi|puedes ver|mire|lee también"
+    r"|lea también|ver también|leia também|veja também|leggi anche|czytaj (?:też|także)|zobacz (?:też|także)"
+    r"|lees ook)\s*:.{1,150})$",
+    re.I,
+)
 # Byline and date lines ("By Jane Doe", "Posted : 2019-11-22 11:09"): metadata, not body.
 BYLINE_LINE = re.compile(
     r"^(?:by|von|par|por|di|door|av|af)\s+\S.{0,70}$|^(?:posted|updated|published|last updated|modified|created)"
@@ -189,6 +228,16 @@ BYLINE_LINE = re.compile(
 # A line that only holds a date and a clock time, in any language ("sexta-feira, 22 de outubro de 2010 às 20:13").
 DATE_TIME_LINE = re.compile(r"^\W{0,3}(?:\w+\W+){0,6}(?:19|20)\d\d\b.{0,24}?\b\d{1,2}[:h]\d{2}\b.{0,12}$|"
                             r"^\W{0,3}\d{1,2}[:h]\d{2}\b.{0,30}\b(?:19|20)\d\d\W{0,3}$")
+# A reporter's sign-off closing a Korean (or Japanese/Chinese) story: a name, a title such as 기자/특파원, an e-mail
+# ("김민수 기자", "김민수 기자 minsoo@example.com", "워싱턴=김민수 특파원", "/김민수 기자").
+_SIGNOFF = (
+    r"[/=]?\s*(?:[\w가-힣]+\s*=\s*)?[가-힣]{2,4}(?:\s*·\s*[가-힣]{2,4})*\s*"
+    r"(?:기자|특파원|선임기자|객원기자|전문기자|인턴기자|통신원|논설위원|记者|記者)"
+    r"(?:\s*[\(\[<]?\s*[\w.+-]+@[\w-]+(?:\.[\w-]+)+\s*[\)\]>]?)?\s*$"
+)
+SIGNOFF_LINE = re.compile(r"^" + _SIGNOFF)
+# The same sign-off written after the story's last sentence, in its last paragraph.
+TRAILING_SIGNOFF = re.compile(r"(?<=[.!?。”\"’)])\s*" + _SIGNOFF)
 # Leftover CMS shortcodes ("[button link=...]Send us your review[/button]").
 SHORTCODE_LINE = re.compile(r"^\[\w+[^\]]*\].*\[/\w+\]$|^\[/?\w+(?:\s[^\]]*)?\]$")
 # Promotions that follow the story: subscriptions, memberships, "follow us", comment policies, letters pages.
@@ -206,7 +255,10 @@ TRAILING_PROMO = re.compile(
 # Intro lines of a list of other stories: the list that follows such a line goes too.
 RELATED_INTRO = re.compile(
     r"^(?:more|related|read (?:more|next|also)|see also|also read|you (?:may|might) also|recommended|popular|most "
-    r"(?:read|popular|viewed)|don'?t miss|trending|top stories|latest|further reading|what to read next)\b.{0,60}$",
+    r"(?:read|popular|viewed)|don'?t miss|trending|top stories|latest|further reading|what to read next"
+    r"|mehr|weitere|auch interessant|lesen sie auch|das könnte|ähnliche|meistgelesen|lire aussi|à lire aussi"
+    r"|voir aussi|notas relacionadas|noticias relacionadas|te puede interesar|leia também|leggi anche"
+    r"|czytaj (?:też|także))\b.{0,60}$",
     re.I,
 )
 # A line that is only a date written with an English month name ("14 May 2024", "Tuesday, Nov. 22, 2019 5:30 PM").

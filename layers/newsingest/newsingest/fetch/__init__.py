@@ -1,4 +1,4 @@
-"""Safe, polite and fast fetching (issue 4): SSRF-proof, bounded, conditional. See ``docs/fetching.md``.
+"""Safe, polite and fast fetching: SSRF-proof, bounded, conditional. See ``docs/fetching.md``.
 
 >>> fetcher = Fetcher(FetchOptions())                  # one per execution environment, thread-safe
 >>> result = fetcher.fetch("https://example.com/news")  # doctest: +SKIP

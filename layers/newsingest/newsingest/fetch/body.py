@@ -72,49 +72,78 @@ def content_encodings(response: BaseHTTPResponse) -> list[str]:
     return [c.strip().lower() for c in value.split(",") if c.strip() and c.strip().lower() != "identity"]
 
 
-def decode(data: bytes, codings: list[str], *, cap: int, where: str) -> bytes:
-    """Undo ``codings`` (last applied first) without ever holding more than ``cap`` decoded bytes."""
+def decode(data: bytes, codings: list[str], *, cap: int, where: str,
+           remaining: Callable[[], float] | None = None) -> bytes:
+    """Undo ``codings`` (last applied first) without ever holding more than ``cap`` decoded bytes.
+
+    ``remaining`` (seconds left before the fetch's deadline) is checked while inflating: decoding costs CPU time
+    linear in the input, and never more than the deadline allows.
+    """
     for coding in reversed(codings):
-        data = decode_one(data, coding, cap=cap, where=where)
+        data = decode_one(data, coding, cap=cap, where=where, remaining=remaining)
     return data
 
 
-def decode_one(data: bytes, coding: str, *, cap: int, where: str) -> bytes:
+def decode_one(data: bytes, coding: str, *, cap: int, where: str,
+               remaining: Callable[[], float] | None = None) -> bytes:
     if coding in ("gzip", "x-gzip"):
-        return _inflate(data, zlib.MAX_WBITS | 16, cap=cap, where=where, members=True)
+        return _inflate(data, zlib.MAX_WBITS | 16, cap=cap, where=where, members=True, remaining=remaining)
     if coding == "deflate":
         # "deflate" should be zlib-wrapped (RFC 9110) but some servers send raw deflate: try both, as browsers do.
         try:
-            return _inflate(data, zlib.MAX_WBITS, cap=cap, where=where, members=False)
+            return _inflate(data, zlib.MAX_WBITS, cap=cap, where=where, members=False, remaining=remaining)
         except PermanentFailure as exc:
             if exc.reason != "unsupported_encoding":
                 raise
-            return _inflate(data, -zlib.MAX_WBITS, cap=cap, where=where, members=False)
+            return _inflate(data, -zlib.MAX_WBITS, cap=cap, where=where, members=False, remaining=remaining)
     if coding == "br" and BROTLI_CAPPABLE:
         return _unbrotli(data, cap=cap, where=where)
     raise PermanentFailure("unsupported_encoding", f"{where}: Content-Encoding {coding!r} is not supported")
 
 
-def _inflate(data: bytes, wbits: int, *, cap: int, where: str, members: bool) -> bytes:
-    """zlib/gzip/raw-deflate decoding, asking zlib for at most cap+1 bytes at a time (the bomb check)."""
+def _inflate(data: bytes, wbits: int, *, cap: int, where: str, members: bool,
+             remaining: Callable[[], float] | None = None) -> bytes:
+    """zlib/gzip/raw-deflate decoding, asking zlib for at most cap+1 bytes at a time (the bomb check).
+
+    Linear in the input however it is cut into gzip members: zlib is fed windows of a memoryview, starting small
+    at each member and doubling up to ``limits.INFLATE_WINDOW_BYTES``, so what it copies back at a member's end
+    (``unused_data``) is bounded by twice that member's size, not by the rest of the body; the "only NUL padding
+    left" test is one position compare. (Feeding the whole rest to a new decompressor per member was quadratic: a
+    flood of empty members, 25 KB on the wire, kept one fetch busy for minutes.) The deadline is checked between
+    windows and members, and more than ``limits.MAX_GZIP_MEMBERS`` members is a bomb of its own (CPU, not memory:
+    each member costs a new decompressor).
+    """
     out = bytearray()
+    view = memoryview(data)
+    # gzip allows several members back to back; trailing NUL padding is common and harmless.
+    end = len(data.rstrip(b"\0")) if members else len(data)
+    position = 0
     decompressor: Any = zlib.decompressobj(wbits)
-    pending = data
+    window = limits.INFLATE_FIRST_WINDOW_BYTES
+    steps = 0
+    member_count = 1
     try:
         while True:
-            out += decompressor.decompress(pending, cap - len(out) + 1)
+            steps += 1
+            if remaining is not None and steps % limits.INFLATE_DEADLINE_CHECK_STEPS == 0 and remaining() <= 0:
+                raise TransientFailure("timeout", f"{where}: total deadline reached while decompressing")
+            chunk = view[position:position + window]
+            out += decompressor.decompress(chunk, cap - len(out) + 1)
             if len(out) > cap:
                 raise PermanentFailure("decompression_bomb", f"{where}: decodes to more than {cap} bytes")
-            pending = decompressor.unconsumed_tail
+            position += len(chunk) - len(decompressor.unconsumed_tail) - len(decompressor.unused_data)
+            window = min(window * 2, limits.INFLATE_WINDOW_BYTES)
             if decompressor.eof:
-                rest = decompressor.unused_data
-                # gzip allows several members back to back; trailing NUL padding is common and harmless.
-                if members and rest.strip(b"\0"):
+                if members and position < end:
+                    member_count += 1
+                    if member_count > limits.MAX_GZIP_MEMBERS:
+                        raise PermanentFailure("decompression_bomb",
+                                               f"{where}: more than {limits.MAX_GZIP_MEMBERS} gzip members")
                     decompressor = zlib.decompressobj(wbits)
-                    pending = rest
+                    window = limits.INFLATE_FIRST_WINDOW_BYTES
                     continue
                 return bytes(out)
-            if not pending:
+            if position >= len(data) and not decompressor.unconsumed_tail:
                 # Input ended without the end-of-stream marker: keep what decoded (browsers do the same; a
                 # short body against Content-Length was already caught as "truncated").
                 return bytes(out)
@@ -137,6 +166,6 @@ def _unbrotli(data: bytes, *, cap: int, where: str) -> bytes:
     return bytes(out)
 
 
-def gunzip_file(data: bytes, *, cap: int, where: str) -> bytes:
+def gunzip_file(data: bytes, *, cap: int, where: str, remaining: Callable[[], float] | None = None) -> bytes:
     """A ``.xml.gz`` sitemap (gzip as the media type, not as Content-Encoding), under the same cap."""
-    return _inflate(data, zlib.MAX_WBITS | 16, cap=cap, where=where, members=True)
+    return _inflate(data, zlib.MAX_WBITS | 16, cap=cap, where=where, members=True, remaining=remaining)

@@ -12,6 +12,7 @@ from email.utils import parsedate_to_datetime
 from urllib3 import exceptions as u3
 
 from newsingest.fetch import limits
+from newsingest.fetch.transport import HeadersTooLarge, TooManyInterimResponses
 from newsingest.outcomes import IngestFailure, PermanentFailure, TransientFailure
 
 # 4xx that describe a passing condition of the server or of this request, not of the resource:
@@ -86,6 +87,11 @@ def failure_for_dns_error(host: str, exc: OSError) -> IngestFailure:
 def failure_for_exception(exc: BaseException, where: str) -> IngestFailure:
     """Translate a urllib3 / socket / TLS exception raised while talking to ``where``."""
     detail = f"{where}: {_describe(exc)}"
+    cause = _root_cause(exc)
+    if isinstance(cause, HeadersTooLarge):
+        return PermanentFailure("headers_too_large", detail)
+    if isinstance(cause, TooManyInterimResponses):
+        return PermanentFailure("too_many_interim_responses", detail)
     if isinstance(exc, u3.NewConnectionError):
         # A subclass of ConnectTimeoutError for historical reasons, but "refused" is not a timeout.
         if isinstance(_root_cause(exc), (TimeoutError, socket.timeout)):
@@ -93,7 +99,6 @@ def failure_for_exception(exc: BaseException, where: str) -> IngestFailure:
         return TransientFailure("connection_error", detail)
     if isinstance(exc, (u3.TimeoutError, TimeoutError, socket.timeout)):
         return TransientFailure("timeout", detail)
-    cause = _root_cause(exc)
     if isinstance(exc, u3.SSLError) or isinstance(cause, (ssl.SSLError, ssl.CertificateError)):
         # An unexpected EOF mid-handshake is a dropped connection; everything else (bad certificate, wrong
         # hostname, no shared cipher) is a property of the site that a retry in a few minutes won't fix.

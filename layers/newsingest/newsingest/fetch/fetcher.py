@@ -251,7 +251,7 @@ class Fetcher:
             response.release_conn()  # fully read: the connection goes back to the pool for keep-alive
         else:
             _drop(response)  # a truncated robots.txt leaves unread bytes: never reuse that connection
-        body = decode(raw, codings, cap=self.options.max_decompressed_bytes, where=target.url)
+        body = decode(raw, codings, cap=self.options.max_decompressed_bytes, where=target.url, remaining=state.remaining)
         if media is None:
             media = sniff(body)
             content_type = content_type or media
@@ -260,7 +260,8 @@ class Fetcher:
                     "not_html", f"{target.url}: no Content-Type and the body looks like {media}, not {_names(plan)}"
                 )
         if media in limits.GZIP_MEDIA_TYPES and body[:2] == b"\x1f\x8b":
-            body = gunzip_file(body, cap=self.options.max_decompressed_bytes, where=target.url)
+            body = gunzip_file(body, cap=self.options.max_decompressed_bytes, where=target.url,
+                               remaining=state.remaining)
         return FetchResult(
             url=target.url,
             final_url=target.url,

@@ -54,6 +54,23 @@ SNIFF_BYTES: Final = 1445
 # anything bigger is dropped together with its connection.
 DRAIN_MAX_BYTES: Final = 16 * KIB
 
+# The whole response head (status line and headers, interim 1xx responses included). http.client caps one line at
+# 64 KiB and a head at 100 headers, not their sum: 97 headers of 64 KB added 49 MB per fetch once parsed and
+# copied. Real sites send a few KB (cookies included); browsers and proxies refuse heads far below 6 MB.
+MAX_HEADER_BYTES: Final = 256 * KIB
+# 102 Processing / 103 Early Hints before the final response: skipped, but not forever.
+MAX_INTERIM_RESPONSES: Final = 10
+
+# Compressed bytes handed to zlib at a time while inflating: from the first window at each gzip member, doubling up
+# to the largest (bounds what each call copies back: decoding stays linear in the input).
+INFLATE_FIRST_WINDOW_BYTES: Final = 64
+INFLATE_WINDOW_BYTES: Final = 64 * KIB
+# gzip members in one body. Real multi-member bodies have a few (bgzip blocks of 64 KiB: 160 in 10 MiB); a flood of
+# empty 20-byte members (500,000 in 10 MiB, itself gzipped to 25 KB on the wire) costs a decompressor each.
+MAX_GZIP_MEMBERS: Final = 10_000
+# The deadline is checked every this many inflate steps (a step is one window or one gzip member).
+INFLATE_DEADLINE_CHECK_STEPS: Final = 64
+
 # Connection pools kept per Fetcher (one per vetted address and TLS hostname), LRU-evicted beyond this.
 POOL_COUNT: Final = 64
 # Threads resolving names (so a hung resolver counts against the deadline instead of blocking forever).

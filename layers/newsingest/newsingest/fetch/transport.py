@@ -8,6 +8,7 @@ thread at a time, so a thread-local is exact). This cuts slow status lines, slow
 
 from __future__ import annotations
 
+import http.client
 import io
 import socket
 import threading
@@ -82,7 +83,70 @@ class DeadlineSocket:
         return getattr(self._sock, name)
 
 
+class HeadersTooLarge(http.client.HTTPException):
+    """The response head (status lines and headers, interim 1xx responses included) exceeds its cap."""
+
+
+class TooManyInterimResponses(http.client.HTTPException):
+    """More informational (1xx) responses before the final one than any real server sends."""
+
+
+class _CappedHead:
+    """``fp`` as ``http.client`` reads the response head through it: ``readline`` only, ``cap`` bytes in total."""
+
+    def __init__(self, fp: Any, cap: int) -> None:
+        self._fp = fp
+        self._left = cap
+
+    def readline(self, limit: int = -1) -> bytes:
+        # Never ask for more than what is left (+1 to notice the excess): memory stays bounded by the cap.
+        want = self._left + 1 if limit is None or limit < 0 else min(limit, self._left + 1)
+        line = self._fp.readline(want)
+        self._left -= len(line)
+        if self._left < 0:
+            raise HeadersTooLarge(f"response head exceeds {limits.MAX_HEADER_BYTES} bytes")
+        return line
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._fp, name)
+
+
+class _BoundedHTTPResponse(http.client.HTTPResponse):
+    """``http.client``'s response with two bounds of its own on the head it parses.
+
+    * Interim responses: ``http.client`` skips ``100 Continue`` only, so a ``102 Processing`` or ``103 Early
+      Hints`` before the ``200`` became the final status. Every 1xx but ``101`` (we never ask to switch protocols)
+      is skipped, headers and all, up to ``limits.MAX_INTERIM_RESPONSES`` of them.
+    * Total head size: ``http.client`` caps each line (64 KiB) and the number of headers (100), not their sum
+      (6.4 MB, copied several times over while parsed): the whole head, interim responses included, is capped at
+      ``limits.MAX_HEADER_BYTES``.
+    """
+
+    def begin(self) -> None:
+        if self.headers is not None:
+            return
+        fp = self.fp
+        self.fp = _CappedHead(fp, limits.MAX_HEADER_BYTES)  # type: ignore[assignment]
+        try:
+            super().begin()
+        finally:
+            self.fp = fp if self.fp is not None else None  # begin() may have closed it (e.g. HEAD, length 0)
+
+    def _read_status(self) -> tuple[str, int, str]:
+        interim = 0
+        while True:
+            version, status, reason = super()._read_status()  # type: ignore[misc]
+            if not (100 < status < 200) or status == 101:
+                return version, status, reason  # 100 is skipped by begin() itself
+            interim += 1
+            if interim > limits.MAX_INTERIM_RESPONSES:
+                raise TooManyInterimResponses(f"more than {limits.MAX_INTERIM_RESPONSES} 1xx responses")
+            http.client._read_headers(self.fp)  # type: ignore[attr-defined]  # the interim response's headers
+
+
 class _DeadlineHTTPConnection(HTTPConnection):
+    response_class = _BoundedHTTPResponse
+
     def connect(self) -> None:
         super().connect()
         self.sock = DeadlineSocket(self.sock)  # type: ignore[assignment]
@@ -92,6 +156,8 @@ class _DeadlineHTTPSConnection(HTTPSConnection):
     # The TLS handshake runs inside connect(), before the socket is wrapped. It needs no watchdog: CPython's
     # ssl applies the socket timeout (our connect timeout, already capped to the time left) as one deadline
     # for the whole handshake, not per read, so a dripped certificate is cut too (see the tests).
+    response_class = _BoundedHTTPResponse
+
     def connect(self) -> None:
         super().connect()
         self.sock = DeadlineSocket(self.sock)  # type: ignore[assignment]

@@ -147,7 +147,14 @@ def resolve_location(base: Target, location: str) -> Target:
     location = location.strip()
     if not location:
         raise PermanentFailure("invalid_url", f"empty Location in redirect from {base.url}")
-    return parse_target(urljoin(base.url, location))
+    try:
+        # urljoin splits the Location itself: a netloc NFKC folds into a delimiter ("127.0.0.1：80"), brackets
+        # that hold no IPv6 address ("[[::1]]", "[::①②⑦。⓪。⓪。①]") raise ValueError here, before parse_target.
+        joined = urljoin(base.url, location)
+    except ValueError as exc:  # UnicodeError is a ValueError too
+        raise PermanentFailure("invalid_url", f"redirect from {base.url} to an unparseable {redact(location)!r}: "
+                                              f"{exc}") from exc
+    return parse_target(joined)
 
 
 def redact(url: str, limit: int = 300) -> str:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any, TextIO
 from urllib.parse import urlsplit
 
+from newsingest.local.emf import outcome_summary, tap_stdout
 from newsingest.local.env import OFFLINE_CREDENTIALS, environment
 
 DEMO_PAGES = (
@@ -37,9 +38,9 @@ class DemoResult:
     seconds: float
 
 
-# The function's JSON logs and EMF metrics are real but would bury the demo's tables; --verbose shows them.
-QUIET_FUNCTION = {"POWERTOOLS_LOG_LEVEL": "WARNING", "POWERTOOLS_METRICS_DISABLED": "true",
-                  "POWERTOOLS_TRACE_DISABLED": "true"}
+# The function's JSON logs and EMF metrics are real but would bury the demo's tables; --verbose shows them (the
+# EMF lines are read, and hidden, by local.emf: POWERTOOLS_METRICS_DISABLED would not hide the cold-start line).
+QUIET_FUNCTION = {"POWERTOOLS_LOG_LEVEL": "WARNING", "POWERTOOLS_TRACE_DISABLED": "true"}
 
 
 def run_demo(out: TextIO = sys.stdout, *, verbose: bool = False) -> DemoResult:
@@ -79,11 +80,12 @@ def run_demo(out: TextIO = sys.stdout, *, verbose: bool = False) -> DemoResult:
             sent_bad, failures_bad = send_bodies(clients.sqs, outputs.queue_url, list(MALFORMED_BODIES))
             say(f"3. enqueued {sent} URLs and {sent_bad} malformed messages"
                 + (f" ({len(failures) + len(failures_bad)} could not be sent)" if failures or failures_bad else ""))
-            handler = load_handler(find_template())
+            tap = tap_stdout(show_metrics=verbose)
+            handler = tap.wrap(load_handler(find_template()))
             source = LocalEventSource(clients.sqs, outputs.queue_url, handler)
             drained = source.drain()
             say(f"4. event-source loop: {drained.batches} batch(es), {drained.received} message(s), "
-                f"{drained.succeeded} done, {drained.failed} left for retry")
+                f"{drained.succeeded} done ({outcome_summary(tap.outcomes)}), {drained.failed} left for retry")
             repository = ArticleRepository(clients.dynamodb, outputs.table_name)
             # by-status projects only a few attributes (cheaper writes); read the full records for the table.
             stored = [repository.get(item.article_id) for item in repository.by_status("ok")]

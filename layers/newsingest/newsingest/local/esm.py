@@ -186,14 +186,11 @@ class LocalEventSource:
                 logger.debug("could not change visibility of %s", message["MessageId"], exc_info=True)
 
 
-_QUEUE_COUNTERS = ("ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible",
-                   "ApproximateNumberOfMessagesDelayed")
-
-
 def messages_left(sqs_client: Any, queue_url: str) -> int:
     """Messages on a queue: visible, in flight and delayed (the queue's approximate counters)."""
-    attributes = sqs_client.get_queue_attributes(QueueUrl=queue_url, AttributeNames=list(_QUEUE_COUNTERS))
-    return sum(int(attributes["Attributes"].get(name, 0)) for name in _QUEUE_COUNTERS)
+    from newsingest.queues import queue_counts  # noqa: PLC0415
+
+    return queue_counts(sqs_client, queue_url).total
 
 
 def _lambda_message_attributes(attributes: dict[str, Any]) -> dict[str, Any]:

@@ -8,6 +8,12 @@ from typing import Any
 import boto3
 from botocore.config import Config
 
+CONNECT_TIMEOUT_S = 2
+READ_TIMEOUT_S = 5
+TOTAL_MAX_ATTEMPTS = 3  # the first try included ("max_attempts" would mean retries: botocore adds one)
+# botocore's standard mode backs off min(random() x 2**(attempt - 1), 20) s before each retry.
+_MAX_BACKOFF_S = 20
+
 
 @dataclass(frozen=True)
 class AwsClients:
@@ -20,17 +26,34 @@ def create_clients(*, max_pool_connections: int = 10, session: boto3.Session | N
                    endpoint_url: str | None = None, region_name: str | None = None) -> AwsClients:
     """Clients with bounded timeouts and the SDK's standard retry mode (throttling is retried with backoff).
 
+    Sized by the deadline rule: one call, all its attempts and back-offs included, ends well inside the 60 s
+    function (``worst_case_call_seconds``: 3 x (2 + 5) s + 1 + 2 s of back-off = 24 s), instead of the
+    5 x (5 + 20) s = ~130 s the previous settings allowed ("max_attempts": 4 is four *retries*). S3, DynamoDB and SQS answer in tens of milliseconds;
+    a call that waits 5 s for a byte has failed.
+
     ``endpoint_url`` (or ``AWS_ENDPOINT_URL``, which boto3 reads itself) points them at moto's server.
     """
-    config = Config(
-        retries={"mode": "standard", "max_attempts": 4},
-        connect_timeout=5,
-        read_timeout=20,
-        max_pool_connections=max(10, max_pool_connections),
-    )
+    config = client_config(max_pool_connections)
     session = session or boto3.Session(region_name=region_name)
     return AwsClients(
         s3=session.client("s3", config=config, endpoint_url=endpoint_url),
         dynamodb=session.client("dynamodb", config=config, endpoint_url=endpoint_url),
         sqs=session.client("sqs", config=config, endpoint_url=endpoint_url),
     )
+
+
+def client_config(max_pool_connections: int = 10) -> Config:
+    return Config(
+        retries={"mode": "standard", "total_max_attempts": TOTAL_MAX_ATTEMPTS},
+        connect_timeout=CONNECT_TIMEOUT_S,
+        read_timeout=READ_TIMEOUT_S,
+        max_pool_connections=max(10, max_pool_connections),
+    )
+
+
+def worst_case_call_seconds(config: Config) -> float:
+    """The longest one SDK call can take with ``config``: every attempt timing out, every back-off at its maximum."""
+    attempts = int(config.retries["total_max_attempts"])
+    per_attempt = float(config.connect_timeout) + float(config.read_timeout)
+    backoff = sum(min(2 ** (n - 1), _MAX_BACKOFF_S) for n in range(1, attempts))
+    return attempts * per_attempt + backoff

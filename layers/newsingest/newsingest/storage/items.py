@@ -20,8 +20,8 @@ class ArticleItem:
     article_id: str
     status: str  # ok | failed  ("unchanged" is an outcome; the stored status stays "ok")
     fetched_at: str = ""  # ISO 8601 UTC of the attempt that wrote this version (by-status sort key)
-    # Microseconds since the epoch at the start of that attempt: newer always wins. 0 only in items read back
-    # from an index projection that leaves it out.
+    # Microseconds since the epoch at which the latest observation's response arrived (the ordering rule): newer
+    # always wins. 0 only in items read back from an index projection that leaves it out.
     version: int = 0
     url: str | None = None
     domain: str | None = None

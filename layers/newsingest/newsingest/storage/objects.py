@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import gzip
 import logging
+import random
+import time
+from collections.abc import Callable
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -12,14 +15,22 @@ logger = logging.getLogger(__name__)
 
 # mtime=0 makes the gzip bytes a pure function of the HTML, so a retry writes byte-identical objects.
 _GZIP_LEVEL = 6
+# 409 ConditionalRequestConflict: another conditional write to the same key was in flight. S3 says to retry; the
+# retry then finds the object (412, the twin's identical bytes) or writes it. Retried in place, a few times, with
+# full jitter, well inside the invocation (at most 0.05 + 0.1 + 0.2 s of waiting).
+CONFLICT_RETRIES = 3
+CONFLICT_BASE_DELAY_S = 0.05
 
 
 class ArticleObjects:
     """The article bucket. ``s3_client`` is a boto3 S3 client created once per execution environment."""
 
-    def __init__(self, s3_client: Any, bucket: str) -> None:
+    def __init__(self, s3_client: Any, bucket: str, *, sleep: Callable[[float], None] = time.sleep,
+                 jitter: Callable[[], float] = random.random) -> None:
         self._s3 = s3_client
         self.bucket = bucket
+        self._sleep = sleep
+        self._jitter = jitter
 
     def put_text(self, key: str, text: str) -> bool:
         """Write cleaned text; return False when the (content-addressed) object already existed."""
@@ -45,14 +56,22 @@ class ArticleObjects:
     def _put_once(self, key: str, body: bytes, **extra: Any) -> bool:
         # If-None-Match: * makes the write conditional, so a redelivery or a concurrent twin never adds an object
         # version: the object is content-addressed, so an existing one already holds exactly these bytes.
-        try:
-            self._s3.put_object(Bucket=self.bucket, Key=key, Body=body, IfNoneMatch="*", **extra)
-        except ClientError as error:
-            if _error_code(error) in ("PreconditionFailed", "412"):
-                logger.debug("s3 object %s already present", key)
-                return False
-            raise
-        return True
+        for attempt in range(CONFLICT_RETRIES + 1):
+            try:
+                self._s3.put_object(Bucket=self.bucket, Key=key, Body=body, IfNoneMatch="*", **extra)
+            except ClientError as error:
+                code = _error_code(error)
+                if code in ("PreconditionFailed", "412"):
+                    logger.debug("s3 object %s already present", key)
+                    return False
+                if code in ("ConditionalRequestConflict", "409") and attempt < CONFLICT_RETRIES:
+                    delay = CONFLICT_BASE_DELAY_S * (2 ** attempt) * self._jitter()
+                    logger.info("s3 409 ConditionalRequestConflict on %s; retrying in %.3f s", key, delay)
+                    self._sleep(delay)
+                    continue
+                raise
+            return True
+        raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _error_code(error: ClientError) -> str:

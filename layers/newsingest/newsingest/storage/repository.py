@@ -4,8 +4,10 @@ Write rules (the idempotency contract):
 
 * ``put_version``: replaces the item only when it is absent or holds an *older* ``version``; a redelivered message or
   a concurrent twin that lost the race gets ``VersionConflict`` and nothing changes.
-* ``touch_unchanged``: moves ``last_checked_at`` (and HTTP validators) only while the stored content hash is the one
-  we compared against.
+* ``put_if_version``: compare-and-swap for read-then-rewrite (reprocess): only while the stored ``version`` is still
+  the one read.
+* ``touch_unchanged``: moves ``last_checked_at``, ``version`` (and HTTP validators) only while the stored content hash
+  is the one we compared against and the stored version is older than the confirming observation.
 * ``record_failure``: sets status/reason/detail on an existing record without erasing the article it already holds
   (a page that now answers 404 keeps its last good text), again only for a newer version.
 """
@@ -68,22 +70,35 @@ class ArticleRepository:
 
     def by_status(self, status: str, *, reason: str | None = None, since: str | None = None,
                   limit: int | None = None) -> Iterator[ArticleItem]:
-        """Records of one status, newest attempt first, optionally of one failure reason."""
-        condition = "#status = :status"
-        values: dict[str, Any] = {":status": {"S": status}}
-        names = {"#status": "status"}
-        if since:
-            condition += " AND fetched_at >= :since"
-            values[":since"] = {"S": since}
-        extra: dict[str, Any] = {}
+        """Records of one status, newest attempt first, optionally of one failure reason.
+
+        ``by-status`` is a sparse failures index keyed on ``reason`` (only failures carry one): one reason is one
+        query; all failures are a scan of that index (it holds failures only, so it costs what they weigh), sorted
+        here. ``ok`` records are in no index: that is a filtered scan of the table (prefer ``by_domain``).
+        """
+        if status == "failed" and reason:
+            condition = "#reason = :reason"
+            values: dict[str, Any] = {":reason": {"S": reason}}
+            if since:
+                condition += " AND fetched_at >= :since"
+                values[":since"] = {"S": since}
+            return self._query(IndexName=BY_STATUS_INDEX, KeyConditionExpression=condition,
+                               ExpressionAttributeValues=values, ExpressionAttributeNames={"#reason": "reason"},
+                               ScanIndexForward=False, limit=limit)
+        request: dict[str, Any] = {"TableName": self.table, "FilterExpression": "#status = :status",
+                                   "ExpressionAttributeNames": {"#status": "status"},
+                                   "ExpressionAttributeValues": {":status": {"S": status}}}
+        if status == "failed":
+            request["IndexName"] = BY_STATUS_INDEX
         if reason:
-            extra["FilterExpression"] = "#reason = :reason"
-            names["#reason"] = "reason"
-            values[":reason"] = {"S": reason}
-        return self._query(
-            IndexName=BY_STATUS_INDEX, KeyConditionExpression=condition, ExpressionAttributeValues=values,
-            ExpressionAttributeNames=names, ScanIndexForward=False, limit=limit, **extra,
-        )
+            request["FilterExpression"] += " AND #reason = :reason"
+            request["ExpressionAttributeNames"]["#reason"] = "reason"
+            request["ExpressionAttributeValues"][":reason"] = {"S": reason}
+        if since:
+            request["FilterExpression"] += " AND fetched_at >= :since"
+            request["ExpressionAttributeValues"][":since"] = {"S": since}
+        found = sorted(self._paginate(self._db.scan, request, None), key=lambda item: item.fetched_at, reverse=True)
+        return iter(found[:limit] if limit is not None else found)
 
     def scan(self, *, limit: int | None = None) -> Iterator[ArticleItem]:
         """Every record (for stats and reprocessing), page by page."""
@@ -118,11 +133,25 @@ class ArticleRepository:
         except ClientError as error:
             _raise_conflict_or_reraise(error)
 
+    def put_if_version(self, item: ArticleItem, read_version: int) -> None:
+        """Compare-and-swap: replace the record only while it still holds ``read_version`` (what the caller read and
+        derived ``item`` from); raise ``VersionConflict`` if anything wrote it since, or it is gone."""
+        try:
+            self._db.put_item(
+                TableName=self.table, Item=item.to_attributes(), ConditionExpression="version = :read_version",
+                ExpressionAttributeValues={":read_version": {"N": str(read_version)}},
+            )
+        except ClientError as error:
+            _raise_conflict_or_reraise(error)
+
     def touch_unchanged(self, article_id: str, *, checked_at: str, content_sha256: str,
-                        etag: str | None, last_modified: str | None) -> None:
-        """Record that the stored content was confirmed unchanged; raise ``VersionConflict`` if it changed since."""
-        sets = ["last_checked_at = :checked"]
-        values: dict[str, Any] = {":checked": {"S": checked_at}, ":sha": {"S": content_sha256}}
+                        etag: str | None, last_modified: str | None, version: int) -> None:
+        """Record that the stored content was confirmed unchanged as of ``version`` (the confirming observation),
+        moving ``version`` to it; raise ``VersionConflict`` if the content changed since or a newer observation is
+        stored (an older confirmation must not move the record back, nor replace the validators of a newer one)."""
+        sets = ["last_checked_at = :checked", "version = :version"]
+        values: dict[str, Any] = {":checked": {"S": checked_at}, ":sha": {"S": content_sha256},
+                                  ":version": {"N": str(version)}}
         for name, value in (("etag", etag), ("last_modified", last_modified)):
             if value:
                 sets.append(f"{name} = :{name}")
@@ -130,7 +159,7 @@ class ArticleRepository:
         try:
             self._db.update_item(
                 TableName=self.table, Key=_key(article_id), UpdateExpression="SET " + ", ".join(sets),
-                ConditionExpression="content_sha256 = :sha", ExpressionAttributeValues=values,
+                ConditionExpression="content_sha256 = :sha AND version < :version", ExpressionAttributeValues=values,
             )
         except ClientError as error:
             _raise_conflict_or_reraise(error)

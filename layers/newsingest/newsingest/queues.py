@@ -1,0 +1,116 @@
+"""What is on a queue: its counters, the age of its oldest message, and a look at messages without taking them.
+
+One place for the queue questions the CLI, the redrive and the local tools ask (the SQS client is passed in).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+# How long peeked messages stay hidden while they are read; they are made visible again right after.
+PEEK_VISIBILITY_SECONDS = 30
+
+
+@dataclass(frozen=True)
+class QueueCounts:
+    """The queue's approximate counters (SQS's own estimates, eventually consistent)."""
+
+    visible: int = 0
+    in_flight: int = 0
+    delayed: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.visible + self.in_flight + self.delayed
+
+
+_COUNTERS = {"visible": "ApproximateNumberOfMessages", "in_flight": "ApproximateNumberOfMessagesNotVisible",
+             "delayed": "ApproximateNumberOfMessagesDelayed"}
+
+
+def queue_counts(sqs: Any, queue_url: str) -> QueueCounts:
+    attributes = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=list(_COUNTERS.values()))["Attributes"]
+    return QueueCounts(**{name: int(attributes.get(key, 0)) for name, key in _COUNTERS.items()})
+
+
+@dataclass(frozen=True)
+class PeekedMessage:
+    message_id: str
+    body: str
+    sent_at: dt.datetime | None
+    receive_count: int
+    attributes: dict[str, str] = field(default_factory=dict)
+
+    def age_seconds(self, now: dt.datetime) -> float | None:
+        return (now - self.sent_at).total_seconds() if self.sent_at else None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"message_id": self.message_id, "body": self.body, "receive_count": self.receive_count,
+                "sent_at": self.sent_at.isoformat() if self.sent_at else None, "attributes": self.attributes}
+
+
+def peek(sqs: Any, queue_url: str, *, max_messages: int = 10, wait_seconds: int = 0) -> list[PeekedMessage]:
+    """Up to ``max_messages`` messages, left on the queue.
+
+    Each receive hides what it returns for ``PEEK_VISIBILITY_SECONDS`` (so the next receive returns others), and
+    every message seen is made visible again at the end. Meant for the dead-letter queue: each receive counts in
+    ``ApproximateReceiveCount``, which on a queue with a redrive policy moves messages towards its DLQ.
+    """
+    seen: dict[str, PeekedMessage] = {}
+    handles: dict[str, str] = {}
+    try:
+        while len(seen) < max_messages:
+            response = sqs.receive_message(
+                QueueUrl=queue_url, MaxNumberOfMessages=min(10, max_messages - len(seen)),
+                VisibilityTimeout=PEEK_VISIBILITY_SECONDS, WaitTimeSeconds=wait_seconds,
+                MessageSystemAttributeNames=["All"], MessageAttributeNames=["All"])
+            fresh = [message for message in response.get("Messages", []) if message["MessageId"] not in seen]
+            if not fresh:
+                break
+            for message in fresh:
+                seen[message["MessageId"]] = _peeked(message)
+                handles[message["MessageId"]] = message["ReceiptHandle"]
+    finally:
+        _release(sqs, queue_url, list(handles.items()))
+    return sorted(seen.values(), key=lambda m: (m.sent_at or dt.datetime.min.replace(tzinfo=dt.timezone.utc)))
+
+
+def oldest_age_seconds(messages: list[PeekedMessage], now: Callable[[], dt.datetime] | None = None) -> float | None:
+    """The age of the oldest of ``messages`` (from SentTimestamp), or None when there are none."""
+    moment = (now or (lambda: dt.datetime.now(dt.timezone.utc)))()
+    ages = [age for age in (message.age_seconds(moment) for message in messages) if age is not None]
+    return max(ages) if ages else None
+
+
+def _peeked(message: dict[str, Any]) -> PeekedMessage:
+    system = message.get("Attributes", {})
+    sent = system.get("SentTimestamp")
+    sent_at = dt.datetime.fromtimestamp(int(sent) / 1000, dt.timezone.utc) if sent and str(sent).isdigit() else None
+    custom = {name: str(value.get("StringValue", value.get("BinaryValue", "")))
+              for name, value in (message.get("MessageAttributes") or {}).items()}
+    return PeekedMessage(message_id=message["MessageId"], body=message.get("Body", ""), sent_at=sent_at,
+                         receive_count=int(system.get("ApproximateReceiveCount", 0) or 0), attributes=custom)
+
+
+def _release(sqs: Any, queue_url: str, handles: list[tuple[str, str]]) -> None:
+    for start in range(0, len(handles), 10):
+        entries = [{"Id": str(index), "ReceiptHandle": handle, "VisibilityTimeout": 0}
+                   for index, (_, handle) in enumerate(handles[start:start + 10])]
+        sqs.change_message_visibility_batch(QueueUrl=queue_url, Entries=entries)
+
+
+def short_body(body: str, limit: int = 120) -> str:
+    """A message body for a table: a JSON body's ``url`` when it has one, else the body, shortened."""
+    text = body
+    try:
+        decoded = json.loads(body)
+        if isinstance(decoded, dict) and isinstance(decoded.get("url"), str):
+            text = decoded["url"] + (" (force)" if decoded.get("force") is True else "")
+    except ValueError:
+        pass
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

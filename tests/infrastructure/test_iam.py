@@ -1,0 +1,89 @@
+"""Least privilege by action (issue 13, case 11): the ingest role grants exactly the calls the function makes.
+
+The function is the one component that parses hostile pages; one parser exploit must not be able to expire every
+object, rewrite ACLs, delete or scan every record, or drain another queue. So the role's actions are compared with
+the AWS calls a run of the real handler makes (recorded on the function's own clients through botocore events),
+over every code path that talks to AWS: store, unchanged, failure, malformed body, Retry-After by visibility and by
+re-send. The event source mapping polls with the same role: it adds receive, delete and queue attributes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from newsingest.local import stack
+from newsingest.local.esm import LocalLambdaContext
+from newsingest.storage.keys import RAW_PREFIX, TEXT_PREFIX
+from tests.support.world import World, world  # noqa: F401 - the fixture
+
+# What Lambda's event source mapping calls with the function's role to poll its queue (AWS documentation).
+EVENT_SOURCE_MAPPING_ACTIONS = {"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"}
+# Rights the issue found on the old role; none may come back.
+FORBIDDEN = {"s3:PutLifecycleConfiguration", "s3:PutObjectAcl", "s3:DeleteObject", "s3:GetObject", "s3:ListBucket",
+             "dynamodb:DeleteItem", "dynamodb:BatchWriteItem", "dynamodb:Scan", "dynamodb:Query",
+             "sqs:PurgeQueue", "sqs:DeleteQueue"}
+
+
+def _role_statements(transformed: dict[str, Any]) -> list[dict[str, Any]]:
+    role = transformed["Resources"]["IngestFunctionRole"]["Properties"]
+    statements: list[dict[str, Any]] = []
+    for policy in role.get("Policies", []):
+        found = policy["PolicyDocument"]["Statement"]
+        statements += found if isinstance(found, list) else [found]
+    return statements
+
+
+def _actions(statements: list[dict[str, Any]]) -> set[str]:
+    actions: set[str] = set()
+    for statement in statements:
+        value = statement["Action"]
+        actions |= set(value if isinstance(value, list) else [value])
+    return actions
+
+
+def _record_calls(world: World) -> set[str]:
+    """Hook the function's own clients (S3, DynamoDB, SQS) and return the set the run fills with IAM actions."""
+    calls: set[str] = set()
+    runtime = world.runtime
+
+    def hook(event_name: str, **_: Any) -> None:
+        _, service, operation = event_name.split(".")
+        calls.add(f"{service}:{operation}")
+
+    for client in (runtime.deps.objects._s3, runtime.deps.repository._db, runtime.delayer._sqs):  # noqa: SLF001
+        client.meta.events.register("before-call.*.*", hook)
+    return calls
+
+
+def test_the_role_grants_exactly_the_calls_the_function_makes(world: World, transformed: dict[str, Any]) -> None:
+    # Given the function's clients recorded, and messages for every path that talks to AWS
+    calls = _record_calls(world)
+    good = world.origin.url("page/1/coastline_lighthouse.html")
+    world.send(good, world.origin.url("missing/1"), "not a url", world.origin.url("status/503?retry_after=120"),
+               world.origin.url("status/429?retry_after=7200"))
+    # When the event source delivers them, then the good one again (unchanged)
+    world.source(retry_visibility_seconds=None).poll_once()
+    world.handler(world.event(good, prefix="again"), LocalLambdaContext())
+
+    # Then the role's actions are exactly the calls made, plus the event source mapping's polling
+    assert calls >= {"s3:PutObject", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
+                     "sqs:ChangeMessageVisibility", "sqs:SendMessage"}, calls
+    assert _actions(_role_statements(transformed)) == calls | EVENT_SOURCE_MAPPING_ACTIONS
+
+
+def test_the_role_names_only_this_stacks_resources_and_no_forbidden_action(transformed: dict[str, Any]) -> None:
+    statements = _role_statements(transformed)
+    # Then none of the rights the old role had beyond need is granted
+    assert not _actions(statements) & FORBIDDEN
+    for statement in statements:
+        resources = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+        service = {action.split(":")[0] for action in _actions([statement])}
+        assert len(service) == 1, statement
+        referenced = stack._referenced_ids(resources)  # noqa: SLF001 - the helper the stack uses
+        # SQS on its own queue only (not the DLQ, not "*"); DynamoDB on the table, not its indexes; S3 on the two
+        # prefixes the code writes
+        expected = {"sqs": {"ArticlesQueue"}, "dynamodb": {"ArticlesTable"}, "s3": {"ArticlesBucket"}}[service.pop()]
+        assert referenced == expected, statement
+    s3 = next(s for s in statements if _actions([s]) == {"s3:PutObject"})
+    prefixes = sorted(r["Fn::Sub"].split("}/", 1)[1] for r in s3["Resource"])
+    assert prefixes == sorted([f"{RAW_PREFIX}/*", f"{TEXT_PREFIX}/*"])
