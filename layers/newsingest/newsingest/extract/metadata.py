@@ -49,17 +49,15 @@ Nothing here writes to ``soup`` or raises: a failing field degrades to None.
 from __future__ import annotations
 
 import logging
-import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
 import bs4
-from bs4.element import NavigableString, Tag
+from bs4.element import Tag
 
 from newsingest.extract import dates as d
-from newsingest.extract import jsonld as j
 from newsingest.extract import patterns as p
 from newsingest.extract import published as pub
 from newsingest.extract.article import Image
@@ -97,8 +95,6 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
-
-_DIGIT = re.compile(r"\d")
 
 
 @dataclass(frozen=True)
@@ -223,8 +219,8 @@ def _usable(el: Tag) -> bool:
 
 # ======================================================================================= resolution
 class _Resolver(PageSources):
-    """Assembles the Metadata: one call per field (the field functions of titles/authors/sections/images/fields),
-    plus the dates, which are resolved here."""
+    """Assembles the Metadata: one call per field (the field functions of titles/authors/sections/images/fields,
+    and published.py's extract_published/extract_modified for the dates)."""
 
     def __init__(self, page: _Page, url: str | None) -> None:
         super().__init__(page, url, _context)
