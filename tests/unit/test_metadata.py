@@ -33,6 +33,7 @@ def test_jsonld_rich_page_yields_every_field_from_the_graph() -> None:
         title="Harbor Bridge Reopens After Two-Year Retrofit",
         authors=("Jane Doe", "John Roe"),  # @id reference resolved, ALL CAPS title-cased, Organization dropped
         published_at="2024-03-04T15:04:00-05:00",  # the article node's, not the WebPage's 2001 nor the related 2015
+        date_source="jsonld",
         modified_at="2024-03-05T09:30:00-05:00",
         section="City",
         tags=("Bridges", "Transport", "city hall"),

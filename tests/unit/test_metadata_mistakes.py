@@ -39,11 +39,11 @@ def test_url_date_is_ignored_when_the_page_has_a_date() -> None:
     assert _meta(html, "https://news.example/2018/01/01/story").published_at == "2019-11-22T11:09:00"
 
 
-def test_url_date_is_ignored_when_only_a_modified_date_exists() -> None:
-    # Given only a modified date in the page / Then the URL is not used for published (metadata exists)
+def test_only_a_modified_date_stands_in_for_published_before_the_url() -> None:
+    # Given only a modified date in the page / Then it stands in for published (the URL is a later resort)
     html = '<html><head><meta property="article:modified_time" content="2019-11-23T08:00:00"></head></html>'
     meta = _meta(html, "https://news.example/2018/01/01/story")
-    assert meta.published_at is None
+    assert (meta.published_at, meta.date_source) == ("2019-11-23T08:00:00", "modified")
     assert meta.modified_at == "2019-11-23T08:00:00"
 
 
@@ -64,8 +64,8 @@ def test_updated_line_is_never_taken_as_published() -> None:
     html = """<html><body><div class="article-header"><h1>Story headline</h1>
     <span>Updated: 2019-11-23 09:00</span></div><p>Text.</p></body></html>"""
     meta = _meta(html, None)
-    # Then published stays unknown and modified is the updated time
-    assert meta.published_at is None
+    # Then no published candidate exists: the updated time stands in, and date_source says it is the modified date
+    assert (meta.published_at, meta.date_source) == ("2019-11-23T09:00:00", "modified")
     assert meta.modified_at == "2019-11-23T09:00:00"
 
 

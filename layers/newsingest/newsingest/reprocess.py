@@ -161,7 +161,7 @@ def updated_item(item: ArticleItem, article: Any, content_sha256: str, *, versio
         or first_seen
     return item.with_changes(
         status=Status.OK.value, reason=None, detail=None, version=version,
-        date_source="page" if page_date else "first_seen",
+        date_source=(getattr(article, "date_source", None) or "page") if page_date else "first_seen",
         word_count=article.word_count, content_sha256=content_sha256,
         text_key=text_key(item.domain or "", item.article_id, content_sha256),
         extractor_version=fields["extractor_version"], first_seen_at=first_seen,

@@ -33,6 +33,8 @@ class Article:
     authors: tuple[str, ...] = ()
     published_at: str | None = None
     modified_at: str | None = None
+    # Where published_at came from: jsonld | meta | time | date_line | modified | url (None when there is no date).
+    date_source: str | None = None
     section: str | None = None
     tags: tuple[str, ...] = ()
     description: str | None = None

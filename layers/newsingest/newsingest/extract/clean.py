@@ -13,13 +13,15 @@ make it quadratic:
    ``layout.MarkupEvidence`` (a third of the densest run of paragraphs, or the headline with prose after it), so a
    sticky-sidebar plugin's ``div.theiaStickySidebar`` around the story is no longer dropped with it; breadcrumb
    trails and paywall markers inside a dropped region are kept out of it (hidden) for the metadata stage;
-4. cap the markup's length and its number of tags so that parsing (the expensive part) is bounded, and drop
+4. JSON-LD blocks are lifted to the head first when the page is long enough to be capped (``lift_jsonld``); then
+   cap the markup's length and its number of tags so that parsing (the expensive part) is bounded, and drop
    characters that are never text (C0 controls, lone surrogates, which lxml refuses).
 """
 
 from __future__ import annotations
 
 import bisect
+import html as html_lib
 import functools
 import re
 
@@ -79,6 +81,21 @@ _CARRIER_HINT = re.compile(
     r"[cCpPtrsml](?:rumb|aywall|ay-wall|iano|p-(?:modal|container|paywall)|remium-|egwall|ubscriber-only|etered"
     r"|ocked)"
 )
+# Dates inside a dropped region (a byline box in an <aside>, a "submitted" line in an article's <footer>): <time>
+# elements, itemprop=datePublished elements and elements whose class/id says date/published/submitted.
+# (Led by a character class, as _CARRIER_HINT: each position costs one class test, the scan stays fast.)
+_DATE_CARRIER_HINT = re.compile(r"[<dDspcb_-](?:time[\s>]|at(?:e|um)|ubmitted|osted|ublished|reated|meta\b|yline)")
+_DATE_CARRIER = re.compile(
+    r"<(time)\b[^<>]*>|<([a-zA-Z][a-zA-Z0-9]{0,10})\s[^<>]*(?:\bitemprop\s*=\s*[\"']?datePublished"
+    r"|\b(?:class|id)\s*=\s*[\"']?[^\"'<>=]*(?:[dD]at(?:e|um)|submitted|posted|published|created|[-_]meta\b|byline))[^<>]*>"
+)
+_DATE_CARRIER_MAX = 400  # characters of one kept date element
+# Labelled date lines in a dropped region ("Erschienen am: 01.11.2023" in a footer): a cheap case-sensitive hint on
+# the label words, then the label regex over the region's text (regions up to _DATE_LINE_REGION characters).
+_DATE_LABEL_HINT = re.compile(r"[PpVvEe입公发](?:osted|ublished|eröffentlicht|rschienen|ublié|ublicado|력|開|布)")
+_DATE_LINE_REGION = 20_000
+_DATE_REGION_MAX = 60_000  # a dropped region longer than this (a whole navigation or footer) carries no dates
+_TAG = re.compile(r"<[^<>]*>")
 _TAG_WITH_ATTRS = re.compile(r"<([a-zA-Z][a-zA-Z0-9:-]{0,40})(\s[^<>]*)>")
 _CRUMB_ATTR = re.compile(
     r"""(?<![\w-])(?:class|id|aria-label|itemtype)\s*=\s*(?:"[^"]*|'[^']*|[^\s"'<>]*)"""
@@ -308,6 +325,11 @@ def drop_regions(html: str, by_name: bool = True) -> str:
         out.append(html[pos : match.start()])
         if _CARRIER_HINT.search(html, match.end(), end):
             out.append(_metadata_carriers(html, match.end(), end, budget))
+        if end - match.end() <= _DATE_REGION_MAX and not pat.DATE_FURNITURE.search(raw_attrs):
+            if _DATE_CARRIER_HINT.search(html, match.end(), end):
+                out.append(_date_carriers(html, match.end(), end, budget))
+            if end - match.end() <= _DATE_LINE_REGION and _DATE_LABEL_HINT.search(html, match.end(), end):
+                out.append(_date_lines(html[match.end() : end]))
         pos = scan = end
     out.append(html[pos:])
     return "".join(out)
@@ -338,6 +360,35 @@ def _metadata_carriers(html: str, start: int, end: int, budget: list[int]) -> st
         if _is_paywall_marker(raw):
             kept.append(f"<{name}{raw}></{name}>")
     return f"<div hidden>{''.join(kept)}</div>" if kept else ""
+
+
+def _date_carriers(html: str, start: int, end: int, budget: list[int]) -> str:
+    """The ``<time>``, ``itemprop=datePublished`` and date-classed elements (whole, small) inside a region being
+    dropped, in an inline ``hidden`` wrapper marked ``data-dropped`` (a ``<div>`` would split the paragraph the region
+    sat in): the date stage reads them at a cost (published.py), the body never."""
+    kept: list[str] = []
+    pos = start
+    while len(kept) < 3:
+        match = _DATE_CARRIER.search(html, pos, end)
+        if match is None:
+            break
+        pos = match.end()
+        name = (match.group(1) or match.group(2)).lower()
+        if match.group(0).endswith("/>") or name in sel.DROP_VOID_TAGS:
+            kept.append(match.group(0))
+            continue
+        close = _region_end(html, name, match.end(), budget)
+        if 0 <= close <= end and close - match.start() <= _DATE_CARRIER_MAX:
+            kept.append(html[match.start() : close])
+            pos = close
+    return f"<span hidden data-dropped>{''.join(kept)}</span>" if kept else ""
+
+
+def _date_lines(region: str) -> str:
+    """Labelled date lines of a region being dropped, as text in an inline hidden wrapper (see _date_carriers)."""
+    text = " ".join(html_lib.unescape(_TAG.sub(" | ", region)).split())
+    kept = [f"{m['label']}: {m['value']}" for m in pat.DATE_LINE.finditer(text)][:2]
+    return "".join(f"<span hidden data-dropped>{html_lib.escape(line)}</span>" for line in kept)
 
 
 def _is_paywall_marker(raw: str) -> bool:
@@ -398,6 +449,28 @@ def cap_tags(html: str, max_tags: int) -> str:
     return html
 
 
+_JSONLD_BLOCK = re.compile(r"<script\b[^<>]*ld\+json[^<>]*>.*?</script\s*>", re.I | re.S)
+
+
+def lift_jsonld(html: str, max_tags: int, max_chars: int | None = None) -> str:
+    """JSON-LD blocks moved to the start of the markup when the page is long enough for a cap to cut them off.
+
+    Pages often place their JSON-LD at the very end of ``<body>``; the tag and length caps below would drop it,
+    and with it the article's dates and headline. Short pages are returned unchanged (one ``count``).
+    """
+    last = html.rfind("ld+json")
+    # Only the tags before the last block can push it past a cap (JSON-LD in the head costs nothing here).
+    if last < 0 or (html.count("<", 0, last) <= max_tags and (max_chars is None or last <= max_chars)):
+        return html
+    blocks = [m.group(0) for m in _JSONLD_BLOCK.finditer(html)]
+    if not blocks:
+        return html
+    rest = _JSONLD_BLOCK.sub("", html)
+    head = _HEAD_START.search(rest, 0, 200_000)
+    at = head.end() if head else 0
+    return rest[:at] + "".join(blocks) + rest[at:]
+
+
 def preclean(html: str, max_tags: int, max_chars: int | None = None, by_name: bool = True) -> str:
     """All pre-parse steps in order (see the module docstring); the result has at most ``max_chars``.
 
@@ -405,6 +478,7 @@ def preclean(html: str, max_tags: int, max_chars: int | None = None, by_name: bo
     client-side templates (the fallback parse when the body stage found no story in the cleaned page).
     """
     html = strip_raw_blocks(html, keep_templates=not by_name)
+    html = lift_jsonld(html, max_tags, max_chars)
     html = slim_head(html)
     # Bound the Python-level region scan too (real pages: under 3,000 tags here; hostile ones: 100,000s).
     html = cap_tags(html, max_tags * 4)

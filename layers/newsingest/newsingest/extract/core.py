@@ -189,6 +189,7 @@ def _assemble(meta: Metadata, body: BodyResult, charset: str | None) -> Article:
         authors=tuple(meta.authors),
         published_at=meta.published_at,
         modified_at=meta.modified_at,
+        date_source=meta.date_source,
         section=meta.section,
         tags=tuple(meta.tags),
         description=meta.description,

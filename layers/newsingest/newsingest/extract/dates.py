@@ -46,19 +46,28 @@ def date_from_url(url: str | None) -> str | None:
     """The ``YYYY-MM-DD`` a URL path carries (``/2019/11/22/``), or None. A last resort only: see metadata.py."""
     if not url:
         return None
-    match = p.URL_DATE.search(url)
-    if not match:
+    path = url.split("?", 1)[0].split("#", 1)[0]
+    match = p.URL_DATE.search(path) or p.URL_DATE_COMPACT.search(path)
+    if match:
+        year, month, day = int(match[1]), int(match[2]), int(match[3])
+    else:
+        match = p.URL_DATE_DMY.search(path)
+        if not match:
+            return None
+        year, month, day = int(match[3]), int(match[2]), int(match[1])
+    try:
+        return _format(_Parts(year, month, day, None, None, None, None))
+    except ValueError:
         return None
-    return _format(_Parts(int(match[1]), int(match[2]), int(match[3]), None, None, None, None))
 
 
-def find_date_lines(text: str) -> Iterator[tuple[str, str]]:
+def find_date_lines(text: str, *, dayfirst: bool = False) -> Iterator[tuple[str, str]]:
     """Labelled visible date lines in ``text`` as ``("published" | "modified", iso)``.
 
     The label decides the kind, so ``Updated : …`` is never taken for the publication date.
     """
     for match in p.DATE_LINE.finditer(text[:5000]):
-        iso = parse_date(match["value"])
+        iso = parse_date(match["value"], dayfirst=dayfirst)
         if iso:
             kind = "modified" if p.MODIFIED_LABEL.search(match["label"]) else "published"
             yield kind, iso
@@ -173,13 +182,24 @@ def _from_cjk(text: str) -> _Parts | None:
 
 
 def _from_words(text: str, *, dayfirst: bool) -> _Parts | None:
-    match = p.TEXT_DATE_MDY.search(text) or p.TEXT_DATE_DMY.search(text)
+    match = p.TEXT_DATE_MDY.search(text) or p.TEXT_DATE_DMY.search(text) or p.TEXT_DATE_YMD.search(text)
     if match:
-        year, month, day = int(match["y"]), p.MONTHS[match["mon"].lower().rstrip(".")], int(match["d"])
+        month_number = p.MONTHS.get(match["mon"].lower().rstrip("."))
+        if month_number is None:  # a case variant the table lacks ("ARALIK" lower-cases to "aralik")
+            return None
+        year, month, day = int(match["y"]), month_number, int(match["d"])
     else:
         match = p.NUMERIC_DATE.search(text)
         if not match:
-            return None
+            short = p.SHORT_DOTTED_DATE.search(text)
+            if not short:
+                return None
+            year = int(short["y"]) + (1900 if int(short["y"]) >= 90 else 2000)
+            day, month = int(short["d"]), int(short["m"])
+            rest = text[: short.start()] + " " + text[short.end():]
+            hour, minute, second_, tail = _clock(rest)
+            offset = _offset_in(tail, year, month, day) if hour is not None else None
+            return _Parts(year, month, day, hour, minute, second_, offset)
         first, second, year = int(match["a"]), int(match["b"]), int(match["y"])
         # 22/11/2019 can only be day-first; 11/22/2019 only month-first; 04.03.2024 is day-first (dotted dates are
         # European); 04/03/2024 follows ``dayfirst``.

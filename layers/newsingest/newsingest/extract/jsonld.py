@@ -29,6 +29,7 @@ class JsonLd:
     breadcrumbs: list[str] = field(default_factory=list)
     by_id: dict[str, dict[str, Any]] = field(default_factory=dict)
     found: bool = False  # True when at least one block parsed
+    nodes: list[dict[str, Any]] = field(default_factory=list)  # the top-level nodes (dates of other typed works)
 
     def resolve(self, value: Any) -> Any:
         """A ``{"@id": …}`` reference replaced by the node it names (Yoast-style graphs link authors that way)."""
@@ -49,6 +50,7 @@ def parse_blocks(texts: Iterable[str], page_url: str | None = None) -> JsonLd:
         node_id = node.get("@id")
         if isinstance(node_id, str) and node_id not in result.by_id and len(node) > 1:
             result.by_id[node_id] = node
+    result.nodes = nodes
     articles = [node for node in nodes if types_of(node) & p.ARTICLE_TYPES]
     result.article = _choose_article(articles, page_url)
     result.page = next((node for node in nodes if types_of(node) & p.PAGE_TYPES), None)

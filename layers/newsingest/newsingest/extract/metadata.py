@@ -20,14 +20,10 @@ Fields and their functions (the full candidate lists are in each function's modu
   microdata ``itemprop=author`` > ``rel=author``/byline elements > a ``By …`` line under the headline. Typed
   ``Person``: kept even when named like the site; editors are not authors. JSON-LD authors typed ``Organization`` are
   not persons and are dropped; a wire agency named as author or in a byline becomes ``source`` instead.
-* ``published_at``: JSON-LD ``datePublished`` (article node) > meta published keys > microdata ``datePublished`` >
-  ``<time>`` inside the article/its header > a labelled visible date line (``Posted``/``Published``/``입력``…) >
-  an unlabelled date right under the headline > JSON-LD ``datePublished`` of the page node. A date-only winner takes
-  the time (and a naive winner the offset) of a lower source that agrees on the same day/wall clock.
-  **The URL** (``/2019/11/22/``) is used only when *no* published or modified date exists anywhere, and only as a
-  date (``2019-11-22``). ``Updated`` lines are never taken as published.
-* ``modified_at``: the same chain with the modified keys (``dateModified``, ``article:modified_time``,
-  ``og:updated_time``, ``Updated : …``); dropped when it is earlier than ``published_at``.
+* ``published_at`` / ``modified_at``: every date candidate on the page scored by source, label and position, in
+  ``published.py`` (its docstring has the table); no published date -> the modified date, then the URL's date;
+  ``date_source`` says where ``published_at`` came from. ``Updated`` lines are never taken as published; a
+  modified date earlier than ``published_at`` is dropped.
 * Dates keep the page's UTC offset; without one they are naive ISO strings, never a guessed zone (see dates.py).
 * ``section``: JSON-LD ``articleSection`` > meta section keys > microdata ``articleSection`` > breadcrumbs (JSON-LD
   ``BreadcrumbList``, then HTML trails) > a short label just above the headline (:func:`sections.extract_section`).
@@ -53,18 +49,17 @@ Nothing here writes to ``soup`` or raises: a failing field degrades to None.
 from __future__ import annotations
 
 import logging
-import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
 import bs4
-from bs4.element import NavigableString, Tag
+from bs4.element import Tag
 
 from newsingest.extract import dates as d
-from newsingest.extract import jsonld as j
 from newsingest.extract import patterns as p
+from newsingest.extract import published as pub
 from newsingest.extract.article import Image
 from newsingest.extract.authors import closing_credit, credit_in_text, extract_authors
 from newsingest.extract.fields import (
@@ -101,8 +96,6 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-_DIGIT = re.compile(r"\d")
-
 
 @dataclass(frozen=True)
 class Metadata:
@@ -112,6 +105,7 @@ class Metadata:
     authors: tuple[str, ...] = ()
     published_at: str | None = None
     modified_at: str | None = None
+    date_source: str | None = None  # where published_at came from: jsonld|meta|time|date_line|modified|url
     section: str | None = None
     tags: tuple[str, ...] = ()
     description: str | None = None
@@ -225,13 +219,13 @@ def _usable(el: Tag) -> bool:
 
 # ======================================================================================= resolution
 class _Resolver(PageSources):
-    """Assembles the Metadata: one call per field (the field functions of titles/authors/sections/images/fields),
-    plus the dates, which are resolved here."""
+    """Assembles the Metadata: one call per field (the field functions of titles/authors/sections/images/fields,
+    and published.py's extract_published/extract_modified for the dates)."""
 
     def __init__(self, page: _Page, url: str | None) -> None:
         super().__init__(page, url, _context)
         self.h1 = self._main_h1()
-        self._date_line_cache: list[tuple[str, str]] | None = None
+        self.date_source: str | None = None
         self.agency: str | None = None
 
     def metadata(self) -> Metadata:
@@ -245,6 +239,7 @@ class _Resolver(PageSources):
             authors=authors,
             published_at=published,
             modified_at=modified,
+            date_source=self.date_source,
             section=self._safe(lambda: self.section(title)),
             tags=self._safe(self.tags) or (),
             description=self._safe(self.description),
@@ -288,87 +283,39 @@ class _Resolver(PageSources):
         return byline.names
 
     def dates(self) -> tuple[str | None, str | None]:
-        pub = self._best_date("published")
-        mod = self._best_date("modified")
-        if pub is None and mod is None:
-            pub = d.date_from_url(self.url or self.canonical_url())  # last resort: a date, no time
-        if pub and mod and d.is_before(mod, pub):
-            mod = None  # a "modified" before publication is some other date (a related item, a typo)
-        return pub, mod
+        """(published_at, modified_at); ``self.date_source`` says where published_at came from (published.py)."""
+        sources = self._date_sources()
+        published = pub.extract_published(sources)
+        modified = pub.extract_modified(sources).iso
+        self.date_source = published.source
+        if published.iso and modified and published.source != "modified" and d.is_before(modified, published.iso):
+            modified = None  # a "modified" before publication is some other date (a related item, a typo)
+        return published.iso, modified
 
-    def _best_date(self, kind: str) -> str | None:
-        """The first candidate in precedence order; lower sources are only read when it lacks a time or offset."""
-        candidates = (value for value in self._date_candidates(kind) if value)
-        first = next(candidates, None)
-        if first is None or d.has_offset(first):
-            return first
-        return d.refine(first, list(candidates))
+    def _date_sources(self) -> pub.DateSources:
+        """The page scan's date material for published.py (one place, read-only)."""
+        page = self.page
+        anchor = self._date_anchor()
+        return pub.DateSources(
+            ld_article=self.article, ld_page=self.webpage, ld_nodes=self.ld.nodes, metas=page.metas,
+            itemprops=page.itemprops, times=page.times, strings=page.date_strings, order=page.order,
+            headline=page.order[id(anchor)] if anchor is not None else None,
+            headline_excluded=anchor is not None and _context(anchor) == "excluded",
+            language=self._safe(self.language), url=self.url or self._safe(self.canonical_url), context=_context,
+            titles=tuple(t for t in (page.title_tag, _short_text(self.h1, 300) if self.h1 is not None else None) if t),
+        )
 
-    def _date_candidates(self, kind: str) -> Iterator[str | None]:
-        published = kind == "published"
-        ld_keys = ("datePublished", "dateCreated") if published else ("dateModified",)
-        for key in ld_keys:
-            yield d.parse_date(j.first_text(self.article.get(key), "@value"))
-        for value in self._meta_values(p.META_PUBLISHED if published else p.META_MODIFIED):
-            yield d.parse_date(value)
-        for prop in (("datepublished", "datecreated") if published else ("datemodified",)):
-            for value in self._itemprop_values(prop):
-                yield d.parse_date(value)
-        for el in self.page.times:
-            value = el.get("datetime") or _short_text(el)
-            if not value:
-                continue
-            # "Updated" may be said by the element's class/itemprop, its parent's class, its text or the words
-            # printed just before it ("Updated <time>…</time>").
-            hint = " ".join(_attr_list(el.get("class"))) + " " + str(el.get("itemprop") or "")
-            if el.parent is not None:
-                hint += " " + " ".join(_attr_list(el.parent.get("class")))
-            before = el.previous_sibling
-            hint += " " + str(value if not el.get("datetime") else (_short_text(el, 80) or ""))
-            if type(before) is NavigableString:
-                hint += " " + str(before)[-40:]
-            is_modified = bool(p.MODIFIED_HINT.search(hint))
-            if is_modified == (not published) and _context(el) == "article":
-                yield d.parse_date(str(value))
-        for line_kind, iso in self._date_lines():
-            if line_kind == kind:
-                yield iso
-        if published:
-            yield self._unlabelled_header_date()
-        yield d.parse_date(j.first_text(self.webpage.get(ld_keys[0]), "@value"))
-
-    def _date_lines(self) -> list[tuple[str, str]]:
-        """Labelled date lines around the headline, read once (both the published and modified chains use them).
-
-        The cheap tests come first: the label regex, then the ancestor walk of ``_usable`` only for a line that
-        holds a labelled date.
-        """
-        if self._date_line_cache is None:
-            found: list[tuple[str, str]] = []
-            for text, parent in self.header_lines():
-                if len(text) > 200 or not _DIGIT.search(text):
-                    continue
-                dated = list(d.find_date_lines(text))
-                if dated and _usable(parent):
-                    found.extend(dated)
-            self._date_line_cache = found
-        return self._date_line_cache
-
-    def _unlabelled_header_date(self) -> str | None:
-        """A bare date right under the headline ("March 4, 2024"): its position makes it the article's."""
-        lines = self.header_lines()
-        start = self._h1_index(lines)
-        if start < 0:
-            return None
-        for text, parent in lines[start + 1 : start + 7]:
-            if len(text) > 150:
-                break  # the body started
-            if p.DATE_LINE.search(text) or p.MODIFIED_LABEL.search(text):
-                continue  # labelled lines are read by _date_lines, with their label deciding the kind
-            if len(text) <= 60 and _DIGIT.search(text) and _usable(parent):
-                iso = d.parse_date(text)
-                if iso:
-                    return iso
+    def _date_anchor(self) -> Tag | None:
+        """The headline dates are read around: the visible headline (titles.visible_headline), else the page's only
+        ``<h1>`` even when the layout context excludes it, else the first usable ``<h2>``."""
+        order = self.page.order
+        if self.h1 is not None and id(self.h1) in order:
+            return self.h1
+        if len(self.page.h1s) == 1 and id(self.page.h1s[0]) in order and _short_text(self.page.h1s[0], 300):
+            return self.page.h1s[0]
+        for el in self.page.h2s:
+            if id(el) in order and _usable(el) and _short_text(el, 300):
+                return el
         return None
 
     def section(self, title: str | None) -> str | None:

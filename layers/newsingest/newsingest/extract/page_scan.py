@@ -25,6 +25,7 @@ from bs4.element import NavigableString, Tag
 
 from newsingest.extract import jsonld as j
 from newsingest.extract import patterns as p
+from newsingest.extract.published import holds_year
 
 MAX_ELEMENTS = 60_000  # elements scanned at most: a hostile page must not take the function's time budget
 MAX_CANDIDATES = 40  # per kind (times, bylines, figures, images) kept for the context checks
@@ -55,8 +56,14 @@ class Page:
     figures: list[Tag] = field(default_factory=list)
     images: list[Tag] = field(default_factory=list)
     paywall_marker: bool = False
+    # For dates (published.py): text nodes holding a year, with their position (elements seen before them), and the
+    # positions of <time>/<h1>/<h2>/<abbr>/itemprop elements by id().
+    date_strings: list[tuple[int, NavigableString]] = field(default_factory=list)
+    order: dict[int, int] = field(default_factory=dict)
 
 
+_MAX_DATE_STRINGS = 300
+_DATE_ANCHORS = frozenset(("time", "h1", "h2", "abbr"))
 _ITEMPROPS = frozenset(("datepublished", "datemodified", "datecreated", "author", "headline", "articlesection",
                         "image", "inlanguage", "keywords", "description", "name"))
 
@@ -68,20 +75,34 @@ def collect(soup: bs4.BeautifulSoup) -> Page:
     """The one walk over the tree: every element is looked at once, cheaply (most fail the first test)."""
     page = Page()
     count = 0
+    date_strings = page.date_strings
     for el in soup.descendants:
         if type(el) is not Tag:
-            continue  # strings, comments: skipped at the cost of one type check
+            # strings, comments: one type check; a short text node holding a year is a date candidate
+            if type(el) is NavigableString and len(el) < 400 and len(date_strings) < _MAX_DATE_STRINGS and \
+                    holds_year(el):
+                date_strings.append((count, el))
+            continue
         count += 1
         if count > MAX_ELEMENTS:
             break
         attrs = el.attrs
         name = el.name
+        if name in _DATE_ANCHORS:
+            page.order[id(el)] = count
+            if name == "abbr" and "title" in attrs and len(page.times) < MAX_CANDIDATES:
+                page.times.append(el)  # hAtom: <abbr class="published" title="2009-08-06T…">6. August 2009</abbr>
         if name in _COLLECTED_NAMES and _collect_named(page, el, name, attrs):
             continue
         if not attrs:
             continue
+        if name == "span" and "title" in attrs and "class" in attrs and len(page.times) < MAX_CANDIDATES and \
+                p.TITLED_DATE_CLASS.search(str(attrs["class"])):
+            page.order[id(el)] = count
+            page.times.append(el)  # hAtom: <span class="updated" title="2013-04-04T18:52:11+00:00"></span>
         itemprop = attrs.get("itemprop")
         if itemprop:
+            page.order[id(el)] = count
             for prop in attr_list(itemprop):
                 prop = prop.lower()
                 if prop in _ITEMPROPS:

@@ -47,6 +47,8 @@ META_PUBLISHED = (
     "citation_publication_date", "citation_date", "date", "displaydate", "original-publish-date", "rnews:datepublished",
     "article.published", "published-date", "release_date", "timestamp",
 )
+# Keys that say "a date" without saying which: below the page's visible, labelled dates (published.py).
+META_GENERIC_DATES = frozenset(("date", "dc.date", "dcterms.date", "timestamp"))
 META_MODIFIED = (
     "article:modified_time", "og:updated_time", "article:modified", "modified_time", "datemodified",
     "dcterms.modified", "dc.date.modified", "last-modified", "lastmod", "revised", "article.updated", "updated_time",
@@ -398,12 +400,13 @@ CLASS_PREFILTER = re.compile(r"auth|byl|writer|report|contrib|journal|crumb|pay|
 # --------------------------------------------------------------------------------------------------- dates
 # Labels of visible date lines; the label decides published vs modified ("Updated" is never taken as published).
 _PUBLISHED_LABELS = (
-    r"posted|published(?:\s+on)?|publication\s+date|first\s+published|created|date(?=\s*[:：])|filed|issued"
+    r"posted|published(?:\s+on)?|publication\s+date|first\s+published|created|date(?=\s*[:：])|datum(?=\s*[:：])|fecha(?=\s*[:：])|filed|issued"
     r"|publiziert|veröffentlicht|erschienen|publié|publicado|publicada|pubblicato|gepubliceerd|opublikowano"
     r"|publicerad|julkaistu|опубликовано|diterbitkan|입력|등록|작성|게재|公開|配信|掲載|发布(?:时间)?|發布(?:時間)?|发表"
 )
 _MODIFIED_LABELS = (
     r"last\s+updated|updated(?:\s+on)?|modified|last\s+modified|revised|edited|aktualisiert|geändert|mis\s+à\s+jour"
+    r"|letzte\s+änderung|zuletzt\s+bearbeitet|dernière\s+mise\s+à\s+jour"
     r"|actualizado|atualizado|aggiornato|bijgewerkt|zaktualizowano|uppdaterad|päivitetty|обновлено|diperbarui"
     r"|수정|업데이트|最終更新|更新(?:时间|時間)?|修改"
 )
@@ -414,6 +417,36 @@ DATE_LINE = re.compile(
     re.IGNORECASE,
 )
 MODIFIED_LABEL = re.compile(_MODIFIED_LABELS, re.IGNORECASE)
+# A text node that is only a label, the date following in the next element ("<b>Posted :</b> <span>2019-…").
+DATE_LINE_LABEL_ONLY = re.compile(
+    r"(?:^|\W)(?:" + _MODIFIED_LABELS + "|" + _PUBLISHED_LABELS + r")\s*(?:at|on|am|le|el|em|il|op|den)?\s*[:：]?\s*$",
+    re.IGNORECASE,
+)
+# Classes/ids/itemprops that label a visible date (published.py): the strong ones say "published"; the weak ones
+# only say "a date" (or a byline/meta line, which holds one); the modified ones say "updated".
+PUBLISHED_MARKER = re.compile(
+    r"publish|publicat|pubdate|date[-_]?pub|posted|created|erstellt|veroeffentlicht|entry[-_]?date|post[-_]?date"
+    r"|submitted|parution"
+    r"|date[-_]?header|article[-_]?date|artikel[-_]?datum|story[-_]?date|news[-_]?date|date[-_]?line",
+    re.IGNORECASE,
+)
+DATE_MARKER = re.compile(r"date|datum|time|fecha|data|meta|byline|author|info|stamp|dateline", re.IGNORECASE)
+# Containers whose dates are certainly not the article's (comments, related/teaser lists, tickers, mastheads).
+DATE_FURNITURE = re.compile(
+    r"comment|related|recommend|trending|popular|most[-_ ]?(?:read|viewed|shared)|ticker"
+    r"|header[-_]date|more[-_]?(?:stories|news)|also[-_]?read|read[-_]?more|outbrain|taboola|leserbrief|kommentar"
+    r"|reply|respon",
+    re.IGNORECASE,
+)
+# <meta> keys outside META_PUBLISHED/META_MODIFIED that still name a publication or change date, and those that
+# name other dates (events, expiry, validity, copyright) or are no date at all.
+META_DATE_KEY = re.compile(r"publi|pubdate|created|creation|upload|release|date|modif|updat", re.IGNORECASE)
+META_NOT_PUBLICATION = re.compile(r"expir|valid|start|end|event|birth|death|copyright|format|search|crawl|cache"
+                                  r"|retriev|review|image|video:duration|og:see|refresh"
+                                  r"|^uploaddate$", re.IGNORECASE)  # itemprop uploadDate: an embedded video's
+# A <span title="…"> whose class says it is a date (hAtom "published"/"updated" carry the ISO value in title).
+TITLED_DATE_CLASS = re.compile(r"publish|updat|date|time", re.IGNORECASE)
+MODIFIED_MARKER = re.compile(r"updat|modif|revis|aktualis|edited", re.IGNORECASE)
 ISO_DATE = re.compile(
     r"(?P<y>(?:19|20)\d{2})[-/.](?P<m>[01]?\d)[-/.](?P<d>[0-3]?\d)"
     r"(?:(?:[T ]|\s+|T?\s*)(?P<H>[0-2]?\d):(?P<M>[0-5]\d)(?::(?P<S>[0-5]\d)(?:[.,]\d{1,9})?)?)?"
@@ -433,18 +466,30 @@ MONTHS: dict[str, int] = {
     name: number
     for number, names in enumerate(
         (
-            ("jan", "january", "janv", "janvier", "januar", "enero", "gennaio", "jänner", "janeiro"),
-            ("feb", "february", "févr", "fevr", "février", "februar", "febrero", "febbraio", "fevereiro"),
-            ("mar", "march", "mars", "märz", "marzo", "março"),
-            ("apr", "april", "avr", "avril", "abril", "aprile"),
-            ("may", "mai", "mayo", "maggio", "maio"),
-            ("jun", "june", "juin", "juni", "junio", "giugno", "junho"),
-            ("jul", "july", "juil", "juillet", "juli", "julio", "luglio", "julho"),
-            ("aug", "august", "août", "aout", "agosto"),
-            ("sep", "sept", "september", "septembre", "septiembre", "settembre", "setembro"),
-            ("oct", "october", "octobre", "oktober", "octubre", "ottobre", "outubro"),
-            ("nov", "november", "novembre", "noviembre", "novembro"),
-            ("dec", "december", "déc", "decembre", "décembre", "dezember", "diciembre", "dicembre", "dezembro"),
+            ("jan", "january", "janv", "janvier", "januar", "enero", "ene", "gennaio", "gen", "jänner", "jän",
+             "janeiro", "januari", "styczeń", "stycznia", "ledna", "января", "январь", "ocak", "január"),
+            ("feb", "february", "févr", "fevr", "février", "februar", "febrero", "febbraio", "fevereiro", "fev",
+             "februari", "lutego", "luty", "února", "февраля", "февраль", "şubat", "február"),
+            ("mar", "march", "mars", "märz", "mär", "mrz", "marzo", "março", "maart", "maret", "marca", "marzec",
+             "března", "марта", "март", "mart", "március"),
+            ("apr", "april", "avr", "avril", "abril", "abr", "aprile", "kwietnia", "kwiecień", "dubna", "апреля",
+             "апрель", "nisan", "április"),
+            ("may", "mai", "mayo", "maggio", "mag", "maio", "mei", "maj", "maja", "května", "мая", "май", "mayıs",
+             "május"),
+            ("jun", "june", "juin", "juni", "junio", "giugno", "giu", "junho", "czerwca", "czerwiec", "června",
+             "июня", "июнь", "haziran", "június"),
+            ("jul", "july", "juil", "juillet", "juli", "julio", "luglio", "lug", "julho", "lipca", "lipiec",
+             "července", "июля", "июль", "temmuz", "július"),
+            ("aug", "august", "août", "aout", "agosto", "ago", "augustus", "agustus", "augusti", "sierpnia",
+             "sierpień", "srpna", "августа", "август", "ağustos", "augusztus"),
+            ("sep", "sept", "september", "septembre", "septiembre", "settembre", "set", "setembro", "września",
+             "wrzesień", "září", "сентября", "сентябрь", "eylül", "szeptember"),
+            ("oct", "october", "octobre", "oktober", "okt", "octubre", "ottobre", "ott", "outubro", "out",
+             "października", "październik", "října", "октября", "октябрь", "ekim", "október"),
+            ("nov", "november", "novembre", "noviembre", "novembro", "listopada", "listopad", "listopadu",
+             "ноября", "ноябрь", "kasım"),
+            ("dec", "december", "déc", "decembre", "décembre", "dezember", "dez", "diciembre", "dic", "dicembre",
+             "dezembro", "desember", "grudnia", "grudzień", "prosince", "декабря", "декабрь", "aralık"),
         ),
         start=1,
     )
@@ -454,12 +499,17 @@ _MONTH_ALT = "|".join(sorted((re.escape(m) for m in MONTHS), key=len, reverse=Tr
 # "March 4, 2024", "Mon March 4 2024", "Nov. 22, 2019"
 TEXT_DATE_MDY = re.compile(r"\b(?P<mon>" + _MONTH_ALT + r")\.?\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d{2})\b",
                            re.IGNORECASE)
+# "2020. június 4." (Hungarian and other year-first writing with a month name)
+TEXT_DATE_YMD = re.compile(
+    r"\b(?P<y>(?:19|20)\d{2})\.?\s+(?P<mon>" + _MONTH_ALT + r")\.?\s+(?P<d>[0-3]?\d)\b", re.IGNORECASE)
 # "22 November 2019", "4. März 2024", "22 de noviembre de 2019"
 TEXT_DATE_DMY = re.compile(
     r"\b(?P<d>[0-3]?\d)(?:st|nd|rd|th|er|\.)?\s+(?:de\s+)?(?P<mon>" + _MONTH_ALT + r")\.?,?\s+(?:de\s+)?(?P<y>(?:19|20)\d{2})\b",
     re.IGNORECASE,
 )
 # DD.MM.YYYY (dots: day first everywhere they are used) and ambiguous NN/NN/YYYY.
+# "31.10.23": dotted day-first with a two-digit year (German-speaking pages), read only when nothing longer matched.
+SHORT_DOTTED_DATE = re.compile(r"(?<![\d.])(?P<d>[0-3]?\d)\.(?P<m>[01]?\d)\.(?P<y>\d{2})(?![\d.])")
 NUMERIC_DATE = re.compile(r"\b(?P<a>[0-3]?\d)(?P<sep>[/.-])(?P<b>[0-3]?\d)(?P=sep)(?P<y>(?:19|20)\d{2})\b")
 CLOCK = re.compile(
     r"(?<![\d:])(?P<H>[0-2]?\d)(?::|h|\.(?=\d{2}\s*[ap]\.?m))(?P<M>[0-5]\d)(?::(?P<S>[0-5]\d))?\s*(?P<ampm>[ap]\.?\s?m\.?)?(?![\d])",
@@ -480,6 +530,9 @@ TZ_OFFSETS: dict[str, int] = {
 US_ZONES_STANDARD: dict[str, int] = {"ET": -300, "CT": -360, "MT": -420, "PT": -480}
 # A date in the article URL: /2019/11/22/ or /2019-11-22/ (last resort, date only).
 URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-]([01]?\d)[/-]([0-3]?\d)(?:/|-|_|\.|$)")
+# A whole path segment YYYYMMDD (/20200428/) or DD-MM-YYYY (/29-10-2021): also the URL's day.
+URL_DATE_COMPACT = re.compile(r"/((?:19|20)\d{2})([01]\d)([0-3]\d)(?:/|$)")
+URL_DATE_DMY = re.compile(r"/([0-3]\d)-([01]\d)-((?:19|20)\d{2})(?:/|$)")
 MIN_YEAR = 1990  # older dates on news pages are copyright lines or history, not publication dates
 MAX_YEAR = 2100
 
