@@ -242,6 +242,7 @@ def article_fields(article: Article) -> dict[str, object]:
         "source": article.source, "language": article.language, "description": article.description,
         "image_url": article.image_url, "canonical_url": article.canonical_url, "site_name": article.site_name,
         "paywalled": article.paywalled, "extractor_version": article.extractor_version or None,
+        "extraction_warnings": tuple(article.warnings),
     })
 
 

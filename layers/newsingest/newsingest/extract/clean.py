@@ -24,6 +24,7 @@ import bisect
 import html as html_lib
 import functools
 import re
+from dataclasses import dataclass
 
 from newsingest.extract import patterns as pat
 from newsingest.extract import selectors as sel
@@ -471,20 +472,44 @@ def lift_jsonld(html: str, max_tags: int, max_chars: int | None = None) -> str:
     return rest[:at] + "".join(blocks) + rest[at:]
 
 
+@dataclass(frozen=True)
+class Cleaned:
+    """The pre-cleaned markup, and why a cap cut it before the parse (None: it was not cut)."""
+
+    markup: str
+    cut: str | None = None  # CUT_AT_MAX_TAGS or CUT_AT_MAX_PARSE_CHARS: a warning of the Article
+
+
+CUT_AT_MAX_TAGS = "page_cut_at_max_tags"
+CUT_AT_MAX_PARSE_CHARS = "page_cut_at_max_parse_chars"
+
+
 def preclean(html: str, max_tags: int, max_chars: int | None = None, by_name: bool = True) -> str:
-    """All pre-parse steps in order (see the module docstring); the result has at most ``max_chars``.
+    """All pre-parse steps in order (see the module docstring); the result has at most ``max_chars``."""
+    return preclean_page(html, max_tags, max_chars, by_name).markup
+
+
+def preclean_page(html: str, max_tags: int, max_chars: int | None = None, by_name: bool = True) -> Cleaned:
+    """``preclean``, saying whether a cap cut the page (its article may then be incomplete).
 
     ``by_name=False`` keeps the regions that only their class/id/role marks as furniture, and the markup of
     client-side templates (the fallback parse when the body stage found no story in the cleaned page).
     """
+    cut: str | None = None
     html = strip_raw_blocks(html, keep_templates=not by_name)
     html = lift_jsonld(html, max_tags, max_chars)
     html = slim_head(html)
     # Bound the Python-level region scan too (real pages: under 3,000 tags here; hostile ones: 100,000s).
-    html = cap_tags(html, max_tags * 4)
-    html = drop_regions(html, by_name)
+    scanned = cap_tags(html, max_tags * 4)
+    if len(scanned) < len(html):
+        cut = CUT_AT_MAX_TAGS
+    html = drop_regions(scanned, by_name)
     if max_chars is not None and len(html) > max_chars:
         html = html[:max_chars]
+        cut = cut or CUT_AT_MAX_PARSE_CHARS
     # Last, on what is left (a character-class scan costs ~5 ns a character; the markup is 4x smaller now).
     html = _UNUSABLE_CHARS.sub("", html)
-    return cap_tags(html, max_tags)
+    capped = cap_tags(html, max_tags)
+    if len(capped) < len(html):
+        cut = cut or CUT_AT_MAX_TAGS
+    return Cleaned(capped, cut)

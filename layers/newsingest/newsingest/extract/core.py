@@ -27,7 +27,10 @@ then the ``Article`` is assembled with ``extractor_version``, ``word_count`` (CJ
   the markup of ``<script type="text/template">`` blocks kept (client-side rendered stories), gave the text;
 * ``body_from_jsonld``: the HTML holds no story; the text is the JSON-LD ``articleBody`` (script-rendered page);
 * ``extraction_failed`` / ``body_extraction_failed``: an internal error was contained and logged at WARNING with
-  its traceback.
+  its traceback;
+* ``input_cut_at_max_bytes``, ``page_cut_at_max_parse_chars``, ``page_cut_at_max_tags``: a cap cut the page
+  (``options.max_input_bytes``, ``max_parse_chars``, ``max_tags``), so the text may miss the article's end. The
+  pipeline stores the warnings in the record (``extraction_warnings``).
 """
 
 from __future__ import annotations
@@ -40,7 +43,7 @@ from bs4 import BeautifulSoup
 from newsingest.extract.article import Article, Image
 from newsingest.extract.body import BodyResult, analyse, extract_body, jsonld_body
 from newsingest.extract.charset import charset_from_bom, charset_from_content_type, decode_html, looks_binary
-from newsingest.extract.clean import preclean
+from newsingest.extract.clean import preclean, preclean_page
 from newsingest.extract.metadata import (
     Metadata,
     complete_with_text,
@@ -80,8 +83,10 @@ def _extract(html: bytes | str, url: str | None, content_type: str | None, optio
     text, charset = _decode(html, content_type, options)
     if not text.strip():
         return Article(extractor_version=EXTRACTOR_VERSION, charset=charset)
-    # 2. pre-clean + parse
-    soup = _parse(preclean(text, options.max_tags, options.max_parse_chars))
+    # 2. pre-clean + parse (a page cut by a cap says so: its article may be incomplete)
+    cleaned = preclean_page(text, options.max_tags, options.max_parse_chars)
+    cuts = tuple(cut for cut in (_input_cut(html, options), cleaned.cut) if cut)
+    soup = _parse(cleaned.markup)
     # 3. metadata (read-only, before the body stage; its layout context reads the body stage's evidence of where
     # the main text is, computed once here and shared)
     _analyse(soup, options)
@@ -92,7 +97,16 @@ def _extract(html: bytes | str, url: str | None, content_type: str | None, optio
         body = _fallback_body(text, soup, url, options, body)
     # 5. what only the text can tell
     meta = _complete(meta, body.text, body.closing)
+    if cuts:
+        body = BodyResult(body.text, body.images, (*body.warnings, *cuts), body.closing)
     return _assemble(meta, body, charset)
+
+
+INPUT_CUT_AT_MAX_BYTES = "input_cut_at_max_bytes"
+
+
+def _input_cut(html: bytes | str, options: ExtractOptions) -> str | None:
+    return INPUT_CUT_AT_MAX_BYTES if len(html) > options.max_input_bytes else None
 
 
 def _fallback_body(

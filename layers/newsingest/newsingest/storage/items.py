@@ -55,13 +55,16 @@ class ArticleItem:
     first_seen_at: str | None = None
     last_checked_at: str | None = None
     extractor_version: str | None = None
+    # Article.warnings: which fallback produced the text (body_from_jsonld, …) or which cap cut the page
+    # (page_cut_at_max_parse_chars, …): lets a user find the records whose text may be incomplete.
+    extraction_warnings: tuple[str, ...] = ()
     raw_body: str | None = None  # malformed messages only: up to 1 KB of the body as received
     message_id: str | None = None
 
     def to_attributes(self) -> dict[str, dict[str, Any]]:
         """DynamoDB typed attributes, dropping absent values."""
         plain = {key: value for key, value in asdict(self).items() if _present(value)}
-        for key in ("authors", "tags"):
+        for key in ("authors", "tags", "extraction_warnings"):
             if key in plain:
                 plain[key] = list(plain[key])
         return {key: _SERIALIZER.serialize(value) for key, value in plain.items()}
@@ -74,7 +77,7 @@ class ArticleItem:
         for key, value in plain.items():
             if key not in known:
                 continue  # attributes added by newer code or by hand are tolerated, not lost on read
-            if key in ("authors", "tags"):
+            if key in ("authors", "tags", "extraction_warnings"):
                 value = tuple(value)
             elif key in ("version", "word_count", "http_status"):
                 value = int(value)
