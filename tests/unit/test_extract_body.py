@@ -500,3 +500,17 @@ def test_main_area_of_a_page_that_is_no_article_is_never_a_block_of_links() -> N
     )
     # When extracted / Then the body is the prose block alone (the wrapper is over half links)
     assert extract_article(html).text == f"{_RECIPE_INTRO}\n\n{_RECIPE_INTRO_2}"
+
+
+def test_main_area_of_a_page_that_is_no_article_starts_at_its_headline() -> None:
+    # Given a recipe page (no article markup) whose main area opens with a notice bar above the headline
+    notice = (
+        "<div class='visited'><p>This website stores small files on your device. By continuing to browse you agree "
+        "to this, and you can change the settings at any time.</p></div>"
+    )
+    html = _recipe_page().replace("<main>", f"<main>{notice}", 1)
+    # When extracted
+    article = extract_article(html)
+    # Then the notice above the headline is not body; the main area from the headline on is
+    expected = [_RECIPE_INTRO, _RECIPE_INTRO_2, "Ingredients", *_RECIPE_INGREDIENTS, "Preparation", *_RECIPE_STEPS]
+    assert article.text == "\n\n".join(expected)

@@ -195,7 +195,9 @@ def _extract(soup: BeautifulSoup, url: str | None, options: ExtractOptions) -> B
     area = _main_area(best, analysis)
     if area is not None and not is_article_page(soup, tags):  # a recipe, a product, an "about" page
         parts, best = _in_area(parts, area, tags), area
-    result = _write(parts, best, analysis, url)
+        result = _write(parts, best, analysis, url, from_headline=True)
+    else:
+        result = _write(parts, best, analysis, url)
     if "listing_page" in result.warnings:
         # teasers around a short article: the densest block of prose outside the teaser grid is the article
         dense = _densest_block(analysis, outside=best)
@@ -296,13 +298,22 @@ def _in_area(parts: list[Tag], area: Tag, tags: list[Tag]) -> list[Tag]:
     return sorted([area, *outside], key=lambda tag: order.get(id(tag), 0))
 
 
-def _write(parts: list[Tag], best: Tag, analysis: Analysis, url: str | None) -> BodyResult:
+def _write(
+    parts: list[Tag], best: Tag, analysis: Analysis, url: str | None, from_headline: bool = False
+) -> BodyResult:
+    """The text of ``parts``; with ``from_headline`` (a page's main area), what the area prints above the
+    headline (a notice bar, breadcrumbs) is left out."""
     stats, options = analysis.stats, analysis.options
     writer = _Writer(stats, url, options, stats[id(best)].text, analysis.evidence.protected)
     writer.headline = analysis.evidence.headline
     for part in parts:
         writer.write_root(part)
-    written = _drop_title_lines(writer.finish(), analysis.title)
+    written = writer.finish()
+    if from_headline and writer.headline_at:
+        cut = writer.headline_at
+        written = written[cut:]
+        writer.dropped = [(index - cut, line) for index, line in writer.dropped if index >= cut]
+    written = _drop_title_lines(written, analysis.title)
     paragraphs = _trim_signoff(_trim_trailing_promos(written, options))
     writer.harvest_nearby_figures(best)
     if _is_listing(writer, paragraphs, options):
@@ -817,6 +828,7 @@ class _Writer:
         self.stats = stats
         self.protected = protected  # elements holding the main text: never skipped for their class (layout.py)
         self.headline: Tag | None = None  # the headline element (an <h1> or a <div> printing the title)
+        self.headline_at = 0  # paragraphs written before the headline
         self.data_rows: list[bool] = []  # open <tr>s: whether each is a data row (its cells joined by " | ")
         self.url = url
         self.options = options
@@ -964,6 +976,9 @@ class _Writer:
         if item is None:
             return False
         if name == "h1" or tag is self.headline:
+            if tag is self.headline and not self.headline_at:
+                self._flush()
+                self.headline_at = len(self.paragraphs)
             return True  # the title belongs to the metadata
         if name in sel.HEADING_TAGS:
             self.headings += 1
