@@ -430,3 +430,87 @@ def test_date_lines_inside_the_body_are_left_out(date_line: str) -> None:
     html = f"<html><body><article><p>{date_line}</p><p>{sentence}</p><p>{sentence}</p></article></body></html>"
     # When extracted / Then the date line is metadata, not body
     assert extract_article(html).text == f"{sentence}\n\n{sentence}"
+
+
+_RECIPE_INTRO = (
+    "This plum cake is a late-summer classic from my grandmother's kitchen, with a buttery yeast dough, plenty of "
+    "ripe plums and a crunchy crumble that stays crisp for two days."
+)
+_RECIPE_INTRO_2 = (
+    "It needs a little patience while the dough rises, but every step is simple, and the cake freezes well, so it "
+    "is worth baking a whole tray at once."
+)
+_RECIPE_STEPS = [
+    "Warm the milk, stir in the yeast and sugar, and leave it for ten minutes until it foams.",
+    "Knead the flour, butter, egg and the yeast milk into a soft dough and let it rise for one hour.",
+    "Roll out the dough on the tray, cover it with halved plums and scatter the crumble over them.",
+]
+_RECIPE_INGREDIENTS = ["500 g flour", "250 ml milk", "1 cube of yeast", "1 kg plums"]
+
+
+def _recipe_page(head: str = "") -> str:
+    return (
+        f"<html><head><title>Plum cake</title>{head}</head><body>"
+        '<nav><a href="/">Home</a> <a href="/recipes">Recipes</a></nav>'
+        "<main><h1>Grandmother's plum cake</h1>"
+        f'<div class="recipe-intro"><p>{_RECIPE_INTRO}</p><p>{_RECIPE_INTRO_2}</p></div>'
+        '<div class="recipe-ingredients"><h2>Ingredients</h2><ul>'
+        + "".join(f"<li>{item}</li>" for item in _RECIPE_INGREDIENTS)
+        + '</ul></div><div class="recipe-steps"><h2>Preparation</h2><ol>'
+        + "".join(f"<li>{step}</li>" for step in _RECIPE_STEPS)
+        + "</ol></div></main><footer>Contact us</footer></body></html>"
+    )
+
+
+def test_page_that_is_no_article_gives_its_whole_main_area() -> None:
+    # Given a recipe page (no article markup) whose content is spread over sibling blocks: an intro of prose, an
+    # ingredients list, the steps
+    html = _recipe_page()
+    # When extracted
+    article = extract_article(html)
+    # Then the body is the whole main area: intro, ingredients and steps, without navigation, headline or footer
+    expected = [_RECIPE_INTRO, _RECIPE_INTRO_2, "Ingredients", *_RECIPE_INGREDIENTS, "Preparation", *_RECIPE_STEPS]
+    assert article.text == "\n\n".join(expected)
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        '<meta property="og:type" content="article">',
+        '<script type="application/ld+json">{"@context": "https://schema.org", "@type": "NewsArticle"}</script>',
+    ],
+)
+def test_page_marked_as_an_article_keeps_the_story_container(head: str) -> None:
+    # Given the same page, marked as an article (og:type or a JSON-LD article type)
+    html = _recipe_page(head)
+    # When extracted
+    article = extract_article(html)
+    # Then the story rules apply, not the main-area rule: the ingredients box is not taken
+    expected = [_RECIPE_INTRO, _RECIPE_INTRO_2, "Preparation", *_RECIPE_STEPS]
+    assert article.text == "\n\n".join(expected)
+
+
+def test_main_area_of_a_page_that_is_no_article_is_never_a_block_of_links() -> None:
+    # Given a page without article markup whose prose block sits in a wrapper made mostly of links
+    links = "".join(f'<li><a href="/p{n}">Another product page number {n}</a></li>' for n in range(12))
+    html = (
+        "<html><head><title>About us</title></head><body><div class='wrap'>"
+        f"<div class='about'><p>{_RECIPE_INTRO}</p><p>{_RECIPE_INTRO_2}</p></div><ul>{links}</ul>"
+        "</div></body></html>"
+    )
+    # When extracted / Then the body is the prose block alone (the wrapper is over half links)
+    assert extract_article(html).text == f"{_RECIPE_INTRO}\n\n{_RECIPE_INTRO_2}"
+
+
+def test_main_area_of_a_page_that_is_no_article_starts_at_its_headline() -> None:
+    # Given a recipe page (no article markup) whose main area opens with a notice bar above the headline
+    notice = (
+        "<div class='visited'><p>This website stores small files on your device. By continuing to browse you agree "
+        "to this, and you can change the settings at any time.</p></div>"
+    )
+    html = _recipe_page().replace("<main>", f"<main>{notice}", 1)
+    # When extracted
+    article = extract_article(html)
+    # Then the notice above the headline is not body; the main area from the headline on is
+    expected = [_RECIPE_INTRO, _RECIPE_INTRO_2, "Ingredients", *_RECIPE_INGREDIENTS, "Preparation", *_RECIPE_STEPS]
+    assert article.text == "\n\n".join(expected)

@@ -9,7 +9,8 @@ can run after the metadata stage on the same soup. Every walk is iterative: 100,
    grandparent, readability style; candidates are weighted by tag, class/id and link density;
 3. the best candidate moves up when the story is cut into chunks (Mozilla's shared-ancestor rule, a nearest
    common ancestor made mostly of the chunks, a higher-scoring parent); siblings that continue the story and
-   same-class chunks elsewhere on the page join it;
+   same-class chunks elsewhere on the page join it; on a page that is not marked as an article (a recipe, a
+   product, an "about" page) the whole main area around it is taken (``_main_area``);
 4. the chosen containers are walked once, skipping furniture inside them (related boxes and the lists under
    "More stories" lines, share tools, captions and image blocks, bylines and date lines, link runs, ads);
    figures become images; promotions after the story are trimmed;
@@ -191,7 +192,12 @@ def _extract(soup: BeautifulSoup, url: str | None, options: ExtractOptions) -> B
     parts = _with_siblings(best, stats, options)
     parts = _with_same_class_chunks(parts, best, tags, stats, options)
     parts = _with_lead(parts, best, analysis)
-    result = _write(parts, best, analysis, url)
+    area = _main_area(best, analysis)
+    if area is not None and not is_article_page(soup, tags):  # a recipe, a product, an "about" page
+        parts, best = _in_area(parts, area, tags), area
+        result = _write(parts, best, analysis, url, from_headline=True)
+    else:
+        result = _write(parts, best, analysis, url)
     if "listing_page" in result.warnings:
         # teasers around a short article: the densest block of prose outside the teaser grid is the article
         dense = _densest_block(analysis, outside=best)
@@ -211,13 +217,103 @@ def _extract(soup: BeautifulSoup, url: str | None, options: ExtractOptions) -> B
     return result
 
 
-def _write(parts: list[Tag], best: Tag, analysis: Analysis, url: str | None) -> BodyResult:
+# Schema.org types that say "this page is an article" (JSON-LD ``@type``, microdata ``itemtype``).
+_ARTICLE_TYPE_NAMES = "|".join(
+    sorted(
+        (
+            "NewsArticle", "Article", "ReportageNewsArticle", "AnalysisNewsArticle", "OpinionNewsArticle",
+            "BackgroundNewsArticle", "ReviewNewsArticle", "BlogPosting", "LiveBlogPosting", "TechArticle",
+            "ScholarlyArticle", "SatiricalArticle", "Report",
+        ),
+        key=len,
+        reverse=True,
+    )
+)
+_LD_ARTICLE = re.compile(
+    r'"@type"\s*:\s*\[?[^\]{}]{0,200}?"(?:https?://schema\.org/)?(?:' + _ARTICLE_TYPE_NAMES + r')"'
+)
+_MD_ARTICLE = re.compile(r"schema\.org/(?:" + _ARTICLE_TYPE_NAMES + r")/?$", re.I)
+# The main area of a page that is not an article: its links at most this share of its text, and at least this
+# many times the chosen container's prose (else the container is the whole content already).
+_AREA_MAX_LINK_SHARE = 0.5
+_AREA_MIN_GROWTH = 1.5
+
+
+def is_article_page(soup: BeautifulSoup, tags: list[Tag]) -> bool:
+    """The page says it is an article: ``og:type`` article, a JSON-LD article type, or an article microdata item.
+
+    News sites mark their stories so (search engines read it); recipes, products, "about" pages, event pages and
+    institutional pages do not.
+    """
+    head = soup.head
+    if isinstance(head, Tag):
+        for node in head.find_all(("meta", "script"), limit=400):
+            if _says_article(node):
+                return True
+    return any(_says_article(tag) for tag in tags if tag.name == "script" or "itemtype" in tag.attrs)
+
+
+def _says_article(tag: Tag) -> bool:
+    attrs = tag.attrs
+    if tag.name == "meta":
+        if (attrs.get("property") or attrs.get("name")) != "og:type":
+            return False
+        content = attrs.get("content")
+        return isinstance(content, str) and content.strip().lower().startswith("article")
+    if tag.name == "script":
+        kind = attrs.get("type")
+        return isinstance(kind, str) and "ld+json" in kind.lower() and bool(_LD_ARTICLE.search(tag.string or ""))
+    itemtype = attrs.get("itemtype")
+    return isinstance(itemtype, str) and bool(_MD_ARTICLE.search(itemtype.strip()))
+
+
+def _main_area(best: Tag, analysis: Analysis) -> Tag | None:
+    """On a page that is not an article, the whole main area around the chosen container.
+
+    Recipes, product pages, "about" and event pages spread their content over many sibling blocks (ingredients,
+    steps, a description, a details table) that paragraph scoring cuts into pieces. The main area is the highest
+    ancestor of the chosen container, up to ``<body>`` (the pre-clean has already removed navigation, asides and
+    footers), whose links are at most half its text and whose prose is at least 1.5 times the container's; the
+    writer skips the furniture inside it as inside any container. None when no ancestor qualifies.
+    """
+    stats = analysis.stats
+    item = stats[id(best)]
+    prose = max(item.text - item.links, 1)
+    chosen: Tag | None = None
+    for node in _ancestors(best):  # up to <body> (not <html>)
+        wide = stats.get(id(node))
+        if wide is None or not wide.text or wide.links > wide.text * _AREA_MAX_LINK_SHARE:
+            continue
+        if wide.text - wide.links >= prose * _AREA_MIN_GROWTH:
+            chosen = node
+    return chosen
+
+
+def _in_area(parts: list[Tag], area: Tag, tags: list[Tag]) -> list[Tag]:
+    """``area`` with the chosen parts that lie outside it, in document order."""
+    outside = [part for part in parts if part is not area and all(node is not area for node in _ancestors(part))]
+    if not outside:
+        return [area]
+    order = {id(tag): index for index, tag in enumerate(tags)}
+    return sorted([area, *outside], key=lambda tag: order.get(id(tag), 0))
+
+
+def _write(
+    parts: list[Tag], best: Tag, analysis: Analysis, url: str | None, from_headline: bool = False
+) -> BodyResult:
+    """The text of ``parts``; with ``from_headline`` (a page's main area), what the area prints above the
+    headline (a notice bar, breadcrumbs) is left out."""
     stats, options = analysis.stats, analysis.options
     writer = _Writer(stats, url, options, stats[id(best)].text, analysis.evidence.protected)
     writer.headline = analysis.evidence.headline
     for part in parts:
         writer.write_root(part)
-    written = _drop_title_lines(writer.finish(), analysis.title)
+    written = writer.finish()
+    if from_headline and writer.headline_at:
+        cut = writer.headline_at
+        written = written[cut:]
+        writer.dropped = [(index - cut, line) for index, line in writer.dropped if index >= cut]
+    written = _drop_title_lines(written, analysis.title)
     paragraphs = _trim_signoff(_trim_trailing_promos(written, options))
     writer.harvest_nearby_figures(best)
     if _is_listing(writer, paragraphs, options):
@@ -732,6 +828,7 @@ class _Writer:
         self.stats = stats
         self.protected = protected  # elements holding the main text: never skipped for their class (layout.py)
         self.headline: Tag | None = None  # the headline element (an <h1> or a <div> printing the title)
+        self.headline_at = 0  # paragraphs written before the headline
         self.data_rows: list[bool] = []  # open <tr>s: whether each is a data row (its cells joined by " | ")
         self.url = url
         self.options = options
@@ -879,6 +976,9 @@ class _Writer:
         if item is None:
             return False
         if name == "h1" or tag is self.headline:
+            if tag is self.headline and not self.headline_at:
+                self._flush()
+                self.headline_at = len(self.paragraphs)
             return True  # the title belongs to the metadata
         if name in sel.HEADING_TAGS:
             self.headings += 1
