@@ -198,7 +198,7 @@ def _enqueue_new(context: PollContext, source: Source, links: list[str], now: in
         raise
     failed = {bodies[body] for body, _ in failures}
     context.store.release(pairs[url] for url in failed)
-    context.store.mark_sent(pairs[url] for url in claim.claimed if url not in failed)
+    context.store.mark_sent([(url, pairs[url]) for url in claim.claimed if url not in failed], source.id, now)
     if failed:  # the validators must not be saved, or an unchanged feed would never offer these URLs again
         raise TransientFailure("enqueue_failed", f"{len(failed)} URL(s) not sent ({failures[0][1]}); retried next poll")
     return len(pairs), sent

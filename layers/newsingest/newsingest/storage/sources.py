@@ -37,6 +37,9 @@ DUE_SHARD = "due"
 SEEN_TTL_SECONDS = 90 * 24 * 3600  # feeds and news sitemaps list days, not months: 90 days of memory suffice
 STALE_CLAIM_SECONDS = 15 * 60  # a pending seen claim older than this was left by a poll that died
 _CLAIM_THREADS = 8
+_BATCH_GET = 100  # BatchGetItem's limit
+_BATCH_WRITE = 25  # BatchWriteItem's limit
+_BATCH_ATTEMPTS = 4
 
 
 def source_id(url: str) -> str:
@@ -179,9 +182,15 @@ class SourceStore:
     # ------------------------------------------------------------------ seen URLs
 
     def claim_urls(self, urls: Iterable[tuple[str, str]], source: str, now: int) -> ClaimResult:
-        """Claim (normalized URL, article id) pairs for enqueueing; only the claimed ones may be sent."""
-        pairs = list(urls)
-        result = ClaimResult()
+        """Claim (normalized URL, article id) pairs for enqueueing; only the claimed ones may be sent.
+
+        1. one BatchGetItem per 100 URLs drops those already sent (most of a feed, most of the time: a read);
+        2. a conditional put per remaining URL decides between overlapping polls.
+        """
+        wanted = list(urls)
+        sent = self._already_sent([article for _, article in wanted])
+        pairs = [(url, article) for url, article in wanted if article not in sent]
+        result = ClaimResult(already_seen=len(wanted) - len(pairs))
         if not pairs:
             return result
         with ThreadPoolExecutor(min(_CLAIM_THREADS, len(pairs)), thread_name_prefix="seen") as pool:
@@ -209,10 +218,38 @@ class SourceStore:
             raise
         return True
 
-    def mark_sent(self, articles: Iterable[str]) -> None:
-        self._each(articles, lambda article: self._db.update_item(
-            TableName=self.table, Key=_key(SEEN_PREFIX + article), UpdateExpression="SET #state = :sent",
-            ExpressionAttributeNames={"#state": "state"}, ExpressionAttributeValues={":sent": {"S": "sent"}}))
+    def _already_sent(self, articles: list[str]) -> set[str]:
+        found: set[str] = set()
+        unique = list(dict.fromkeys(articles))
+        for start in range(0, len(unique), _BATCH_GET):
+            keys = [_key(SEEN_PREFIX + article) for article in unique[start:start + _BATCH_GET]]
+            request: dict[str, Any] = {self.table: {"Keys": keys, "ProjectionExpression": "pk, #state",
+                                                    "ExpressionAttributeNames": {"#state": "state"}}}
+            for _ in range(_BATCH_ATTEMPTS):
+                answer = self._db.batch_get_item(RequestItems=request)
+                for item in answer.get("Responses", {}).get(self.table, []):
+                    if item.get("state", {}).get("S") == "sent":
+                        found.add(item["pk"]["S"][len(SEEN_PREFIX):])
+                request = answer.get("UnprocessedKeys") or {}
+                if not request:
+                    break
+            # keys still unprocessed are simply not known as sent: the conditional put decides for them
+        return found
+
+    def mark_sent(self, claims: Iterable[tuple[str, str]], source: str, now: int) -> None:
+        """Turn pending claims (URL, article id) into sent ones: BatchWriteItem by 25 (the claims are ours)."""
+        items = [{"PutRequest": {"Item": {"pk": {"S": SEEN_PREFIX + article}, "url": {"S": url},
+                                          "source_id": {"S": source}, "state": {"S": "sent"},
+                                          "claimed_at": {"N": str(now)},
+                                          "expires_at": {"N": str(now + SEEN_TTL_SECONDS)}}}}
+                 for url, article in claims]
+        for start in range(0, len(items), _BATCH_WRITE):
+            request: dict[str, Any] = {self.table: items[start:start + _BATCH_WRITE]}
+            for _ in range(_BATCH_ATTEMPTS):
+                request = self._db.batch_write_item(RequestItems=request).get("UnprocessedItems") or {}
+                if not request:
+                    break
+            # a claim left pending is taken over after STALE_CLAIM_SECONDS: at worst one more send, never a loss
 
     def release(self, articles: Iterable[str]) -> None:
         """Forget pending claims whose send failed, so the next poll tries them again."""
