@@ -271,3 +271,41 @@ def test_the_poll_function_handler_runs_the_same_poll(poller: Poller, monkeypatc
     # Then it polled the source and enqueued its story
     assert summary["ok"] == 1 and summary["enqueued"] == 1
     assert [json.loads(body)["url"] for body in poller.bodies()] == _links(poller.origin, "a")
+
+
+def test_sitemap_index_and_news_sitemap_sources_are_detected_and_read(poller: Poller) -> None:
+    # Given a sitemap index of two sitemaps, and a Google News sitemap
+    origin = poller.origin
+    origin.add("s1.xml", f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>{origin.url("p/1")}'
+                         "</loc></url></urlset>", "application/xml")
+    origin.add("s2.xml", f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>{origin.url("p/2")}'
+                         "</loc></url></urlset>", "application/xml")
+    index = origin.add("index.xml", '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+                                    f'<sitemap><loc>{origin.url("s1.xml")}</loc></sitemap>'
+                                    f'<sitemap><loc>{origin.url("s2.xml")}</loc></sitemap></sitemapindex>',
+                       "application/xml")
+    news = origin.add("news.xml", '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+                                  'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">'
+                                  f'<url><loc>{origin.url("p/3")}</loc><news:news><news:publication_date>2024-05-01'
+                                  "</news:publication_date></news:news></url></urlset>", "application/xml")
+    poller.add(index)
+    poller.add(news)
+
+    # When polled
+    poll_sources(poller.context())
+
+    # Then their kinds are recorded and every page URL is queued
+    assert (poller.store.get(index).kind, poller.store.get(news).kind) == ("sitemapindex", "news-sitemap")  # type: ignore[union-attr]
+    assert sorted(json.loads(body)["url"] for body in poller.bodies()) == [origin.url(f"p/{n}") for n in (1, 2, 3)]
+
+
+def test_a_source_robots_txt_disallows_is_recorded_and_backed_off(poller: Poller) -> None:
+    # Given a site whose robots.txt disallows the feed
+    poller.origin.robots = b"User-agent: *\nDisallow: /private/\n"
+    feed = poller.origin.add("private/rss.xml", rss_feed(_links(poller.origin, "a")))
+    poller.add(feed)
+    # When polled, Then the feed is never fetched, the reason is recorded and it is backed off
+    poll_sources(poller.context())
+    source = poller.store.get(feed)
+    assert source is not None and source.last_error and source.last_error.startswith("robots_")
+    assert source.next_poll_at == T0 + 3600 and poller.origin.requests("private/rss.xml") == []

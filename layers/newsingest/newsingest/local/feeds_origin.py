@@ -2,7 +2,7 @@
 
 Serves registered feeds with an ``ETag`` (a hash of the body) and answers ``If-None-Match`` with 304; logs every
 request (path, whether it was conditional, status) so callers can count what a poll cost. An optional ``delay``
-(seconds before each answer) stands in for a distant site. ``/robots.txt`` allows everything.
+(seconds before each answer) stands in for a distant site. ``/robots.txt`` is ``robots`` (allows everything).
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ class FeedOrigin:
 
     base_url: str = ""
     delay: float = 0.0
+    robots: bytes = b"User-agent: *\nAllow: /\n"
     routes: dict[str, tuple[int, str, bytes]] = field(default_factory=dict)
     log: list[Logged] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -71,7 +72,7 @@ def _handler(origin: FeedOrigin) -> type[QuietHandler]:
         def do_GET(self) -> None:  # noqa: N802 - http.server's naming
             path = self.path.split("?", 1)[0]
             if path == "/robots.txt":
-                self._send(200, b"User-agent: *\nAllow: /\n", "text/plain")
+                self._send(200, origin.robots, "text/plain")
                 return
             if origin.delay:
                 time.sleep(origin.delay)  # the simulated distance of the site, not a synchronisation
