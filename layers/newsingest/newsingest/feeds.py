@@ -153,10 +153,10 @@ def parse_xml(body: bytes, *, content_type: str | None = None, base_url: str = "
 def _parse_xml(body: bytes, *, content_type: str | None, base_url: str) -> tuple[etree._Element, bool]:
     """The root element and whether it had to be recovered. Steps: fast path, then decode and repair."""
     data = gunzip_if_needed(body)
-    if not data.strip():
+    if not data or data.isspace():
         raise FeedError("document is empty")
-    declared_http = _http_charset(content_type)
-    start = data.lstrip(b" \t\r\n")
+    declared_http = _http_charset(content_type) if content_type and "charset" in content_type.lower() else None
+    start = data.lstrip(b" \t\r\n") if data[:1].isspace() else data
     if declared_http is None:
         try:  # 1. well-formed, encoding known to lxml (BOM, declaration or UTF-8): one call
             return _root(etree.fromstring(start, parser=_parser(), base_url=base_url or None)), False
@@ -307,6 +307,28 @@ def _children(element: etree._Element, name: str) -> list[etree._Element]:
     return [child for child in element if _local(child) == name]
 
 
+Index = dict[str, list[etree._Element]]
+
+
+def _index(element: etree._Element) -> Index:
+    """The element's children by local name, in document order (one pass instead of one per name looked up)."""
+    index: Index = {}
+    for child in element:
+        tag = child.tag
+        if isinstance(tag, str):
+            index.setdefault(tag.rpartition("}")[2], []).append(child)
+    return index
+
+
+def _indexed_text(index: Index, *names: str) -> str | None:
+    for name in names:
+        for child in index.get(name, ()):
+            text = _text(child)
+            if text:
+                return text
+    return None
+
+
 def _text(element: etree._Element) -> str:
     return "".join(element.itertext()).strip()
 
@@ -322,9 +344,13 @@ def _child_text(element: etree._Element, *names: str) -> str | None:
 
 def resolve_link(raw: str, element: etree._Element, source: str = "") -> str:
     """A link as written → the absolute URL it means: ``xml:base`` chain of ``element``, then ``source``."""
-    link = _WRAPPED.sub("", raw.strip()).replace("\t", "").replace(" ", "%20")
-    while _DOUBLE_ESCAPED_AMP.search(link):
+    link = raw.strip()
+    if "\n" in link or "\r" in link or "\t" in link or " " in link:
+        link = _WRAPPED.sub("", link).replace("\t", "").replace(" ", "%20")
+    while "&" in link and _DOUBLE_ESCAPED_AMP.search(link):
         link = _DOUBLE_ESCAPED_AMP.sub("&", link)
+    if link[:8].lower().startswith(("http://", "https://")):
+        return link  # absolute: no base can change it (the fast path of most feeds)
     base = element.base or source
     if base and not base.lower().startswith(("http://", "https://")) and source:
         base = urljoin(source, base)  # a relative xml:base in a document parsed without its URL
@@ -435,23 +461,24 @@ def _feed_entries(root: etree._Element, kind: str, source: str, *, anywhere: boo
 
 
 def _rss_entry(item: etree._Element, source: str) -> Entry | None:
-    link = _rss_link(item, source)
+    index = _index(item)
+    link = _rss_link(item, index, source)
     if not link:
         return None
-    return Entry(link, parse_date(_child_text(item, "pubDate", "date", "published", "updated", "issued")), source)
+    return Entry(link, parse_date(_indexed_text(index, "pubDate", "date", "published", "updated", "issued")), source)
 
 
-def _rss_link(item: etree._Element, source: str) -> str | None:
+def _rss_link(item: etree._Element, index: Index, source: str) -> str | None:
     """``<link>`` text, then a permalink ``<guid>``, then an ``atom:link`` alternate, then ``rdf:about``."""
-    for child in _children(item, "link") or [node for node in item.iter() if _local(node) == "link"]:
+    for child in index.get("link") or [node for node in item.iter() if _local(node) == "link"]:
         text = _text(child)
         if text:
             return resolve_link(text, child, source)
-    for guid in _children(item, "guid"):
+    for guid in index.get("guid", ()):
         text = _text(guid)
         if text.lower().startswith(("http://", "https://")) and guid.get("isPermaLink", "true").lower() != "false":
             return resolve_link(text, guid, source)
-    atom = _alternate(_children(item, "link"))
+    atom = _alternate(index.get("link", []))
     if atom is not None:
         return resolve_link(atom.get("href", ""), atom, source)
     about = item.get(_RDF_ABOUT)
@@ -466,7 +493,8 @@ def _alternate(links: list[etree._Element]) -> etree._Element | None:
 
 
 def _atom_entry(entry: etree._Element, source: str) -> Entry | None:
-    links = _children(entry, "link")
+    index = _index(entry)
+    links = index.get("link", [])
     chosen = _alternate(links)
     if chosen is not None:
         url = resolve_link(chosen.get("href", ""), chosen, source)
@@ -475,14 +503,15 @@ def _atom_entry(entry: etree._Element, source: str) -> Entry | None:
         if text_link is None:
             return None
         url = resolve_link(_text(text_link), text_link, source)
-    return Entry(url, parse_date(_child_text(entry, "published", "updated", "issued", "modified", "created")), source)
+    return Entry(url, parse_date(_indexed_text(index, "published", "updated", "issued", "modified", "created")), source)
 
 
 def _hints(root: etree._Element) -> FeedHints:
-    channel = next(iter(_children(root, "channel")), root)
-    ttl = _int(_child_text(channel, "ttl"))
-    period = _child_text(channel, "updatePeriod") or _child_text(root, "updatePeriod")
-    frequency = _int(_child_text(channel, "updateFrequency") or _child_text(root, "updateFrequency"))
+    top = _index(root)
+    channel = _index(top["channel"][0]) if top.get("channel") else top
+    ttl = _int(_indexed_text(channel, "ttl"))
+    period = _indexed_text(channel, "updatePeriod") or _indexed_text(top, "updatePeriod")
+    frequency = _int(_indexed_text(channel, "updateFrequency") or _indexed_text(top, "updateFrequency"))
     return FeedHints(ttl_minutes=ttl if ttl and ttl > 0 else None,
                      update_period=period.strip().lower() if period else None,
                      update_frequency=frequency if frequency and frequency > 0 else None)
