@@ -65,7 +65,6 @@ class Source:
     failures: int = 0  # consecutive
     found: int = 0  # entries seen in all polls
     enqueued: int = 0  # new URLs sent to the queue
-    title: str = ""
 
     @property
     def id(self) -> str:
@@ -255,10 +254,6 @@ class SourceStore:
         """Forget pending claims whose send failed, so the next poll tries them again."""
         self._each(articles, lambda article: self._db.delete_item(TableName=self.table, Key=_key(SEEN_PREFIX + article)))
 
-    def is_seen(self, article: str) -> bool:
-        item = self._db.get_item(TableName=self.table, Key=_key(SEEN_PREFIX + article), ConsistentRead=True).get("Item")
-        return bool(item)
-
     def _each(self, articles: Iterable[str], call: Any) -> None:
         ids = list(articles)
         if not ids:
@@ -286,7 +281,6 @@ def _source_item(source: Source) -> dict[str, Any]:
         "poll_shard": {"S": DUE_SHARD},
         "url": {"S": source.url},
         "kind": {"S": source.kind or "-"},
-        "title": {"S": source.title or "-"},
         "every_s": {"N": str(source.every_s)},
         "interval_s": {"N": str(source.interval_s)},
         "next_poll_at": {"N": str(source.next_poll_at)},
@@ -319,8 +313,7 @@ def _source_of(item: dict[str, Any]) -> Source:
                   etag=text("etag"), last_modified=text("last_modified"),
                   last_polled_at=number("last_polled_at") if "last_polled_at" in item else None,
                   last_status=text("last_status") or "new", last_error=text("last_error"),
-                  failures=number("failures"), found=number("found"), enqueued=number("enqueued"),
-                  title=text("title") or "")
+                  failures=number("failures"), found=number("found"), enqueued=number("enqueued"))
 
 
 __all__ = ["ClaimResult", "Source", "SourceStore", "source_id"]
