@@ -30,6 +30,7 @@ DEFAULT_CONCURRENCY = 16  # sources fetched at once (their fetches are mostly wa
 LEASE_S = 120  # a taken source is due again after this if the poll dies
 START_MARGIN_S = 5.0  # no source is started with less time than this left (the fetch, the claims, the send)
 MAX_FETCH_S = 20.0
+MAX_CHILD_SITEMAPS = 10  # child sitemaps of an index read per poll (the newest)
 
 
 @dataclass(frozen=True)
@@ -143,7 +144,7 @@ def _poll(context: PollContext, source: Source, now: int) -> SourceResult:
         context.store.save_poll(updated)
         return SourceResult(source.url, "not_modified", next_poll_at=updated.next_poll_at)
     document = parse_document(result.body, source=result.final_url or source.url, content_type=result.content_type)
-    entries = _entries(context, document)
+    entries = _entries(context, source, document)
     try:
         found, enqueued = _enqueue_new(context, source, [entry.url for entry in entries], now)
     except IngestFailure:
@@ -160,15 +161,23 @@ def _poll(context: PollContext, source: Source, now: int) -> SourceResult:
     return SourceResult(source.url, "ok", found=found, enqueued=enqueued, next_poll_at=updated.next_poll_at)
 
 
-def _entries(context: PollContext, document: Document) -> list[Any]:
-    """The document's entries; a sitemap index's children are read too (without validators: they are few)."""
+def _entries(context: PollContext, source: Source, document: Document) -> list[Any]:
+    """The document's entries. Of a sitemap index, the children changed since the last poll (by their
+    ``lastmod``, a day's slack; undated ones always) are read too, newest first, at most ``MAX_CHILD_SITEMAPS``,
+    and none once the deadline is near (they are read without validators)."""
     if document.kind != "sitemapindex":
         return document.entries
     from newsingest.feeds import fetcher_bytes  # noqa: PLC0415
 
+    since = None if source.last_polled_at is None else source.last_polled_at - 86_400
+    fresh = [child for child in document.children
+             if child.date is None or since is None or child.date.timestamp() >= since]
+    fresh.sort(key=lambda child: child.date.timestamp() if child.date else float("inf"), reverse=True)
     entries: list[Any] = []
-    for child in document.children:
-        entries += read_sitemap(fetcher_bytes(context.fetcher), child.url, max_depth=1).entries
+    for child in fresh[:MAX_CHILD_SITEMAPS]:
+        if context.remaining_s() < 2 * START_MARGIN_S:
+            break
+        entries += read_sitemap(fetcher_bytes(context.fetcher), child.url, max_depth=0).entries
     return entries
 
 
