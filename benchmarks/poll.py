@@ -36,6 +36,13 @@ def run(feeds: int, delay: float, links: int) -> dict:
         endpoint = running["endpoint"]
         outputs = deploy_local_stack(session.client("cloudformation", endpoint_url=endpoint), "poll-bench")
         clients = create_clients(session=session, endpoint_url=endpoint, max_pool_connections=32)
+        calls = {"n": 0}
+
+        def count(**_: object) -> None:
+            calls["n"] += 1  # every DynamoDB/SQS call the poll makes (a rough count: no lock, GIL-atomic enough)
+
+        for client in (clients.dynamodb, clients.sqs):
+            client.meta.events.register("before-call.*.*", count)
         store = SourceStore(clients.dynamodb, str(outputs.sources_table_name))
         fetcher = Fetcher(FetchOptions(allow_hosts=frozenset({origin.host}), respect_robots=False))
         for n in range(feeds):
@@ -43,9 +50,11 @@ def run(feeds: int, delay: float, links: int) -> dict:
             store.add(new_source(url, 900, int(clock[0])))
         context = PollContext(store=store, fetcher=fetcher, sqs=clients.sqs, queue_url=outputs.queue_url,
                               now=lambda: clock[0], max_sources=feeds)
+        calls["n"] = 0
         started = time.perf_counter()
         first = poll_sources(context)
         first_s = time.perf_counter() - started
+        first_calls, calls["n"] = calls["n"], 0
         first_requests = len(origin.requests())
         clock[0] += 25 * 3600  # every source due again (the interval is at most a day)
         started = time.perf_counter()
@@ -56,6 +65,7 @@ def run(feeds: int, delay: float, links: int) -> dict:
     return {
         "feeds": feeds, "delay_s": delay, "links_per_feed": links,
         "first_poll_s": first_s, "first": first.summary(), "first_requests": first_requests,
+        "first_aws_calls": first_calls, "second_aws_calls": calls["n"],
         "second_poll_s": second_s, "second": second.summary(), "second_requests": len(log),
         "second_conditional": sum(1 for entry in log if entry.conditional),
         "second_304": sum(1 for entry in log if entry.status == 304),
