@@ -157,22 +157,21 @@ def _parse_xml(body: bytes, *, content_type: str | None, base_url: str) -> tuple
         raise FeedError("document is empty")
     declared_http = _http_charset(content_type) if content_type and "charset" in content_type.lower() else None
     start = data.lstrip(b" \t\r\n") if data[:1].isspace() else data
+    first_error: etree.XMLSyntaxError | None = None  # the one reported when nothing can be recovered
     if declared_http is None:
         try:  # 1. well-formed, encoding known to lxml (BOM, declaration or UTF-8): one call
             return _root(etree.fromstring(start, parser=_parser(), base_url=base_url or None)), False
         except etree.XMLSyntaxError as error:
-            strict_error: Exception = error
-    else:
-        strict_error = FeedError("not parsed")
+            first_error = error
     text = decode_xml(data, declared_http)
     try:  # 2. the decoded text, when the bytes were only mis-declared (or the HTTP charset decides)
         return _root(_from_text(text, recover=False, base_url=base_url)), False
     except etree.XMLSyntaxError as error:
-        strict_error = error if isinstance(strict_error, FeedError) else strict_error
+        first_error = first_error or error
     try:  # 3. repaired and recovered
         return _root(_from_text(repair_markup(text), recover=True, base_url=base_url)), True
     except (etree.XMLSyntaxError, FeedError):
-        raise FeedError(f"not well-formed XML: {strict_error}") from None
+        raise FeedError(f"not well-formed XML: {first_error}") from None
 
 
 def _root(root: etree._Element | None) -> etree._Element:
