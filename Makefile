@@ -19,6 +19,7 @@ install: $(STAMP)  ## create .venv and install newsingest with its dev extras
 
 demo: $(STAMP)  ## the whole flow on embedded moto: no AWS account, no network
 	$(PY) -m newsingest.local.demo
+	$(PY) -m newsingest.local.demo_poll  # continuous ingestion: a polled feed, new stories only, then a 304
 
 test: $(STAMP)  ## unit, integration (moto) and infrastructure tests
 	$(PY) -m pytest -n 2 -q

@@ -205,6 +205,44 @@ def enqueue_throughput(quick: bool, notes: list[str]) -> list[Row]:
                 f"peak RSS {r['peak_rss_mb']:.0f} MB; {SEND_CONCURRENCY} batches in flight")]
 
 
+def feed_parsing(peer_python: str | None, notes: list[str]) -> list[Row]:
+    """newsingest.feeds against feedparser on tests/fixtures/feeds (issue 16): exact links and time per pass."""
+    ours = _worker(sys.executable, "benchmarks.feeds", ["--parser", "newsingest", "--repeat", "50"])
+    rows = [Row(f"Feeds: exact article links on {ours['fixtures']} broken-feed fixtures (newsingest.feeds)",
+                f"{ours['correct']}/{ours['fixtures']}", f"{ours['fixtures']}/{ours['fixtures']}",
+                verdict(ours["correct"] == ours["fixtures"]), f"{ours['ms_per_pass']:.1f} ms per pass over all")]
+    peer = peer_python or os.environ.get("BENCH_FEEDPARSER_PYTHON") or sys.executable
+    if _has_module(peer, "feedparser"):
+        theirs = _worker(peer, "benchmarks.feeds", ["--parser", "feedparser", "--repeat", "20"])
+        ratio = ours["ms_per_pass"] / theirs["ms_per_pass"]
+        rows.append(Row("Feeds: feedparser on the same fixtures (links exact; time)",
+                        f"{theirs['correct']}/{theirs['fixtures']}; {theirs['ms_per_pass']:.1f} ms",
+                        "newsingest ≤ 1.0× its time", verdict(ratio <= 1.0), f"newsingest / feedparser = {ratio:.2f}×"))
+        notes.append("Feeds: feedparser misses " + ", ".join(sorted(theirs["wrong"])) + ".")
+    return rows
+
+
+def poll_at_scale(quick: bool, notes: list[str]) -> list[Row]:
+    """Issue 16's poll targets: N feeds answering after 50 ms, one poll, then a second of the unchanged feeds."""
+    feeds = 100 if quick else 500
+    r = _worker(sys.executable, "benchmarks.poll", ["--feeds", str(feeds), "--delay", "0.05"])
+    second = r["second"]
+    notes.append(f"Poll: moto's server in a process of its own answers every DynamoDB/SQS call: the first poll made "
+                 f"{r['first_aws_calls']} ({r['first_aws_calls'] / r['first_poll_s']:.0f}/s), the second "
+                 f"{r['second_aws_calls']} ({r['second_aws_calls'] / r['second_poll_s']:.0f}/s); "
+                 f"{r['first']['enqueued']} URLs enqueued by the first poll.")
+    return [
+        Row(f"Poll: {feeds} feeds (origin answering after 50 ms), first poll", f"{r['first_poll_s']:.1f} s",
+            "≤ 15 s (one invocation)", verdict(r["first_poll_s"] <= 15 and r["first"]["left_due"] == 0)),
+        Row(f"Poll: second poll of the {feeds} unchanged feeds",
+            f"{r['second_requests']} requests ({r['second_conditional']} conditional, {r['second_304']} × 304), "
+            f"{second['enqueued']} enqueued, {r['second_poll_s']:.1f} s",
+            f"≤ {feeds} requests, all conditional, 0 enqueued",
+            verdict(r["second_requests"] <= feeds and r["second_conditional"] == r["second_requests"]
+                    and second["enqueued"] == 0)),
+    ]
+
+
 def lambda_estimate(notes: list[str]) -> list[Row]:
     """Handler duration per message on Lambda at 256 MB, from the measured figures (an estimate, labelled so)."""
     if "overhead_cpu_ms" not in MEASURED or "batch_10_hosts_s" not in MEASURED:
@@ -324,7 +362,8 @@ def main(argv: list[str] | None = None) -> int:
                              "(default: $BENCH_PEER_PYTHON, else this interpreter)")
     parser.add_argument("--reference-scorer", type=Path,
                         help="another score_articles.py to cross-check benchmarks/scoring.py on the same predictions")
-    parser.add_argument("--only", action="append", choices=("cold", "memory", "overhead", "concurrency", "enqueue", "extraction"),
+    parser.add_argument("--only", action="append", choices=("cold", "memory", "overhead", "concurrency", "enqueue", "feeds", "poll",
+                                                       "extraction"),
                         help="run only these figures (repeatable)")
     parser.add_argument("--output", type=Path,
                         help="where to write the results (default benchmarks/results.md; runs with --only write "
@@ -342,6 +381,8 @@ def main(argv: list[str] | None = None) -> int:
         ("overhead", lambda: overhead(args.quick, notes)),
         ("concurrency", lambda: concurrency(args.quick, notes)),
         ("enqueue", lambda: enqueue_throughput(args.quick, notes)),
+        ("feeds", lambda: feed_parsing(os.environ.get("BENCH_FEEDPARSER_PYTHON"), notes)),
+        ("poll", lambda: poll_at_scale(args.quick, notes)),
     ]
     if args.corpus:
         figures.append(("extraction", lambda: extraction(args.quick, args.corpus, args.peer_python,

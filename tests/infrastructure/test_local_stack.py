@@ -246,8 +246,12 @@ def test_local_template_drops_what_references_the_function(transformed: dict[str
     local = stack.local_template(transformed)
     # Then the log group and the FunctionName output went with the function; the storage and alarm stayed
     assert "IngestFunctionLogGroup" not in local["Resources"] and "FunctionName" not in local["Outputs"]
-    assert set(local["Resources"]) == {"ArticlesQueue", "ArticlesDeadLetterQueue", "ArticlesBucket", "ArticlesTable", "DeadLetterQueueAlarm"}
-    assert set(local["Outputs"]) == set(transformed["Outputs"]) - {"FunctionName"}
+    assert set(local["Resources"]) == {"ArticlesQueue", "ArticlesDeadLetterQueue", "ArticlesBucket", "ArticlesTable",
+                                       "DeadLetterQueueAlarm", "SourcesTable"}
+    # And the poll function, its roles, its schedule and its log group went too (the schedule names the function)
+    assert not {name for name in local["Resources"] if name.startswith("PollFunction")}
+    assert "PollFunctionName" not in local["Outputs"] and "SourcesTableName" in local["Outputs"]
+    assert set(local["Outputs"]) == set(transformed["Outputs"]) - {"FunctionName", "PollFunctionName"}
 
 
 # ------------------------------------------------------------------------------------------ deploy itself
@@ -357,7 +361,7 @@ def test_the_transform_uses_the_partition_of_the_region() -> None:
     transformed = stack.transform_template(region="cn-north-1")
     # Then the role's managed policies follow the partition (the template spells them with ${AWS::Partition}, which
     # CloudFormation resolves to aws-cn there), and the template's partition-aware ARNs survive the transform
-    (role,) = [r for r in transformed["Resources"].values() if r["Type"] == "AWS::IAM::Role"]
+    role = transformed["Resources"][f"{stack.FUNCTION_LOGICAL_ID}Role"]
     arns = role["Properties"]["ManagedPolicyArns"]
     assert arns and all(arn["Fn::Sub"].startswith("arn:${AWS::Partition}:iam::aws:policy/") for arn in arns)
 

@@ -29,8 +29,9 @@ def _resources_of_type(template: dict[str, Any], resource_type: str) -> dict[str
     return {name: res for name, res in template["Resources"].items() if res["Type"] == resource_type}
 
 
-def _only(template: dict[str, Any], resource_type: str) -> tuple[str, dict[str, Any]]:
-    found = _resources_of_type(template, resource_type)
+def _only(template: dict[str, Any], resource_type: str, owner: str = "") -> tuple[str, dict[str, Any]]:
+    """The one resource of that type (of ``owner``'s: logical ids starting with it, e.g. "IngestFunction")."""
+    found = {name: res for name, res in _resources_of_type(template, resource_type).items() if name.startswith(owner)}
     assert len(found) == 1, f"expected one {resource_type}, found {sorted(found)}"
     return next(iter(found.items()))
 
@@ -97,7 +98,7 @@ def test_event_source_mapping_batches_ten_reports_item_failures_and_is_capped(tr
 
 
 def test_function_is_python313_arm64_with_the_layer_tracing_and_fixed_limits(transformed: dict[str, Any]) -> None:
-    _, function = _only(transformed, "AWS::Lambda::Function")
+    _, function = _only(transformed, "AWS::Lambda::Function", owner=stack.FUNCTION_LOGICAL_ID)
     properties = function["Properties"]
     assert properties["Runtime"] == "python3.13"
     assert properties["Architectures"] == ["arm64"]
@@ -167,7 +168,7 @@ def _as_list(value: Any) -> list[Any]:
 
 def test_function_role_has_no_wildcard_grants_and_no_data_access_managed_policy(transformed: dict[str, Any]) -> None:
     # Given the function's role (declared in the template: SAM generates none)
-    name, role = _only(transformed, "AWS::IAM::Role")
+    name, role = _only(transformed, "AWS::IAM::Role", owner=stack.FUNCTION_LOGICAL_ID)
     assert transformed["Resources"][stack.FUNCTION_LOGICAL_ID]["Properties"]["Role"] == {"Fn::GetAtt": [name, "Arn"]}
     # Then its managed policies are logs and X-Ray only
     assert {arn["Fn::Sub"] for arn in role["Properties"]["ManagedPolicyArns"]} == MANAGED_POLICIES
@@ -187,7 +188,7 @@ def test_the_function_uses_no_sam_policy_templates(sam_template: dict[str, Any])
 
 
 def test_inline_grants_name_only_the_bucket_the_table_and_the_queue(transformed: dict[str, Any]) -> None:
-    _, role = _only(transformed, "AWS::IAM::Role")
+    _, role = _only(transformed, "AWS::IAM::Role", owner=stack.FUNCTION_LOGICAL_ID)
     referenced: set[str] = set()
     for statement in _statements(role):
         referenced |= stack._referenced_ids(statement["Resource"])  # noqa: SLF001 - same helper the stack uses
@@ -250,7 +251,7 @@ def test_dead_letter_alarm_fires_on_the_first_message_and_notifies_the_optional_
 
 
 def test_log_group_is_the_functions_own_with_a_retention_parameter(sam_template: dict[str, Any]) -> None:
-    _, log_group = _only(sam_template, "AWS::Logs::LogGroup")
+    _, log_group = _only(sam_template, "AWS::Logs::LogGroup", owner=stack.FUNCTION_LOGICAL_ID)
     properties = log_group["Properties"]
     assert properties["LogGroupName"] == {"Fn::Sub": f"/aws/lambda/${{{stack.FUNCTION_LOGICAL_ID}}}"}
     retention = _parameter(sam_template, properties["RetentionInDays"])
@@ -266,6 +267,8 @@ def test_outputs_are_the_ones_the_cli_reads(transformed: dict[str, Any]) -> None
         "BucketName",
         "TableName",
         "FunctionName",
+        "SourcesTableName",
+        "PollFunctionName",
     }
 
 

@@ -20,7 +20,8 @@ from tests.integration.cli_fixtures import (  # noqa: F401 - fixtures
     site,
 )
 
-COMMANDS = ("enqueue", "worker", "query", "get", "extract", "stats", "redrive", "dlq", "reprocess", "demo", "local")
+COMMANDS = ("enqueue", "worker", "query", "get", "extract", "stats", "redrive", "dlq", "reprocess", "sources", "demo",
+            "local")
 
 
 @pytest.fixture()

@@ -1,4 +1,7 @@
-"""The queue message contract: a body is a bare URL or ``{"url": "...", "force": false}``.
+"""The queue message contract: a body is a bare URL or ``{"url": "...", "force": false, "source": "..."}``.
+
+``source`` (optional) is the id of the feed or sitemap a scheduled poll found the URL in (issue 16); the ingest
+path carries it in ``IngestRequest.source_id`` and needs nothing else from it.
 
 ``parse_message`` never raises: it returns an ``IngestRequest`` or an ``InvalidMessage`` that says why, so the
 pipeline can record every malformed body instead of losing it.
@@ -14,6 +17,7 @@ from newsingest.urls import InvalidUrl, article_id, domain_of, normalize_url
 
 # A malformed body is kept in its failure record up to this size, so it can be inspected without the queue.
 MAX_RECORDED_BODY_CHARS = 1024
+MAX_SOURCE_ID_CHARS = 64
 
 
 @dataclass(frozen=True)
@@ -25,6 +29,7 @@ class IngestRequest:
     domain: str
     force: bool = False
     submitted_url: str = ""
+    source_id: str = ""  # the polled source that found it, if any
 
 
 @dataclass(frozen=True)
@@ -64,18 +69,22 @@ def _parse_json_body(text: str, body: str) -> IngestRequest | InvalidMessage:
     force = document.get("force", False)
     if not isinstance(force, bool):
         return _invalid_body(body, "invalid_message", "'force' must be true or false")
-    unknown = sorted(set(document) - {"url", "force"})
+    source = document.get("source", "")
+    if not isinstance(source, str) or len(source) > MAX_SOURCE_ID_CHARS:
+        return _invalid_body(body, "invalid_message", f"'source' must be a string of at most {MAX_SOURCE_ID_CHARS} characters")
+    unknown = sorted(set(document) - {"url", "force", "source"})
     if unknown:
         return _invalid_body(body, "invalid_message", f"unknown field(s): {', '.join(unknown)}")
-    return _request_from_url(url.strip(), force=force, body=body)
+    return _request_from_url(url.strip(), force=force, body=body, source=source)
 
 
-def _request_from_url(raw_url: str, *, force: bool, body: str) -> IngestRequest | InvalidMessage:
+def _request_from_url(raw_url: str, *, force: bool, body: str, source: str = "") -> IngestRequest | InvalidMessage:
     try:
         url = normalize_url(raw_url)
     except InvalidUrl as error:
         return _invalid_body(body, "invalid_url", f"{error}: {raw_url[:200]!r}")
-    return IngestRequest(url=url, article_id=article_id(url), domain=domain_of(url), force=force, submitted_url=raw_url)
+    return IngestRequest(url=url, article_id=article_id(url), domain=domain_of(url), force=force, submitted_url=raw_url,
+                         source_id=source)
 
 
 def _invalid_body(body: object, reason: str, detail: str) -> InvalidMessage:
@@ -95,6 +104,11 @@ def invalid_message_id(body: str) -> str:
     return f"msg-{digest}"
 
 
-def encode_message(url: str, *, force: bool = False) -> str:
-    """The body ``newsingest enqueue`` sends: bare URL unless ``force`` is set."""
-    return json.dumps({"url": url, "force": True}) if force else url
+def encode_message(url: str, *, force: bool = False, source: str = "") -> str:
+    """The body ``newsingest enqueue`` sends: bare URL unless ``force`` is set; a poll adds its ``source`` id."""
+    if not (force or source):
+        return url
+    document: dict[str, object] = {"url": url, "force": True} if force else {"url": url}
+    if source:
+        document["source"] = source
+    return json.dumps(document)

@@ -13,6 +13,7 @@ import click
 from newsingest.cli.commands_local import local
 from newsingest.cli.commands_queue import demo, dlq, enqueue, redrive, worker
 from newsingest.cli.commands_records import extract, get, query, reprocess, stats
+from newsingest.cli.commands_sources import sources
 from newsingest.cli.errors import EXIT_CODES_HELP, EXIT_INTERRUPTED, translate_aws_error
 from newsingest.cli.resources import current_resources
 
@@ -50,5 +51,5 @@ def main() -> None:
     """newsingest: put news URLs on the queue, run and inspect the ingest, query what was stored."""
 
 
-for _command in (enqueue, worker, query, get, extract, stats, redrive, dlq, reprocess, demo, local):
+for _command in (enqueue, worker, query, get, extract, stats, redrive, dlq, reprocess, sources, demo, local):
     main.add_command(_command)

@@ -25,6 +25,7 @@ QUEUE_ENV = "NEWSINGEST_QUEUE_URL"
 DLQ_ENV = "NEWSINGEST_DLQ_URL"
 TABLE_ENV = "ARTICLES_TABLE"
 BUCKET_ENV = "ARTICLES_BUCKET"
+SOURCES_ENV = "NEWSINGEST_SOURCES_TABLE"
 STACK_ENV = "NEWSINGEST_STACK"
 ENDPOINT_ENV = "AWS_ENDPOINT_URL"
 
@@ -38,6 +39,7 @@ _RESOURCE_FLAGS = {
     "dead_letter_queue_url": ("dead-letter queue", "--dlq-url", DLQ_ENV),
     "table_name": ("table", "--table", TABLE_ENV),
     "bucket_name": ("bucket", "--bucket", BUCKET_ENV),
+    "sources_table_name": ("sources table", "--sources-table", SOURCES_ENV),
 }
 
 
@@ -121,7 +123,11 @@ class Resources:
         if explicit:
             return explicit
         if self.stack:
-            return str(getattr(self.outputs, attribute))
+            value = getattr(self.outputs, attribute)
+            if value is None:  # a stack deployed before this output existed
+                what, flag, _ = _RESOURCE_FLAGS[attribute]
+                raise usage_error(f"stack {self.stack!r} has no {what}", f"deploy the current template, or pass {flag}")
+            return str(value)
         what, flag, env = _RESOURCE_FLAGS[attribute]
         from_env = os.environ.get(env, "").strip()
         if from_env:
@@ -145,6 +151,10 @@ class Resources:
     @property
     def bucket_name(self) -> str:
         return self._resolve("bucket_name")
+
+    @property
+    def sources_table_name(self) -> str:
+        return self._resolve("sources_table_name")
 
     def repository(self) -> Any:
         from newsingest.storage import ArticleRepository  # noqa: PLC0415
@@ -177,11 +187,11 @@ def _botocore_session() -> Any:
     return session
 
 
-def aws_options(*, queue: bool = False, dlq: bool = False, table: bool = False,
-                bucket: bool = False) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+def aws_options(*, queue: bool = False, dlq: bool = False, table: bool = False, bucket: bool = False,
+                sources: bool = False) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Add the resource and connection options to a command; the callback receives ``resources=Resources``."""
     wanted = [name for name, on in (("queue_url", queue), ("dead_letter_queue_url", dlq), ("table_name", table),
-                                    ("bucket_name", bucket)) if on]
+                                    ("bucket_name", bucket), ("sources_table_name", sources)) if on]
 
     def decorate(callback: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(callback)

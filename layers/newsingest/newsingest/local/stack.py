@@ -343,6 +343,7 @@ class StackOutputs:
     table_name: str
     dead_letter_queue_arn: str | None = None
     function_name: str | None = None  # absent from the local stack: the function runs in-process there
+    sources_table_name: str | None = None  # the polled sources (issue 16); absent from stacks deployed before it
 
     _REQUIRED = {
         "QueueUrl": "queue_url",
@@ -351,7 +352,8 @@ class StackOutputs:
         "BucketName": "bucket_name",
         "TableName": "table_name",
     }
-    _OPTIONAL = {"DeadLetterQueueArn": "dead_letter_queue_arn", "FunctionName": "function_name"}
+    _OPTIONAL = {"DeadLetterQueueArn": "dead_letter_queue_arn", "FunctionName": "function_name",
+                 "SourcesTableName": "sources_table_name"}
 
     @classmethod
     def from_outputs(cls, outputs: Iterable[Mapping[str, Any]]) -> StackOutputs:
@@ -707,6 +709,14 @@ def _complete_local_stack(
                 PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": enabled == "true"},
             )
             applied.append(f"{logical_id}.PointInTimeRecoverySpecification")
+            ttl = properties.get("TimeToLiveSpecification")
+            if ttl:  # moto's CloudFormation ignores it (the sources table's seen items expire by it)
+                client("dynamodb").update_time_to_live(
+                    TableName=physical_ids[logical_id],
+                    TimeToLiveSpecification={"AttributeName": ttl["AttributeName"],
+                                             "Enabled": str(ttl.get("Enabled")).lower() == "true"},
+                )
+                applied.append(f"{logical_id}.TimeToLiveSpecification")
         elif kind == "AWS::CloudWatch::Alarm":
             alarm = {key: value for key, value in properties.items() if key != "AlarmName"}
             for key in ("Period", "EvaluationPeriods", "DatapointsToAlarm"):

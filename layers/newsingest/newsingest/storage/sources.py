@@ -1,0 +1,319 @@
+"""The sources table (issue 16): one item per polled feed or sitemap, one item per article URL already enqueued.
+
+Key design (one table, two item types, key ``pk``)::
+
+    pk = "src#<sha256(normalized source URL)[:32]>"   a source: URL, kind, interval, next poll, validators, status,
+                                                       counters; poll_shard = "due" puts it in the by-due index
+    pk = "seen#<article_id>"                           an article URL a poll has enqueued (state, source, TTL)
+
+* One table, not a SeenTable of its own: the poll function needs both, so one resource to grant, to back up and
+  to pay for; the item types cannot collide (prefixes), and seen items expire by ``expires_at`` (TTL).
+* ``by-due`` is a sparse GSI (only source items carry ``poll_shard``): partition ``poll_shard``, sort
+  ``next_poll_at`` (epoch seconds), so "the sources due now, most overdue first" is one Query. One partition
+  serves thousands of sources (a GSI partition takes 3,000 reads/s); shard the key if that is ever exceeded.
+* A URL is enqueued at most once across overlapping polls: ``claim_urls`` puts ``seen#`` with
+  ``attribute_not_exists(pk)`` (or a pending claim older than the stale window, left by a poll that died before
+  sending), the winner sends it, then marks it ``sent``. A send that fails releases the claim so the next poll
+  retries it. A source is claimed the same way before its fetch (``next_poll_at`` moved by a lease, conditional
+  on the value read), so two overlapping invocations never fetch one source twice.
+
+Only this module talks to DynamoDB for sources; the client is passed in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+SOURCE_PREFIX = "src#"
+SEEN_PREFIX = "seen#"
+DUE_INDEX = "by-due"
+DUE_SHARD = "due"
+SEEN_TTL_SECONDS = 90 * 24 * 3600  # feeds and news sitemaps list days, not months: 90 days of memory suffice
+STALE_CLAIM_SECONDS = 15 * 60  # a pending seen claim older than this was left by a poll that died
+_CLAIM_THREADS = 8
+_BATCH_GET = 100  # BatchGetItem's limit
+_BATCH_WRITE = 25  # BatchWriteItem's limit
+_BATCH_ATTEMPTS = 4
+
+
+def source_id(url: str) -> str:
+    """The stable id of a source (its normalized URL's hash, shortened)."""
+    return hashlib.sha256(url.encode("utf-8")).hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class Source:
+    """One feed or sitemap being polled."""
+
+    url: str  # normalized
+    every_s: int  # the interval the operator asked for (the adaptive interval never exceeds it unless told to)
+    interval_s: int  # the current adaptive interval
+    next_poll_at: int  # epoch seconds
+    added_at: int
+    kind: str = ""  # rss, rdf, atom, urlset, news-sitemap, sitemapindex (detected on the first poll)
+    etag: str | None = None
+    last_modified: str | None = None
+    last_polled_at: int | None = None
+    last_status: str = "new"  # new, ok, not_modified, failed
+    last_error: str | None = None  # reason: detail
+    failures: int = 0  # consecutive
+    found: int = 0  # entries seen in all polls
+    enqueued: int = 0  # new URLs sent to the queue
+
+    @property
+    def id(self) -> str:
+        return source_id(self.url)
+
+
+@dataclass
+class ClaimResult:
+    """What ``claim_urls`` decided: URLs this caller may send, and those already enqueued (or being enqueued)."""
+
+    claimed: list[str] = field(default_factory=list)
+    already_seen: int = 0
+
+
+class SourceStore:
+    """The sources table. ``dynamodb_client`` is a boto3 DynamoDB client created once and passed in."""
+
+    def __init__(self, dynamodb_client: Any, table: str) -> None:
+        self._db = dynamodb_client
+        self.table = table
+
+    # ------------------------------------------------------------------ sources
+
+    def add(self, source: Source) -> bool:
+        """Create ``source``; False when one with that URL exists already (it is left unchanged)."""
+        try:
+            self._db.put_item(TableName=self.table, Item=_source_item(source),
+                              ConditionExpression="attribute_not_exists(pk)")
+        except ClientError as error:
+            if _conditional(error):
+                return False
+            raise
+        return True
+
+    def get(self, url: str) -> Source | None:
+        item = self._db.get_item(TableName=self.table, Key=_key(SOURCE_PREFIX + source_id(url)),
+                                 ConsistentRead=True).get("Item")
+        return _source_of(item) if item else None
+
+    def remove(self, url: str) -> bool:
+        """Delete the source; False when there was none. Its seen URLs stay (they expire by TTL)."""
+        answer = self._db.delete_item(TableName=self.table, Key=_key(SOURCE_PREFIX + source_id(url)),
+                                      ReturnValues="ALL_OLD")
+        return bool(answer.get("Attributes"))
+
+    def all(self) -> list[Source]:
+        """Every source, by URL (a query of the sparse index: seen items are not read)."""
+        sources = [_source_of(item) for item in self._query_due(None)]
+        return sorted(sources, key=lambda source: source.url)
+
+    def due(self, now: int, limit: int) -> list[Source]:
+        """Sources whose next poll is at or before ``now``, most overdue first, at most ``limit``."""
+        due: list[Source] = []
+        for item in self._query_due(now):
+            due.append(_source_of(item))
+            if len(due) >= limit:
+                break
+        return due
+
+    def _query_due(self, now: int | None) -> Iterator[dict[str, Any]]:
+        condition = "poll_shard = :shard" + ("" if now is None else " AND next_poll_at <= :now")
+        values: dict[str, Any] = {":shard": {"S": DUE_SHARD}}
+        if now is not None:
+            values[":now"] = {"N": str(now)}
+        paginator = self._db.get_paginator("query")
+        for page in paginator.paginate(TableName=self.table, IndexName=DUE_INDEX, KeyConditionExpression=condition,
+                                       ExpressionAttributeValues=values):
+            yield from page.get("Items", [])
+
+    def lease(self, source: Source, until: int) -> bool:
+        """Take ``source`` for this poll: move its next poll to ``until`` if nobody else moved it since it was read."""
+        try:
+            self._db.update_item(
+                TableName=self.table, Key=_key(SOURCE_PREFIX + source.id),
+                UpdateExpression="SET next_poll_at = :until",
+                ConditionExpression="attribute_exists(pk) AND next_poll_at = :read",
+                ExpressionAttributeValues={":until": {"N": str(until)}, ":read": {"N": str(source.next_poll_at)}})
+        except ClientError as error:
+            if _conditional(error):
+                return False
+            raise
+        return True
+
+    def save_poll(self, source: Source) -> None:
+        """Write the outcome of a poll (status, validators, interval, next poll, counters) onto an existing source."""
+        item = _source_item(source)
+        names = {f"#{key}": key for key in item if key != "pk"}
+        values = {f":{key}": value for key, value in item.items() if key != "pk"}
+        removed = [f"#{key}" for key in _OPTIONAL_ATTRIBUTES if key not in item]
+        names |= {f"#{key}": key for key in _OPTIONAL_ATTRIBUTES if key not in item}
+        expression = "SET " + ", ".join(f"#{key} = :{key}" for key in item if key != "pk")
+        if removed:
+            expression += " REMOVE " + ", ".join(removed)
+        try:
+            self._db.update_item(TableName=self.table, Key=_key(SOURCE_PREFIX + source.id),
+                                 UpdateExpression=expression, ConditionExpression="attribute_exists(pk)",
+                                 ExpressionAttributeNames=names, ExpressionAttributeValues=values)
+        except ClientError as error:
+            if not _conditional(error):  # removed while it was polled: nothing to record
+                raise
+
+    def set_due(self, url: str, at: int) -> bool:
+        """Make a source due at ``at`` (``sources poll --now``); False when there is none."""
+        try:
+            self._db.update_item(TableName=self.table, Key=_key(SOURCE_PREFIX + source_id(url)),
+                                 UpdateExpression="SET next_poll_at = :at", ConditionExpression="attribute_exists(pk)",
+                                 ExpressionAttributeValues={":at": {"N": str(at)}})
+        except ClientError as error:
+            if _conditional(error):
+                return False
+            raise
+        return True
+
+    # ------------------------------------------------------------------ seen URLs
+
+    def claim_urls(self, urls: Iterable[tuple[str, str]], source: str, now: int) -> ClaimResult:
+        """Claim (normalized URL, article id) pairs for enqueueing; only the claimed ones may be sent.
+
+        1. one BatchGetItem per 100 URLs drops those already sent (most of a feed, most of the time: a read);
+        2. a conditional put per remaining URL decides between overlapping polls.
+        """
+        wanted = list(urls)
+        sent = self._already_sent([article for _, article in wanted])
+        pairs = [(url, article) for url, article in wanted if article not in sent]
+        result = ClaimResult(already_seen=len(wanted) - len(pairs))
+        if not pairs:
+            return result
+        with ThreadPoolExecutor(min(_CLAIM_THREADS, len(pairs)), thread_name_prefix="seen") as pool:
+            won = list(pool.map(lambda pair: self._claim_one(pair[0], pair[1], source, now), pairs))
+        for (url, _), ok in zip(pairs, won, strict=True):
+            if ok:
+                result.claimed.append(url)
+            else:
+                result.already_seen += 1
+        return result
+
+    def _claim_one(self, url: str, article: str, source: str, now: int) -> bool:
+        try:
+            self._db.put_item(
+                TableName=self.table,
+                Item={"pk": {"S": SEEN_PREFIX + article}, "url": {"S": url}, "source_id": {"S": source},
+                      "state": {"S": "pending"}, "claimed_at": {"N": str(now)},
+                      "expires_at": {"N": str(now + SEEN_TTL_SECONDS)}},
+                ConditionExpression="attribute_not_exists(pk) OR (#state = :pending AND claimed_at < :stale)",
+                ExpressionAttributeNames={"#state": "state"},
+                ExpressionAttributeValues={":pending": {"S": "pending"}, ":stale": {"N": str(now - STALE_CLAIM_SECONDS)}})
+        except ClientError as error:
+            if _conditional(error):
+                return False
+            raise
+        return True
+
+    def _already_sent(self, articles: list[str]) -> set[str]:
+        found: set[str] = set()
+        unique = list(dict.fromkeys(articles))
+        for start in range(0, len(unique), _BATCH_GET):
+            keys = [_key(SEEN_PREFIX + article) for article in unique[start:start + _BATCH_GET]]
+            request: dict[str, Any] = {self.table: {"Keys": keys, "ProjectionExpression": "pk, #state",
+                                                    "ExpressionAttributeNames": {"#state": "state"}}}
+            for _ in range(_BATCH_ATTEMPTS):
+                answer = self._db.batch_get_item(RequestItems=request)
+                for item in answer.get("Responses", {}).get(self.table, []):
+                    if item.get("state", {}).get("S") == "sent":
+                        found.add(item["pk"]["S"][len(SEEN_PREFIX):])
+                request = answer.get("UnprocessedKeys") or {}
+                if not request:
+                    break
+            # keys still unprocessed are simply not known as sent: the conditional put decides for them
+        return found
+
+    def mark_sent(self, claims: Iterable[tuple[str, str]], source: str, now: int) -> None:
+        """Turn pending claims (URL, article id) into sent ones: BatchWriteItem by 25 (the claims are ours)."""
+        items = [{"PutRequest": {"Item": {"pk": {"S": SEEN_PREFIX + article}, "url": {"S": url},
+                                          "source_id": {"S": source}, "state": {"S": "sent"},
+                                          "claimed_at": {"N": str(now)},
+                                          "expires_at": {"N": str(now + SEEN_TTL_SECONDS)}}}}
+                 for url, article in claims]
+        for start in range(0, len(items), _BATCH_WRITE):
+            request: dict[str, Any] = {self.table: items[start:start + _BATCH_WRITE]}
+            for _ in range(_BATCH_ATTEMPTS):
+                request = self._db.batch_write_item(RequestItems=request).get("UnprocessedItems") or {}
+                if not request:
+                    break
+            # a claim left pending is taken over after STALE_CLAIM_SECONDS: at worst one more send, never a loss
+
+    def release(self, articles: Iterable[str]) -> None:
+        """Forget pending claims whose send failed, so the next poll tries them again."""
+        self._each(articles, lambda article: self._db.delete_item(TableName=self.table, Key=_key(SEEN_PREFIX + article)))
+
+    def _each(self, articles: Iterable[str], call: Any) -> None:
+        ids = list(articles)
+        if not ids:
+            return
+        with ThreadPoolExecutor(min(_CLAIM_THREADS, len(ids)), thread_name_prefix="seen") as pool:
+            list(pool.map(call, ids))
+
+
+# ------------------------------------------------------------------ item mapping
+
+_OPTIONAL_ATTRIBUTES = ("etag", "last_modified", "last_polled_at", "last_error")
+
+
+def _key(pk: str) -> dict[str, Any]:
+    return {"pk": {"S": pk}}
+
+
+def _conditional(error: ClientError) -> bool:
+    return error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException"
+
+
+def _source_item(source: Source) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "pk": {"S": SOURCE_PREFIX + source.id},
+        "poll_shard": {"S": DUE_SHARD},
+        "url": {"S": source.url},
+        "kind": {"S": source.kind or "-"},
+        "every_s": {"N": str(source.every_s)},
+        "interval_s": {"N": str(source.interval_s)},
+        "next_poll_at": {"N": str(source.next_poll_at)},
+        "added_at": {"N": str(source.added_at)},
+        "last_status": {"S": source.last_status},
+        "failures": {"N": str(source.failures)},
+        "found": {"N": str(source.found)},
+        "enqueued": {"N": str(source.enqueued)},
+    }
+    for name in ("etag", "last_modified", "last_error"):
+        value = getattr(source, name)
+        if value:
+            item[name] = {"S": value}
+    if source.last_polled_at is not None:
+        item["last_polled_at"] = {"N": str(source.last_polled_at)}
+    return item
+
+
+def _source_of(item: dict[str, Any]) -> Source:
+    def text(name: str) -> str | None:
+        value = item.get(name, {}).get("S")
+        return None if value in (None, "-") else value
+
+    def number(name: str, default: int = 0) -> int:
+        value = item.get(name, {}).get("N")
+        return default if value is None else int(value)
+
+    return Source(url=item["url"]["S"], every_s=number("every_s"), interval_s=number("interval_s"),
+                  next_poll_at=number("next_poll_at"), added_at=number("added_at"), kind=text("kind") or "",
+                  etag=text("etag"), last_modified=text("last_modified"),
+                  last_polled_at=number("last_polled_at") if "last_polled_at" in item else None,
+                  last_status=text("last_status") or "new", last_error=text("last_error"),
+                  failures=number("failures"), found=number("found"), enqueued=number("enqueued"))
+
+
+__all__ = ["ClaimResult", "Source", "SourceStore", "source_id"]

@@ -1,0 +1,311 @@
+"""The scheduled poll end to end (issue 16): moto's stack from template.yaml, a local feed origin, the safe Fetcher.
+
+Clocks are injected (``Clock``): nothing here waits for time to pass.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from typing import Any
+
+import boto3
+import pytest
+
+from newsingest.fetch import Fetcher, FetchOptions
+from newsingest.local.feeds_origin import FeedOrigin, rss_feed, serve_feeds
+from newsingest.messages import IngestRequest, parse_message
+from newsingest.poll import LEASE_S, PollContext, new_source, poll_one, poll_sources
+from newsingest.storage.sources import SourceStore, source_id
+
+pytestmark = pytest.mark.filterwarnings("ignore::UserWarning:moto.cloudformation.parsing")
+
+T0 = 1_714_560_000  # 2024-05-01T10:40:00Z
+
+
+@dataclass
+class Clock:
+    at: float = T0
+
+    def __call__(self) -> float:
+        return self.at
+
+
+@dataclass
+class Poller:
+    origin: FeedOrigin
+    store: SourceStore
+    sqs: Any
+    queue_url: str
+    clock: Clock
+    fetcher: Fetcher
+
+    def context(self, **changes: Any) -> PollContext:
+        base = PollContext(store=self.store, fetcher=self.fetcher, sqs=self.sqs, queue_url=self.queue_url,
+                           now=self.clock, concurrency=4)
+        return replace(base, **changes)
+
+    def add(self, url: str, every_s: int = 900) -> None:
+        assert self.store.add(new_source(url, every_s, int(self.clock())))
+
+    def bodies(self) -> list[str]:
+        found: list[str] = []
+        while True:
+            messages = self.sqs.receive_message(QueueUrl=self.queue_url, MaxNumberOfMessages=10,
+                                                WaitTimeSeconds=0).get("Messages", [])
+            if not messages:
+                return found
+            for message in messages:
+                found.append(message["Body"])
+                self.sqs.delete_message(QueueUrl=self.queue_url, ReceiptHandle=message["ReceiptHandle"])
+
+
+@pytest.fixture
+def poller(monkeypatch: pytest.MonkeyPatch) -> Iterator[Poller]:
+    from moto import mock_aws
+
+    from newsingest.local.stack import deploy_local_stack
+
+    for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+                        "AWS_DEFAULT_REGION": "us-east-1"}.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    with serve_feeds() as origin, mock_aws():
+        outputs = deploy_local_stack(boto3.client("cloudformation", region_name="us-east-1"))
+        fetcher = Fetcher(FetchOptions(allow_hosts=frozenset({origin.host})))
+        assert outputs.sources_table_name
+        yield Poller(origin, SourceStore(boto3.client("dynamodb", region_name="us-east-1"), outputs.sources_table_name),
+                     boto3.client("sqs", region_name="us-east-1"), outputs.queue_url, Clock(), fetcher)
+        fetcher.close()
+
+
+def _links(origin: FeedOrigin, *names: str) -> list[str]:
+    return [origin.url(f"news/{name}.html") for name in names]
+
+
+def test_new_urls_are_enqueued_with_the_source_id_and_an_unchanged_feed_costs_one_304(poller: Poller) -> None:
+    # Given a feed of three stories added as a source
+    feed = poller.origin.add("rss.xml", rss_feed(_links(poller.origin, "a", "b", "c")))
+    poller.add(feed)
+
+    # When polled
+    first = poll_sources(poller.context())
+
+    # Then the three URLs are queued once each, carrying the source id, in a body the ingest handler accepts
+    bodies = poller.bodies()
+    requests = [parse_message(body) for body in bodies]
+    assert all(isinstance(request, IngestRequest) for request in requests)
+    assert sorted(request.url for request in requests) == _links(poller.origin, "a", "b", "c")  # type: ignore[union-attr]
+    assert {request.source_id for request in requests} == {source_id(feed)}  # type: ignore[union-attr]
+    assert first.summary()["enqueued"] == 3
+    source = poller.store.get(feed)
+    assert source is not None and (source.kind, source.last_status, source.found, source.enqueued) == ("rss", "ok", 3, 3)
+    assert source.etag and source.next_poll_at == T0 + source.interval_s
+
+    # When polled again once it is due, the feed unchanged
+    poller.clock.at = source.next_poll_at
+    second = poll_sources(poller.context())
+
+    # Then it cost one conditional request answered 304, and nothing was queued
+    feed_requests = poller.origin.requests("rss.xml")
+    assert [(entry.conditional, entry.status) for entry in feed_requests] == [(False, 200), (True, 304)]
+    assert poller.bodies() == [] and second.summary()["not_modified"] == 1
+    assert poller.store.get(feed).last_status == "not_modified"  # type: ignore[union-attr]
+
+
+def test_a_changed_feed_enqueues_only_its_new_story(poller: Poller) -> None:
+    # Given a source polled once
+    feed = poller.origin.add("rss.xml", rss_feed(_links(poller.origin, "a", "b")))
+    poller.add(feed)
+    poll_sources(poller.context())
+    poller.bodies()
+    # When a story is added and the source polled when due
+    poller.origin.add("rss.xml", rss_feed(_links(poller.origin, "new", "a", "b")))
+    poller.clock.at = poller.store.get(feed).next_poll_at  # type: ignore[union-attr]
+    report = poll_sources(poller.context())
+    # Then only the new story is queued
+    assert [json.loads(body)["url"] for body in poller.bodies()] == _links(poller.origin, "new")
+    assert report.summary()["found"] == 3 and report.summary()["enqueued"] == 1
+
+
+def test_two_overlapping_polls_enqueue_each_url_once(poller: Poller) -> None:
+    # Given a source and two polls that both fetched it at the same moment (as if both had taken it)
+    feed = poller.origin.add("rss.xml", rss_feed(_links(poller.origin, *"abcdefghijkl")))
+    poller.add(feed)
+    source = poller.store.get(feed)
+    assert source is not None
+    start = threading.Barrier(2)
+    results = []
+
+    def run() -> None:
+        start.wait()
+        results.append(poll_one(poller.context(), source, T0))
+
+    # When both run at once
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    # Then every URL is queued exactly once between them
+    urls = [json.loads(body)["url"] for body in poller.bodies()]
+    assert sorted(urls) == _links(poller.origin, *"abcdefghijkl")
+    assert sum(result.enqueued for result in results) == 12
+
+
+def test_a_source_leased_by_another_poll_is_skipped(poller: Poller) -> None:
+    # Given a due source that another invocation has just taken
+    feed = poller.origin.add("rss.xml", rss_feed(_links(poller.origin, "a")))
+    poller.add(feed)
+    (read,) = poller.store.due(T0, 10)
+    assert poller.store.lease(read, T0 + LEASE_S)
+    # When this invocation tries to take it with what it read, Then it cannot, and fetches nothing
+    assert not poller.store.lease(read, T0 + LEASE_S)
+    assert poll_sources(poller.context()).results == [] and poller.origin.requests() == []
+
+
+def test_a_source_that_404s_is_recorded_and_backed_off(poller: Poller) -> None:
+    # Given a source whose URL answers 404
+    missing = poller.origin.url("gone.xml")
+    poller.add(missing)
+
+    # When polled
+    poll_sources(poller.context())
+
+    # Then the reason is recorded and the next try is an hour away
+    source = poller.store.get(missing)
+    assert source is not None and source.last_status == "failed" and source.failures == 1
+    assert source.last_error and source.last_error.startswith("http_404")
+    assert source.next_poll_at == T0 + 3600
+    # And polls before then do not touch it; the next failure doubles the wait
+    poller.clock.at = T0 + 1800
+    assert poll_sources(poller.context()).results == []
+    poller.clock.at = T0 + 3600
+    poll_sources(poller.context())
+    assert poller.store.get(missing).next_poll_at == T0 + 3600 + 7200  # type: ignore[union-attr]
+    assert len(poller.origin.requests("gone.xml")) == 2
+
+
+def test_not_a_feed_and_a_blocked_address_are_recorded_with_their_reason(poller: Poller) -> None:
+    # Given an XML document that is no feed, and a source on an address the fetcher may not reach
+    other = poller.origin.add("other.xml", "<catalog><book/></catalog>", "application/xml")
+    poller.add(other)
+    blocked = "http://10.0.0.1/rss.xml"
+    poller.add(blocked)
+
+    # When polled
+    poll_sources(poller.context())
+
+    # Then both are failed with their reason and backed off
+    assert poller.store.get(other).last_error.startswith("not_a_feed: root element <catalog>")  # type: ignore[union-attr]
+    assert poller.store.get(blocked).last_error.startswith("blocked_address")  # type: ignore[union-attr]
+    assert all(source.next_poll_at == T0 + 3600 for source in poller.store.all())
+
+
+def test_sources_not_started_before_the_deadline_stay_due(poller: Poller) -> None:
+    # Given two due sources and an invocation with less time left than a source needs
+    for name in ("one.xml", "two.xml"):
+        poller.add(poller.origin.add(name, rss_feed(_links(poller.origin, name))))
+
+    # When polled
+    report = poll_sources(poller.context(remaining_s=lambda: 1.0))
+
+    # Then nothing was fetched and both are still due now
+    assert report.left_due == 2 and poller.origin.requests() == []
+    assert len(poller.store.due(T0, 10)) == 2
+
+
+def test_a_failed_send_releases_the_claims_so_the_next_poll_sends_them(poller: Poller) -> None:
+    # Given a source and a queue that refuses the first send
+    feed = poller.origin.add("rss.xml", rss_feed(_links(poller.origin, "a", "b")))
+    poller.add(feed)
+
+    class RefusingSqs:
+        def send_message_batch(self, **_: Any) -> Any:
+            raise ConnectionError("queue unreachable")
+
+    # When polled with it, Then the source is failed (transient) and nothing is marked seen
+    poll_sources(poller.context(sqs=RefusingSqs()))
+    source = poller.store.get(feed)
+    assert source is not None and source.last_error.startswith("enqueue_failed") and source.etag is None  # type: ignore[union-attr]
+
+    # When polled again after the backoff with the real queue, Then both URLs are sent
+    poller.clock.at = source.next_poll_at
+    poll_sources(poller.context())
+    assert sorted(json.loads(body)["url"] for body in poller.bodies()) == _links(poller.origin, "a", "b")
+
+
+def test_the_poll_function_handler_runs_the_same_poll(poller: Poller, monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.util
+    from pathlib import Path
+
+    from newsingest import poll
+
+    # Given the function's environment as the template sets it, and a due source
+    feed = poller.origin.add("rss.xml", rss_feed(_links(poller.origin, "a")))
+    poller.add(feed)
+    for name, value in {"SOURCES_TABLE": poller.store.table, "QUEUE_URL": poller.queue_url,
+                        "FETCH_ALLOW_HOSTS": poller.origin.host, "POWERTOOLS_METRICS_NAMESPACE": "Newsingest",
+                        "POWERTOOLS_SERVICE_NAME": "newsingest-poll"}.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setattr(poll, "_ENVIRONMENT", {})
+    path = Path(__file__).resolve().parents[2] / "functions" / "poll" / "app.py"
+    spec = importlib.util.spec_from_file_location("poll_app", path)
+    assert spec and spec.loader
+    app = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(app)
+
+    class Context:
+        function_name, memory_limit_in_mb, invoked_function_arn, aws_request_id = "poll", 256, "arn:poll", "r-1"
+
+        @staticmethod
+        def get_remaining_time_in_millis() -> int:
+            return 55_000
+
+    # When the schedule invokes it
+    summary = app.lambda_handler({"source": "aws.scheduler"}, Context())
+
+    # Then it polled the source and enqueued its story
+    assert summary["ok"] == 1 and summary["enqueued"] == 1
+    assert [json.loads(body)["url"] for body in poller.bodies()] == _links(poller.origin, "a")
+
+
+def test_sitemap_index_and_news_sitemap_sources_are_detected_and_read(poller: Poller) -> None:
+    # Given a sitemap index of two sitemaps, and a Google News sitemap
+    origin = poller.origin
+    origin.add("s1.xml", f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>{origin.url("p/1")}'
+                         "</loc></url></urlset>", "application/xml")
+    origin.add("s2.xml", f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>{origin.url("p/2")}'
+                         "</loc></url></urlset>", "application/xml")
+    index = origin.add("index.xml", '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+                                    f'<sitemap><loc>{origin.url("s1.xml")}</loc></sitemap>'
+                                    f'<sitemap><loc>{origin.url("s2.xml")}</loc></sitemap></sitemapindex>',
+                       "application/xml")
+    news = origin.add("news.xml", '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+                                  'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">'
+                                  f'<url><loc>{origin.url("p/3")}</loc><news:news><news:publication_date>2024-05-01'
+                                  "</news:publication_date></news:news></url></urlset>", "application/xml")
+    poller.add(index)
+    poller.add(news)
+
+    # When polled
+    poll_sources(poller.context())
+
+    # Then their kinds are recorded and every page URL is queued
+    assert (poller.store.get(index).kind, poller.store.get(news).kind) == ("sitemapindex", "news-sitemap")  # type: ignore[union-attr]
+    assert sorted(json.loads(body)["url"] for body in poller.bodies()) == [origin.url(f"p/{n}") for n in (1, 2, 3)]
+
+
+def test_a_source_robots_txt_disallows_is_recorded_and_backed_off(poller: Poller) -> None:
+    # Given a site whose robots.txt disallows the feed
+    poller.origin.robots = b"User-agent: *\nDisallow: /private/\n"
+    feed = poller.origin.add("private/rss.xml", rss_feed(_links(poller.origin, "a")))
+    poller.add(feed)
+    # When polled, Then the feed is never fetched, the reason is recorded and it is backed off
+    poll_sources(poller.context())
+    source = poller.store.get(feed)
+    assert source is not None and source.last_error and source.last_error.startswith("robots_")
+    assert source.next_poll_at == T0 + 3600 and poller.origin.requests("private/rss.xml") == []
