@@ -36,8 +36,11 @@ def test_a_table_fits_the_terminal_by_shortening_its_widest_columns(width: int) 
     assert ("2019-11-22T11:09:00+09:00" in table) == (width >= 100)
 
 
-def test_terminal_width_is_none_for_pipes_unless_columns_is_set(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("COLUMNS", raising=False)
-    assert terminal_width(io.StringIO()) is None
+def test_terminal_width_is_none_for_pipes_and_columns_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
     monkeypatch.setenv("COLUMNS", "132")
-    assert terminal_width(io.StringIO()) == 132
+    assert terminal_width(io.StringIO()) is None  # a pipe or a file: whole cells, whatever COLUMNS says
+    assert terminal_width(Terminal()) == 132

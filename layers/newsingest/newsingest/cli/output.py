@@ -35,17 +35,15 @@ def render_table(rows: Sequence[Sequence[object]], headers: Sequence[str], *, ma
 
 
 def terminal_width(stream: TextIO) -> int | None:
-    """The terminal's columns when ``stream`` is one (``COLUMNS`` wins, as with other tools), else None."""
-    import os  # noqa: PLC0415
+    """The terminal's columns when ``stream`` is one (``COLUMNS`` wins there, as with other tools), else None:
+    pipes and files get whole cells."""
     import shutil  # noqa: PLC0415
 
     try:
         is_terminal = stream.isatty()
     except (AttributeError, ValueError):
         return None
-    if not is_terminal and not os.environ.get("COLUMNS"):
-        return None
-    return shutil.get_terminal_size().columns
+    return shutil.get_terminal_size().columns if is_terminal else None
 
 
 def _fit(widths: list[int], available: int) -> list[int]:

@@ -97,6 +97,8 @@ _DATE_LABEL_HINT = re.compile(r"[PpVvEe입公发](?:osted|ublished|eröffentlich
 _DATE_LINE_REGION = 20_000
 _DATE_REGION_MAX = 60_000  # a dropped region longer than this (a whole navigation or footer) carries no dates
 _TAG = re.compile(r"<[^<>]*>")
+_LINK_TAG = re.compile(r"</?a\b[^<>]*>", re.I)
+_DIGIT = re.compile(r"\d")
 _TAG_WITH_ATTRS = re.compile(r"<([a-zA-Z][a-zA-Z0-9:-]{0,40})(\s[^<>]*)>")
 _CRUMB_ATTR = re.compile(
     r"""(?<![\w-])(?:class|id|aria-label|itemtype)\s*=\s*(?:"[^"]*|'[^']*|[^\s"'<>]*)"""
@@ -378,10 +380,16 @@ def _date_carriers(html: str, start: int, end: int, budget: list[int]) -> str:
         if match.group(0).endswith("/>") or name in sel.DROP_VOID_TAGS:
             kept.append(match.group(0))
             continue
-        close = _region_end(html, name, match.end(), budget)
-        if 0 <= close <= end and close - match.start() <= _DATE_CARRIER_MAX:
-            kept.append(html[match.start() : close])
+        # Looked for within the element's size limit only: an unclosed carrier must not scan to the end of the page
+        # (it drained the region scan's budget, and the regions after it were no longer dropped).
+        close = _region_end(html, name, match.end(), budget, stop=min(end, match.start() + _DATE_CARRIER_MAX))
+        if close >= 0:
+            carrier = html[match.start() : close]
             pos = close
+            # A date has digits; a "meta" line of category links has none. Links never ride along: the body stage
+            # counts link text, and a dozen kept related-card footers tipped its choice of container.
+            if _DIGIT.search(_TAG.sub("", carrier)) or _DIGIT.search(match.group(0)):
+                kept.append(_LINK_TAG.sub("", carrier))
     return f"<span hidden data-dropped>{''.join(kept)}</span>" if kept else ""
 
 
@@ -401,14 +409,16 @@ def _is_paywall_marker(raw: str) -> bool:
     return any(name.lower() in pat.PAYWALL_DATA_ATTRS for name in _ATTR_NAMES.findall(raw))
 
 
-def _region_end(html: str, name: str, start: int, budget: list[int]) -> int:
+def _region_end(html: str, name: str, start: int, budget: list[int], stop: int | None = None) -> int:
     """End offset of the element opened just before ``start`` (same-name nesting counted), or -1.
 
-    ``budget`` (one mutable int) is charged with the characters scanned; -1 when it runs out.
+    ``budget`` (one mutable int) is charged with the characters scanned; -1 when it runs out. ``stop``: the end
+    is looked for before this offset only (default: the whole markup).
     """
+    stop = len(html) if stop is None else stop
     pattern = _region_pattern(name)
     depth = 1
-    for match in pattern.finditer(html, start):
+    for match in pattern.finditer(html, start, stop):
         if match.group(1):
             depth -= 1
             if depth == 0:
@@ -416,7 +426,7 @@ def _region_end(html: str, name: str, start: int, budget: list[int]) -> int:
                 return match.end()
         elif not match.group(0).endswith("/>"):
             depth += 1
-    budget[0] -= len(html) - start
+    budget[0] -= stop - start
     return -1
 
 
