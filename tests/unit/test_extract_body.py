@@ -514,3 +514,23 @@ def test_main_area_of_a_page_that_is_no_article_starts_at_its_headline() -> None
     # Then the notice above the headline is not body; the main area from the headline on is
     expected = [_RECIPE_INTRO, _RECIPE_INTRO_2, "Ingredients", *_RECIPE_INGREDIENTS, "Preparation", *_RECIPE_STEPS]
     assert article.text == "\n\n".join(expected)
+
+
+def test_hidden_subtrees_are_not_part_of_the_body_analysis() -> None:
+    # Given a story with a hidden block between its headline and its paragraphs (the pre-clean's hidden carriers
+    # of dates and breadcrumbs look like this)
+    import bs4
+
+    from newsingest.extract.body import analyse
+    from newsingest.extract.options import ExtractOptions
+
+    hidden = "<span hidden>" + "<span><time datetime='2020-01-01'>1 January 2020</time></span>" * 200 + "</span>"
+    story = "".join(f"<p>Paragraph {n} of the story describes the route and the costs of the line.</p>"
+                    for n in range(5))
+    soup = bs4.BeautifulSoup(f"<html><body><h1>Tram line approved</h1>{hidden}<div>{story}</div></body></html>",
+                             "lxml", multi_valued_attributes=None)
+    # When analysed
+    analysis = analyse(soup, ExtractOptions())
+    # Then no element of the hidden block is counted: the elements between headline and story are the visible ones
+    assert not [tag for tag in analysis.tags if tag.name in ("time", "span")]
+    assert [tag.name for tag in analysis.tags] == ["body", "h1", "div", "p", "p", "p", "p", "p"]

@@ -371,8 +371,17 @@ def _closing_lines(writer: _Writer, written: list[str], kept: int) -> tuple[str,
 
 
 def _element_list(root: Tag) -> list[Tag]:
-    """All elements under ``root`` in document order (root first); the tree walk is iterative."""
-    return [root, *(node for node in root.descendants if isinstance(node, Tag))]
+    """All elements under ``root`` in document order (root first), hidden subtrees left out (no reader sees them:
+    the pre-clean's hidden carriers of dates and breadcrumbs are for the metadata stage)."""
+    out: list[Tag] = [root]
+    stack = [child for child in reversed(root.contents) if isinstance(child, Tag)]
+    while stack:
+        node = stack.pop()
+        if "hidden" in node.attrs:
+            continue
+        out.append(node)
+        stack.extend(child for child in reversed(node.contents) if isinstance(child, Tag))
+    return out
 
 
 def _compute_stats(tags: list[Tag]) -> dict[int, _Stats]:
