@@ -773,13 +773,17 @@ _LEAD_ANY_END_CHARS = 150  # a lead this long needs no sentence end (a standfirs
 _SENTENCE_ENDS = (".", "!", "?", "。", "”", '"', "“", "»", "«", ":", ")", "…", "다", "요")
 
 
+def _is_hidden(tag: Tag) -> bool:
+    """``hidden``, or a style that hides it (``display: none``, ``visibility: hidden``): no reader sees it."""
+    if "hidden" in tag.attrs:
+        return True
+    style = tag.attrs.get("style")
+    return isinstance(style, str) and bool(sel.HIDDEN_STYLE.search(style))
+
+
 def _is_lead_furniture(tag: Tag) -> bool:
     """Captions, bylines, date lines, hidden blocks: never a lead."""
-    attrs = tag.attrs
-    if "hidden" in attrs:
-        return True
-    style = attrs.get("style")
-    if isinstance(style, str) and sel.HIDDEN_STYLE.search(style):
+    if _is_hidden(tag):
         return True
     label = _label(tag)
     return bool(label) and any(part in sel.LEAD_FURNITURE_PARTS for part in class_parts(label))
@@ -970,12 +974,9 @@ class _Writer:
             elif name == "header" and not is_root:
                 self._write_leads(tag)  # the story's own header: its standfirst is story, the rest is metadata
             return not is_root or name in ("head", "script", "style")
+        if _is_hidden(tag):
+            return True
         attrs = tag.attrs
-        if "hidden" in attrs:
-            return True
-        style = attrs.get("style")
-        if isinstance(style, str) and sel.HIDDEN_STYLE.search(style):
-            return True
         if id(tag) in self.protected and name != "h1":
             return False  # evidence over names: the main text's own containers stay, whatever their class says
         role = attrs.get("role")
