@@ -20,6 +20,7 @@ import threading
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import NoReturn
 
 from newsingest.local.env import OFFLINE_CREDENTIALS, environment
 
@@ -162,7 +163,7 @@ def _read_line(fd: int, timeout: float) -> str:
     return data.split(b"\n", 1)[0].decode("utf-8")
 
 
-def serve(port: int, stack: str, ready_fd: int | None, log_file: str = "") -> int:
+def serve(port: int, stack: str, ready_fd: int | None, log_file: str = "") -> NoReturn:
     """Run moto's server and the sample origin with the stack until SIGTERM/SIGINT (the child's main)."""
     import boto3  # noqa: PLC0415
 
@@ -188,17 +189,16 @@ def serve(port: int, stack: str, ready_fd: int | None, log_file: str = "") -> in
         # (seconds of werkzeug polling) is worth waiting for.
         sys.stdout.flush()
         os._exit(0)
-    return 0
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None) -> NoReturn:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--stack", default=DEFAULT_LOCAL_STACK)
     parser.add_argument("--ready-fd", type=int)
     parser.add_argument("--log-file", default="")
     args = parser.parse_args(argv)
-    return serve(args.port, args.stack, args.ready_fd, args.log_file)
+    serve(args.port, args.stack, args.ready_fd, args.log_file)
 
 
 if __name__ == "__main__":
