@@ -97,6 +97,8 @@ _DATE_LABEL_HINT = re.compile(r"[PpVvEe입公发](?:osted|ublished|eröffentlich
 _DATE_LINE_REGION = 20_000
 _DATE_REGION_MAX = 60_000  # a dropped region longer than this (a whole navigation or footer) carries no dates
 _TAG = re.compile(r"<[^<>]*>")
+_BLANK_BETWEEN_TAGS = re.compile(r">[ \t\r\n\f]+<")
+_TAG_NAME_AT = re.compile(r"</?([a-zA-Z][a-zA-Z0-9]{0,10})")
 _LINK_TAG = re.compile(r"</?a\b[^<>]*>", re.I)
 _DIGIT = re.compile(r"\d")
 _TAG_WITH_ATTRS = re.compile(r"<([a-zA-Z][a-zA-Z0-9:-]{0,40})(\s[^<>]*)>")
@@ -159,6 +161,61 @@ def strip_raw_blocks(html: str, keep_templates: bool = False) -> str:
         pos = end_match.end()
     out.append(html[pos:])
     return "".join(out)
+
+
+def drop_blank_runs(html: str) -> str:
+    """Whitespace-only text between two tags, removed where one of them is a block boundary (never rendered).
+
+    Between inline elements (``</a> <a>``) the space is a word separator and stays; so does everything in ``<pre>``
+    that is not next to a block tag.
+    """
+    out: list[str] = []
+    pos = 0
+    boundary = sel.BLANK_RUN_BOUNDARY_TAGS
+    verbatim = _verbatim_spans(html)
+    for match in _BLANK_BETWEEN_TAGS.finditer(html):
+        if verbatim and _inside(verbatim, match.start()):
+            continue
+        after = _TAG_NAME_AT.match(html, match.end() - 1)
+        if after is None:
+            continue
+        if after.group(1).lower() not in boundary:
+            before_at = html.rfind("<", 0, match.start())
+            if before_at < 0 or html.find(">", before_at, match.start()) >= 0:
+                continue  # the ">" ends text ("a > b"), not a tag
+            before = _TAG_NAME_AT.match(html, before_at)
+            if before is None or before.group(1).lower() not in boundary:
+                continue
+        out.append(html[pos : match.start() + 1])
+        pos = match.end() - 1
+    if not out:
+        return html
+    out.append(html[pos:])
+    return "".join(out)
+
+
+_VERBATIM_OPEN = re.compile(r"<(pre|textarea)\b[^<>]*>", re.I)
+_VERBATIM_CLOSE = {name: re.compile(r"</" + name + r"\s*>", re.I) for name in ("pre", "textarea")}
+
+
+def _verbatim_spans(html: str) -> list[tuple[int, int]]:
+    """Offsets of the ``<pre>``/``<textarea>`` elements (an unclosed one runs to the end), in order."""
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    while (match := _VERBATIM_OPEN.search(html, pos)) is not None:
+        close = _VERBATIM_CLOSE[match.group(1).lower()].search(html, match.end())
+        end = len(html) if close is None else close.end()
+        spans.append((match.start(), end))
+        pos = end
+    return spans
+
+
+_AFTER_ANY_END = float("inf")
+
+
+def _inside(spans: list[tuple[int, int]], offset: int) -> bool:
+    index = bisect.bisect_right(spans, (offset, _AFTER_ANY_END)) - 1
+    return index >= 0 and spans[index][0] <= offset < spans[index][1]
 
 
 def slim_head(html: str) -> str:
@@ -518,7 +575,7 @@ def preclean_page(html: str, max_tags: int, max_chars: int | None = None, by_nam
         html = html[:max_chars]
         cut = cut or CUT_AT_MAX_PARSE_CHARS
     # Last, on what is left (a character-class scan costs ~5 ns a character; the markup is 4x smaller now).
-    html = _UNUSABLE_CHARS.sub("", html)
+    html = drop_blank_runs(_UNUSABLE_CHARS.sub("", html))
     capped = cap_tags(html, max_tags)
     if len(capped) < len(html):
         cut = cut or CUT_AT_MAX_TAGS

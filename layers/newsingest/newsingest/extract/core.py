@@ -36,7 +36,6 @@ then the ``Article`` is assembled with ``extractor_version``, ``word_count`` (CJ
 from __future__ import annotations
 
 import logging
-import warnings
 
 from bs4 import BeautifulSoup
 
@@ -53,6 +52,7 @@ from newsingest.extract.metadata import (
     tidy_caption,
 )
 from newsingest.extract.options import EXTRACTOR_VERSION, ExtractOptions
+from newsingest.extract.soup import parse_html
 from newsingest.extract.text_stats import count_words
 
 logger = logging.getLogger(__name__)
@@ -140,11 +140,7 @@ def _is_binary(head: bytes, content_type: str | None) -> bool:
 
 
 def _parse(markup: str) -> BeautifulSoup:
-    with warnings.catch_warnings():
-        # bs4 warns about markup that looks like a URL or a filename; pages are what they are.
-        warnings.simplefilter("ignore")
-        # multi_valued_attributes=None: class stays one string (no per-tag list building; we split it ourselves).
-        return BeautifulSoup(markup, "lxml", multi_valued_attributes=None)
+    return parse_html(markup)
 
 
 def _analyse(soup: BeautifulSoup, options: ExtractOptions) -> None:

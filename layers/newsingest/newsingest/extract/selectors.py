@@ -53,6 +53,11 @@ BLOCK_TAGS: frozenset[str] = frozenset({
     "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul", "body", "html", "caption", "aside",
     "nav", "form", "fieldset", "hgroup", "tt", "dir", "listing", "plaintext", "xmp",
 })
+# Tags next to which a whitespace-only text run is never rendered (block boundaries, line breaks, head elements):
+# the pre-clean drops such runs, a third of a page's text nodes, each one a bs4 object for nothing.
+BLANK_RUN_BOUNDARY_TAGS: frozenset[str] = (BLOCK_TAGS - {"tt", "pre", "xmp", "listing", "plaintext"}) | {
+    "br", "head", "title", "meta", "link", "base", "script", "noscript", "li", "option", "select", "colgroup", "col",
+}
 # Blocks that disqualify a div from being treated as a paragraph of its own (readability's "misused div").
 DIV_BLOCK_CHILDREN: frozenset[str] = frozenset({
     "article", "blockquote", "dl", "div", "ol", "p", "pre", "table", "ul", "section", "main", "figure",
