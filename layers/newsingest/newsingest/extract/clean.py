@@ -93,7 +93,9 @@ _DATE_CARRIER = re.compile(
 _DATE_CARRIER_MAX = 400  # characters of one kept date element
 # Labelled date lines in a dropped region ("Erschienen am: 01.11.2023" in a footer): a cheap case-sensitive hint on
 # the label words, then the label regex over the region's text (regions up to _DATE_LINE_REGION characters).
-_DATE_LABEL_HINT = re.compile(r"[PpVvEe입公发](?:osted|ublished|eröffentlicht|rschienen|ublié|ublicado|력|開|布)")
+_DATE_LABEL_HINT = re.compile(
+    r"[PpVvEewz입公发](?:osted|ublished|eröffentlicht|rschienen|ublié|ublicado|dited|urde am|uletzt am|력|開|布)"
+)
 _DATE_LINE_REGION = 20_000
 _DATE_REGION_MAX = 60_000  # a dropped region longer than this (a whole navigation or footer) carries no dates
 _TAG = re.compile(r"<[^<>]*>")

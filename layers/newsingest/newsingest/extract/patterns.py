@@ -403,10 +403,11 @@ _PUBLISHED_LABELS = (
     r"posted|published(?:\s+on)?|publication\s+date|first\s+published|created|date(?=\s*[:：])|datum(?=\s*[:：])|fecha(?=\s*[:：])|filed|issued"
     r"|publiziert|veröffentlicht|erschienen|publié|publicado|publicada|pubblicato|gepubliceerd|opublikowano"
     r"|publicerad|julkaistu|опубликовано|diterbitkan|입력|등록|작성|게재|公開|配信|掲載|发布(?:时间)?|發布(?:時間)?|发表"
+    r"|(?:artikel|beitrag|eintrag)\s+wurde(?=\s+am\b)"  # WordPress themes: "Dieser Beitrag wurde am … veröffentlicht"
 )
 _MODIFIED_LABELS = (
     r"last\s+updated|updated(?:\s+on)?|modified|last\s+modified|revised|edited|aktualisiert|geändert|mis\s+à\s+jour"
-    r"|letzte\s+änderung|zuletzt\s+bearbeitet|dernière\s+mise\s+à\s+jour"
+    r"|letzte\s+änderung|zuletzt\s+bearbeitet|zuletzt(?=\s+am\b)|dernière\s+mise\s+à\s+jour"
     r"|actualizado|atualizado|aggiornato|bijgewerkt|zaktualizowano|uppdaterad|päivitetty|обновлено|diperbarui"
     r"|수정|업데이트|最終更新|更新(?:时间|時間)?|修改"
 )

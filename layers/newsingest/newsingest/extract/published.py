@@ -411,11 +411,16 @@ def _visible(src: DateSources, dayfirst: bool) -> Iterator[DateCandidate]:
     """Dates printed in the page's text: labelled lines, date-classed elements, dates around the headline."""
     for position, node in src.strings:
         text = " ".join(node.split())
-        if not text or len(text) > _MAX_TEXT:
+        if not text:
             continue
         parent = node.parent
         if not isinstance(parent, Tag) or parent.name in ("time",):
             continue  # <time> elements are read by _times
+        if len(text) > _MAX_TEXT:
+            dateline = _dateline(src, position, parent, text, dayfirst)
+            if dateline:
+                yield dateline
+            continue
         labelled = list(d.find_date_lines(text, dayfirst=dayfirst))
         prefix = ""
         if not labelled:
@@ -455,6 +460,26 @@ def _visible(src: DateSources, dayfirst: bool) -> Iterator[DateCandidate]:
             continue
         score += _context_bonus(context, src) + _distance_penalty(src, position)
         yield DateCandidate(iso, kind_by_class or PUBLISHED, "date_line", label, position, score)
+
+
+# A paragraph opening with its date and a dash: "27.1.2022 - Bei der …", "BERLIN, 3 May 2021 – The …".
+_DATELINE = re.compile(r"(?P<date>.{6,40}?)\s+[-–—]\s+(?=\w)")
+_DATELINE_MAX_WORDS = 5
+
+
+def _dateline(src: DateSources, position: int, parent: Tag, text: str, dayfirst: bool) -> DateCandidate | None:
+    """The date a paragraph near the headline opens with, before a dash (a news dateline), as a header date."""
+    if not _near_headline(src, position):
+        return None
+    match = _DATELINE.match(text)
+    if match is None or len(match["date"].split()) > _DATELINE_MAX_WORDS:
+        return None
+    iso = d.parse_date(match["date"], dayfirst=dayfirst)
+    context = _date_context(src, parent) if iso else "furniture"
+    if not iso or context == "furniture":
+        return None
+    score = _S_HEADER + _context_bonus(context, src)
+    return DateCandidate(iso, PUBLISHED, "date_line", "dateline", position, score)
 
 
 def _date_context(src: DateSources, el: Tag) -> str:
