@@ -159,6 +159,26 @@ CASES = [
      _page('<table><tr><td>' + _BODY + '</td></tr><tr><td><div style="font-size:11px">Apr 7, 2009</div></td></tr>'
            '</table>'),
      "2009-04-07", "date_line", None),
+    # --- lines the theme writes as a sentence, in a footer the pre-clean drops; a dateline opening the story
+    ("WordPress 'Dieser Beitrag wurde am …' in the post footer (de)",
+     _page('<article><h1>Eine virtuelle Wand</h1>' + _BODY + '<div class="post-footer">Dieser Beitrag wurde am '
+           '14. Dezember 2015 um 14:48 von <a href="/author/m">Max</a> veröffentlicht.</div></article>', lang="de"),
+     "2015-12-14T14:48:00", "date_line", None),
+    ("MediaWiki 'zuletzt am … geändert' in the page footer: the modified date dates the page (de)",
+     _page('<h1>Stammtisch</h1>' + _BODY + '<div id="footer" role="contentinfo"><ul><li id="footer-info-lastmod">'
+           'Diese Seite wurde zuletzt am 29. Januar 2020 um 13:22 Uhr geändert.</li></ul></div>', lang="de"),
+     "2020-01-29T13:22:00", "modified", "2020-01-29T13:22:00"),
+    ("a dateline opening the first paragraph (de)",
+     _page('<article><h1>Gedenktag</h1><p>Von Claudia Lindner</p><p>27.1.2022 - Bei der Erinnerung an die '
+           'Verfolgten des Regimes wurde lange nicht an alle gedacht, sagen die Initiatorinnen des Projekts, das '
+           'in vielen Städten Steine verlegt und Geschichten sammelt, die sonst niemand mehr erzählen würde.</p>'
+           + _BODY + '</article>', lang="de"),
+     "2022-01-27", "date_line", None),
+    ("a story paragraph far below the headline opening with a date is no dateline (en)",
+     _page('<article><h1>Timeline</h1>' + _BODY * 45 + '<p>3 May 2021 - The company was founded in a garage by two'
+           ' friends who had met at school and wanted to build bicycles that would last for decades and more.</p>'
+           '</article>'),
+     None, None, None),
     # --- precision: dates that are not the article's
     ("a comment's date is not the article's (en)",
      _page('<article><h1>Council passes budget</h1>' + _BODY + '</article><div class="comments"><span '

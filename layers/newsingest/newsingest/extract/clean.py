@@ -455,7 +455,7 @@ def _date_carriers(html: str, start: int, end: int, budget: list[int]) -> str:
 def _date_lines(region: str) -> str:
     """Labelled date lines of a region being dropped, as text in an inline hidden wrapper (see _date_carriers)."""
     text = " ".join(html_lib.unescape(_TAG.sub(" | ", region)).split())
-    kept = [f"{m['label']}: {m['value']}" for m in pat.DATE_LINE.finditer(text)][:2]
+    kept = [text[m.start("label") : m.end("value")] for m in pat.DATE_LINE.finditer(text)][:2]
     return "".join(f"<span hidden data-dropped>{html_lib.escape(line)}</span>" for line in kept)
 
 

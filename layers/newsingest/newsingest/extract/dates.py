@@ -69,7 +69,8 @@ def find_date_lines(text: str, *, dayfirst: bool = False) -> Iterator[tuple[str,
     for match in p.DATE_LINE.finditer(text[:5000]):
         iso = parse_date(match["value"], dayfirst=dayfirst)
         if iso:
-            kind = "modified" if p.MODIFIED_LABEL.search(match["label"]) else "published"
+            # matched in place, not in the label alone: some labels look ahead ("zuletzt" before "am")
+            kind = "modified" if p.MODIFIED_LABEL.match(text, match.start("label")) else "published"
             yield kind, iso
 
 
