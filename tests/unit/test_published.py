@@ -179,6 +179,14 @@ CASES = [
            ' friends who had met at school and wanted to build bicycles that would last for decades and more.</p>'
            '</article>'),
      None, None, None),
+    ("re-dated story: the day shown under the headline is the metadata's modified day (de)",
+     _page('<article><h1>Die besten Berufe</h1><div class="meta">03.04.2019</div>' + _BODY + '</article>',
+           head=_ld(datePublished="2017-08-21T13:09:00Z", dateModified="2019-04-03T08:04:01Z"), lang="de"),
+     "2019-04-03", "date_line", "2019-04-03T08:04:01+00:00"),
+    ("the shown day is neither published nor modified: the metadata's published date stays (de)",
+     _page('<article><h1>Die besten Berufe</h1><div class="meta">05.04.2019</div>' + _BODY + '</article>',
+           head=_ld(datePublished="2017-08-21T13:09:00Z", dateModified="2019-04-03T08:04:01Z"), lang="de"),
+     "2017-08-21T13:09:00+00:00", "jsonld", "2019-04-03T08:04:01+00:00"),
     # --- precision: dates that are not the article's
     ("a comment's date is not the article's (en)",
      _page('<article><h1>Council passes budget</h1>' + _BODY + '</article><div class="comments"><span '

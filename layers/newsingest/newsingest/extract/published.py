@@ -234,11 +234,32 @@ def _best(src: DateSources, kind: str) -> DateResult:
     winner = max(pool, key=lambda c: (c.score, -c.position))
     if winner.score < _MIN_SCORE:
         return DateResult()
+    if kind == PUBLISHED:
+        winner = _shown_update(src, winner, pool)
     others = [c.iso for c in sorted(pool, key=lambda c: (-c.score, c.position)) if c is not winner]
     iso = winner.iso if d.has_offset(winner.iso) else d.refine(winner.iso, others)
     same_instant = [c for c in candidates(src) if c is not winner and (c.kind == kind or d.has_offset(c.iso))]
     iso = _in_page_offset(iso, same_instant)
     return DateResult(iso, winner.source)
+
+
+def _shown_update(src: DateSources, winner: DateCandidate, pool: Sequence[DateCandidate]) -> DateCandidate:
+    """The date the page shows under its headline, when it is the metadata's modified day and not its published day.
+
+    A story updated and re-dated by its publisher keeps its first ``datePublished`` in the metadata, but the page
+    shows readers the update's day as its date, unlabelled: that shown day is the one the page is dated by.
+    """
+    if winner.source not in ("jsonld", "meta"):
+        return winner
+    modified_days = {c.iso[:10] for c in candidates(src) if c.kind == MODIFIED and c.source in ("jsonld", "meta")}
+    if not modified_days or winner.iso[:10] in modified_days:
+        return winner
+    shown = [c for c in pool if c.source in ("date_line", "time") and (c.label in ("header", "time") or c.label.startswith("class:"))
+             and c.score >= _MIN_SCORE and _near_headline(src, c.position)]
+    days = {c.iso[:10] for c in shown}
+    if len(days) == 1 and days <= modified_days:
+        return max(shown, key=lambda c: (c.score, -c.position))
+    return winner
 
 
 def _in_page_offset(iso: str, others: Sequence[DateCandidate]) -> str:
