@@ -247,7 +247,7 @@ def test_local_template_drops_what_references_the_function(transformed: dict[str
     # Then the log group and the FunctionName output went with the function; the storage and alarm stayed
     assert "IngestFunctionLogGroup" not in local["Resources"] and "FunctionName" not in local["Outputs"]
     assert set(local["Resources"]) == {"ArticlesQueue", "ArticlesDeadLetterQueue", "ArticlesBucket", "ArticlesTable",
-                                       "DeadLetterQueueAlarm", "SourcesTable"}
+                                       "DeadLetterQueueAlarm", "SourcesTable", "HostBudgetTable"}
     # And the poll function, its roles, its schedule and its log group went too (the schedule names the function)
     assert not {name for name in local["Resources"] if name.startswith("PollFunction")}
     assert "PollFunctionName" not in local["Outputs"] and "SourcesTableName" in local["Outputs"]

@@ -187,12 +187,22 @@ def test_the_function_uses_no_sam_policy_templates(sam_template: dict[str, Any])
     assert "Policies" not in function and function["Role"] == {"Fn::GetAtt": ["IngestFunctionRole", "Arn"]}
 
 
-def test_inline_grants_name_only_the_bucket_the_table_and_the_queue(transformed: dict[str, Any]) -> None:
+def test_inline_grants_name_only_the_bucket_the_tables_and_the_queue(transformed: dict[str, Any]) -> None:
     _, role = _only(transformed, "AWS::IAM::Role", owner=stack.FUNCTION_LOGICAL_ID)
     referenced: set[str] = set()
     for statement in _statements(role):
         referenced |= stack._referenced_ids(statement["Resource"])  # noqa: SLF001 - same helper the stack uses
-    assert referenced == {"ArticlesBucket", "ArticlesTable", "ArticlesQueue"}
+    assert referenced == {"ArticlesBucket", "ArticlesTable", "ArticlesQueue", "HostBudgetTable"}
+
+
+def test_the_host_budget_table_is_keyed_by_host_encrypted_and_expires_idle_hosts(sam_template: dict[str, Any]) -> None:
+    properties = sam_template["Resources"]["HostBudgetTable"]["Properties"]
+    assert properties["KeySchema"] == [{"AttributeName": "host", "KeyType": "HASH"}]
+    assert properties["BillingMode"] == "PAY_PER_REQUEST" and properties["SSESpecification"] == {"SSEEnabled": True}
+    assert properties["TimeToLiveSpecification"] == {"AttributeName": "expires_at", "Enabled": True}
+    variables = sam_template["Resources"]["IngestFunction"]["Properties"]["Environment"]["Variables"]
+    assert variables["HOST_BUDGET_TABLE"] == {"Ref": "HostBudgetTable"}
+    assert variables["HOST_REQUESTS_PER_SECOND"] == {"Ref": "HostRequestsPerSecond"}
 
 
 # ---------------------------------------------------------------------------------------- storage, alarm
@@ -269,6 +279,7 @@ def test_outputs_are_the_ones_the_cli_reads(transformed: dict[str, Any]) -> None
         "FunctionName",
         "SourcesTableName",
         "PollFunctionName",
+        "HostBudgetTableName",
     }
 
 

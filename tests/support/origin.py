@@ -8,7 +8,7 @@ Routes (GET):
   (a site that is briefly down);
 * ``/status/<code>``: that status; ``?retry_after=N`` adds ``Retry-After: N``;
 * ``/raw/<name>``: a page registered with :meth:`Origin.add` (status, headers and bytes as given);
-* ``/robots.txt``: allows everything; anything else is a 404.
+* ``/robots.txt``: ``Origin.robots`` (allows everything unless a test sets it); anything else is a 404.
 
 Every page request is counted per path (``hits``), so tests can assert what was fetched and what was never started.
 """
@@ -44,6 +44,7 @@ class Origin:
         self.hits: Counter[str] = Counter()
         self._raw: dict[str, Response] = {}
         self._lock = threading.Lock()
+        self.robots = b"User-agent: *\nAllow: /\n"
 
     def add(self, name: str, body: bytes, *, status: int = 200, content_type: str = "text/html; charset=utf-8",
             headers: dict[str, str] | None = None) -> str:
@@ -67,7 +68,7 @@ class Origin:
             count = self.hits[path]
         segments = path.strip("/").split("/")
         if path == "/robots.txt":
-            return Response(200, b"User-agent: *\nAllow: /\n", {"Content-Type": "text/plain"})
+            return Response(200, self.robots, {"Content-Type": "text/plain"})
         if segments[0] == "page" and len(segments) >= 2 and segments[-1] in self.pages:
             return Response(200, self.pages[segments[-1]])
         if segments[0] == "flap" and len(segments) >= 2 and segments[1].isdigit():

@@ -213,7 +213,8 @@ def shared_world() -> Iterator[World]:
             monkeypatch.setenv(name, value)
         with mock_aws():
             outputs = deploy_local_stack(boto3.client("cloudformation"))
-            environment = function_environment(outputs)
+            # one local host serves every page: no pacing here (the host budget is tested on its own)
+            environment = function_environment(outputs, parameters={"HostRequestsPerSecond": "0"})
             for name, value in environment.items():
                 monkeypatch.setenv(name, value)
             stack = Stack(outputs=outputs, clients=create_clients(read_timeout=TOOLING_READ_TIMEOUT_S),

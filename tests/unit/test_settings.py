@@ -27,6 +27,7 @@ def test_every_variable_is_read() -> None:
         "FETCH_ALLOWED_PORTS": "80,8080", "FETCH_RESPECT_ROBOTS": "false", "FETCH_ROBOTS_TTL": "60",
         "FETCH_PER_HOST_CONCURRENCY": "3", "BATCH_CONCURRENCY": "7", "MIN_REMAINING_MS": "0",
         "EXTRACT_CONCURRENCY": "3", "DEADLINE_MARGIN_MS": "1500",
+        "HOST_BUDGET_TABLE": "budget", "HOST_REQUESTS_PER_SECOND": "0.5", "HOST_BURST": "2", "HOST_MAX_WAIT_S": "4",
     }
     # When read / Then each lands where it belongs
     settings = Settings.from_env(env)
@@ -38,6 +39,8 @@ def test_every_variable_is_read() -> None:
     assert (fetch.allowed_ports, fetch.respect_robots, fetch.robots_ttl) == (frozenset({80, 8080}), False, 60.0)
     assert (fetch.per_host_concurrency, settings.batch_concurrency, settings.min_remaining_ms) == (3, 7, 0)
     assert (settings.extract_concurrency, settings.deadline_margin_ms) == (3, 1500)
+    assert (settings.host_budget_table, settings.host_rate, settings.host_burst, settings.host_max_wait_s) == (
+        "budget", 0.5, 2, 4.0)
     # And the documented table lists exactly the variables read here
     assert set(env) == set(ENVIRONMENT_VARIABLES)
 

@@ -18,6 +18,7 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from newsingest.fetch import Fetcher
+from newsingest.fetch.gate import OPEN_GATE, HostGate
 from newsingest.messages import InvalidMessage, parse_message
 from newsingest.observability import NAMESPACE, SERVICE, logger, metrics
 from newsingest.outcomes import Outcome, TransientFailure
@@ -25,6 +26,7 @@ from newsingest.pipeline import Dependencies, ingest, record_invalid_message
 from newsingest.settings import Settings
 from newsingest.storage import ArticleObjects, ArticleRepository
 from newsingest.storage.clients import create_clients
+from newsingest.storage.host_budget import HOST_BUDGET_REASON, HostBudget
 from newsingest.storage.queue import (
     DEFERRALS_ATTRIBUTE,
     MAX_DELAY_SECONDS,
@@ -35,6 +37,9 @@ from newsingest.storage.queue import (
 
 # Re-sends of one message for Retry-After delays (each resets its receive count); then it is retried as usual.
 MAX_DEFERRALS = 8
+# Re-sends of one message waiting for its host's budget: a backlog of one host drains at the host's rate, so its
+# messages may wait their turn many times; still bounded, so a message always ends somewhere.
+MAX_BUDGET_DEFERRALS = 100
 # From this receive on, a Retry-After re-sends the message rather than spending one of its last receives.
 DEFER_AFTER_RECEIVES = 3
 
@@ -51,12 +56,20 @@ class Runtime:
 def build_runtime(settings: Settings, *, endpoint_url: str | None = None) -> Runtime:
     clients = create_clients(max_pool_connections=settings.batch_concurrency * 2, endpoint_url=endpoint_url)
     deps = Dependencies(
-        fetcher=Fetcher(settings.fetch),
+        fetcher=Fetcher(settings.fetch, gate=host_gate(settings, clients.dynamodb)),
         objects=ArticleObjects(clients.s3, settings.articles_bucket),
         repository=ArticleRepository(clients.dynamodb, settings.articles_table),
         extract_slots=threading.BoundedSemaphore(settings.extract_concurrency),
     )
     return Runtime(settings=settings, deps=deps, delayer=MessageDelayer(clients.sqs))
+
+
+def host_gate(settings: Settings, dynamodb: Any) -> HostGate:
+    """The fleet-wide per-host budget when a table is configured, else none (per-environment limits only)."""
+    if not settings.host_budget_table:
+        return OPEN_GATE
+    return HostBudget(dynamodb, settings.host_budget_table, rate=settings.host_rate, burst=settings.host_burst,
+                      max_wait=settings.host_max_wait_s)
 
 
 @lru_cache(maxsize=1)
@@ -277,6 +290,8 @@ def _defer(record: SQSRecord, failure: TransientFailure, runtime: Runtime) -> bo
     the message has used ``DEFER_AFTER_RECEIVES`` receives, sends a copy: ``DelaySeconds`` up to 15 min, the
     not-before time, the original message id, and a deferral counter. The original is then acknowledged (the copy
     carries it on). After ``MAX_DEFERRALS`` re-sends the message is retried as usual, so it still ends somewhere.
+    A message over its host's budget (``host_budget``) is always re-sent, never delayed by visibility: waiting its
+    turn at a busy host must not use up its receives (up to ``MAX_BUDGET_DEFERRALS`` times).
     """
     if failure.retry_after is None or failure.reason == "deferred":
         return False  # a copy waiting for its not-before time waits by visibility (its own first receive)
@@ -285,9 +300,10 @@ def _defer(record: SQSRecord, failure: TransientFailure, runtime: Runtime) -> bo
     except ValueError:
         deferrals = MAX_DEFERRALS
     receives = int(record.attributes.approximate_receive_count or 1)
-    if deferrals >= MAX_DEFERRALS:
+    over_budget = failure.reason == HOST_BUDGET_REASON
+    if deferrals >= (MAX_BUDGET_DEFERRALS if over_budget else MAX_DEFERRALS):
         return False
-    if failure.retry_after <= MAX_DELAY_SECONDS and receives < DEFER_AFTER_RECEIVES:
+    if not over_budget and failure.retry_after <= MAX_DELAY_SECONDS and receives < DEFER_AFTER_RECEIVES:
         return False  # a short delay with receives to spare: ChangeMessageVisibility (_delay_if_asked)
     now = runtime.deps.clock().timestamp()
     attributes = {

@@ -48,6 +48,11 @@ class TransientFailure(IngestFailure):
         self.retry_after = retry_after
 
 
+# The reason of a TransientFailure raised when a host's fleet-wide request budget has no slot soon enough: the
+# message is re-sent with the wait as its delay (batch._defer), and robots.txt is not marked unavailable for it.
+HOST_BUDGET_REASON = "host_budget"
+
+
 @dataclass(frozen=True)
 class Outcome:
     """What ``pipeline.ingest`` returns for a message that did not need a retry."""

@@ -35,6 +35,13 @@ class Settings:
     # The batch stops waiting for its records this long before the invocation's end (unfinished ones are retried):
     # time to build the response and flush the metrics, so the function itself never times out.
     deadline_margin_ms: int = 3_000
+    # The fleet-wide per-host budget (storage/host_budget.py): the table shared by every function (None: off, only
+    # the per-environment limits apply), requests per second and burst per host, and the longest a request waits
+    # in-process for its slot before its message is re-sent with the delay instead.
+    host_budget_table: str | None = None
+    host_rate: float = 1.0
+    host_burst: int = 3
+    host_max_wait_s: float = 10.0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -62,6 +69,10 @@ class Settings:
             extract_concurrency=_integer(env, "EXTRACT_CONCURRENCY", cls.extract_concurrency),
             min_remaining_ms=_integer(env, "MIN_REMAINING_MS", cls.min_remaining_ms, minimum=0),
             deadline_margin_ms=_integer(env, "DEADLINE_MARGIN_MS", cls.deadline_margin_ms, minimum=0),
+            host_budget_table=_host_budget_table(env),
+            host_rate=_number(env, "HOST_REQUESTS_PER_SECOND", cls.host_rate, allow_zero=True) or cls.host_rate,
+            host_burst=_integer(env, "HOST_BURST", cls.host_burst),
+            host_max_wait_s=_number(env, "HOST_MAX_WAIT_S", cls.host_max_wait_s),
         )
 
 
@@ -86,6 +97,10 @@ ENVIRONMENT_VARIABLES: dict[str, tuple[str, str]] = {
     "MIN_REMAINING_MS": ("15000", "below this remaining time, messages are left for retry instead of started"),
     "DEADLINE_MARGIN_MS": ("3000", "the batch stops waiting this long before the invocation ends; unfinished "
                                    "messages are retried"),
+    "HOST_BUDGET_TABLE": ("empty (off)", "DynamoDB table of the fleet-wide per-host request budget"),
+    "HOST_REQUESTS_PER_SECOND": ("1", "requests per second to one host, across all functions (0: budget off)"),
+    "HOST_BURST": ("3", "requests to one host that may start at once after a quiet spell"),
+    "HOST_MAX_WAIT_S": ("10", "longest in-process wait for a host's slot; beyond it the message is re-sent delayed"),
 }
 
 
@@ -113,7 +128,7 @@ def _integer(env: Mapping[str, str], name: str, default: int, *, minimum: int = 
     return value
 
 
-def _number(env: Mapping[str, str], name: str, default: float) -> float:
+def _number(env: Mapping[str, str], name: str, default: float, *, allow_zero: bool = False) -> float:
     raw = env.get(name, "").strip()
     if not raw:
         return default
@@ -121,9 +136,16 @@ def _number(env: Mapping[str, str], name: str, default: float) -> float:
         value = float(raw)
     except ValueError:
         raise SettingsError(f"{name}={raw!r} is not a number") from None
-    if not value > 0:
-        raise SettingsError(f"{name}={raw} must be positive")
+    if not (value > 0 or (allow_zero and value == 0)) or value == float("inf"):
+        raise SettingsError(f"{name}={raw} must be positive" + (" or 0" if allow_zero else ""))
     return value
+
+
+def _host_budget_table(env: Mapping[str, str]) -> str | None:
+    """The budget table, unless HOST_REQUESTS_PER_SECOND=0 switches the shared budget off."""
+    if _number(env, "HOST_REQUESTS_PER_SECOND", 1.0, allow_zero=True) == 0:
+        return None
+    return env.get("HOST_BUDGET_TABLE", "").strip() or None
 
 
 def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:

@@ -47,13 +47,14 @@ from newsingest.fetch.errors import (
     failure_for_status,
     parse_retry_after,
 )
+from newsingest.fetch.gate import OPEN_GATE, HostGate
 from newsingest.fetch.options import FetchOptions
 from newsingest.fetch.result import FetchResult
 from newsingest.fetch.robots import ALLOW_ALL, RobotsCache, RobotsRules, parse_robots
 from newsingest.fetch.sniff import clean_header_value, parse_content_type, sniff
 from newsingest.fetch.transport import deadline_scope, install_deadline_pools, new_pool_manager
 from newsingest.fetch.urls import Target, parse_target, redact, resolve_location
-from newsingest.outcomes import IngestFailure, PermanentFailure, TransientFailure
+from newsingest.outcomes import HOST_BUDGET_REASON, IngestFailure, PermanentFailure, TransientFailure
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +80,8 @@ class _Fetch:
     # host → vetted addresses: each name is resolved once per fetch, so robots.txt and the page (and a
     # redirect back to the same host) use the same vetted answer - a rebinding resolver gets no second chance.
     resolved: dict[str, list[IPAddress]] = field(default_factory=dict)
+    # origin → the Crawl-delay its robots.txt asks for (read when robots.txt is checked), for the host gate
+    crawl_delays: dict[str, float | None] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -104,8 +107,10 @@ class Fetcher:
         pool_manager: PoolManager | None = None,
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], float] = time.time,
+        gate: HostGate = OPEN_GATE,
     ) -> None:
         self.options = options or FetchOptions()
+        self._gate = gate
         self._resolver = resolver or system_resolver
         self._clock = clock
         self._wall_clock = wall_clock  # only for Retry-After HTTP-dates
@@ -203,7 +208,13 @@ class Fetcher:
             target = following
 
     def _exchange(self, target: Target, addresses: list[IPAddress], plan: _Plan, state: _Fetch) -> FetchResult | str:
-        """One request/response. Returns the result, or the Location of a redirect."""
+        """One request/response. Returns the result, or the Location of a redirect.
+
+        The fleet-wide host budget is asked first (it may wait), then the per-environment host slot is taken:
+        a request waiting for its turn at the host holds no connection slot meanwhile.
+        """
+        self._gate.acquire(target.host, min_interval=state.crawl_delays.get(target.origin),
+                           remaining=state.remaining())
         with self._host_slot(target, state), deadline_scope(state.remaining):
             response = self._send(target, addresses, plan.headers, state)
             try:
@@ -229,6 +240,8 @@ class Fetcher:
         if status not in SUCCESS:
             retry_after = parse_retry_after(response.headers.get("Retry-After"), self._wall_clock())
             self._discard(response, target, state)
+            if retry_after and status in limits.SLOW_DOWN_STATUSES:
+                self._gate.slow_down(target.host, retry_after)  # every function rests the host, not just this one
             detail = f"{target.url} answered {status} {response.reason or ''}".strip()
             raise failure_for_status(status, detail, retry_after)
         return self._read_success(target, response, plan, state)
@@ -337,12 +350,12 @@ class Fetcher:
     # ------------------------------------------------------------------ politeness
 
     def _check_robots(self, target: Target, state: _Fetch) -> None:
-        self._robots.check(
+        state.crawl_delays[target.origin] = self._robots.check(
             target.origin,
             target.request_target,
             load=lambda: self._load_robots(target, state),
             remaining=state.remaining,
-        )
+        ).crawl_delay
 
     def _load_robots(self, target: Target, state: _Fetch) -> RobotsRules:
         """Fetch robots.txt through the same safe path.
@@ -361,6 +374,8 @@ class Fetcher:
         try:
             result = self._follow(url, plan, state, robots=False, started=self._clock())
         except TransientFailure as exc:
+            if exc.reason == HOST_BUDGET_REASON:
+                raise  # not asked yet: the message waits for the host's budget, robots.txt is not "unavailable"
             raise TransientFailure(
                 "robots_unavailable", f"{url}: {exc.reason}: {exc.detail}", retry_after=exc.retry_after
             ) from exc

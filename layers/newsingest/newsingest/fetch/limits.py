@@ -42,6 +42,8 @@ ROBOTS_MAX_REDIRECTS: Final = 5
 # short, so a transient outage does not block a host for the whole TTL, but long enough that one batch of
 # ten URLs to a broken host does not send ten robots.txt requests.
 ROBOTS_ERROR_TTL: Final = 60.0
+# Answers whose Retry-After rests the host for every function (the fleet-wide host gate), not just this message.
+SLOW_DOWN_STATUSES: Final = frozenset({429, 503})
 
 # SQS caps a message's visibility timeout at 12 hours: a larger Retry-After is useless to the pipeline.
 MAX_RETRY_AFTER_SECONDS: Final = 12 * 3600.0

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
-from newsingest.outcomes import IngestFailure, PermanentFailure, TransientFailure
+from newsingest.outcomes import HOST_BUDGET_REASON, IngestFailure, PermanentFailure, TransientFailure
 
 _AGENT_KEYS = frozenset({"user-agent", "useragent", "user agent"})
 _RULE_KEYS = frozenset({"allow", "disallow", "dissallow", "dissalow", "disalow"})
@@ -34,6 +34,9 @@ class RobotsRules:
     """The rules of the group that applies to us. No rules = everything allowed."""
 
     rules: tuple[_Rule, ...] = ()
+    # Seconds between two requests the group asks for (``Crawl-delay``, not in RFC 9309 but widely written);
+    # None when it asks for none. Honoured by the fleet-wide host budget (``fetch.gate``).
+    crawl_delay: float | None = None
 
     def allows(self, request_target: str) -> bool:
         """Longest matching pattern wins; on a tie Allow wins (RFC 9309 §2.2.2)."""
@@ -60,6 +63,11 @@ ALLOW_ALL = RobotsRules()
 class _Group:
     agents: list[str] = field(default_factory=list)
     rules: list[tuple[bool, str]] = field(default_factory=list)
+    crawl_delay: float | None = None
+
+
+# A Crawl-delay above this is taken as this: a typo ("Crawl-delay: 86400") must not stop a site for a day.
+MAX_CRAWL_DELAY = 60.0
 
 
 def parse_robots(text: str, product_token: str) -> RobotsRules:
@@ -74,7 +82,8 @@ def parse_robots(text: str, product_token: str) -> RobotsRules:
         for allow, pattern in group.rules:
             if pattern:  # an empty Disallow means "allow everything"; an empty Allow means nothing
                 rules.append(_compile(allow, pattern))
-    return RobotsRules(tuple(rules))
+    delays = [group.crawl_delay for group in mine if group.crawl_delay is not None]
+    return RobotsRules(tuple(rules), crawl_delay=min(max(delays), MAX_CRAWL_DELAY) if delays else None)
 
 
 def _groups(text: str) -> list[_Group]:
@@ -87,14 +96,24 @@ def _groups(text: str) -> list[_Group]:
             continue
         key, value = key.strip().lower(), value.strip()
         if key in _AGENT_KEYS:
-            if current is None or current.rules:
+            if current is None or current.rules or current.crawl_delay is not None:  # a group's lines ended it
                 current = _Group()
                 groups.append(current)
             current.agents.append(value.lower())
         elif key in _RULE_KEYS and current is not None:
             current.rules.append((key == "allow", value))
-        # Sitemap, Crawl-delay and unknown keys neither end a group nor apply.
+        elif key == "crawl-delay" and current is not None:
+            current.crawl_delay = _seconds(value)
+        # Sitemap, Crawl-delay and unknown keys never end a group.
     return groups
+
+
+def _seconds(value: str) -> float | None:
+    try:
+        seconds = float(value)
+    except ValueError:
+        return None
+    return seconds if 0 < seconds < float("inf") else None
 
 
 def _agent_token(agent: str) -> str:
@@ -140,8 +159,8 @@ class RobotsCache:
         *,
         load: Callable[[], RobotsRules],
         remaining: Callable[[], float],
-    ) -> None:
-        """Raise ``robots_disallowed`` / ``robots_unavailable`` unless robots.txt lets us fetch the path.
+    ) -> RobotsRules:
+        """The origin's rules; raise ``robots_disallowed`` / ``robots_unavailable`` unless they let us fetch the path.
 
         ``load`` downloads and parses the origin's robots.txt; it returns rules or raises a
         :class:`TransientFailure` meaning "unreachable, disallow for now" (RFC 9309 §2.3.1.4).
@@ -149,6 +168,7 @@ class RobotsCache:
         rules = self._rules(origin, load, remaining)
         if not rules.allows(request_target):
             raise PermanentFailure("robots_disallowed", f"{origin}/robots.txt disallows {request_target}")
+        return rules
 
     def _rules(self, origin: str, load: Callable[[], RobotsRules], remaining: Callable[[], float]) -> RobotsRules:
         entry = self._fresh(origin)
@@ -180,6 +200,8 @@ class RobotsCache:
         try:
             entry = _Entry(expires=self._clock() + self._ttl, rules=load())
         except TransientFailure as exc:
+            if exc.reason == HOST_BUDGET_REASON:
+                raise  # robots.txt was not asked for yet (the host's budget is spent): nothing to remember
             entry = _Entry(expires=self._clock() + self._error_ttl, failure=exc)
         except IngestFailure:  # loaders map every permanent problem to rules; never cache a surprise
             raise

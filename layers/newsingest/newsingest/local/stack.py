@@ -88,6 +88,7 @@ QUEUE_LOGICAL_ID = "ArticlesQueue"
 DEAD_LETTER_QUEUE_LOGICAL_ID = "ArticlesDeadLetterQueue"
 TABLE_LOGICAL_ID = "ArticlesTable"
 BUCKET_LOGICAL_ID = "ArticlesBucket"
+HOST_BUDGET_LOGICAL_ID = "HostBudgetTable"
 
 #: Resource types left out of the local stack. The function runs in-process (the local event-source loop calls
 #: the real ``lambda_handler``), so its layer, role, permissions and event source mapping have nothing to do.
@@ -343,7 +344,8 @@ class StackOutputs:
     table_name: str
     dead_letter_queue_arn: str | None = None
     function_name: str | None = None  # absent from the local stack: the function runs in-process there
-    sources_table_name: str | None = None  # the polled sources (issue 16); absent from stacks deployed before it
+    sources_table_name: str | None = None  # the polled sources; absent from stacks deployed before them
+    host_budget_table_name: str | None = None  # the per-host budget; absent from stacks deployed before it
 
     _REQUIRED = {
         "QueueUrl": "queue_url",
@@ -353,7 +355,7 @@ class StackOutputs:
         "TableName": "table_name",
     }
     _OPTIONAL = {"DeadLetterQueueArn": "dead_letter_queue_arn", "FunctionName": "function_name",
-                 "SourcesTableName": "sources_table_name"}
+                 "SourcesTableName": "sources_table_name", "HostBudgetTableName": "host_budget_table_name"}
 
     @classmethod
     def from_outputs(cls, outputs: Iterable[Mapping[str, Any]]) -> StackOutputs:
@@ -937,6 +939,7 @@ def function_environment(
             TABLE_LOGICAL_ID: outputs.table_name,
             QUEUE_LOGICAL_ID: outputs.queue_url,
             DEAD_LETTER_QUEUE_LOGICAL_ID: outputs.dead_letter_queue_url,
+            HOST_BUDGET_LOGICAL_ID: outputs.host_budget_table_name or "",  # a stack from before it: budget off
         }
     declared = document.get("Parameters", {})
     environment: dict[str, str] = {}
