@@ -243,6 +243,20 @@ def poll_at_scale(quick: bool, notes: list[str]) -> list[Row]:
     ]
 
 
+def politeness(quick: bool, notes: list[str]) -> list[Row]:
+    """200 URLs of one host, 10 workers, a shared budget of 2 requests/s (burst 2): the origin's log says."""
+    urls, workers = (40, 4) if quick else (200, 10)
+    r = _worker(sys.executable, "benchmarks.politeness", ["--urls", str(urls), "--workers", str(workers),
+                                                         "--rate", "2", "--burst", "2"], timeout=1800)
+    notes.append(f"Politeness: {r['requests']} requests (robots.txt included) reached the one origin in "
+                 f"{r['elapsed_s']:.0f} s, {r['mean_rate']:.2f}/s on average; {r['redeliveries']} redeliveries "
+                 "(messages whose slot was more than HOST_MAX_WAIT_S away, re-sent delayed without using a receive).")
+    return [Row(f"Politeness: {urls} URLs of one host, {workers} workers, budget 2 req/s (burst 2): busiest 1 s "
+                "window in the origin's log", f"{r['busiest_window']} requests, {r['stored']}/{urls} stored",
+                f"≤ {r['bound']} (burst + rate), all stored",
+                verdict(r["busiest_window"] <= r["bound"] and r["stored"] == urls))]
+
+
 def lambda_estimate(notes: list[str]) -> list[Row]:
     """Handler duration per message on Lambda at 256 MB, from the measured figures (an estimate, labelled so)."""
     if "overhead_cpu_ms" not in MEASURED or "batch_10_hosts_s" not in MEASURED:
@@ -362,7 +376,7 @@ def main(argv: list[str] | None = None) -> int:
                              "(default: $BENCH_PEER_PYTHON, else this interpreter)")
     parser.add_argument("--reference-scorer", type=Path,
                         help="another score_articles.py to cross-check benchmarks/scoring.py on the same predictions")
-    parser.add_argument("--only", action="append", choices=("cold", "memory", "overhead", "concurrency", "enqueue", "feeds", "poll",
+    parser.add_argument("--only", action="append", choices=("cold", "memory", "overhead", "concurrency", "enqueue", "feeds", "poll", "politeness",
                                                        "extraction"),
                         help="run only these figures (repeatable)")
     parser.add_argument("--output", type=Path,
@@ -383,6 +397,7 @@ def main(argv: list[str] | None = None) -> int:
         ("enqueue", lambda: enqueue_throughput(args.quick, notes)),
         ("feeds", lambda: feed_parsing(os.environ.get("BENCH_FEEDPARSER_PYTHON"), notes)),
         ("poll", lambda: poll_at_scale(args.quick, notes)),
+        ("politeness", lambda: politeness(args.quick, notes)),
     ]
     if args.corpus:
         figures.append(("extraction", lambda: extraction(args.quick, args.corpus, args.peer_python,

@@ -10,12 +10,14 @@ Routes (GET):
 * ``/raw/<name>``: a page registered with :meth:`Origin.add` (status, headers and bytes as given);
 * ``/robots.txt``: ``Origin.robots`` (allows everything unless a test sets it); anything else is a 404.
 
-Every page request is counted per path (``hits``), so tests can assert what was fetched and what was never started.
+Every page request is counted per path (``hits``), so tests can assert what was fetched and what was never started;
+``arrivals`` keeps each request's arrival time (``time.monotonic()``) for the politeness benchmark.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -45,6 +47,7 @@ class Origin:
         self._raw: dict[str, Response] = {}
         self._lock = threading.Lock()
         self.robots = b"User-agent: *\nAllow: /\n"
+        self.arrivals: list[float] = []
 
     def add(self, name: str, body: bytes, *, status: int = 200, content_type: str = "text/html; charset=utf-8",
             headers: dict[str, str] | None = None) -> str:
@@ -64,6 +67,7 @@ class Origin:
         parts = urlsplit(raw_path)
         path = parts.path
         with self._lock:
+            self.arrivals.append(time.monotonic())
             self.hits[path] += 1
             count = self.hits[path]
         segments = path.strip("/").split("/")
