@@ -7,6 +7,7 @@ configuration table mirrors ``ENVIRONMENT_VARIABLES``.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -35,6 +36,8 @@ class Settings:
     # The batch stops waiting for its records this long before the invocation's end (unfinished ones are retried):
     # time to build the response and flush the metrics, so the function itself never times out.
     deadline_margin_ms: int = 3_000
+    # The EventBridge bus that receives an ArticleStored event per stored article (new or changed); None: no events.
+    event_bus_name: str | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -62,6 +65,7 @@ class Settings:
             extract_concurrency=_integer(env, "EXTRACT_CONCURRENCY", cls.extract_concurrency),
             min_remaining_ms=_integer(env, "MIN_REMAINING_MS", cls.min_remaining_ms, minimum=0),
             deadline_margin_ms=_integer(env, "DEADLINE_MARGIN_MS", cls.deadline_margin_ms, minimum=0),
+            event_bus_name=_bus_name(env, "EVENT_BUS_NAME"),
         )
 
 
@@ -86,7 +90,12 @@ ENVIRONMENT_VARIABLES: dict[str, tuple[str, str]] = {
     "MIN_REMAINING_MS": ("15000", "below this remaining time, messages are left for retry instead of started"),
     "DEADLINE_MARGIN_MS": ("3000", "the batch stops waiting this long before the invocation ends; unfinished "
                                    "messages are retried"),
+    "EVENT_BUS_NAME": ("empty", "EventBridge bus that gets an ArticleStored event per stored article (new or "
+                                "changed); empty: no events"),
 }
+
+# EventBridge's rule for bus names (CreateEventBus), or the ARN of a bus.
+_BUS_NAME = re.compile(r"[/.\-_A-Za-z0-9]{1,256}|arn:[\w-]+:events:[\w-]+:\d{12}:event-bus/[/.\-_A-Za-z0-9]{1,256}")
 
 
 def _required(env: Mapping[str, str], name: str) -> str:
@@ -94,6 +103,15 @@ def _required(env: Mapping[str, str], name: str) -> str:
     if not value:
         raise SettingsError(f"{name} is not set")
     return value
+
+
+def _bus_name(env: Mapping[str, str], name: str) -> str | None:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return None
+    if not _BUS_NAME.fullmatch(raw):
+        raise SettingsError(f"{name}={raw!r} is not an EventBridge bus name or ARN")
+    return raw
 
 
 def _text(env: Mapping[str, str], name: str, default: str) -> str:
