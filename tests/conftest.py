@@ -53,7 +53,14 @@ class Stack:
 
 
 @pytest.fixture()
-def stack(origin: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Stack]:
+def stack_parameters(origin: str, request: pytest.FixtureRequest) -> dict[str, str]:
+    """The template parameters the ``stack`` fixture deploys with: the origin may be fetched, plus what a test adds
+    with ``@pytest.mark.parametrize("stack_parameters", [{...}], indirect=True)``."""
+    return {"FetchAllowHosts": urlsplit(origin).netloc} | getattr(request, "param", {})
+
+
+@pytest.fixture()
+def stack(stack_parameters: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Iterator[Stack]:
     """In-process moto with the stack deployed from template.yaml and the function's environment set."""
     import boto3
     from moto import mock_aws
@@ -62,7 +69,7 @@ def stack(origin: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Stack]:
     from newsingest.local.stack import deploy_local_stack, function_environment
     from newsingest.storage.clients import create_clients
 
-    parameters = {"FetchAllowHosts": urlsplit(origin).netloc}
+    parameters = stack_parameters
     with mock_aws():
         outputs = deploy_local_stack(boto3.client("cloudformation"), parameters=parameters)
         environment = function_environment(outputs, parameters=parameters)

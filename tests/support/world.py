@@ -19,7 +19,7 @@ from botocore.exceptions import ClientError
 from newsingest.batch import Runtime, get_runtime, reset_runtime
 from newsingest.local.esm import LocalEventSource, PollReport, load_handler
 from newsingest.local.stack import find_template
-from newsingest.storage import ArticleObjects, ArticleRepository
+from newsingest.storage import ArticleEvents, ArticleObjects, ArticleRepository
 from tests.conftest import Stack, sqs_record
 from tests.support.drain import Drained, drain_queue
 from tests.support.invariant import Accounting, AwsView, WriteLog, assert_invariant
@@ -121,6 +121,16 @@ class World:
         runtime = self.runtime
         client = FaultyClient(runtime.deps.repository._db)  # noqa: SLF001
         runtime.deps.repository = ArticleRepository(client, runtime.deps.repository.table)
+        return client
+
+    def faulty_events(self) -> FaultyClient:
+        """The function's EventBridge client, faulty on demand (the stack must be deployed with EventBusName)."""
+        runtime = self.runtime
+        events = runtime.deps.events
+        if events is None:
+            raise AssertionError("events are off: deploy the stack with the EventBusName parameter")
+        client = FaultyClient(events._events)  # noqa: SLF001
+        runtime.deps.events = ArticleEvents(client, events.bus_name)
         return client
 
     # ---- messages ----
