@@ -35,8 +35,8 @@ def create_clients(*, max_pool_connections: int = 10, session: boto3.Session | N
 
     Sized by the deadline rule: one call, all its attempts and back-offs included, ends well inside the 60 s
     function (``worst_case_call_seconds``: 3 x (2 + 5) s + 1 + 2 s of back-off = 24 s), instead of the
-    5 x (5 + 20) s = ~130 s the previous settings allowed ("max_attempts": 4 is four *retries*). S3, DynamoDB, SQS and EventBridge answer in tens of milliseconds;
-    a call that waits 5 s for a byte has failed.
+    5 x (5 + 20) s = ~130 s the previous settings allowed ("max_attempts": 4 is four *retries*). S3, DynamoDB, SQS
+    and EventBridge answer in tens of milliseconds; a call that waits 5 s for a byte has failed.
 
     ``endpoint_url`` (or ``AWS_ENDPOINT_URL``, which boto3 reads itself) points them at moto's server.
     ``read_timeout``: the function's default; tools without a deadline pass ``TOOLING_READ_TIMEOUT_S``.
