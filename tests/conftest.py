@@ -53,7 +53,16 @@ class Stack:
 
 
 @pytest.fixture()
-def stack(origin: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Stack]:
+def stack_parameters(origin: str, request: pytest.FixtureRequest) -> dict[str, str]:
+    """The template parameters the ``stack`` fixture deploys with: the origin may be fetched, plus what a test adds
+    with ``@pytest.mark.parametrize("stack_parameters", [{...}], indirect=True)``."""
+    # One local host serves every page: pacing it at the template's 1 request/s would only slow the tests (the
+    # shared host budget has tests of its own, test_host_budget*.py, with their own clocks).
+    return {"FetchAllowHosts": urlsplit(origin).netloc, "HostRequestsPerSecond": "0"} | getattr(request, "param", {})
+
+
+@pytest.fixture()
+def stack(stack_parameters: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Iterator[Stack]:
     """In-process moto with the stack deployed from template.yaml and the function's environment set."""
     import boto3
     from moto import mock_aws
@@ -62,9 +71,7 @@ def stack(origin: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Stack]:
     from newsingest.local.stack import deploy_local_stack, function_environment
     from newsingest.storage.clients import create_clients
 
-    # Every page here comes from one local host: pacing it at the template's 1 request/s would only slow the tests.
-    # The shared host budget has tests of its own (test_host_budget*.py), with its own stacks and clocks.
-    parameters = {"FetchAllowHosts": urlsplit(origin).netloc, "HostRequestsPerSecond": "0"}
+    parameters = stack_parameters
     with mock_aws():
         outputs = deploy_local_stack(boto3.client("cloudformation"), parameters=parameters)
         environment = function_environment(outputs, parameters=parameters)

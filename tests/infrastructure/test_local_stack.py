@@ -269,6 +269,23 @@ def test_two_stacks_in_one_account_are_independent(moto_account: MotoAccount) ->
     assert first.bucket_name != second.bucket_name
 
 
+def test_naming_an_event_bus_deploys_the_same_local_stack_and_reaches_the_function(moto_account: MotoAccount) -> None:
+    # When the stack is created with events off (the default) and, beside it, with a bus named
+    default = stack.deploy_local_stack(moto_account.cloudformation, "events-off")
+    named = stack.deploy_local_stack(moto_account.cloudformation, "events-on", parameters={"EventBusName": "default"})
+
+    # Then both hold the same resources (the bus is an existing one, and the grant lives on the role, which runs on AWS
+    # only), and only the function's environment tells them apart
+    def resource_types(name: str) -> list[tuple[str, str]]:
+        summaries = moto_account.cloudformation.list_stack_resources(StackName=name)["StackResourceSummaries"]
+        return sorted((s["LogicalResourceId"], s["ResourceType"]) for s in summaries)
+
+    assert resource_types("events-off") == resource_types("events-on")
+    assert stack.function_environment(default)["EVENT_BUS_NAME"] == ""
+    environment = stack.function_environment(named, parameters={"EventBusName": "default"})
+    assert environment["EVENT_BUS_NAME"] == "default"
+
+
 def test_unknown_parameters_are_refused(moto_account: MotoAccount) -> None:
     with pytest.raises(ValueError, match="NoSuchParameter"):
         stack.deploy_local_stack(moto_account.cloudformation, parameters={"NoSuchParameter": "x"})

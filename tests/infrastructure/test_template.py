@@ -155,10 +155,13 @@ def test_layer_is_built_by_sam_for_python313_arm64_from_the_package_folder(sam_t
 
 
 def _statements(role: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every statement the role may grant: a conditional one (``Fn::If``) counts with both of its branches."""
     statements = []
     for policy in role["Properties"].get("Policies", []):
         found = policy["PolicyDocument"]["Statement"]
-        statements += found if isinstance(found, list) else [found]
+        for statement in found if isinstance(found, list) else [found]:
+            branches = statement["Fn::If"][1:] if set(statement) == {"Fn::If"} else [statement]
+            statements += [branch for branch in branches if branch != {"Ref": "AWS::NoValue"}]
     return statements
 
 
@@ -192,7 +195,7 @@ def test_inline_grants_name_only_the_bucket_the_tables_and_the_queue(transformed
     referenced: set[str] = set()
     for statement in _statements(role):
         referenced |= stack._referenced_ids(statement["Resource"])  # noqa: SLF001 - same helper the stack uses
-    assert referenced == {"ArticlesBucket", "ArticlesTable", "ArticlesQueue", "HostBudgetTable"}
+    assert referenced == {"ArticlesBucket", "ArticlesTable", "ArticlesQueue", "HostBudgetTable", "EventBusName"}
 
 
 def test_the_host_budget_table_is_keyed_by_host_encrypted_and_expires_idle_hosts(sam_template: dict[str, Any]) -> None:
@@ -203,6 +206,35 @@ def test_the_host_budget_table_is_keyed_by_host_encrypted_and_expires_idle_hosts
     variables = sam_template["Resources"]["IngestFunction"]["Properties"]["Environment"]["Variables"]
     assert variables["HOST_BUDGET_TABLE"] == {"Ref": "HostBudgetTable"}
     assert variables["HOST_REQUESTS_PER_SECOND"] == {"Ref": "HostRequestsPerSecond"}
+
+
+def test_events_are_off_by_default_and_granted_on_the_named_bus_only(sam_template: dict[str, Any]) -> None:
+    # Given the EventBusName parameter, its condition and the function's role as declared
+    parameter = sam_template["Parameters"]["EventBusName"]
+    # Then the default is no bus, a name (not an ARN) is what the parameter takes, and the function gets it as is
+    assert parameter["Default"] == ""
+    assert re.fullmatch(parameter["AllowedPattern"], "") and re.fullmatch(parameter["AllowedPattern"], "default")
+    assert not re.fullmatch(parameter["AllowedPattern"], "arn:aws:events:us-east-1:123456789012:event-bus/default")
+    assert sam_template["Conditions"]["PublishesEvents"] == {"Fn::Not": [{"Fn::Equals": [{"Ref": "EventBusName"}, ""]}]}
+    environment = stack.template_function_settings(sam_template).environment
+    assert environment["EVENT_BUS_NAME"] == {"Ref": "EventBusName"}
+    # And PutEvents is granted only under the condition, on that bus of this account and region
+    statements = sam_template["Resources"]["IngestFunctionRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
+    conditional = [statement["Fn::If"] for statement in statements if set(statement) == {"Fn::If"}]
+    assert conditional == [["PublishesEvents", {
+        "Sid": "PublishArticleEvents", "Effect": "Allow", "Action": "events:PutEvents",
+        "Resource": {"Fn::Sub": "arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/${EventBusName}"},
+    }, {"Ref": "AWS::NoValue"}]]
+    assert not any("events:" in str(statement) for statement in statements if set(statement) != {"Fn::If"})
+
+
+def test_the_function_environment_names_the_bus_only_when_the_parameter_does(sam_template: dict[str, Any]) -> None:
+    outputs = stack.StackOutputs("https://q", "arn:q", "https://dlq", "the-bucket", "the-table")
+    # When resolved with the defaults, and with a bus named
+    off = stack.function_environment(outputs, template=sam_template)
+    on = stack.function_environment(outputs, parameters={"EventBusName": "default"}, template=sam_template)
+    # Then the default is empty (no events) and the named bus reaches the function
+    assert (off["EVENT_BUS_NAME"], on["EVENT_BUS_NAME"]) == ("", "default")
 
 
 # ---------------------------------------------------------------------------------------- storage, alarm

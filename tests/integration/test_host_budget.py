@@ -15,12 +15,21 @@ from newsingest.batch import handle_record
 from newsingest.fetch import Fetcher
 from newsingest.local.esm import LocalLambdaContext
 from newsingest.outcomes import TransientFailure
-from newsingest.storage.host_budget import HOST_BUDGET_REASON, HostBudget
+from newsingest.storage.host_budget import HOST_BUDGET_REASON, PACING_MARGIN, HostBudget
 from tests.conftest import sqs_record
 from tests.support.world import World, world  # noqa: F401 - the fixture
 
 HOST = "news.example"
 T0 = 1_800_000_000.0
+
+
+def spacing(seconds: float) -> float:
+    """The slot spacing the budget gives for a nominal interval (paced a margin wide for send jitter)."""
+    return seconds * (1 + PACING_MARGIN)
+
+
+def waits(*nominal: float) -> list[float]:
+    return [pytest.approx(spacing(value), abs=1e-3) for value in nominal]
 
 
 class VirtualTime:
@@ -51,8 +60,8 @@ def test_functions_arriving_together_get_distinct_slots_burst_first(world: World
     # When each acquires a slot
     for _ in range(5):
         budget.acquire(HOST, min_interval=None, remaining=60.0)
-    # Then two go at once and the others wait their turn, half a second apart
-    assert time.waits == [0.5, 1.0, 1.5]  # the first two did not sleep
+    # Then two go at once and the others wait their turn, half a second apart (plus the pacing margin)
+    assert time.waits == waits(0.5, 1.0, 1.5)  # the first two did not sleep
 
 
 class Interleaving:
@@ -89,23 +98,23 @@ def test_a_slot_taken_between_read_and_write_is_never_given_twice(world: World) 
     mine.acquire(HOST, min_interval=None, remaining=60.0)
     # Then our conditional writes lost twice, we read again each time, and took the slot after the other's two
     assert client.conflicts == 2
-    assert time.waits == [0.25, 0.5]  # the other's second slot, then ours: every slot given once
+    assert time.waits == waits(0.25, 0.5)  # the other's second slot, then ours: every slot given once
 
 
 def test_a_slot_too_far_off_is_refused_and_reserves_nothing(world: World) -> None:
     # Given a budget of 1 request/s, burst 1, and callers willing to wait 2 s at most
     time = VirtualTime()
     budget = _budget(world, time, rate=1.0, burst=1, max_wait=2.0)
-    for _ in range(3):  # slots at +0, +1, +2
+    for _ in range(2):  # slots at +0 and +1 (paced)
         budget.acquire(HOST, min_interval=None, remaining=60.0)
-    # When a fourth asks (its slot would be 3 s away) / Then it is refused with the wait as Retry-After
+    # When a third asks (its slot would be over 2 s away) / Then it is refused with the wait as Retry-After
     with pytest.raises(TransientFailure) as refused:
         budget.acquire(HOST, min_interval=None, remaining=60.0)
     assert (refused.value.reason, refused.value.retry_after) == (HOST_BUDGET_REASON, 3.0)
     # And it took nothing: one second later the next caller gets the slot it would have had
     time.now += 1
     budget.acquire(HOST, min_interval=None, remaining=60.0)
-    assert time.waits[-1] == 2.0
+    assert time.waits == [pytest.approx(spacing(1.0), abs=1e-3), pytest.approx(spacing(2.0) - 1, abs=1e-3)]
 
 
 def test_a_fetch_with_little_time_left_is_not_made_to_wait_past_it(world: World) -> None:
@@ -136,7 +145,7 @@ def test_crawl_delay_paces_its_host_one_at_a_time_and_other_hosts_are_free(world
     # Then its requests are 4 s apart (no burst), while another host still bursts
     for _ in range(3):
         budget.acquire("other.example", min_interval=None, remaining=60.0)
-    assert time.waits == [4.0, 8.0]
+    assert time.waits == waits(4.0, 8.0)
 
 
 # ----------------------------------------------------------------------- the function's use of the budget

@@ -19,7 +19,7 @@ from botocore.exceptions import ClientError
 from newsingest.batch import Runtime, get_runtime, reset_runtime
 from newsingest.local.esm import LocalEventSource, PollReport, load_handler
 from newsingest.local.stack import find_template
-from newsingest.storage import ArticleObjects, ArticleRepository
+from newsingest.storage import ArticleEvents, ArticleObjects, ArticleRepository
 from tests.conftest import Stack, sqs_record
 from tests.support.drain import Drained, drain_queue
 from tests.support.invariant import Accounting, AwsView, WriteLog, assert_invariant
@@ -37,12 +37,14 @@ class FaultyClient:
 
     ``fail(operation, error, times=1, when=...)``: the next ``times`` calls of ``operation`` (snake_case, e.g.
     ``put_object``) for which ``when(**params)`` is true raise ``error`` (an exception instance, or a callable
-    returning one). ``before(operation, hook)`` runs ``hook(**params)`` before each real call (barriers, events).
+    returning one). ``reply(operation, response, ...)``: those calls answer ``response`` instead (a success that
+    reports a failure inside, as PutEvents' ``FailedEntryCount``). ``before(operation, hook)`` runs
+    ``hook(**params)`` before each real call (barriers, events).
     """
 
     def __init__(self, client: Any) -> None:
         self._client = client
-        self._faults: dict[str, list[tuple[Callable[..., bool], BaseException | Callable[[], BaseException]]]] = {}
+        self._faults: dict[str, list[tuple[Callable[..., bool], BaseException | Callable[[], BaseException] | _Reply]]] = {}
         self._hooks: dict[str, list[Callable[..., None]]] = {}
         self._lock = threading.Lock()
         self.calls: list[tuple[str, dict[str, Any]]] = []
@@ -50,6 +52,11 @@ class FaultyClient:
     def fail(self, operation: str, error: BaseException | Callable[[], BaseException], *, times: int = 1,
              when: Callable[..., bool] = lambda **_: True) -> FaultyClient:
         self._faults.setdefault(operation, []).extend([(when, error)] * times)
+        return self
+
+    def reply(self, operation: str, response: dict[str, Any], *, times: int = 1,
+              when: Callable[..., bool] = lambda **_: True) -> FaultyClient:
+        self._faults.setdefault(operation, []).extend([(when, _Reply(response))] * times)
         return self
 
     def before(self, operation: str, hook: Callable[..., None]) -> FaultyClient:
@@ -68,6 +75,8 @@ class FaultyClient:
             with self._lock:
                 self.calls.append((name, params))
                 error = self._take(name, params)
+            if isinstance(error, _Reply):
+                return error.response
             if error is not None:
                 raise error() if callable(error) and not isinstance(error, BaseException) else error
             for hook in self._hooks.get(name, []):
@@ -83,6 +92,13 @@ class FaultyClient:
                 del pending[index]
                 return error
         return None
+
+
+@dataclass(frozen=True)
+class _Reply:
+    """A canned answer ``FaultyClient`` gives instead of calling the service."""
+
+    response: dict[str, Any]
 
 
 class Crash(BaseException):
@@ -121,6 +137,16 @@ class World:
         runtime = self.runtime
         client = FaultyClient(runtime.deps.repository._db)  # noqa: SLF001
         runtime.deps.repository = ArticleRepository(client, runtime.deps.repository.table)
+        return client
+
+    def faulty_events(self) -> FaultyClient:
+        """The function's EventBridge client, faulty on demand (the stack must be deployed with EventBusName)."""
+        runtime = self.runtime
+        events = runtime.deps.events
+        if events is None:
+            raise AssertionError("events are off: deploy the stack with the EventBusName parameter")
+        client = FaultyClient(events._events)  # noqa: SLF001
+        runtime.deps.events = ArticleEvents(client, events.bus_name)
         return client
 
     # ---- messages ----

@@ -29,3 +29,12 @@ def test_unknown_attributes_are_tolerated_on_read() -> None:
 def test_keys_are_content_addressed_and_browsable_by_site() -> None:
     assert text_key("example.com", "ab" * 32, "0123456789abcdef" * 4) == f"text/example.com/{'ab' * 32}/0123456789abcdef.txt"
     assert raw_key("[::1]:8080", "cd" * 32, "f" * 64).startswith("raw/__1_8080/")
+
+
+def test_a_pending_event_is_stored_while_pending_and_absent_once_published() -> None:
+    # Given a record whose ArticleStored event is not yet published, and the same record once it is
+    pending = ArticleItem(article_id="x", status="ok", version=3, pending_event="changed")
+    # Then the attribute round-trips while pending, and is simply absent afterwards
+    assert pending.to_attributes()["pending_event"] == {"S": "changed"}
+    assert ArticleItem.from_attributes(pending.to_attributes()) == pending
+    assert "pending_event" not in pending.with_changes(pending_event=None).to_attributes()

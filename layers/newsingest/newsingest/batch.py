@@ -24,7 +24,7 @@ from newsingest.observability import NAMESPACE, SERVICE, logger, metrics
 from newsingest.outcomes import Outcome, TransientFailure
 from newsingest.pipeline import Dependencies, ingest, record_invalid_message
 from newsingest.settings import Settings
-from newsingest.storage import ArticleObjects, ArticleRepository
+from newsingest.storage import ArticleEvents, ArticleObjects, ArticleRepository
 from newsingest.storage.clients import create_clients
 from newsingest.storage.host_budget import HOST_BUDGET_REASON, HostBudget
 from newsingest.storage.queue import (
@@ -54,12 +54,15 @@ class Runtime:
 
 
 def build_runtime(settings: Settings, *, endpoint_url: str | None = None) -> Runtime:
-    clients = create_clients(max_pool_connections=settings.batch_concurrency * 2, endpoint_url=endpoint_url)
+    bus = settings.event_bus_name
+    clients = create_clients(max_pool_connections=settings.batch_concurrency * 2, endpoint_url=endpoint_url,
+                             with_events=bus is not None)
     deps = Dependencies(
         fetcher=Fetcher(settings.fetch, gate=host_gate(settings, clients.dynamodb)),
         objects=ArticleObjects(clients.s3, settings.articles_bucket),
         repository=ArticleRepository(clients.dynamodb, settings.articles_table),
         extract_slots=threading.BoundedSemaphore(settings.extract_concurrency),
+        events=ArticleEvents(clients.events, bus) if bus is not None else None,
     )
     return Runtime(settings=settings, deps=deps, delayer=MessageDelayer(clients.sqs))
 

@@ -19,7 +19,7 @@ from newsingest.extract import Article, extract_article
 from newsingest.fetch import Fetcher, FetchResult
 from newsingest.messages import IngestRequest, InvalidMessage
 from newsingest.outcomes import Outcome, PermanentFailure, Status, TransientFailure
-from newsingest.storage import ArticleItem, ArticleObjects, ArticleRepository, VersionConflict
+from newsingest.storage import ArticleEvents, ArticleItem, ArticleObjects, ArticleRepository, VersionConflict
 from newsingest.storage.keys import raw_key, text_key
 
 logger = logging.getLogger(__name__)
@@ -60,6 +60,8 @@ class Dependencies:
     # begun, with less than this left before the record's deadline (the record is retried instead).
     write_reserve_s: float = 3.0
     monotonic: Callable[[], float] = time.monotonic
+    # An ArticleStored event per stored article (new or changed) when a bus is configured; None: no events.
+    events: ArticleEvents | None = None
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,7 @@ def ingest(request: IngestRequest, deps: Dependencies, *, message_id: str | None
     5. Write the raw HTML and the text to S3 (content-addressed keys, before the record).
     6. Write the record conditionally on ``version``; losing to a newer version is the outcome ``superseded``
        (a newer observation is stored: nothing to retry).
+    7. With events on: publish ``ArticleStored``, then clear the record's ``pending_event`` (see ``_publish``).
 
     The ordering rule (docs/delivery-guarantees.md): ``version`` is the time the response *arrived*, taken after the
     fetch, not the attempt's start. An attempt that started first but fetched the updated page last stores it; a
@@ -127,6 +130,8 @@ def ingest(request: IngestRequest, deps: Dependencies, *, message_id: str | None
         return _confirm_unchanged(request, existing, page, deps, attempt)
 
     item = _article_item(request, article, page, existing, attempt, content_sha256, message_id)
+    if deps.events is not None:
+        item = item.with_changes(pending_event=_change(existing))
     _require_time(deps, deadline, "writing the article")
     deps.objects.put_raw(item.raw_key or "", page.body, source_content_type=page.content_type)
     deps.objects.put_text(item.text_key or "", article.text)
@@ -135,6 +140,7 @@ def ingest(request: IngestRequest, deps: Dependencies, *, message_id: str | None
     except VersionConflict:
         logger.info("newer version of %s already stored; this attempt is superseded", request.url)
         return _superseded(request.article_id, request.url)
+    _publish(item, deps)
     return Outcome(Status.OK, request.article_id, request.url, word_count=article.word_count)
 
 
@@ -212,8 +218,37 @@ def _write_failure(item: ArticleItem, deps: Dependencies) -> bool:
     return True
 
 
+def _change(existing: ArticleItem | None) -> str:
+    """What the event of a version about to be written says: "new" unless an article was stored here before.
+
+    An earlier version whose "new" event never went out (still pending when this newer one replaces it) passes
+    "new" on: consumers have not heard of the article yet.
+    """
+    if existing is None or not existing.text_key or existing.pending_event == "new":
+        return "new"
+    return "changed"
+
+
+def _publish(item: ArticleItem, deps: Dependencies) -> None:
+    """Publish the pending ``ArticleStored`` event of the stored ``item``, then mark it published.
+
+    At least once: the record is written with ``pending_event`` first, so a publish that fails (it raises) leaves
+    it there and the message is retried; the retry finds the content unchanged and publishes from the record
+    (``_confirm_unchanged``). A publish that succeeded but could not be marked is published again by the next
+    ingest of the URL: a duplicate, which consumers drop by ``article_id`` + ``version`` (docs/events.md).
+    """
+    if deps.events is None or item.pending_event is None:
+        return
+    deps.events.publish(item, item.pending_event)
+    if not deps.repository.clear_pending_event(item.article_id, item.version):
+        logger.info("%s replaced by a newer version before its event was marked published", item.article_id)
+
+
 def _confirm_unchanged(request: IngestRequest, existing: ArticleItem, page: FetchResult, deps: Dependencies,
                        attempt: Attempt) -> Outcome:
+    # The stored version's event may still be pending (its publish failed after the write): this is its retry.
+    # Published before the confirmation moves ``version``: the event carries the version that stored the content.
+    _publish(existing, deps)
     try:
         deps.repository.touch_unchanged(
             request.article_id, checked_at=attempt.iso, content_sha256=existing.content_sha256 or "",

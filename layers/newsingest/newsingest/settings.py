@@ -7,6 +7,7 @@ configuration table mirrors ``ENVIRONMENT_VARIABLES``.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -42,6 +43,8 @@ class Settings:
     host_rate: float = 1.0
     host_burst: int = 3
     host_max_wait_s: float = 10.0
+    # The EventBridge bus that receives an ArticleStored event per stored article (new or changed); None: no events.
+    event_bus_name: str | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -73,6 +76,7 @@ class Settings:
             host_rate=_number(env, "HOST_REQUESTS_PER_SECOND", cls.host_rate, allow_zero=True) or cls.host_rate,
             host_burst=_integer(env, "HOST_BURST", cls.host_burst),
             host_max_wait_s=_number(env, "HOST_MAX_WAIT_S", cls.host_max_wait_s),
+            event_bus_name=_bus_name(env, "EVENT_BUS_NAME"),
         )
 
 
@@ -101,7 +105,12 @@ ENVIRONMENT_VARIABLES: dict[str, tuple[str, str]] = {
     "HOST_REQUESTS_PER_SECOND": ("1", "requests per second to one host, across all functions (0: budget off)"),
     "HOST_BURST": ("3", "requests to one host that may start at once after a quiet spell"),
     "HOST_MAX_WAIT_S": ("10", "longest in-process wait for a host's slot; beyond it the message is re-sent delayed"),
+    "EVENT_BUS_NAME": ("empty", "EventBridge bus that gets an ArticleStored event per stored article (new or "
+                                "changed); empty: no events"),
 }
+
+# EventBridge's rule for bus names (CreateEventBus), or the ARN of a bus.
+_BUS_NAME = re.compile(r"[/.\-_A-Za-z0-9]{1,256}|arn:[\w-]+:events:[\w-]+:\d{12}:event-bus/[/.\-_A-Za-z0-9]{1,256}")
 
 
 def _required(env: Mapping[str, str], name: str) -> str:
@@ -109,6 +118,15 @@ def _required(env: Mapping[str, str], name: str) -> str:
     if not value:
         raise SettingsError(f"{name} is not set")
     return value
+
+
+def _bus_name(env: Mapping[str, str], name: str) -> str | None:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return None
+    if not _BUS_NAME.fullmatch(raw):
+        raise SettingsError(f"{name}={raw!r} is not an EventBridge bus name or ARN")
+    return raw
 
 
 def _text(env: Mapping[str, str], name: str, default: str) -> str:

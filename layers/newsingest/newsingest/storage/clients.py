@@ -23,20 +23,24 @@ class AwsClients:
     s3: Any
     dynamodb: Any
     sqs: Any
+    # EventBridge, only when asked for (``with_events``): the function publishes only when a bus is configured, and
+    # a client nobody calls would only lengthen every cold start.
+    events: Any = None
 
 
 def create_clients(*, max_pool_connections: int = 10, session: boto3.Session | None = None,
                    endpoint_url: str | None = None, region_name: str | None = None,
-                   read_timeout: float = READ_TIMEOUT_S) -> AwsClients:
+                   read_timeout: float = READ_TIMEOUT_S, with_events: bool = False) -> AwsClients:
     """Clients with bounded timeouts and the SDK's standard retry mode (throttling is retried with backoff).
 
     Sized by the deadline rule: one call, all its attempts and back-offs included, ends well inside the 60 s
     function (``worst_case_call_seconds``: 3 x (2 + 5) s + 1 + 2 s of back-off = 24 s), instead of the
-    5 x (5 + 20) s = ~130 s the previous settings allowed ("max_attempts": 4 is four *retries*). S3, DynamoDB and SQS answer in tens of milliseconds;
-    a call that waits 5 s for a byte has failed.
+    5 x (5 + 20) s = ~130 s the previous settings allowed ("max_attempts": 4 is four *retries*). S3, DynamoDB, SQS
+    and EventBridge answer in tens of milliseconds; a call that waits 5 s for a byte has failed.
 
     ``endpoint_url`` (or ``AWS_ENDPOINT_URL``, which boto3 reads itself) points them at moto's server.
     ``read_timeout``: the function's default; tools without a deadline pass ``TOOLING_READ_TIMEOUT_S``.
+    ``with_events``: also an EventBridge client (``AwsClients.events``), for publishing ``ArticleStored``.
     """
     config = client_config(max_pool_connections, read_timeout=read_timeout)
     session = session or boto3.Session(region_name=region_name)
@@ -44,6 +48,7 @@ def create_clients(*, max_pool_connections: int = 10, session: boto3.Session | N
         s3=session.client("s3", config=config, endpoint_url=endpoint_url),
         dynamodb=session.client("dynamodb", config=config, endpoint_url=endpoint_url),
         sqs=session.client("sqs", config=config, endpoint_url=endpoint_url),
+        events=session.client("events", config=config, endpoint_url=endpoint_url) if with_events else None,
     )
 
 

@@ -163,7 +163,7 @@ def _number(item: dict[str, Any] | None, name: str) -> float | None:
 
 
 def _n(value: float) -> dict[str, str]:
-    return {"N": f"{value:.3f}"}
+    return {"N": f"{value:.6f}"}
 
 
 def _conditional_failure(error: ClientError) -> bool:

@@ -60,6 +60,10 @@ class ArticleItem:
     extraction_warnings: tuple[str, ...] = ()
     raw_body: str | None = None  # malformed messages only: up to 1 KB of the body as received
     message_id: str | None = None
+    # "new" | "changed" while this version's ArticleStored event is not yet published (events on only): written with
+    # the version, removed once EventBridge accepted the event, so a publish that fails after the write is retried
+    # by the message's redelivery instead of lost (storage/events.py).
+    pending_event: str | None = None
 
     def to_attributes(self) -> dict[str, dict[str, Any]]:
         """DynamoDB typed attributes, dropping absent values."""

@@ -10,6 +10,8 @@ Write rules (the idempotency contract):
   is the one we compared against and the stored version is older than the confirming observation.
 * ``record_failure``: sets status/reason/detail on an existing record without erasing the article it already holds
   (a page that now answers 404 keeps its last good text), again only for a newer version.
+* ``clear_pending_event``: removes ``pending_event`` once the version's event is published, only while the record
+  still holds that version (a newer version carries its own).
 """
 
 from __future__ import annotations
@@ -183,6 +185,20 @@ class ArticleRepository:
         except ClientError as error:
             _raise_conflict_or_reraise(error)
 
+    def clear_pending_event(self, article_id: str, version: int) -> bool:
+        """Mark the event of ``version`` published; False when a newer version replaced it meanwhile (its own
+        ``pending_event``, if any, is that version's to clear: nothing to do here)."""
+        try:
+            self._db.update_item(
+                TableName=self.table, Key=_key(article_id), UpdateExpression="REMOVE pending_event",
+                ConditionExpression="version = :version", ExpressionAttributeValues={":version": {"N": str(version)}},
+            )
+        except ClientError as error:
+            if not _is_conflict(error):
+                raise
+            return False
+        return True
+
 
 def _key(article_id: str) -> dict[str, dict[str, str]]:
     return {"article_id": {"S": article_id}}
@@ -193,7 +209,11 @@ def _inclusive_upper(until: str) -> str:
     return until + "\uffff" if len(until) <= 10 else until
 
 
+def _is_conflict(error: ClientError) -> bool:
+    return error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException"
+
+
 def _raise_conflict_or_reraise(error: ClientError) -> None:
-    if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+    if _is_conflict(error):
         raise VersionConflict(str(error)) from None
     raise error
