@@ -1,4 +1,4 @@
-"""Feed parsing side by side: newsingest.feeds against feedparser on ``tests/fixtures/feeds`` (issue 16).
+"""Feed parsing side by side: newsingest.feeds against feedparser on ``tests/fixtures/feeds``.
 
 ``python -m benchmarks.feeds [--parser newsingest|feedparser] [--repeat N] [--result FILE]`` prints (and writes)
 how many fixtures each parser reads with exactly the expected links, and the time per pass over all of them.

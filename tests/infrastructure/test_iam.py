@@ -1,4 +1,4 @@
-"""Least privilege by action (issue 13, case 11): the ingest role grants exactly the calls the function makes.
+"""Least privilege by action: the ingest role grants exactly the calls the function makes.
 
 The function is the one component that parses hostile pages; one parser exploit must not be able to expire every
 object, rewrite ACLs, delete or scan every record, or drain another queue. So the role's actions are compared with

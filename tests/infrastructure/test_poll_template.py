@@ -1,4 +1,4 @@
-"""The continuous-ingestion part of template.yaml (issue 16): the sources table, the poll function, its
+"""The continuous-ingestion part of template.yaml: the sources table, the poll function, its
 schedule, and the least privilege of the poll function's and the schedule's roles."""
 
 from __future__ import annotations

@@ -268,7 +268,7 @@ def test_index_projections_serve_their_queries(sam_template: dict[str, Any]) -> 
     schema = stack.template_table_schema(sam_template)
     # by-domain: full records straight from the index
     assert schema.index("by-domain")["Projection"] == {"ProjectionType": "ALL"}
-    # by-status: a sparse failures index keyed on reason (issue 13, case 10): small, for listing failures
+    # by-status: a sparse failures index keyed on reason: small, for listing failures
     projection = schema.index("by-status")["Projection"]
     assert projection["ProjectionType"] == "INCLUDE"
     assert {"status", "url", "domain", "title", "detail"} <= set(projection["NonKeyAttributes"])

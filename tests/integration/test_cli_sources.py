@@ -1,4 +1,4 @@
-"""newsingest sources: add, list, remove, import and poll on moto's server and a local site (issue 16)."""
+"""newsingest sources: add, list, remove, import and poll on moto's server and a local site."""
 
 from __future__ import annotations
 

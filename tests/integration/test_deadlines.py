@@ -1,4 +1,4 @@
-"""The deadline rule (issue 13, case 3): a batch finishes inside its invocation, whatever one record does.
+"""The deadline rule: a batch finishes inside its invocation, whatever one record does.
 
 * The batch waits for its records until the remaining time minus the margin, then reports the unfinished ones for
   retry and returns, without joining their threads.

@@ -80,7 +80,7 @@ def _s3_with_conflicts(world: World, sleeps: list[float]) -> Any:
 
 def test_s3_409_conditional_request_conflict_is_retried_in_place(world: World) -> None:
     # Given a good URL, and S3 answering 409 ConditionalRequestConflict twice to the text PUT, as real S3 does while
-    # a concurrent conditional PUT of the same key is in flight (moto never does: injected, issue 13 case 4)
+    # a concurrent conditional PUT of the same key is in flight (moto never does: injected)
     url = world.origin.url(GOOD.format(n=1))
     world.send(url)
     sleeps: list[float] = []
@@ -499,7 +499,7 @@ NOW = datetime(2026, 11, 28, 4, 0, tzinfo=timezone.utc)
 
 
 def test_a_long_retry_after_re_sends_the_message_instead_of_burning_a_receive(world: World) -> None:
-    # Given a site answering 429 with Retry-After: 2 h (longer than DelaySeconds' 15 min; issue 13, case 5)
+    # Given a site answering 429 with Retry-After: 2 h (longer than DelaySeconds' 15 min)
     [message_id] = world.send(world.origin.url("status/429?retry_after=7200"))
     world.runtime.deps.clock = lambda: NOW
     sends, visibility = _watch(world, "SendMessage"), _watch(world, "ChangeMessageVisibility")

@@ -182,7 +182,7 @@ class TestSizeCaps:
 
 class TestGzipMemberFlood:
     def test_a_member_flood_is_refused_as_a_bomb(self, server: ScriptServer) -> None:
-        # Given 500,000 empty gzip members, gzipped again: about 25 KB on the wire (issue 13, case 7)
+        # Given 500,000 empty gzip members, gzipped again: about 25 KB on the wire
         flood = gzipped(gzipped(b"") * 500_000)
         assert len(flood) < 40_000
 

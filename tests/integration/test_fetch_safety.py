@@ -121,7 +121,7 @@ class TestRedirectsAreRevetted:
     def test_redirect_to_a_target_the_url_parser_rejects_is_invalid_url(
         self, server: ScriptServer, location: str
     ) -> None:
-        # Given a server redirecting to a Location that urljoin itself cannot split (issue 13, case 6)
+        # Given a server redirecting to a Location that urljoin itself cannot split
         server.routes["/"] = redirect_to(location.encode("utf-8").decode("latin-1"))  # raw UTF-8 on the wire
         # When fetched
         with pytest.raises(PermanentFailure) as caught:

@@ -1,4 +1,4 @@
-"""Races between writers of one record (issue 13, cases 1 and 2): no lost update, newer observation wins.
+"""Races between writers of one record: no lost update, newer observation wins.
 
 Clocks are injected (``deps.clock``); the interleavings are forced with hooks on the writers' own DynamoDB clients
 (``FaultyClient.before``), never with sleeps. After each scenario the invariant, with a write log attached to every
@@ -253,7 +253,7 @@ def _text_of(world: World, url: str) -> str:
 
 def test_the_attempt_that_observed_the_newer_page_wins_even_if_it_started_first(world: World) -> None:
     # Given two environments on one clock: A starts first but its request is slow; B starts later and gets the
-    # page as it was; only then is the page updated, and A's request reaches it (issue 13, case 2)
+    # page as it was; only then is the page updated, and A's request reaches it
     url = world.origin.add("race-1", V1)
     ticks, log = _Ticks(), WriteLog()
     env_a, env_b = _environment(world, ticks, log), _environment(world, ticks, log)

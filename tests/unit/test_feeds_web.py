@@ -1,4 +1,4 @@
-"""newsingest.feeds on feeds as the web writes them (issue 16): relative links, malformed XML, encodings,
+"""newsingest.feeds on feeds as the web writes them: relative links, malformed XML, encodings,
 double-escaped links, Google News sitemaps. Fixtures: tests/fixtures/feeds (written by make_fixtures.py)."""
 
 from __future__ import annotations

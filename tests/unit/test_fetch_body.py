@@ -62,7 +62,7 @@ EMPTY_MEMBER = gzip.compress(b"", mtime=0)
 
 @pytest.mark.parametrize("members", [2_000, 8_000])
 def test_a_gzip_member_flood_decodes_in_linear_work(members: int, monkeypatch: pytest.MonkeyPatch) -> None:
-    # Given thousands of empty gzip members back to back (issue 13, case 7), and zlib instrumented
+    # Given thousands of empty gzip members back to back, and zlib instrumented
     import newsingest.fetch.body as body
 
     counting = _CountingZlib()

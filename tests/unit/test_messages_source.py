@@ -1,4 +1,4 @@
-"""The optional ``source`` of a queue message (issue 16): what the scheduled poll adds, and what is refused."""
+"""The optional ``source`` of a queue message: what the scheduled poll adds, and what is refused."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""URLs from sitemaps and feeds, for ``newsingest enqueue --sitemap/--feed`` and the scheduled poll (issue 16).
+"""URLs from sitemaps and feeds, for ``newsingest enqueue --sitemap/--feed`` and the scheduled poll.
 
 * Sitemaps (sitemaps.org 0.9): ``<urlset>`` of ``<url><loc>``/``<lastmod>`` (Google News sitemaps: the
   ``<news:publication_date>`` too), and ``<sitemapindex>`` of child sitemaps, followed breadth-first up to

@@ -1,6 +1,6 @@
 """The queue message contract: a body is a bare URL or ``{"url": "...", "force": false, "source": "..."}``.
 
-``source`` (optional) is the id of the feed or sitemap a scheduled poll found the URL in (issue 16); the ingest
+``source`` (optional) is the id of the feed or sitemap a scheduled poll found the URL in; the ingest
 path carries it in ``IngestRequest.source_id`` and needs nothing else from it.
 
 ``parse_message`` never raises: it returns an ``IngestRequest`` or an ``InvalidMessage`` that says why, so the

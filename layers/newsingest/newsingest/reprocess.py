@@ -6,7 +6,7 @@ For every record that has a stored raw page (``raw_key``): read the gzipped HTML
 yields an article becomes ``ok``. Running it twice changes nothing the second time (idempotent): unchanged output is
 not written, and text keys are content-addressed.
 
-Races (issue 13, case 1): each record is re-read with a consistent read of the base item (the ``by-domain`` index
+Races: each record is re-read with a consistent read of the base item (the ``by-domain`` index
 and scans may lag) and rewritten with a compare-and-swap, ``version = :read_version``: if an ingest stored newer
 content, or recorded a newer failure, in between, nothing is written and the record is reported as failed with
 "changed while reprocessing, run again". The rewrite takes version read + 1, never the local clock, so a machine
@@ -176,7 +176,7 @@ def _same(old: ArticleItem, new: ArticleItem) -> bool:
 
 def _next_version(item: ArticleItem) -> int:
     # A reprocess observes nothing new (same page, same fetch): one step past what it read, never "now". A clock
-    # ahead would otherwise make every later ingest of the page lose as "older" (issue 13, case 1); the write is a
+    # ahead would otherwise make every later ingest of the page lose as "older"; the write is a
     # compare-and-swap on the read version, so the step cannot pass over a write it did not see.
     return item.version + 1
 

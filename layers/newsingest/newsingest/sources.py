@@ -1,4 +1,4 @@
-"""Polled sources (issue 16), the pure part: intervals, backoff, durations, source lists. No I/O.
+"""Polled sources, the pure part: intervals, backoff, durations, source lists. No I/O.
 
 * ``next_interval``: how long until a feed is polled again. It adapts to the feed: the median gap between its
   newest entries (halved) when they are dated, else halved when the poll found new URLs and stretched by half when

@@ -1,4 +1,4 @@
-"""``newsingest sources``: the feeds and sitemaps the scheduled poll keeps current (issue 16).
+"""``newsingest sources``: the feeds and sitemaps the scheduled poll keeps current.
 
 add / list / remove / import edit the sources table; ``poll`` runs the poll function's own code
 (``newsingest.poll.poll_sources``) from here, against the same table and queue.

@@ -1,4 +1,4 @@
-"""``make demo`` (second part) / ``python -m newsingest.local.demo_poll``: continuous ingestion, offline (issue 16).
+"""``make demo`` (second part) / ``python -m newsingest.local.demo_poll``: continuous ingestion, offline.
 
 1. Start moto's server with the stack from template.yaml and a local feed origin (ETag/304) serving the sample
    pages and an RSS feed of two of them.

@@ -1,4 +1,4 @@
-"""A local feed origin on 127.0.0.1 for the poll's tests, benchmark and demo (issue 16).
+"""A local feed origin on 127.0.0.1 for the poll's tests, benchmark and demo.
 
 Serves registered feeds with an ``ETag`` (a hash of the body) and answers ``If-None-Match`` with 304; logs every
 request (path, whether it was conditional, status) so callers can count what a poll cost. An optional ``delay``
