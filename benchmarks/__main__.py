@@ -139,7 +139,7 @@ def overhead(quick: bool, notes: list[str]) -> list[Row]:
     MEASURED["sample_extract_cpu_ms"] = m.get("extract_cpu_ms", 0.0)
     pages = ", ".join(f"{name} ({size / 1000:.0f} kB)" for name, size in r["pages"].items())
     notes.append(f"Handler overhead: {batches} batches of {r['batch_size']} messages ({pages}), one thread, CPU "
-                 "time of the handler's thread (time.thread_time) per stage from timers wrapped around the "
+                 "time of the handler's threads (time.thread_time of the calling thread and of the pool thread running the records) per stage from timers wrapped around the "
                  "runtime's collaborators; moto runs as a server in another process, so S3/DynamoDB CPU is the "
                  "client side (serialisation, signing, HTTP) only. 'other' = Powertools batch processing, "
                  "message parsing, logging and EMF metrics.")
