@@ -309,3 +309,18 @@ def test_a_source_robots_txt_disallows_is_recorded_and_backed_off(poller: Poller
     source = poller.store.get(feed)
     assert source is not None and source.last_error and source.last_error.startswith("robots_")
     assert source.next_poll_at == T0 + 3600 and poller.origin.requests("private/rss.xml") == []
+
+
+def test_cache_control_max_age_defers_the_next_poll(poller: Poller) -> None:
+    # Given a feed polled every 5 minutes whose origin says it stays fresh for an hour
+    feed = poller.origin.add("fresh.xml", rss_feed(_links(poller.origin, "a")))
+    poller.origin.cache_control["/fresh.xml"] = "public, max-age=3600"
+    poller.add(feed, every_s=300)
+
+    # When polled, Then the next poll is not earlier than the max-age
+    poll_sources(poller.context())
+    assert poller.store.get(feed).next_poll_at == T0 + 3600  # type: ignore[union-attr]
+    # And the same holds after an unchanged (304) poll that repeats the header
+    poller.clock.at = T0 + 3600
+    (result,) = poll_sources(poller.context()).results
+    assert result.status == "not_modified" and result.next_poll_at == T0 + 2 * 3600

@@ -125,3 +125,13 @@ def test_opml_and_plain_lists() -> None:
     # Then the feed URLs come out in order, once each
     assert read_source_list(opml) == ["https://a.example/rss", "https://b.example/feed.xml"]
     assert read_source_list(plain) == ["https://a.example/rss", "https://c.example/atom.xml"]
+
+
+def test_an_unchanged_feed_is_not_polled_again_before_its_max_age_nor_after_a_day() -> None:
+    # Given a feed polled every 5 minutes that answers 304 with Cache-Control: max-age of two hours
+    seen = Observation(new_urls=0, not_modified=True, cache_max_age_s=7200)
+    # When the next interval is computed, Then it waits the two hours (beyond what the operator asked)
+    assert next_interval(MIN_INTERVAL_S, MIN_INTERVAL_S, seen) == 7200
+    # And a max-age of a week is still bounded by the longest interval
+    week = Observation(new_urls=0, not_modified=True, cache_max_age_s=7 * 86_400)
+    assert next_interval(MIN_INTERVAL_S, MIN_INTERVAL_S, week) == MAX_INTERVAL_S

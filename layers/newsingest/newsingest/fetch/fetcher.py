@@ -284,6 +284,7 @@ class Fetcher:
             charset=charset,
             etag=response.headers.get("ETag"),
             last_modified=response.headers.get("Last-Modified"),
+            cache_max_age=parse_cache_max_age(response.headers.get("Cache-Control")),
             not_modified=False,
             redirects=(),
             elapsed_ms=0,
@@ -301,6 +302,7 @@ class Fetcher:
             charset=charset,
             etag=response.headers.get("ETag"),
             last_modified=response.headers.get("Last-Modified"),
+            cache_max_age=parse_cache_max_age(response.headers.get("Cache-Control")),
             not_modified=True,
             redirects=(),
             elapsed_ms=0,
@@ -489,6 +491,29 @@ def _parse_answers(host: str, answers: list[str]) -> list[IPAddress]:
     return list(dict.fromkeys(addresses))
 
 
+_CACHE_DIRECTIVE = re.compile(r'\s*([A-Za-z-]+)\s*(?:=\s*"?(\d+)"?)?\s*$')
+
+
+def parse_cache_max_age(header: str | None) -> int | None:
+    """Seconds a response says it stays fresh (``s-maxage``, a shared cache's figure, else ``max-age``), or ``None``.
+
+    ``no-cache``/``no-store`` (revalidate or do not keep it) and a zero age mean the origin gives no hint;
+    a malformed directive is ignored rather than guessed at.
+    """
+    ages: dict[str, int] = {}
+    for part in (header or "").split(","):
+        match = _CACHE_DIRECTIVE.match(part)
+        if match is None:
+            continue
+        name = match.group(1).lower()
+        if name in ("no-cache", "no-store"):
+            return None
+        if name in ("max-age", "s-maxage") and match.group(2) is not None:
+            ages.setdefault(name, int(match.group(2)))
+    age = ages.get("s-maxage", ages.get("max-age"))
+    return age if age else None
+
+
 def _utf8_header(value: str | None) -> str | None:
     """http.client decodes header bytes as Latin-1; a Location with raw UTF-8 (common) is re-read as UTF-8,
     as browsers do, so ``/café`` is not mangled into ``/cafÃ©``."""
@@ -525,6 +550,7 @@ def _finish(result: FetchResult, *, url: str, redirects: list[str], elapsed_ms: 
         charset=result.charset,
         etag=result.etag,
         last_modified=result.last_modified,
+        cache_max_age=result.cache_max_age,
         not_modified=result.not_modified,
         redirects=tuple(redirects),
         elapsed_ms=elapsed_ms,

@@ -13,7 +13,9 @@ class FetchResult:
     ``content_type`` is the Content-Type header as sent (printable ASCII, at most 200 characters, parameters
     included, e.g. ``text/html; charset=utf-8``), or the sniffed media type when the header was missing.
     ``charset`` is the header's charset when Python knows that codec, else ``None`` (the extractor then
-    sniffs). ``redirects`` lists every URL that answered with a redirect, in order.
+    sniffs). ``redirects`` lists every URL that answered with a redirect, in order. ``cache_max_age`` is the
+    response's ``Cache-Control`` freshness in seconds (``s-maxage``, else ``max-age``), ``None`` when the response
+    gives none or forbids caching (``no-cache``, ``no-store``, ``max-age=0``): pollers use it as a lower bound.
     """
 
     url: str
@@ -27,3 +29,4 @@ class FetchResult:
     not_modified: bool
     redirects: tuple[str, ...]
     elapsed_ms: int
+    cache_max_age: int | None = None  # defaulted: the other constructors of a FetchResult need not know it

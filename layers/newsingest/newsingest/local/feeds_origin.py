@@ -33,6 +33,7 @@ class FeedOrigin:
     delay: float = 0.0
     robots: bytes = b"User-agent: *\nAllow: /\n"
     routes: dict[str, tuple[int, str, bytes]] = field(default_factory=dict)
+    cache_control: dict[str, str] = field(default_factory=dict)  # path -> Cache-Control sent with it (200 and 304)
     log: list[Logged] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -83,6 +84,7 @@ def _handler(origin: FeedOrigin) -> type[QuietHandler]:
                 origin.record(Logged(path, conditional, 304))
                 self.send_response(304)
                 self.send_header("ETag", etag)
+                self._cache_control(path)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
                 return
@@ -92,8 +94,13 @@ def _handler(origin: FeedOrigin) -> type[QuietHandler]:
             self.send_header("Content-Length", str(len(body)))
             if status == 200:
                 self.send_header("ETag", etag)
+            self._cache_control(path)
             self.end_headers()
             self.wfile.write(body)
+
+        def _cache_control(self, path: str) -> None:
+            if path in origin.cache_control:
+                self.send_header("Cache-Control", origin.cache_control[path])
 
     return Handler
 
