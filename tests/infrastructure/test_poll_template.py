@@ -19,6 +19,8 @@ POLL_ACTIONS = {
                      "dynamodb:DeleteItem"},
     "SourcesTable/index/by-due": {"dynamodb:Query"},
     "ArticlesQueue": {"sqs:SendMessage"},
+    # newsingest.storage.host_budget (the shared per-host budget the feed requests draw on)
+    "HostBudgetTable": {"dynamodb:GetItem", "dynamodb:UpdateItem"},
 }
 
 

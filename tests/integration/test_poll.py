@@ -324,3 +324,29 @@ def test_cache_control_max_age_defers_the_next_poll(poller: Poller) -> None:
     poller.clock.at = T0 + 3600
     (result,) = poll_sources(poller.context()).results
     assert result.status == "not_modified" and result.next_poll_at == T0 + 2 * 3600
+
+
+class RefusingGate:
+    """A host budget with no slot for 40 s (another function took them)."""
+
+    def acquire(self, host: str, *, min_interval: float | None, remaining: float) -> None:
+        from newsingest.outcomes import HOST_BUDGET_REASON, TransientFailure
+
+        raise TransientFailure(HOST_BUDGET_REASON, f"{host}: next slot 40 s away", retry_after=40.0)
+
+    def slow_down(self, host: str, seconds: float) -> None:
+        return None
+
+
+def test_a_feed_whose_host_budget_is_spent_waits_for_it_without_counting_a_failure(poller: Poller) -> None:
+    # Given a due feed, and its host's shared budget with no slot for 40 s
+    feed = poller.origin.add("busy.xml", rss_feed(_links(poller.origin, "a")))
+    poller.add(feed)
+    context = poller.context(fetcher=Fetcher(poller.fetcher.options, gate=RefusingGate()))
+    # When polled
+    report = poll_sources(context)
+    # Then it waits for the budget: due again in 40 s, no failure counted, nothing fetched or enqueued
+    assert report.summary()["waiting"] == 1 and report.summary()["failed"] == 0
+    source = poller.store.get(feed)
+    assert source is not None and (source.next_poll_at, source.failures, source.last_error) == (T0 + 40, 0, None)
+    assert poller.origin.requests("busy.xml") == [] and poller.bodies() == []

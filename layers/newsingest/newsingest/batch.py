@@ -18,15 +18,14 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from newsingest.fetch import Fetcher
-from newsingest.fetch.gate import OPEN_GATE, HostGate
 from newsingest.messages import InvalidMessage, parse_message
 from newsingest.observability import NAMESPACE, SERVICE, logger, metrics
-from newsingest.outcomes import Outcome, TransientFailure
+from newsingest.outcomes import HOST_BUDGET_REASON, Outcome, TransientFailure
 from newsingest.pipeline import Dependencies, ingest, record_invalid_message
+from newsingest.politeness import host_gate
 from newsingest.settings import Settings
 from newsingest.storage import ArticleEvents, ArticleObjects, ArticleRepository
 from newsingest.storage.clients import create_clients
-from newsingest.storage.host_budget import HOST_BUDGET_REASON, HostBudget
 from newsingest.storage.queue import (
     DEFERRALS_ATTRIBUTE,
     MAX_DELAY_SECONDS,
@@ -65,14 +64,6 @@ def build_runtime(settings: Settings, *, endpoint_url: str | None = None) -> Run
         events=ArticleEvents(clients.events, bus) if bus is not None else None,
     )
     return Runtime(settings=settings, deps=deps, delayer=MessageDelayer(clients.sqs))
-
-
-def host_gate(settings: Settings, dynamodb: Any) -> HostGate:
-    """The fleet-wide per-host budget when a table is configured, else none (per-environment limits only)."""
-    if not settings.host_budget_table:
-        return OPEN_GATE
-    return HostBudget(dynamodb, settings.host_budget_table, rate=settings.host_rate, burst=settings.host_burst,
-                      max_wait=settings.host_max_wait_s)
 
 
 @lru_cache(maxsize=1)

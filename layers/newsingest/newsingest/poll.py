@@ -9,6 +9,7 @@ with its reason and backed off (``newsingest.sources.backoff_s``).
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -18,7 +19,7 @@ from typing import Any
 from newsingest.enqueue import send_bodies
 from newsingest.feeds import Document, FeedError, parse_document, read_sitemap
 from newsingest.messages import encode_message
-from newsingest.outcomes import IngestFailure, PermanentFailure, TransientFailure
+from newsingest.outcomes import HOST_BUDGET_REASON, IngestFailure, PermanentFailure, TransientFailure
 from newsingest.sources import Observation, backoff_s, next_interval
 from newsingest.storage.sources import Source, SourceStore
 from newsingest.urls import InvalidUrl, article_id, normalize_url
@@ -51,7 +52,7 @@ class PollContext:
 @dataclass(frozen=True)
 class SourceResult:
     url: str
-    status: str  # ok, not_modified, failed, skipped (another poll took it)
+    status: str  # ok, not_modified, failed, skipped (another poll took it), waiting (for its host's budget)
     found: int = 0
     enqueued: int = 0
     error: str | None = None
@@ -79,7 +80,8 @@ class PollReport:
     def summary(self) -> dict[str, int]:
         return {"polled": len(self.results) - self.count("skipped"), "ok": self.count("ok"),
                 "not_modified": self.count("not_modified"), "failed": self.count("failed"),
-                "skipped": self.count("skipped"), "found": self.found, "enqueued": self.enqueued,
+                "skipped": self.count("skipped"), "waiting": self.count("waiting"), "found": self.found,
+                "enqueued": self.enqueued,
                 "left_due": self.left_due}
 
 
@@ -125,6 +127,8 @@ def poll_one(context: PollContext, source: Source, now: int) -> SourceResult:
     try:
         return _poll(context, source, now)
     except IngestFailure as failure:
+        if failure.reason == HOST_BUDGET_REASON:
+            return _wait_for_budget(context, source, now, failure)
         return _record_failure(context, source, now, failure)
     except FeedError as error:
         return _record_failure(context, source, now, PermanentFailure("not_a_feed", str(error)))
@@ -213,6 +217,15 @@ def _enqueue_new(context: PollContext, source: Source, links: list[str], now: in
     return len(pairs), sent
 
 
+def _wait_for_budget(context: PollContext, source: Source, now: int, failure: IngestFailure) -> SourceResult:
+    """The host's shared budget has no slot soon enough: the source is due again then, and it is no failure."""
+    wait = math.ceil(getattr(failure, "retry_after", None) or 1)
+    updated = replace(source, next_poll_at=now + wait)
+    context.store.save_poll(updated)
+    log.info("poll %s waits %d s for its host's request budget", source.url, wait)
+    return SourceResult(source.url, "waiting", next_poll_at=updated.next_poll_at)
+
+
 def _record_failure(context: PollContext, source: Source, now: int, failure: IngestFailure) -> SourceResult:
     permanent = isinstance(failure, PermanentFailure)
     failures = source.failures + 1
@@ -242,6 +255,7 @@ class PollSettings:
     fetch: Any  # FetchOptions
     concurrency: int = DEFAULT_CONCURRENCY
     max_sources: int = DEFAULT_MAX_SOURCES
+    shared: Any = None  # the ingest Settings the FETCH_* and HOST_* variables make (the host budget's settings)
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> PollSettings:
@@ -254,12 +268,13 @@ class PollSettings:
             if not env.get(name, "").strip():
                 raise SettingsError(f"{name} is required")
         # The FETCH_* variables mean what they mean for the ingest function: parsed by the same code.
-        fetch = Settings.from_env({**env, "ARTICLES_BUCKET": "-", "ARTICLES_TABLE": "-"}).fetch
+        shared = Settings.from_env({**env, "ARTICLES_BUCKET": "-", "ARTICLES_TABLE": "-"})
+        fetch = shared.fetch
         concurrency = int(env.get("POLL_CONCURRENCY", DEFAULT_CONCURRENCY))
         max_sources = int(env.get("POLL_MAX_SOURCES", DEFAULT_MAX_SOURCES))
         if concurrency < 1 or max_sources < 1:
             raise SettingsError("POLL_CONCURRENCY and POLL_MAX_SOURCES must be >= 1")
-        return cls(env["SOURCES_TABLE"].strip(), env["QUEUE_URL"].strip(), fetch, concurrency, max_sources)
+        return cls(env["SOURCES_TABLE"].strip(), env["QUEUE_URL"].strip(), fetch, concurrency, max_sources, shared)
 
 
 _ENVIRONMENT: dict[str, Any] = {}  # one fetcher and one set of clients per execution environment
@@ -271,9 +286,13 @@ def run_scheduled_poll(lambda_context: Any, environ: dict[str, str] | None = Non
         from newsingest.fetch import Fetcher  # noqa: PLC0415
         from newsingest.storage.clients import create_clients  # noqa: PLC0415
 
+        from newsingest.politeness import host_gate  # noqa: PLC0415
+
         settings = PollSettings.from_env(environ)
-        _ENVIRONMENT.update(settings=settings, fetcher=Fetcher(settings.fetch),
-                            clients=create_clients(max_pool_connections=settings.concurrency + 8))
+        clients = create_clients(max_pool_connections=settings.concurrency + 8)
+        # Feeds draw on the same per-host budget as the ingest functions' article requests.
+        _ENVIRONMENT.update(settings=settings, clients=clients,
+                            fetcher=Fetcher(settings.fetch, gate=host_gate(settings.shared, clients.dynamodb)))
     settings, clients = _ENVIRONMENT["settings"], _ENVIRONMENT["clients"]
     remaining = getattr(lambda_context, "get_remaining_time_in_millis", None)
     context = PollContext(store=SourceStore(clients.dynamodb, settings.sources_table), fetcher=_ENVIRONMENT["fetcher"],
