@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 
-from newsingest.local import stack
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning:moto.cloudformation.parsing")
 

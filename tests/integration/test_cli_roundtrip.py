@@ -106,7 +106,7 @@ def test_get_record_text_and_raw(cli_stack: CliStack, site: Site) -> None:
 
     # Then each shows what is stored
     assert record.exit_code == 0, record.output
-    assert f"article_id" in record.stdout and item.title in record.stdout
+    assert "article_id" in record.stdout and item.title in record.stdout
     assert json.loads(as_json.stdout)["content_sha256"] == item.content_sha256
     assert text.stdout.strip() and text.stdout.split()[0] in text.stdout
     assert len(text.stdout.split()) >= (item.word_count or 0) * 0.5

@@ -17,7 +17,7 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from newsingest.batch import NotAnSqsEvent, build_runtime, handle_record
 from newsingest.local.esm import LocalLambdaContext
 from newsingest.messages import parse_message
-from newsingest.outcomes import PermanentFailure, Status
+from newsingest.outcomes import PermanentFailure, Status, TransientFailure
 from newsingest.pipeline import Attempt, record_failure
 from newsingest.settings import Settings
 from newsingest.urls import article_id, normalize_url
@@ -556,7 +556,7 @@ def test_after_the_last_deferral_the_delay_is_clamped_to_twelve_hours_from_the_r
     world.runtime.deps.clock = lambda: NOW
     sends, visibility = _watch(world, "SendMessage"), _watch(world, "ChangeMessageVisibility")
     # When handled
-    with pytest.raises(Exception):
+    with pytest.raises(TransientFailure):
         handle_record(record, LocalLambdaContext(), world.runtime)
     # Then it is retried as usual (toward the DLQ), its visibility inside the 12 h SQS allows from the receive
     assert sends == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import ssl
 import threading
+from pathlib import Path
 
 import pytest
 

@@ -121,8 +121,22 @@ def _first_error(futures: Iterable[Future[None]]) -> BaseException | None:
 
 
 def enqueue_urls(sqs_client: Any, queue_url: str, urls: list[str], *, force: bool = False,
-                 progress: Callable[[int], None] | None = None) -> tuple[int, list[tuple[str, str]]]:
-    return send_bodies(sqs_client, queue_url, [encode_message(url, force=force) for url in urls], progress=progress)
+                 progress: Callable[[int], None] | None = None,
+                 client_spec: Callable[[], ClientSpec] | None = None) -> tuple[int, list[tuple[str, str]]]:
+    """Send the URLs' messages; with ``client_spec`` (how a sending process builds its client), a list of
+    ``PARALLEL_MIN_URLS`` or more goes out from several processes (``processes_for``).
+
+    The first batch always leaves from here, on ``sqs_client``: a wrong queue, endpoint or credential fails as it
+    does for a short list, before any process starts.
+    """
+    bodies = [encode_message(url, force=force) for url in urls]
+    processes = processes_for(len(bodies)) if client_spec is not None else 1
+    if processes == 1 or client_spec is None:
+        return send_bodies(sqs_client, queue_url, bodies, progress=progress)
+    first_sent, first_failures = send_bodies(sqs_client, queue_url, bodies[:SQS_BATCH_SIZE], progress=progress)
+    sent, failures = send_bodies_in_processes(client_spec(), queue_url, bodies[SQS_BATCH_SIZE:], processes,
+                                              progress=progress)
+    return first_sent + sent, first_failures + failures
 
 
 # ------------------------------------------------------------------------------------ several processes

@@ -114,21 +114,16 @@ def _parse_since(text: str) -> Any:
 
 
 def _send(resources: Resources, urls: list[str], *, force: bool) -> tuple[int, list[tuple[str, str]]]:
-    from newsingest.enqueue import ClientSpec, processes_for, send_bodies, send_bodies_in_processes  # noqa: PLC0415
-    from newsingest.messages import encode_message  # noqa: PLC0415
+    from newsingest.enqueue import ClientSpec, enqueue_urls  # noqa: PLC0415
 
     queue_url = resources.queue_url
     sqs = resources.clients.sqs
-    bodies = [encode_message(url, force=force) for url in urls]
-    processes = processes_for(len(bodies))
-    with _maybe_progress(len(bodies), "enqueueing", show_pos=True) as progress:
-        if processes == 1:
-            return send_bodies(sqs, queue_url, bodies, progress=progress)
-        # The first batch goes from here: a wrong queue, endpoint or credential fails as usual, before any process.
-        first_sent, first_failures = send_bodies(sqs, queue_url, bodies[:10], progress=progress)
-        spec = ClientSpec.of_session(resources.session, resources.endpoint_url)
-        sent, failures = send_bodies_in_processes(spec, queue_url, bodies[10:], processes, progress=progress)
-        return first_sent + sent, first_failures + failures
+
+    def client_spec() -> ClientSpec:  # only for a list long enough to be sent from several processes
+        return ClientSpec.of_session(resources.session, resources.endpoint_url)
+
+    with _maybe_progress(len(urls), "enqueueing", show_pos=True) as progress:
+        return enqueue_urls(sqs, queue_url, urls, force=force, progress=progress, client_spec=client_spec)
 
 
 def _print_enqueue_summary(plan: Any, sent: int, failures: list[tuple[str, str]], *, dry_run: bool,
