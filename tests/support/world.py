@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from newsingest.batch import Runtime, get_runtime, reset_runtime
+from newsingest.batch import OUTCOMES, Runtime, get_runtime, reset_runtime
 from newsingest.local.esm import LocalEventSource, PollReport, load_handler
 from newsingest.local.stack import find_template
 from newsingest.storage import ArticleEvents, ArticleObjects, ArticleRepository
@@ -208,6 +208,9 @@ def _world(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
             yield World(stack=stack, origin=scripted, handler=load_handler(find_template()),
                         view=AwsView.of_stack(stack.clients, stack.outputs), write_log=write_log)
         finally:
+            # Tests that call handle_record directly count outcomes no batch flushes: flush them here, or they
+            # would be reported by the next batch this process runs (another test's worker totals).
+            OUTCOMES.flush()
             reset_runtime()
 
 
