@@ -10,6 +10,7 @@ import threading
 from typing import Any
 
 import pytest
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from newsingest.batch import handle_record
 from newsingest.fetch import Fetcher
@@ -223,7 +224,5 @@ def test_a_message_over_its_hosts_budget_is_re_sent_delayed_without_using_a_rece
     assert not world.origin.page_hits()
 
 
-def _record(raw: dict[str, Any]) -> Any:
-    from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
-
+def _record(raw: dict[str, Any]) -> SQSRecord:
     return SQSRecord(raw)

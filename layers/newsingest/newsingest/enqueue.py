@@ -130,8 +130,7 @@ def enqueue_urls(sqs_client: Any, queue_url: str, urls: list[str], *, force: boo
     does for a short list, before any process starts.
     """
     bodies = [encode_message(url, force=force) for url in urls]
-    processes = processes_for(len(bodies)) if client_spec is not None else 1
-    if processes == 1 or client_spec is None:
+    if client_spec is None or (processes := processes_for(len(bodies))) == 1:
         return send_bodies(sqs_client, queue_url, bodies, progress=progress)
     first_sent, first_failures = send_bodies(sqs_client, queue_url, bodies[:SQS_BATCH_SIZE], progress=progress)
     sent, failures = send_bodies_in_processes(client_spec(), queue_url, bodies[SQS_BATCH_SIZE:], processes,

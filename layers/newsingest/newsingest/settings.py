@@ -50,6 +50,7 @@ class Settings:
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if environ is None else environ
         defaults = FetchOptions()
+        host_rate = _number(env, "HOST_REQUESTS_PER_SECOND", cls.host_rate, allow_zero=True)  # 0: budget off
         fetch = FetchOptions(
             user_agent=_text(env, "FETCH_USER_AGENT", defaults.user_agent),
             connect_timeout=_number(env, "FETCH_CONNECT_TIMEOUT", defaults.connect_timeout),
@@ -72,8 +73,8 @@ class Settings:
             extract_concurrency=_integer(env, "EXTRACT_CONCURRENCY", cls.extract_concurrency),
             min_remaining_ms=_integer(env, "MIN_REMAINING_MS", cls.min_remaining_ms, minimum=0),
             deadline_margin_ms=_integer(env, "DEADLINE_MARGIN_MS", cls.deadline_margin_ms, minimum=0),
-            host_budget_table=_host_budget_table(env),
-            host_rate=_number(env, "HOST_REQUESTS_PER_SECOND", cls.host_rate, allow_zero=True) or cls.host_rate,
+            host_budget_table=(env.get("HOST_BUDGET_TABLE", "").strip() or None) if host_rate else None,
+            host_rate=host_rate or cls.host_rate,
             host_burst=_integer(env, "HOST_BURST", cls.host_burst),
             host_max_wait_s=_number(env, "HOST_MAX_WAIT_S", cls.host_max_wait_s),
             event_bus_name=_bus_name(env, "EVENT_BUS_NAME"),
@@ -158,12 +159,6 @@ def _number(env: Mapping[str, str], name: str, default: float, *, allow_zero: bo
         raise SettingsError(f"{name}={raw} must be positive" + (" or 0" if allow_zero else ""))
     return value
 
-
-def _host_budget_table(env: Mapping[str, str]) -> str | None:
-    """The budget table, unless HOST_REQUESTS_PER_SECOND=0 switches the shared budget off."""
-    if _number(env, "HOST_REQUESTS_PER_SECOND", 1.0, allow_zero=True) == 0:
-        return None
-    return env.get("HOST_BUDGET_TABLE", "").strip() or None
 
 
 def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:

@@ -86,7 +86,7 @@ def _extract(html: bytes | str, url: str | None, content_type: str | None, optio
     # 2. pre-clean + parse (a page cut by a cap says so: its article may be incomplete)
     cleaned = preclean_page(text, options.max_tags, options.max_parse_chars)
     cuts = tuple(cut for cut in (_input_cut(html, options), cleaned.cut) if cut)
-    soup = _parse(cleaned.markup)
+    soup = parse_html(cleaned.markup)
     # 3. metadata (read-only, before the body stage; its layout context reads the body stage's evidence of where
     # the main text is, computed once here and shared)
     _analyse(soup, options)
@@ -113,7 +113,7 @@ def _fallback_body(
     text: str, soup: BeautifulSoup, url: str | None, options: ExtractOptions, body: BodyResult
 ) -> BodyResult:
     """No story in the cleaned page: the markup with its name-marked regions kept, then JSON-LD ``articleBody``."""
-    unfiltered = _parse(preclean(text, options.max_tags, options.max_parse_chars, by_name=False))
+    unfiltered = parse_html(preclean(text, options.max_tags, options.max_parse_chars, by_name=False))
     wide = extract_body(unfiltered, url, options)
     if wide.text:
         return BodyResult(wide.text, wide.images, (*wide.warnings, "body_from_unfiltered_markup"), wide.closing)
@@ -137,10 +137,6 @@ def _decode(html: bytes | str, content_type: str | None, options: ExtractOptions
 def _is_binary(head: bytes, content_type: str | None) -> bool:
     codec = charset_from_bom(head) or charset_from_content_type(content_type)
     return looks_binary(head, codec)
-
-
-def _parse(markup: str) -> BeautifulSoup:
-    return parse_html(markup)
 
 
 def _analyse(soup: BeautifulSoup, options: ExtractOptions) -> None:

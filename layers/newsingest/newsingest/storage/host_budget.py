@@ -132,15 +132,17 @@ class HostBudget:
         return item
 
     def _reserve(self, host: str, item: dict[str, Any] | None, slot: Slot) -> bool:
-        rev = int(_number(item, "rev") or 0)
+        seen = _number(item, "rev")
+        rev = int(seen or 0)
         values: dict[str, Any] = {":tat": _n(slot.tat), ":rev": {"N": str(rev + 1)},
                                   ":expires": {"N": str(int(slot.tat) + ITEM_TTL_SECONDS)}}
         if item is None:
             condition = "attribute_not_exists(host)"
+        elif seen is None:
+            condition = "attribute_not_exists(rev)"
         else:
-            condition = "rev = :seen" if "rev" in item else "attribute_not_exists(rev)"
-            if "rev" in item:
-                values[":seen"] = {"N": str(rev)}
+            condition = "rev = :seen"
+            values[":seen"] = {"N": str(rev)}
         try:
             self._dynamodb.update_item(
                 TableName=self._table,
