@@ -200,6 +200,24 @@ CASES = [
      _page('<header><span class="date">Friday, May 3, 2024</span></header><article><h1>Council passes budget'
            '</h1><p>Posted: April 30, 2024</p>' + _BODY + '</article>'),
      "2024-04-30", "date_line", None),
+    # --- page-wide wrappers and zones
+    ("ASP.NET's page-wide <form> is a wrapper, not furniture (ru)",
+     _page('<form id="aspnetForm"><div class="page"><article><p class="date">15 августа 2016, 13:43</p>'
+           '<h1>Подольски завершил карьеру</h1>' + _BODY + '</article></div></form>', lang="ru"),
+     "2016-08-15T13:43:00", "date_line", None),
+    ("a UTC time the page itself shows on the same clock keeps its UTC day (en)",
+     _page('<article><h1>Council passes budget</h1><time datetime="2020-04-28T22:57">April 28, 22:57</time>'
+           '<span class="date">April 29, 2020</span>' + _BODY + '</article>', _ld(datePublished="2020-04-28T22:57:38Z", dateModified="2020-04-29T11:14:24Z")
+           + '<meta name="x" content="y">'),
+     "2020-04-28T22:57:38+00:00", "jsonld", "2020-04-29T11:14:24+00:00"),
+    ("a zoneless time next to midnight yields to the day shown under the headline (it)",
+     _page('<article><h1>Il consiglio approva il bilancio</h1><span class="data datePublished">06/12/2020</span>'
+           + _BODY + '</article>', _ld(datePublished="2020-12-05T23:15:00"), lang="it"),
+     "2020-12-06", "jsonld", None),
+    ("a zoneless time far from midnight keeps its day (it)",
+     _page('<article><h1>Il consiglio approva il bilancio</h1><span class="data datePublished">06/12/2020</span>'
+           + _BODY + '</article>', _ld(datePublished="2020-12-05T12:15:00"), lang="it"),
+     "2020-12-05T12:15:00", "jsonld", None),
 ]
 
 
@@ -273,3 +291,38 @@ def test_dayfirst_follows_language_and_territory(language: str | None, dayfirst:
 def test_month_names_of_more_languages(raw: str, expected: str | None) -> None:
     # Given a date written with a month name / When parsed / Then the calendar day (or None, never an exception)
     assert parse_date(raw) == expected
+
+
+def test_script_state_dates_an_otherwise_undated_page() -> None:
+    # Given a script-rendered shop page: no date in its markup, its state under a quoted "published_at" key,
+    # an earlier "createdAt" of some other object
+    page = _page("<h1>Sidamo, washed</h1>" + _BODY + '<script>var state = {"createdAt": "2018-01-02T10:00:00Z", '
+                 '"product": {"published_at":"2019-03-02T06:22:28+01:00"}};</script>')
+    # When extracted / Then the publication key wins over the creation key, and date_source says "script"
+    article = extract_article(page)
+    assert (article.published_at, article.date_source) == ("2019-03-02T06:22:28+01:00", "script")
+
+
+def test_script_state_is_never_read_over_a_date_the_page_shows() -> None:
+    # Given a page with a visible labelled date and a script state with another date
+    page = _page("<article><h1>Council passes budget</h1><p>Posted: April 30, 2024</p>" + _BODY
+                 + '<script>window.__STATE__ = {"publishedAt": "2020-01-01T00:00:00Z"};</script></article>')
+    # When extracted / Then the page's own line dates it
+    assert (extract_article(page).published_at, extract_article(page).date_source) == ("2024-04-30", "date_line")
+
+
+def test_the_lead_image_named_by_its_upload_time_dates_an_undated_page() -> None:
+    # Given an undated page whose og:image file is named by its upload time
+    page = _page("<h1>Council passes budget</h1>" + _BODY,
+                 '<meta property="og:image" content="https://img.example.com/large/20201007120909561.jpg">')
+    # When extracted without a URL / Then that day, as a URL date
+    article = extract_article(page)
+    assert (article.published_at, article.date_source) == ("2020-10-07", "url")
+
+
+def test_a_web_archive_copy_segment_is_not_the_pages_day() -> None:
+    # Given an undated page whose canonical URL is a web archive's copy (a capture-time segment mid-path)
+    page = _page("<h1>Council passes budget</h1>" + _BODY,
+                 '<link rel="canonical" href="https://web.archive.org/web/20160218093512/http://example.de/typo">')
+    # When extracted / Then no date is read from the capture time
+    assert extract_article(page).published_at is None

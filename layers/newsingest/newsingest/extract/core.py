@@ -90,7 +90,7 @@ def _extract(html: bytes | str, url: str | None, content_type: str | None, optio
     # 3. metadata (read-only, before the body stage; its layout context reads the body stage's evidence of where
     # the main text is, computed once here and shared)
     _analyse(soup, options)
-    meta = _metadata(soup, url, options)
+    meta = _metadata(soup, url, options, text)
     # 4. body, then the fallbacks before an empty body (never on an index page)
     body = extract_body(soup, url, options)
     if not body.text and "listing_page" not in body.warnings:
@@ -146,9 +146,9 @@ def _analyse(soup: BeautifulSoup, options: ExtractOptions) -> None:
         logger.warning("layout analysis failed", exc_info=True)
 
 
-def _metadata(soup: BeautifulSoup, url: str | None, options: ExtractOptions) -> Metadata:
+def _metadata(soup: BeautifulSoup, url: str | None, options: ExtractOptions, markup: str) -> Metadata:
     try:
-        return extract_metadata(soup, url, options)
+        return extract_metadata(soup, url, options, markup)
     except Exception:  # metadata is best effort; the body still counts
         logger.warning("metadata extraction failed", exc_info=True)
         return Metadata()

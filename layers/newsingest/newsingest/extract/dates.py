@@ -47,7 +47,7 @@ def date_from_url(url: str | None) -> str | None:
     if not url:
         return None
     path = url.split("?", 1)[0].split("#", 1)[0]
-    match = p.URL_DATE.search(path) or p.URL_DATE_COMPACT.search(path)
+    match = p.URL_DATE.search(path) or p.URL_DATE_COMPACT.search(path) or p.URL_DATE_STAMP.search(path)
     if match:
         year, month, day = int(match[1]), int(match[2]), int(match[3])
     else:
@@ -59,6 +59,19 @@ def date_from_url(url: str | None) -> str | None:
         return _format(_Parts(year, month, day, None, None, None, None))
     except ValueError:
         return None
+
+
+def date_from_scripts(markup: str | None) -> str | None:
+    """The first publication date (else creation date) a page's script state gives under a quoted key
+    (``"published_at":"2019-03-02T06:22:28+01:00"``), or None. A last resort only: see published.py."""
+    if not markup:
+        return None
+    for pattern in (p.SCRIPT_PUBLISHED_KEY, p.SCRIPT_CREATED_KEY):
+        for match in pattern.finditer(markup):
+            iso = parse_date(match[1])
+            if iso:
+                return iso
+    return None
 
 
 def find_date_lines(text: str, *, dayfirst: bool = False) -> Iterator[tuple[str, str]]:

@@ -118,11 +118,15 @@ class Metadata:
     paywalled: bool | None = None
 
 
-def extract_metadata(soup: bs4.BeautifulSoup, url: str | None, options: ExtractOptions) -> Metadata:
-    """Metadata of the page in ``soup`` (read-only on ``soup``; never raises)."""
+def extract_metadata(soup: bs4.BeautifulSoup, url: str | None, options: ExtractOptions,
+                     markup: str | None = None) -> Metadata:
+    """Metadata of the page in ``soup`` (read-only on ``soup``; never raises). ``markup``: the page as fetched,
+    scripts included (the pre-clean drops them), read only to date a page nothing else dates."""
     try:
         page = _collect(soup)
-        return _Resolver(page, url).metadata()
+        resolver = _Resolver(page, url)
+        resolver.markup = markup
+        return resolver.metadata()
     except Exception:  # never raise: metadata is best effort, the body text is still worth returning
         logger.debug("metadata extraction failed", exc_info=True)
         return Metadata()
@@ -159,12 +163,13 @@ def complete_with_text(meta: Metadata, text: str, closing: Sequence[str] = ()) -
 def _context(el: Tag) -> str:
     """Where ``el`` sits: ``excluded``, ``article`` or ``neutral``.
 
-    ``excluded``: an ancestor is ``<aside>``/``<nav>``/``<footer>``/``<form>``, or a ``<header>`` that is not inside
-    the article (the page masthead, which prints today's date), or its class/id says related / most-read /
-    trending list, rail, sidebar, widget, comments, footer… **unless that ancestor holds the page's main text**
-    (``layout.main_text_ids``: the densest paragraph container, its ancestors and the headline's chain), the one
-    rule of evidence over names the pre-clean and the body stage follow too: ``<body class="right-sidebar">`` or
-    a ``#sidebar-wrapper`` around the article are wrappers, not furniture. Related cards are often ``<article>``
+    ``excluded``: an ancestor is ``<aside>``/``<nav>``/``<footer>``, or a ``<header>`` that is not inside
+    the article (the page masthead, which prints today's date), or a ``<form>``, or its class/id says related /
+    most-read / trending list, rail, sidebar, widget, comments, footer… **unless that ancestor (a form or a class)
+    holds the page's main text** (``layout.main_text_ids``: the densest paragraph container, its ancestors and the
+    headline's chain), the one rule of evidence over names the pre-clean and the body stage follow too:
+    ``<body class="right-sidebar">``, a ``#sidebar-wrapper`` around the article or ASP.NET's page-wide ``<form>``
+    are wrappers, not furniture. Related cards are often ``<article>``
     elements themselves, so an excluded ancestor wins over any article marker.
     ``article``: an ancestor is ``<article>``/``<main>``/``itemprop=articleBody`` or has an article-like class.
     """
@@ -176,11 +181,11 @@ def _context(el: Tag) -> str:
     depth = 0
     while node is not None and depth < 40 and not isinstance(node, bs4.BeautifulSoup):
         name = node.name
-        if name in p.EXCLUDED_TAGS:
+        if name in p.EXCLUDED_TAGS and name != "form":
             return "excluded"
         attrs = node.attrs
         kind = _marker_kind(_class_and_id(attrs)) if attrs and ("class" in attrs or "id" in attrs) else ""
-        if kind == "excluded":
+        if kind == "excluded" or name == "form":  # ASP.NET wraps whole pages in one <form>: evidence decides
             named.append(id(node))
         if node is not el and (kind == "article" or name in ("article", "main") or _has_itemprop(node, "articlebody")):
             in_article = True
@@ -227,6 +232,7 @@ class _Resolver(PageSources):
         self.h1 = self._main_h1()
         self.date_source: str | None = None
         self.agency: str | None = None
+        self.markup: str | None = None
 
     def metadata(self) -> Metadata:
         site_name = self._safe(self.site_name)
@@ -303,6 +309,7 @@ class _Resolver(PageSources):
             headline_excluded=anchor is not None and _context(anchor) == "excluded",
             language=self._safe(self.language), url=self.url or self._safe(self.canonical_url), context=_context,
             titles=tuple(t for t in (page.title_tag, _short_text(self.h1, 300) if self.h1 is not None else None) if t),
+            lead_image=lambda: (self._safe(self.images) or (None, ()))[0], markup=self.markup,
         )
 
     def _date_anchor(self) -> Tag | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 # Bumped whenever extraction output can change, so stored articles say which extractor produced them.
-EXTRACTOR_VERSION = "newsingest-extract/2.1"
+EXTRACTOR_VERSION = "newsingest-extract/2.2"
 
 
 @dataclass(frozen=True)

@@ -534,6 +534,16 @@ URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-]([01]?\d)[/-]([0-3]?\d)(?:/|-|_|\.|
 # A whole path segment YYYYMMDD (/20200428/) or DD-MM-YYYY (/29-10-2021): also the URL's day.
 URL_DATE_COMPACT = re.compile(r"/((?:19|20)\d{2})([01]\d)([0-3]\d)(?:/|$)")
 URL_DATE_DMY = re.compile(r"/([0-3]\d)-([01]\d)-((?:19|20)\d{2})(?:/|$)")
+# A file named by its upload time, YYYYMMDDhhmmss and milliseconds (/large/20201007120909561.jpg): the last
+# segment only (a web archive's /web/20160218093512/ segment is the day of its copy).
+URL_DATE_STAMP = re.compile(r"/((?:19|20)\d{2})([01]\d)([0-3]\d)[0-2]\d[0-5]\d[0-5]\d\d{0,4}(?:[._-][^/]*)?$")
+# Dates in the state a script-rendered page ships (Shopify's "published_at", a headless CMS's "createdAt"): a quoted
+# key, then a quoted ISO value. Publication keys are read before creation keys.
+_SCRIPT_ISO = r"""\s*:\s*["'](\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?)["']"""
+SCRIPT_PUBLISHED_KEY = re.compile(
+    r"""["'](?:published_?at|publishedAt|publish_?date|publishDate|date_?published|datePublished|"""
+    r"""publication_?date|publicationDate|first_?published(?:_?at)?|firstPublished(?:At)?)["']""" + _SCRIPT_ISO)
+SCRIPT_CREATED_KEY = re.compile(r"""["'](?:created_?at|createdAt|date_?created|dateCreated)["']""" + _SCRIPT_ISO)
 MIN_YEAR = 1990  # older dates on news pages are copyright lines or history, not publication dates
 MAX_YEAR = 2100
 

@@ -125,7 +125,7 @@ class DateCandidate:
 @dataclass(frozen=True)
 class DateResult:
     iso: str | None = None
-    source: str | None = None  # jsonld | meta | time | date_line | modified | url
+    source: str | None = None  # jsonld | meta | time | date_line | modified | url | script
 
 
 @dataclass
@@ -148,11 +148,22 @@ class DateSources:
     url: str | None = None  # the fetched URL, else the page's canonical URL (the URL-date fallback)
     titles: Sequence[str] = ()  # the <title> and the headline's text (a date they start or end with)
     context: Callable[[Tag], str] = lambda el: "neutral"  # "excluded" | "article" | "neutral"
+    # Last resorts, computed only for a page nothing else dates: its lead image's URL, its scripts' state.
+    lead_image: Callable[[], str | None] = lambda: None
+    markup: str | None = None  # the page as fetched (scripts included), for d.date_from_scripts
     _candidates: list[DateCandidate] | None = None
 
 
 def extract_published(src: DateSources) -> DateResult:
-    """The publication date: the best published candidate, else the modified date, else the URL's date."""
+    """The publication date, from the first of these that has one:
+
+    1. the best published candidate (JSON-LD, meta, microdata, ``<time>``, visible date lines, the title);
+    2. the best modified candidate (``modified``);
+    3. the page's URL (``url``);
+    4. the page's script state: a quoted ``published_at``/``createdAt``-like key (``script``);
+    5. the lead image's URL: an image uploaded for the story carries its day (``url``);
+    6. the first short text that is a whole date, outside furniture (``date_line``).
+    """
     found = _best(src, PUBLISHED)
     if found.iso:
         return found
@@ -162,6 +173,12 @@ def extract_published(src: DateSources) -> DateResult:
     from_url = d.date_from_url(src.url)
     if from_url:
         return DateResult(from_url, "url")
+    from_scripts = d.date_from_scripts(src.markup)
+    if from_scripts:
+        return DateResult(from_scripts, "script")
+    from_image = d.date_from_url(src.lead_image())
+    if from_image:
+        return DateResult(from_image, "url")
     return _first_short_date(src)
 
 
@@ -271,9 +288,16 @@ def _in_page_offset(iso: str, others: Sequence[DateCandidate]) -> str:
     * a naive candidate whose wall clock is the same instant in a whole/half-hour zone within ±14 h (same minutes
       and seconds; ``sailthru.date`` 22:28:35 next to ``…T03:28:35Z``) -> the instant in that zone, when it falls
       on another day;
-    * a visible date-only candidate one day off that the instant reaches in a zone within UTC±8 -> that day.
+    * a visible date-only candidate one day off that the instant reaches in a zone within UTC±8 -> that day;
+    * before those two, a naive candidate on the instant's own UTC clock (to the minute) -> the UTC day stands: the
+      page shows its readers UTC.
+    A winner with a clock and no zone is read by :func:`_naive_local_day`.
     """
-    if not iso.endswith("+00:00") or not d.has_time(iso):
+    if not d.has_time(iso):
+        return iso
+    if not d.has_offset(iso):
+        return _naive_local_day(iso, others)
+    if not iso.endswith("+00:00"):
         return iso
     try:
         moment = dt.datetime.fromisoformat(iso)
@@ -295,19 +319,40 @@ def _in_page_offset(iso: str, others: Sequence[DateCandidate]) -> str:
                 continue
             if d.has_time(other.iso):
                 shift = (dt.datetime.fromisoformat(other.iso) - wall).total_seconds()
-                if shift and abs(shift) <= 14 * 3600 and shift % 1800 == 0:
+                if abs(shift) < 60:  # the page shows this instant's UTC clock: its day is the UTC day
+                    return iso
+                if abs(shift) <= 14 * 3600 and shift % 1800 == 0:
                     local = moment.astimezone(dt.timezone(dt.timedelta(seconds=shift)))
                     if local.date() != moment.date():
                         return local.isoformat(timespec="seconds")
-            elif other.source in ("date_line", "time"):
-                day = dt.date.fromisoformat(other.iso)
-                reach = dt.timedelta(hours=_LOCAL_ZONE_HOURS)
-                reachable = {(wall - reach).date(), (wall + reach).date()}
-                if day != moment.date() and day in reachable:
-                    return other.iso
+            elif other.source in ("date_line", "time") and _one_zone_away(wall, other.iso):
+                return other.iso
     except ValueError:
         return iso
     return iso
+
+
+def _naive_local_day(iso: str, others: Sequence[DateCandidate]) -> str:
+    """A winner with a clock and no zone (often UTC written without its ``Z``) yields to the day the page shows
+    under it: the best visible date-only candidate, when it is one day off within reach of a zone (UTC±8)."""
+    try:
+        wall = dt.datetime.fromisoformat(iso)
+        for other in sorted(others, key=lambda c: (-c.score, c.position)):
+            if other.score < _MIN_LOCAL_SCORE or other.source not in ("date_line", "time"):
+                continue
+            if d.has_time(other.iso):
+                return iso  # the page shows a clock too: the winner's own reading stands
+            return other.iso if _one_zone_away(wall, other.iso) else iso
+    except ValueError:
+        return iso
+    return iso
+
+
+def _one_zone_away(wall: dt.datetime, day_iso: str) -> bool:
+    """Whether the date-only ``day_iso`` is another day than ``wall``'s that a zone within UTC±8 reaches."""
+    day = dt.date.fromisoformat(day_iso)
+    reach = dt.timedelta(hours=_LOCAL_ZONE_HOURS)
+    return day != wall.date() and day in {(wall - reach).date(), (wall + reach).date()}
 
 
 # ----------------------------------------------------------------------------------------------- candidates
