@@ -200,6 +200,38 @@ CASES = [
      _page('<header><span class="date">Friday, May 3, 2024</span></header><article><h1>Council passes budget'
            '</h1><p>Posted: April 30, 2024</p>' + _BODY + '</article>'),
      "2024-04-30", "date_line", None),
+    # --- labels, datelines and lines that only look like dates
+    ("Written:/Updated: on one line (en)",
+     _page('<article><h1>Temperatures drop</h1><div>Written: 2023-11-07 15:03:30Updated: 2023-11-07 15:30:46</div>'
+           + _BODY + '</article>'),
+     "2023-11-07T15:03:30", "date_line", "2023-11-07T15:30:46"),
+    ("German Stand: is a modified label (de)",
+     _page('<article><h1>Stadtrat beschließt Haushalt</h1><p>Veröffentlicht am 25.09.2018, 09:00</p>'
+           '<p>Stand: 26.09.2018, 10:00 Uhr</p>' + _BODY + '</article>', lang="de"),
+     "2018-09-25T09:00:00", "date_line", "2018-09-26T10:00:00"),
+    ("a place and a date in parentheses open the first paragraph (de)",
+     _page('<article><h1>Gedenken am Ewigkeitssonntag</h1><p><strong>Karlsruhe, (12.11.2021). Traditionell '
+           'gedenken evangelische Christinnen und Christen am Ewigkeitssonntag ihrer Verstorbenen. '
+           + "Die Gemeinden laden zu Gottesdiensten ein. " * 10 + '</strong></p>' + _BODY + '</article>', lang="de"),
+     "2021-11-12", "date_line", None),
+    ("a linked title with a date inside a sentence is no date line (de)",
+     _page('<article><h1>Bericht zur Lage</h1><p>Die Zahlen stehen im <a href="/bulletin.pdf">Bulletin vom '
+           '15. April 2020</a>, das die Behörde nach Wochen der Verzögerung endlich veröffentlicht hat, und sie '
+           'zeigen etwas anderes.</p>' + _BODY + '</article>', lang="de"),
+     None, None, None),
+    ("day | month | year (de)",
+     _page('<main><h1>Hechte im Winter</h1><table><tr><td>26 | 01 | 2022 </td><td>Schweiz</td></tr></table>'
+           + _BODY + '</main>', lang="de"),
+     "2022-01-26", "date_line", None),
+    ("an Updated: line is all the page shows of a re-dated story (en)",
+     _page('<article><h1>Royal interview</h1><p>Updated 2010 GMT March 14, 2021</p>' + _BODY + '</article>',
+           _ld(datePublished="2021-03-08T11:15:28Z", dateModified="2021-03-14T20:10:50Z")),
+     "2021-03-14", "date_line", "2021-03-14T20:10:50+00:00"),
+    ("the page shows its first day too: the metadata's published date stands (en)",
+     _page('<article><h1>Buttercream</h1><time pubdate datetime="2018-01-28">January 28, 2018</time>'
+           '<p>Updated: August 22, 2019</p>' + _BODY + '</article>',
+           _ld(datePublished="2018-01-28T03:38:45Z", dateModified="2019-08-22T10:05:21Z")),
+     "2018-01-28T03:38:45+00:00", "jsonld", "2019-08-22T10:05:21+00:00"),
     # --- page-wide wrappers and zones
     ("ASP.NET's page-wide <form> is a wrapper, not furniture (ru)",
      _page('<form id="aspnetForm"><div class="page"><article><p class="date">15 августа 2016, 13:43</p>'
@@ -326,3 +358,20 @@ def test_a_web_archive_copy_segment_is_not_the_pages_day() -> None:
                  '<link rel="canonical" href="https://web.archive.org/web/20160218093512/http://example.de/typo">')
     # When extracted / Then no date is read from the capture time
     assert extract_article(page).published_at is None
+
+
+def test_a_headline_linking_to_its_dated_permalink_dates_an_undated_page() -> None:
+    # Given an undated blog page whose headline links to its permalink
+    page = _page('<h2 class="post-title"><a href="https://blog.example.com/2017/08/30/simpler-publishing/">Simpler '
+                 'publishing</a></h2>' + _BODY)
+    # When extracted without a URL / Then the permalink's day, as a URL date
+    article = extract_article(page)
+    assert (article.published_at, article.date_source) == ("2017-08-30", "url")
+
+
+def test_an_og_image_the_image_stage_refuses_still_dates_an_undated_page() -> None:
+    # Given an undated page whose og:image is relative and padded with spaces
+    page = _page("<h1>Council passes budget</h1>" + _BODY,
+                 '<meta property="og:image" content="  /uploads/2020/10/13/news/153257/medium/153257.jpg  ">')
+    # When extracted without a URL / Then the upload path's day
+    assert (extract_article(page).published_at, extract_article(page).date_source) == ("2020-10-13", "url")

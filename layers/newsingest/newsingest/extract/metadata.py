@@ -213,6 +213,15 @@ def _marker_kind(marker: str) -> str:
     return "article" if p.ARTICLE_CONTAINER.search(marker) else ""
 
 
+def _own_link(headline: Tag | None) -> str | None:
+    """The href of the link a headline is (or is wrapped in): a blog's headline links to its own permalink."""
+    if headline is None:
+        return None
+    link = headline.find("a", href=True) or headline.find_parent("a", href=True)
+    href = link.get("href") if isinstance(link, Tag) else None
+    return href.strip() if isinstance(href, str) else None
+
+
 def _has_itemprop(el: Tag, prop: str) -> bool:
     value = el.attrs.get("itemprop") if el.attrs else None
     return bool(value) and prop in " ".join(_attr_list(value)).lower()
@@ -309,8 +318,14 @@ class _Resolver(PageSources):
             headline_excluded=anchor is not None and _context(anchor) == "excluded",
             language=self._safe(self.language), url=self.url or self._safe(self.canonical_url), context=_context,
             titles=tuple(t for t in (page.title_tag, _short_text(self.h1, 300) if self.h1 is not None else None) if t),
-            lead_image=lambda: (self._safe(self.images) or (None, ()))[0], markup=self.markup,
+            headline_link=_own_link(anchor), lead_image=self._lead_image_url, markup=self.markup,
         )
+
+    def _lead_image_url(self) -> str | None:
+        """The lead image's URL, else the ``og:image`` as written (a relative or padded value the image stage
+        refuses still carries its upload day)."""
+        lead = (self._safe(self.images) or (None, ()))[0]
+        return lead or next((value.strip() for value in self.page.metas.get("og:image", ()) if value.strip()), None)
 
     def _date_anchor(self) -> Tag | None:
         """The headline dates are read around: the visible headline (titles.visible_headline), else the page's only

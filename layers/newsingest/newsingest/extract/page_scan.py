@@ -63,6 +63,7 @@ class Page:
 
 
 _MAX_DATE_STRINGS = 300
+_DATELINE_CHARS = 60  # of a long text node: where a dateline states its date
 _DATE_ANCHORS = frozenset(("time", "h1", "h2", "abbr"))
 _ITEMPROPS = frozenset(("datepublished", "datemodified", "datecreated", "author", "headline", "articlesection",
                         "image", "inlanguage", "keywords", "description", "name"))
@@ -78,9 +79,10 @@ def collect(soup: bs4.BeautifulSoup) -> Page:
     date_strings = page.date_strings
     for el in soup.descendants:
         if type(el) is not Tag:
-            # strings, comments: one type check; a short text node holding a year is a date candidate
-            if type(el) is NavigableString and len(el) < 400 and len(date_strings) < _MAX_DATE_STRINGS and \
-                    holds_year(el):
+            # strings, comments: one type check; a short text node holding a year is a date candidate, and so is
+            # a paragraph opening with one (a dateline: "Karlsruhe, (12.11.2021). Traditionell …")
+            if type(el) is NavigableString and len(date_strings) < _MAX_DATE_STRINGS and \
+                    holds_year(el if len(el) < 400 else el[:_DATELINE_CHARS]):
                 date_strings.append((count, el))
             continue
         count += 1

@@ -400,14 +400,14 @@ CLASS_PREFILTER = re.compile(r"auth|byl|writer|report|contrib|journal|crumb|pay|
 # --------------------------------------------------------------------------------------------------- dates
 # Labels of visible date lines; the label decides published vs modified ("Updated" is never taken as published).
 _PUBLISHED_LABELS = (
-    r"posted|published(?:\s+on)?|publication\s+date|first\s+published|created|date(?=\s*[:：])|datum(?=\s*[:：])|fecha(?=\s*[:：])|filed|issued"
+    r"posted|published(?:\s+on)?|publication\s+date|first\s+published|written(?:\s+on)?|created|date(?=\s*[:：])|datum(?=\s*[:：])|fecha(?=\s*[:：])|filed|issued"
     r"|publiziert|veröffentlicht|erschienen|publié|publicado|publicada|pubblicato|gepubliceerd|opublikowano"
     r"|publicerad|julkaistu|опубликовано|diterbitkan|입력|등록|작성|게재|公開|配信|掲載|发布(?:时间)?|發布(?:時間)?|发表"
     r"|(?:artikel|beitrag|eintrag)\s+wurde(?=\s+am\b)"  # WordPress themes: "Dieser Beitrag wurde am … veröffentlicht"
 )
 _MODIFIED_LABELS = (
     r"last\s+updated|updated(?:\s+on)?|modified|last\s+modified|revised|edited|aktualisiert|geändert|mis\s+à\s+jour"
-    r"|letzte\s+änderung|zuletzt\s+bearbeitet|zuletzt(?=\s+am\b)|dernière\s+mise\s+à\s+jour"
+    r"|letzte\s+änderung|zuletzt\s+bearbeitet|zuletzt(?=\s+am\b)|stand(?=\s*[:：])|dernière\s+mise\s+à\s+jour"
     r"|actualizado|atualizado|aggiornato|bijgewerkt|zaktualizowano|uppdaterad|päivitetty|обновлено|diperbarui"
     r"|수정|업데이트|最終更新|更新(?:时间|時間)?|修改"
 )
@@ -508,10 +508,10 @@ TEXT_DATE_DMY = re.compile(
     r"\b(?P<d>[0-3]?\d)(?:st|nd|rd|th|er|\.)?\s+(?:de\s+)?(?P<mon>" + _MONTH_ALT + r")\.?,?\s+(?:de\s+)?(?P<y>(?:19|20)\d{2})\b",
     re.IGNORECASE,
 )
-# DD.MM.YYYY (dots: day first everywhere they are used) and ambiguous NN/NN/YYYY.
+# DD.MM.YYYY (dots: day first everywhere they are used) and ambiguous NN/NN/YYYY (also "26 | 01 | 2022").
 # "31.10.23": dotted day-first with a two-digit year (German-speaking pages), read only when nothing longer matched.
 SHORT_DOTTED_DATE = re.compile(r"(?<![\d.])(?P<d>[0-3]?\d)\.(?P<m>[01]?\d)\.(?P<y>\d{2})(?![\d.])")
-NUMERIC_DATE = re.compile(r"\b(?P<a>[0-3]?\d)(?P<sep>[/.-])(?P<b>[0-3]?\d)(?P=sep)(?P<y>(?:19|20)\d{2})\b")
+NUMERIC_DATE = re.compile(r"\b(?P<a>[0-3]?\d)(?P<sep>[/.-]| \| )(?P<b>[0-3]?\d)(?P=sep)(?P<y>(?:19|20)\d{2})\b")
 CLOCK = re.compile(
     r"(?<![\d:])(?P<H>[0-2]?\d)(?::|h|\.(?=\d{2}\s*[ap]\.?m))(?P<M>[0-5]\d)(?::(?P<S>[0-5]\d))?\s*(?P<ampm>[ap]\.?\s?m\.?)?(?![\d])",
     re.IGNORECASE,

@@ -150,6 +150,7 @@ class DateSources:
     context: Callable[[Tag], str] = lambda el: "neutral"  # "excluded" | "article" | "neutral"
     # Last resorts, computed only for a page nothing else dates: its lead image's URL, its scripts' state.
     lead_image: Callable[[], str | None] = lambda: None
+    headline_link: str | None = None  # the href of the headline's own link (a permalink may carry the day)
     markup: str | None = None  # the page as fetched (scripts included), for d.date_from_scripts
     _candidates: list[DateCandidate] | None = None
 
@@ -159,7 +160,7 @@ def extract_published(src: DateSources) -> DateResult:
 
     1. the best published candidate (JSON-LD, meta, microdata, ``<time>``, visible date lines, the title);
     2. the best modified candidate (``modified``);
-    3. the page's URL (``url``);
+    3. the page's URL, else the URL its headline links to (``url``);
     4. the page's script state: a quoted ``published_at``/``createdAt``-like key (``script``);
     5. the lead image's URL: an image uploaded for the story carries its day (``url``);
     6. the first short text that is a whole date, outside furniture (``date_line``).
@@ -170,7 +171,7 @@ def extract_published(src: DateSources) -> DateResult:
     modified = _best(src, MODIFIED)
     if modified.iso:
         return DateResult(modified.iso, "modified")
-    from_url = d.date_from_url(src.url)
+    from_url = d.date_from_url(src.url) or d.date_from_url(src.headline_link)
     if from_url:
         return DateResult(from_url, "url")
     from_scripts = d.date_from_scripts(src.markup)
@@ -184,14 +185,16 @@ def extract_published(src: DateSources) -> DateResult:
 
 def _first_short_date(src: DateSources) -> DateResult:
     """The last resort (htmldate's "extensive search", kept narrow): the first short text in the document that is
-    a whole date (day, month, year), outside furniture and lists. Used only when nothing else dates the page."""
+    a whole date (day, month, year), outside furniture and lists and not a fragment of a sentence. Used only when
+    nothing else dates the page."""
     dayfirst = is_dayfirst(src.language)
     for _position, node in src.strings:
         text = " ".join(node.split())
         if not text or len(text) > _MAX_LAST_RESORT or not isinstance(node.parent, Tag):
             continue
         iso = d.parse_date(text, dayfirst=dayfirst)
-        if iso and p.MODIFIED_LABEL.search(text) is None and _date_context(src, node.parent) != "furniture":
+        if iso and p.MODIFIED_LABEL.search(text) is None and not _inside_sentence(node.parent) \
+                and _date_context(src, node.parent) != "furniture":
             return DateResult(iso, "date_line")
     return DateResult()
 
@@ -264,15 +267,16 @@ def _shown_update(src: DateSources, winner: DateCandidate, pool: Sequence[DateCa
     """The date the page shows under its headline, when it is the metadata's modified day and not its published day.
 
     A story updated and re-dated by its publisher keeps its first ``datePublished`` in the metadata, but the page
-    shows readers the update's day as its date, unlabelled: that shown day is the one the page is dated by.
+    shows readers only the update's day as its date (unlabelled, or as "Updated: …" / "Stand: …"): when every date
+    printed around the headline is that one day, it is the day the page is dated by.
     """
     if winner.source not in ("jsonld", "meta"):
         return winner
     modified_days = {c.iso[:10] for c in candidates(src) if c.kind == MODIFIED and c.source in ("jsonld", "meta")}
     if not modified_days or winner.iso[:10] in modified_days:
         return winner
-    shown = [c for c in pool if c.source in ("date_line", "time") and (c.label in ("header", "time") or c.label.startswith("class:"))
-             and c.score >= _MIN_SCORE and _near_headline(src, c.position)]
+    shown = [c for c in candidates(src) if c.source in ("date_line", "time") and c.score >= _MIN_SCORE
+             and _near_headline(src, c.position)]
     days = {c.iso[:10] for c in shown}
     if len(days) == 1 and days <= modified_days:
         return max(shown, key=lambda c: (c.score, -c.position))
@@ -516,7 +520,7 @@ def _visible(src: DateSources, dayfirst: bool) -> Iterator[DateCandidate]:
             score, label = _S_HEADER - 5 * (position < (src.headline or 0)), "header"
         else:
             continue
-        if label == "header" and len(text) > _MAX_UNLABELLED:
+        if label == "header" and (len(text) > _MAX_UNLABELLED or _inside_sentence(parent)):
             continue
         iso = d.parse_date(text, dayfirst=dayfirst)
         if not iso:
@@ -528,8 +532,10 @@ def _visible(src: DateSources, dayfirst: bool) -> Iterator[DateCandidate]:
         yield DateCandidate(iso, kind_by_class or PUBLISHED, "date_line", label, position, score)
 
 
-# A paragraph opening with its date and a dash: "27.1.2022 - Bei der …", "BERLIN, 3 May 2021 – The …".
-_DATELINE = re.compile(r"(?P<date>.{6,40}?)\s+[-–—]\s+(?=\w)")
+# A paragraph opening with its date and a dash: "27.1.2022 - Bei der …", "BERLIN, 3 May 2021 – The …", or with
+# its place and the date in parentheses: "Karlsruhe, (12.11.2021). Traditionell …".
+_DATELINE = re.compile(r"(?P<date>.{6,40}?)\s+[-–—]\s+(?=\w)"
+                       r"|[^\W\d][^\W\d'’.-]*(?:[ '’.-][^\W\d][^\W\d'’.-]*){0,3},\s*\((?P<paren>[^()]{6,30})\)[.:]?\s+(?=\w)")
 _DATELINE_MAX_WORDS = 5
 
 
@@ -538,9 +544,10 @@ def _dateline(src: DateSources, position: int, parent: Tag, text: str, dayfirst:
     if not _near_headline(src, position):
         return None
     match = _DATELINE.match(text)
-    if match is None or len(match["date"].split()) > _DATELINE_MAX_WORDS:
+    stated = (match["date"] or match["paren"]) if match else None
+    if stated is None or len(stated.split()) > _DATELINE_MAX_WORDS:
         return None
-    iso = d.parse_date(match["date"], dayfirst=dayfirst)
+    iso = d.parse_date(stated, dayfirst=dayfirst)
     context = _date_context(src, parent) if iso else "furniture"
     if not iso or context == "furniture":
         return None
@@ -592,6 +599,22 @@ def _distance_penalty(src: DateSources, position: int | None) -> int:
 
 
 # ----------------------------------------------------------------------------------------------- helpers
+_INLINE = frozenset(("a", "b", "strong", "em", "i", "span", "small", "abbr", "cite", "mark", "u", "font"))
+
+
+def _inside_sentence(parent: Tag) -> bool:
+    """Whether an inline element sits in a paragraph of running text (a link to "Bulletin am 15. April 2020" in a
+    sentence): a date line under a headline is an element of its own, not a fragment of prose."""
+    node: Any = parent
+    for _ in range(3):
+        if not isinstance(node, Tag) or node.name not in _INLINE:
+            break
+        node = node.parent
+    if node is parent or not isinstance(node, Tag) or node.name not in ("p", "li", "td", "dd", "blockquote"):
+        return False
+    return _text(node, _MAX_UNLABELLED * 2) is None
+
+
 def _text(el: Tag, limit: int = 120) -> str | None:
     parts: list[str] = []
     size = 0
