@@ -32,9 +32,9 @@ class ArticleItem:
     title: str | None = None
     authors: tuple[str, ...] = ()
     published_at: str | None = None  # by-domain sort key; see date_source
-    # Where published_at came from: jsonld | meta | time | date_line | modified | url (the page's own date, see
-    # extract/published.py), "page" (records written before date_source was detailed) or "first_seen" (the page
-    # gave no date: the first fetch time stands in).
+    # Where published_at came from: jsonld | meta | time | date_line | modified | url | script (the page's own
+    # date: see extract/published.py), "page" (records written before date_source was detailed) or "first_seen"
+    # (the page gave no date: the first fetch time stands in).
     date_source: str | None = None
     modified_at: str | None = None
     section: str | None = None
