@@ -18,7 +18,7 @@ import pytest
 from newsingest.local import stack
 from newsingest.local.esm import LocalLambdaContext
 from newsingest.storage.keys import RAW_PREFIX, TEXT_PREFIX
-from tests.support.world import World, world  # noqa: F401 - the fixture
+from tests.support.world import World
 
 # What Lambda's event source mapping calls with the function's role to poll its queue (AWS documentation).
 EVENT_SOURCE_MAPPING_ACTIONS = {"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"}

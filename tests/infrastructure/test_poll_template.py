@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 
-
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning:moto.cloudformation.parsing")
 
 POLL_ACTIONS = {

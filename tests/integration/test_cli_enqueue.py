@@ -6,17 +6,7 @@ import json
 
 import pytest
 
-from tests.integration.cli_fixtures import (  # noqa: F401 - fixtures
-    CliStack,
-    Site,
-    cli_stack,
-    gzipped,
-    moto_endpoint,
-    run,
-    site,
-    sitemap,
-    sitemap_index,
-)
+from tests.integration.cli_fixtures import CliStack, Site, gzipped, run, sitemap, sitemap_index
 
 
 def test_urls_from_arguments_file_and_stdin_are_validated_deduplicated_and_queued(cli_stack: CliStack,

@@ -6,15 +6,7 @@ import boto3
 from botocore.stub import Stubber
 
 from newsingest.redrive import redrive
-from tests.integration.cli_fixtures import (  # noqa: F401 - fixtures
-    ARTICLE_PAGES,
-    CliStack,
-    Site,
-    cli_stack,
-    moto_endpoint,
-    run,
-    site,
-)
+from tests.integration.cli_fixtures import ARTICLE_PAGES, CliStack, Site, run
 
 
 def _fail_into_dlq(cli_stack: CliStack, site: Site, pages: list[str]) -> None:

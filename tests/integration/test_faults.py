@@ -23,7 +23,7 @@ from newsingest.settings import Settings
 from newsingest.urls import article_id, normalize_url
 from tests.conftest import sqs_record
 from tests.support.invariant import AwsView, WriteLog, check_invariant
-from tests.support.world import Crash, World, aws_error, world  # noqa: F401 - the fixture
+from tests.support.world import Crash, World, aws_error
 
 GOOD = "page/{n}/coastline_lighthouse.html"
 

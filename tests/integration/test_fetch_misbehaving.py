@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-
 import pytest
 
+from newsingest.fetch import XML_TYPES
+from newsingest.outcomes import PermanentFailure, TransientFailure
 from tests.integration.fetch_servers import (
     HTML,
     Exchange,
@@ -13,11 +14,7 @@ from tests.integration.fetch_servers import (
     gzip_bomb,
     gzipped,
     make_fetcher,
-    server,  # noqa: F401  (fixture)
 )
-
-from newsingest.fetch import XML_TYPES
-from newsingest.outcomes import PermanentFailure, TransientFailure
 
 
 def html_page(exchange: Exchange) -> bool:

@@ -9,16 +9,14 @@ from pathlib import Path
 
 import pytest
 
+from newsingest.fetch import Fetcher, FetchOptions
+from newsingest.outcomes import PermanentFailure, TransientFailure
 from tests.integration.fetch_servers import (
     HTML,
     Exchange,
     ScriptServer,
     make_fetcher,
-    server,  # noqa: F401  (fixture)
 )
-
-from newsingest.fetch import Fetcher, FetchOptions
-from newsingest.outcomes import PermanentFailure, TransientFailure
 
 
 def html_page(exchange: Exchange) -> bool:

@@ -6,17 +6,14 @@ import threading
 
 import pytest
 
+from newsingest.outcomes import PermanentFailure
 from tests.integration.fetch_servers import (
     HTML,
     Canary,
     Exchange,
     ScriptServer,
-    canary,  # noqa: F401  (fixture)
     make_fetcher,
-    server,  # noqa: F401  (fixture)
 )
-
-from newsingest.outcomes import PermanentFailure
 
 
 def redirect_to(location: str, status: int = 302):

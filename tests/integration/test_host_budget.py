@@ -18,7 +18,7 @@ from newsingest.local.esm import LocalLambdaContext
 from newsingest.outcomes import TransientFailure
 from newsingest.storage.host_budget import HOST_BUDGET_REASON, PACING_MARGIN, HostBudget
 from tests.conftest import sqs_record
-from tests.support.world import World, world  # noqa: F401 - the fixture
+from tests.support.world import World
 
 HOST = "news.example"
 T0 = 1_800_000_000.0

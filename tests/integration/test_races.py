@@ -16,16 +16,15 @@ import pytest
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from newsingest.batch import OUTCOMES, build_runtime, handle_record
-from newsingest.settings import Settings
-from tests.conftest import sqs_record
-
 from newsingest.extract import extract_article
 from newsingest.local.esm import LocalLambdaContext
 from newsingest.reprocess import reprocess
+from newsingest.settings import Settings
 from newsingest.storage import ArticleItem, ArticleObjects, ArticleRepository
 from newsingest.urls import article_id, normalize_url
+from tests.conftest import sqs_record
 from tests.support.invariant import WriteLog, check_invariant
-from tests.support.world import FaultyClient, World, world  # noqa: F401 - the fixture
+from tests.support.world import FaultyClient, World
 
 T0 = datetime(2026, 11, 28, 4, 0, tzinfo=timezone.utc)
 T1 = T0 + timedelta(hours=1)

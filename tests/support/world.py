@@ -1,8 +1,8 @@
 """The scenario fixture of the fault, hostile-input and load tests: the stack in moto, a scriptable origin, the real
 handler, the queue, fault injection and the invariant, in one object.
 
-Import the fixtures into a test module with ``from tests.support.world import world  # noqa: F401`` (one world per
-test) or ``shared_world`` (one per module).
+The fixtures ``world`` (one per test) and ``shared_world`` (one per module) are defined in ``tests/conftest.py`` on
+top of :func:`open_world` and :func:`open_shared_world`.
 """
 
 from __future__ import annotations
@@ -198,7 +198,8 @@ class World:
 
 
 @contextmanager
-def _world(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
+def open_world(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
+    """The world on a deployed stack: a scriptable origin the function may also fetch from, and the real handler."""
     with serve_origin() as scripted:
         allow = f"{stack.environment.get('FETCH_ALLOW_HOSTS', '')},{scripted.base_url.split('//', 1)[1]}"
         monkeypatch.setenv("FETCH_ALLOW_HOSTS", allow.strip(","))
@@ -214,20 +215,9 @@ def _world(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
             reset_runtime()
 
 
-@pytest.fixture()
-def world(stack: Stack, origin: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
-    """The stack (lead's fixture) plus a scriptable origin the function may fetch from, and the real handler.
-
-    One per test: for scenarios that count what is on the queues or inject faults into the function's clients.
-    """
-    with _world(stack, monkeypatch) as created:
-        yield created
-
-
-@pytest.fixture(scope="module")
-def shared_world() -> Iterator[World]:
-    """One world for a whole module (deploying the stack costs about a second): for tests that each send their own
-    distinct messages and never inject faults. The invariant is checked over everything the module sent so far."""
+@contextmanager
+def open_shared_world() -> Iterator[World]:
+    """A world with a stack of its own, outside any test's monkeypatch (the ``shared_world`` fixture: one per module)."""
     import boto3
     from moto import mock_aws
 
@@ -248,5 +238,5 @@ def shared_world() -> Iterator[World]:
                 monkeypatch.setenv(name, value)
             stack = Stack(outputs=outputs, clients=create_clients(read_timeout=TOOLING_READ_TIMEOUT_S),
                           environment=environment)
-            with _world(stack, monkeypatch) as created:
+            with open_world(stack, monkeypatch) as created:
                 yield created

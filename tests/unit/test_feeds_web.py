@@ -11,8 +11,8 @@ import pytest
 
 from newsingest.feeds import (
     FeedError,
-    Fetched,
     FeedHints,
+    Fetched,
     decode_xml,
     detect_kind,
     parse_document,
