@@ -385,7 +385,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.corpus and not (args.corpus / "html").is_dir():
         parser.error(f"{args.corpus} has no html/ folder")
-    started, t0 = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), time.perf_counter()
+    started, t0 = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"), time.perf_counter()
     load_at_start = load_average()
     notes: list[str] = []
     rows: list[Row] = []

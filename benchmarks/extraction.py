@@ -105,7 +105,7 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def ours(kind: str | None = None) -> Callable[[bytes, str | None], str]:
-    from newsingest.extract import extract_article  # noqa: PLC0415
+    from newsingest.extract import extract_article
 
     def run(raw: bytes, url: str | None) -> str:
         article = extract_article(raw, url)
@@ -115,10 +115,10 @@ def ours(kind: str | None = None) -> Callable[[bytes, str | None], str]:
 
 def peer_or_none(kind: str | None) -> tuple[Callable[[str, str | None], str], str, str] | None:
     """(run, name, version) of the peer for this kind of corpus, or None when it is not importable."""
-    from importlib.metadata import version  # noqa: PLC0415
+    from importlib.metadata import version
     if kind == "dates":
         try:
-            from htmldate import find_date  # noqa: PLC0415
+            from htmldate import find_date
         except ImportError:
             return None
 
@@ -126,7 +126,7 @@ def peer_or_none(kind: str | None) -> tuple[Callable[[str, str | None], str], st
             return find_date(html, extensive_search=True, original_date=True) or ""
         return run_date, "htmldate", version("htmldate")
     try:
-        import trafilatura  # noqa: PLC0415
+        import trafilatura
     except ImportError:
         return None
 

@@ -194,7 +194,7 @@ def test_inline_grants_name_only_the_bucket_the_tables_and_the_queue(transformed
     _, role = _only(transformed, "AWS::IAM::Role", owner=stack.FUNCTION_LOGICAL_ID)
     referenced: set[str] = set()
     for statement in _statements(role):
-        referenced |= stack._referenced_ids(statement["Resource"])  # noqa: SLF001 - same helper the stack uses
+        referenced |= stack._referenced_ids(statement["Resource"])  # same helper the stack uses
     assert referenced == {"ArticlesBucket", "ArticlesTable", "ArticlesQueue", "HostBudgetTable", "EventBusName"}
 
 
@@ -316,7 +316,7 @@ def test_outputs_are_the_ones_the_cli_reads(transformed: dict[str, Any]) -> None
 
 
 def test_every_parameter_is_used(sam_template: dict[str, Any]) -> None:
-    used = stack._referenced_ids(sam_template["Resources"]) | stack._referenced_ids(sam_template.get("Conditions", {}))  # noqa: SLF001
+    used = stack._referenced_ids(sam_template["Resources"]) | stack._referenced_ids(sam_template.get("Conditions", {}))
     assert set(sam_template["Parameters"]) <= used, set(sam_template["Parameters"]) - used
 
 

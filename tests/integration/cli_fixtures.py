@@ -49,7 +49,7 @@ class Site:
 
 def site_handler(site: Site) -> type[QuietHandler]:
     class Handler(QuietHandler):
-        def do_GET(self) -> None:  # noqa: N802
+        def do_GET(self) -> None:
             path = self.path.split("?", 1)[0]
             site.requests.append(path)
             if path == "/robots.txt":
@@ -132,7 +132,7 @@ class CliStack:
 
 # ------------------------------------------------------------------------------------------------ running
 
-def run(*args: str, input: str | bytes | None = None, env: dict[str, str] | None = None) -> Result:  # noqa: A002
+def run(*args: str, input: str | bytes | None = None, env: dict[str, str] | None = None) -> Result:
     """Invoke ``newsingest ARGS`` in-process; unexpected exceptions propagate (they are bugs)."""
     return CliRunner().invoke(main, list(args), input=input, env=env, catch_exceptions=False)
 

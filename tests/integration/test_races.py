@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -26,7 +26,7 @@ from tests.conftest import sqs_record
 from tests.support.invariant import WriteLog, check_invariant
 from tests.support.world import FaultyClient, World
 
-T0 = datetime(2026, 11, 28, 4, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 28, 4, 0, tzinfo=UTC)
 T1 = T0 + timedelta(hours=1)
 
 
@@ -234,8 +234,8 @@ class _HeldExtract:
 def _environment(world: World, clock: Any, log: WriteLog) -> Any:
     runtime = build_runtime(Settings.from_env())
     runtime.deps.clock = clock
-    log.attach(runtime.deps.repository._db)  # noqa: SLF001 - the environment's own writes
-    world.write_log.attach(runtime.deps.repository._db)  # noqa: SLF001
+    log.attach(runtime.deps.repository._db)  # the environment's own writes
+    world.write_log.attach(runtime.deps.repository._db)
     return runtime
 
 
@@ -296,7 +296,7 @@ def test_an_attempt_overtaken_while_writing_is_superseded_and_counted(world: Wor
 
     # Then A's outcome is the distinct "superseded" (counted under its own outcome), and B's newer page stands
     assert (results["a"]["status"], results["b"]["status"]) == ("superseded", "ok")
-    assert OUTCOMES._counts[("outcome", "superseded")] == 1  # noqa: SLF001 - the MessagesProcessed dimension
+    assert OUTCOMES._counts[("outcome", "superseded")] == 1  # the MessagesProcessed dimension
     assert "postponed" in _text_of(world, url)
     _no_lost_update(world, log)
 
@@ -331,4 +331,4 @@ def test_an_unchanged_confirmation_moves_the_version_and_an_older_one_is_refused
 @pytest.fixture(autouse=True)
 def _fresh_clock(world: World) -> Any:
     yield
-    world.runtime.deps.clock = lambda: datetime.now(timezone.utc)
+    world.runtime.deps.clock = lambda: datetime.now(UTC)

@@ -129,13 +129,13 @@ class World:
     # ---- fault injection on the function's own clients ----
     def faulty_s3(self) -> FaultyClient:
         runtime = self.runtime
-        client = FaultyClient(runtime.deps.objects._s3)  # noqa: SLF001
+        client = FaultyClient(runtime.deps.objects._s3)
         runtime.deps.objects = ArticleObjects(client, runtime.deps.objects.bucket)
         return client
 
     def faulty_dynamodb(self) -> FaultyClient:
         runtime = self.runtime
-        client = FaultyClient(runtime.deps.repository._db)  # noqa: SLF001
+        client = FaultyClient(runtime.deps.repository._db)
         runtime.deps.repository = ArticleRepository(client, runtime.deps.repository.table)
         return client
 
@@ -145,7 +145,7 @@ class World:
         events = runtime.deps.events
         if events is None:
             raise AssertionError("events are off: deploy the stack with the EventBusName parameter")
-        client = FaultyClient(events._events)  # noqa: SLF001
+        client = FaultyClient(events._events)
         runtime.deps.events = ArticleEvents(client, events.bus_name)
         return client
 
@@ -204,7 +204,7 @@ def open_world(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]
         allow = f"{stack.environment.get('FETCH_ALLOW_HOSTS', '')},{scripted.base_url.split('//', 1)[1]}"
         monkeypatch.setenv("FETCH_ALLOW_HOSTS", allow.strip(","))
         reset_runtime()
-        write_log = WriteLog().attach(get_runtime().deps.repository._db)  # noqa: SLF001 - the function's writes
+        write_log = WriteLog().attach(get_runtime().deps.repository._db)  # the function's writes
         try:
             yield World(stack=stack, origin=scripted, handler=load_handler(find_template()),
                         view=AwsView.of_stack(stack.clients, stack.outputs), write_log=write_log)

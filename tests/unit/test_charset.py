@@ -64,7 +64,7 @@ def test_http_charset_wins_over_meta() -> None:
 
 def test_bom_wins_over_meta() -> None:
     # Given UTF-8 bytes with a BOM and a wrong <meta>
-    data = codecs.BOM_UTF8 + '<meta charset="iso-8859-1"><p>café</p>'.encode("utf-8")
+    data = codecs.BOM_UTF8 + '<meta charset="iso-8859-1"><p>café</p>'.encode()
     # When decoded / Then the BOM decides and is not part of the text
     text, codec = decode_html(data)
     assert codec == "utf-8"
@@ -148,7 +148,7 @@ def test_iso_8859_1_label_decodes_as_windows_1252() -> None:
 
 def test_mislabelled_utf8_page_is_read_as_utf8() -> None:
     # Given UTF-8 bytes whose <meta> says euc-kr (a common CMS mistake) that do not decode as CP949
-    data = '<meta charset="euc-kr"><p>Müller said “yes” — 서울</p>'.encode("utf-8")
+    data = '<meta charset="euc-kr"><p>Müller said “yes” — 서울</p>'.encode()
     # When decoded / Then valid UTF-8 wins over the wrong label
     text, codec = decode_html(data)
     assert codec == "utf-8"
@@ -157,7 +157,7 @@ def test_mislabelled_utf8_page_is_read_as_utf8() -> None:
 
 def test_input_cut_inside_a_character_still_decodes() -> None:
     # Given UTF-8 bytes cut in the middle of a multi-byte character (the input cap does this)
-    data = "<p>서울</p>".encode("utf-8")[:-6]
+    data = "<p>서울</p>".encode()[:-6]
     # When decoded / Then the complete characters are kept and nothing raises
     text, codec = decode_html(data)
     assert codec == "utf-8"

@@ -34,7 +34,7 @@ import zlib
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from html.entities import html5 as _HTML5_ENTITIES
 from typing import Any
@@ -546,7 +546,7 @@ def parse_date(text: str | None) -> datetime | None:
                     return None
     if parsed is None:
         return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def parse_since(text: str) -> datetime:

@@ -13,7 +13,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from newsingest.extract import Article, extract_article
 from newsingest.fetch import Fetcher, FetchResult
@@ -41,7 +41,7 @@ _MAX_LIST_ITEM_CHARS = 512
 
 
 def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 @dataclass
@@ -76,7 +76,7 @@ class Attempt:
 
     @property
     def iso(self) -> str:
-        return self.started.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        return self.started.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def ingest(request: IngestRequest, deps: Dependencies, *, message_id: str | None = None,

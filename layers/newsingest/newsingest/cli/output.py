@@ -37,7 +37,7 @@ def render_table(rows: Sequence[Sequence[object]], headers: Sequence[str], *, ma
 def terminal_width(stream: TextIO) -> int | None:
     """The terminal's columns when ``stream`` is one (``COLUMNS`` wins there, as with other tools), else None:
     pipes and files get whole cells."""
-    import shutil  # noqa: PLC0415
+    import shutil
 
     try:
         is_terminal = stream.isatty()
@@ -75,7 +75,7 @@ def _cell(value: object, max_cell: int) -> str:
 
 def _width(text: str) -> int:
     # East Asian wide characters take two terminal columns.
-    import unicodedata  # noqa: PLC0415
+    import unicodedata
 
     return sum(2 if unicodedata.east_asian_width(char) in ("W", "F") else 1 for char in text)
 
