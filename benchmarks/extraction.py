@@ -10,8 +10,9 @@ The answer file says what is measured (``corpus_kind``):
 
 * Accuracy: ``newsingest.extract.extract_article`` on every page (raw bytes in, so its charset handling counts),
   scored with the project's scorer (``benchmarks.scoring``).
-* Speed: per page, newsingest and its peer (trafilatura for bodies, htmldate for dates; when importable) run side by side in this one process, alternating
-  which goes first page by page; each page's time is the median of ``--repeat`` runs (bs4/lxml parse included).
+* Speed: per page, newsingest and its peer (trafilatura for bodies, htmldate for dates; when importable) run side
+  by side in this one process, alternating which goes first page by page; each page's time is the median of
+  ``--repeat`` runs (bs4/lxml parse included).
   The figure is the median of the per-page ratios newsingest/trafilatura. trafilatura gets the page decoded
   outside the timed region, as the shared benchmark runner does (charset from BOM / ``<meta>``, else UTF-8).
 * ``--memory``: newsingest only, pages streamed from disk one at a time; peak RSS vs the RSS after imports.

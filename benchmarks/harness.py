@@ -136,7 +136,8 @@ def aws_stack(base_urls: list[str], *, server: bool = False, lean: bool = False,
         os.environ.pop(name, None)
     # The figures here are the function's own costs: local origins are not paced by the shared host budget
     # (the politeness figure measures that budget on its own).
-    parameters = {"FetchAllowHosts": ",".join(url.split("://", 1)[1] for url in base_urls), "HostRequestsPerSecond": "0"}
+    parameters = {"FetchAllowHosts": ",".join(url.split("://", 1)[1] for url in base_urls),
+                  "HostRequestsPerSecond": "0"}
     with ExitStack() as stack:
         if endpoint:
             lean = True

@@ -28,7 +28,7 @@ def test_redrive_after_forced_failures_then_the_worker_stores_them(cli_stack: Cl
     # When the site recovers and the DLQ is redriven (auto: moto has no message-move task, so receive/send/delete)
     from newsingest.local.origin import sample_pages
 
-    for page, sample in zip(pages, ARTICLE_PAGES):
+    for page, sample in zip(pages, ARTICLE_PAGES, strict=False):  # two pages, the first two samples
         site.add(page, sample_pages()[sample], "text/html; charset=utf-8")
     moved = run("redrive", "--wait-seconds", "0", *cli_stack.args)
 

@@ -491,7 +491,8 @@ def _watch(world: World, operation: str) -> list[dict[str, Any]]:
 
 def _copy_record(world: World, url: str, *, receive_count: int = 1, **attributes: str) -> SQSRecord:
     raw = sqs_record(url, message_id="copy-1", queue_arn=world.queue_arn, receive_count=receive_count)
-    raw["messageAttributes"] = {name: {"stringValue": value, "dataType": "String"} for name, value in attributes.items()}
+    raw["messageAttributes"] = {name: {"stringValue": value, "dataType": "String"}
+                                for name, value in attributes.items()}
     return SQSRecord(raw)
 
 

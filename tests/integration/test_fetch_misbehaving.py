@@ -377,7 +377,8 @@ class TestHeaderCap:
     def test_ordinary_headers_pass(self, server: ScriptServer) -> None:
         @server.route("/")
         def cookies(exchange: Exchange) -> bool:
-            exchange.respond(200, HTML, {"Content-Type": "text/html", **{f"Set-Cookie-{i}": "c" * 4000 for i in range(20)}})
+            exchange.respond(200, HTML,
+                             {"Content-Type": "text/html", **{f"Set-Cookie-{i}": "c" * 4000 for i in range(20)}})
             return True
 
         assert make_fetcher(server).fetch(server.url("/")).body == HTML

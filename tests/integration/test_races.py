@@ -81,7 +81,8 @@ def test_reprocess_does_not_overwrite_an_ingest_that_stored_newer_content_meanwh
     # Given an article stored at T0, listed for reprocessing
     url = world.origin.add("story-1", V1)
     stored = _ingest_at(world, url, T0)
-    listed = [ArticleItem(**{k: v for k, v in stored.items() if k in {f.name for f in dataclasses.fields(ArticleItem)}})]
+    listed = [ArticleItem(**{k: v for k, v in stored.items()
+                             if k in {f.name for f in dataclasses.fields(ArticleItem)}})]
     log = WriteLog()
     db, objects, repository = _reprocess_side(world, log)
 
@@ -100,7 +101,8 @@ def test_reprocess_does_not_overwrite_an_ingest_that_stored_newer_content_meanwh
     assert report.failures[0][1] == "changed while reprocessing, run again"
     item = world.item(_id(url))
     assert item["fetched_at"].startswith("2026-11-28T05:00")
-    assert "postponed" in world.view.s3.get_object(Bucket=world.view.bucket, Key=item["text_key"])["Body"].read().decode()
+    assert "postponed" in world.view.s3.get_object(Bucket=world.view.bucket,
+                                                   Key=item["text_key"])["Body"].read().decode()
     _no_lost_update(world, log)
 
 
@@ -120,7 +122,8 @@ def test_a_reprocess_does_not_make_later_ingests_lose(world: World) -> None:
     # Then that newer observation is stored (the reprocess took version read + 1, not its own clock)
     item = world.item(_id(url))
     assert item["fetched_at"].startswith("2026-11-28T05:00")
-    assert "postponed" in world.view.s3.get_object(Bucket=world.view.bucket, Key=item["text_key"])["Body"].read().decode()
+    assert "postponed" in world.view.s3.get_object(Bucket=world.view.bucket,
+                                                   Key=item["text_key"])["Body"].read().decode()
     _no_lost_update(world, log)
 
 

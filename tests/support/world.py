@@ -44,7 +44,8 @@ class FaultyClient:
 
     def __init__(self, client: Any) -> None:
         self._client = client
-        self._faults: dict[str, list[tuple[Callable[..., bool], BaseException | Callable[[], BaseException] | _Reply]]] = {}
+        self._faults: dict[str, list[tuple[Callable[..., bool],
+                                           BaseException | Callable[[], BaseException] | _Reply]]] = {}
         self._hooks: dict[str, list[Callable[..., None]]] = {}
         self._lock = threading.Lock()
         self.calls: list[tuple[str, dict[str, Any]]] = []
@@ -217,7 +218,7 @@ def open_world(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]
 
 @contextmanager
 def open_shared_world() -> Iterator[World]:
-    """A world with a stack of its own, outside any test's monkeypatch (the ``shared_world`` fixture: one per module)."""
+    """A world with a stack of its own, outside any test's monkeypatch (the ``shared_world`` fixture)."""
     import boto3
     from moto import mock_aws
 

@@ -93,7 +93,8 @@ def test_euc_kr_page_declared_in_meta_without_http_charset() -> None:
     assert article.charset == "cp949"
     assert article.title is not None and article.title.startswith("서울시, 맨홀 추락 방지 시설 설치")
     paragraphs = article.text.split("\n\n")
-    assert paragraphs[0] == "서울시는 27일 집중호우로 피해를 입은 지역의 하수도 맨홀에 추락 방지 시설을 설치하겠다고 밝혔다."
+    assert paragraphs[0] == ("서울시는 27일 집중호우로 피해를 입은 지역의 하수도 맨홀에 "
+                             "추락 방지 시설을 설치하겠다고 밝혔다.")
     assert paragraphs[-1] == KO_LAST
     assert len(paragraphs) == 4
     assert "기상청" not in article.text
@@ -127,7 +128,8 @@ def test_gb2312_label_decodes_as_gb18030() -> None:
     article = extract_article((PAGES / "charset_gb18030.html").read_bytes())
     # Then the Chinese text is exact
     assert article.charset == "gb18030"
-    assert article.text.split("\n\n")[1] == "分析人士朱镕表示，消费市场总体平稳，但制造业投资仍然偏弱，需要进一步加大政策支持力度。"
+    assert article.text.split("\n\n")[1] == ("分析人士朱镕表示，消费市场总体平稳，"
+                                              "但制造业投资仍然偏弱，需要进一步加大政策支持力度。")
     assert len(article.text.split("\n\n")) == 3
 
 

@@ -15,7 +15,8 @@ from newsingest.pipeline import Attempt, _article_item
 from newsingest.storage import ArticleItem
 
 PARAGRAPH = "<p>The council voted on Monday to build a new tram line across the river, costing more than planned.</p>"
-PAGE = f"<html><head><title>Tram</title></head><body><article><h1>Tram line</h1>{PARAGRAPH * 40}</article></body></html>"
+PAGE = (f"<html><head><title>Tram</title></head><body><article><h1>Tram line</h1>{PARAGRAPH * 40}"
+        "</article></body></html>")
 CUTS = {"input_cut_at_max_bytes", "page_cut_at_max_parse_chars", "page_cut_at_max_tags"}
 
 

@@ -111,7 +111,7 @@ class ConcurrentBatchProcessor(BatchProcessor):
             futures: list[Future[Any]] = [pool.submit(self._run_handler, data) for _, data in batch]
             done, _ = wait(futures, timeout=timeout)
             return [self._respond(record, data, future) if future in done else self._unfinished(data, future)
-                    for (record, data), future in zip(batch, futures)]
+                    for (record, data), future in zip(batch, futures, strict=True)]
         finally:
             # Never wait for stragglers: they finish (idempotently) in the background or with the environment.
             pool.shutdown(wait=False, cancel_futures=True)
@@ -135,7 +135,8 @@ class ConcurrentBatchProcessor(BatchProcessor):
         if error is None:
             return self.success_handler(record=record, result=future.result())
         if not isinstance(error, Exception):
-            raise error  # the environment dying (SystemExit, MemoryError's kin …): the invocation fails, as Lambda's would
+            # the environment dying (SystemExit, MemoryError's kin …): the invocation fails, as Lambda's would
+            raise error
         return self.failure_handler(record=data, exception=(type(error), error, error.__traceback__))
 
     def _unfinished(self, data: Any, future: Future[Any]) -> tuple:
@@ -256,7 +257,8 @@ def _deadlines(lambda_context: Any, settings: Settings) -> tuple[float | None, f
     if remaining < settings.min_remaining_ms:
         raise TransientFailure("deadline", f"only {remaining} ms of invocation time left; not started")
     now = time.monotonic()
-    return now + (remaining - settings.min_remaining_ms / 2) / 1000, now + (remaining - settings.deadline_margin_ms) / 1000
+    return (now + (remaining - settings.min_remaining_ms / 2) / 1000,
+            now + (remaining - settings.deadline_margin_ms) / 1000)
 
 
 def _attribute(record: SQSRecord, name: str) -> str | None:
@@ -308,7 +310,7 @@ def _defer(record: SQSRecord, failure: TransientFailure, runtime: Runtime) -> bo
     try:
         runtime.delayer.resend(record.event_source_arn, record.body, delay_seconds=failure.retry_after,
                                attributes=attributes)
-    except Exception:  # not re-sent: fall back to the visibility delay, the message itself stays
+    except Exception:  # noqa: BLE001 - not re-sent: fall back to the visibility delay, the message itself stays
         logger.exception("could not re-send the message for its Retry-After")
         return False
     return True
@@ -320,7 +322,7 @@ def _delay_if_asked(record: SQSRecord, failure: TransientFailure, runtime: Runti
     try:
         seconds = runtime.delayer.delay(record.event_source_arn, record.receipt_handle, failure.retry_after)
         logger.info("delayed redelivery", extra={"retry_after_s": seconds})
-    except Exception:  # the retry still happens after the queue's own visibility timeout
+    except Exception:  # noqa: BLE001 - the retry still happens after the queue's own visibility timeout
         logger.exception("could not delay redelivery")
 
 

@@ -315,7 +315,8 @@ def _article_item(request: IngestRequest, article: Article, page: FetchResult, e
     return ArticleItem(
         article_id=request.article_id, status=Status.OK.value, fetched_at=attempt.iso, version=attempt.version,
         url=request.url, domain=request.domain, final_url=page.final_url if page.final_url != request.url else None,
-        published_at=published_at, date_source=(article.date_source or "page") if article.published_at else "first_seen",
+        published_at=published_at,
+        date_source=(article.date_source or "page") if article.published_at else "first_seen",
         word_count=article.word_count, content_sha256=content_sha256,
         text_key=text_key(request.domain, request.article_id, content_sha256),
         raw_key=raw_key(request.domain, request.article_id, hashlib.sha256(page.body).hexdigest()),

@@ -13,7 +13,8 @@ import click
 
 from newsingest.cli.errors import CliError, usage_error
 
-_STATE_HELP = "Where the running endpoint is recorded (default $NEWSINGEST_LOCAL_STATE, else ~/.local/state/newsingest)."
+_STATE_HELP = ("Where the running endpoint is recorded "
+               "(default $NEWSINGEST_LOCAL_STATE, else ~/.local/state/newsingest).")
 
 
 def _epilog(*examples: str) -> str:

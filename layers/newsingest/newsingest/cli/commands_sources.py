@@ -65,7 +65,8 @@ def sources() -> None:
 # ------------------------------------------------------------------------------------------------- add
 
 @sources.command(epilog=_epilog("newsingest sources add https://example.com/rss.xml --stack newsingest",
-                                "newsingest sources add https://a.example/feed https://b.example/sitemap.xml --every 1h"))
+                                "newsingest sources add https://a.example/feed https://b.example/sitemap.xml"
+                                " --every 1h"))
 @click.argument("urls", nargs=-1, required=True, metavar="URL...")
 @click.option("--every", default="15m", show_default=True, metavar="DURATION", help=_EVERY_HELP)
 @aws_options(sources=True)

@@ -25,7 +25,8 @@ def render_table(rows: Sequence[Sequence[object]], headers: Sequence[str], *, ma
     if width is not None:
         widths = _fit(widths, width - 2 * (len(widths) - 1))
         cells = [[_shorten(value, widths[i]) for i, value in enumerate(row)] for row in cells]
-    lines = ["  ".join(_pad(_shorten(header.upper(), widths[i]), widths[i]) for i, header in enumerate(headers)).rstrip()]
+    lines = ["  ".join(_pad(_shorten(header.upper(), widths[i]), widths[i])
+                       for i, header in enumerate(headers)).rstrip()]
     lines.append("  ".join("-" * width for width in widths))
     for row in cells:
         lines.append("  ".join(_pad(value, widths[i]) for i, value in enumerate(row)).rstrip())

@@ -214,9 +214,11 @@ def aws_options(*, queue: bool = False, dlq: bool = False, table: bool = False, 
         for name in wanted:
             what, flag, env = _RESOURCE_FLAGS[name]
             metavar = "URL" if name.endswith("url") else "NAME"
-            options.append(click.option(flag, name, metavar=metavar, help=f"The {what} (else --stack, else env {env})."))
+            options.append(click.option(flag, name, metavar=metavar,
+                                        help=f"The {what} (else --stack, else env {env})."))
         options += [
-            click.option("--endpoint-url", metavar="URL", help=f"AWS endpoint, e.g. moto's server (env {ENDPOINT_ENV})."),
+            click.option("--endpoint-url", metavar="URL",
+                         help=f"AWS endpoint, e.g. moto's server (env {ENDPOINT_ENV})."),
             click.option("--region", metavar="REGION", help="AWS region (else AWS_REGION / the profile's)."),
             click.option("--profile", metavar="NAME", help="AWS named profile (else AWS_PROFILE)."),
         ]

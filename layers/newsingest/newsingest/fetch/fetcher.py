@@ -264,7 +264,8 @@ class Fetcher:
             response.release_conn()  # fully read: the connection goes back to the pool for keep-alive
         else:
             _drop(response)  # a truncated robots.txt leaves unread bytes: never reuse that connection
-        body = decode(raw, codings, cap=self.options.max_decompressed_bytes, where=target.url, remaining=state.remaining)
+        body = decode(raw, codings, cap=self.options.max_decompressed_bytes, where=target.url,
+                      remaining=state.remaining)
         if media is None:
             media = sniff(body)
             content_type = content_type or media
@@ -461,7 +462,7 @@ class Fetcher:
                 if complete:
                     response.release_conn()
                     return
-            except Exception:  # a broken small body is no reason to fail the fetch; just drop the connection
+            except Exception:  # noqa: BLE001 - a broken small body is no reason to fail the fetch: drop the connection
                 pass
         _drop(response)
 

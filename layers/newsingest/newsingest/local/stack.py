@@ -211,12 +211,14 @@ def transform_template(
     Results are cached per template file version, parameters and region; every call returns a fresh copy.
     """
     template_path = Path(path).resolve() if path is not None else find_template()
-    key = (str(template_path), template_path.stat().st_mtime_ns, region, tuple(sorted((parameter_values or {}).items())))
+    key = (str(template_path), template_path.stat().st_mtime_ns, region,
+           tuple(sorted((parameter_values or {}).items())))
     return copy.deepcopy(_cached_transform(*key))
 
 
 @functools.lru_cache(maxsize=16)
-def _cached_transform(path: str, mtime_ns: int, region: str, parameters: tuple[tuple[str, Any], ...]) -> dict[str, Any]:  # mtime_ns is part of the key
+def _cached_transform(path: str, mtime_ns: int, region: str,
+                      parameters: tuple[tuple[str, Any], ...]) -> dict[str, Any]:  # mtime_ns is part of the key
     return _transform(path, parameter_values=dict(parameters), region=region)
 
 
@@ -440,7 +442,8 @@ def deploy_local_stack(
         cloudformation_client.create_stack(
             StackName=stack_name,
             TemplateBody=json.dumps(template),
-            Parameters=[{"ParameterKey": key, "ParameterValue": str(value)} for key, value in (parameters or {}).items()],
+            Parameters=[{"ParameterKey": key, "ParameterValue": str(value)}
+                        for key, value in (parameters or {}).items()],
             Tags=[{"Key": "app", "Value": "newsingest"}],
         )
         return _await_and_complete(cloudformation_client, stack_name, template, parameters, timeout_seconds)
@@ -901,7 +904,8 @@ def template_function_settings(template: Mapping[str, Any] | Path | str | None =
     if isinstance(window, dict) and "Ref" in window:
         window_max = document["Parameters"][window["Ref"]].get("MaxValue", 300)
     layers = tuple(
-        layer["Ref"] if isinstance(layer, dict) and "Ref" in layer else str(layer) for layer in properties.get("Layers", [])
+        layer["Ref"] if isinstance(layer, dict) and "Ref" in layer else str(layer)
+        for layer in properties.get("Layers", [])
     )
     return FunctionSettings(
         code_uri=str(properties["CodeUri"]),
@@ -914,7 +918,8 @@ def template_function_settings(template: Mapping[str, Any] | Path | str | None =
         batch_size=int(event.get("BatchSize", 10)),
         maximum_batching_window=int(_parameter_default(document, window) or 0),
         maximum_batching_window_max=int(window_max or 0),
-        maximum_concurrency=int(_parameter_default(document, event.get("ScalingConfig", {}).get("MaximumConcurrency", 1000))),
+        maximum_concurrency=int(_parameter_default(document,
+                                                   event.get("ScalingConfig", {}).get("MaximumConcurrency", 1000))),
         function_response_types=tuple(event.get("FunctionResponseTypes", [])),
         environment=copy.deepcopy(properties.get("Environment", {}).get("Variables", {})),
     )

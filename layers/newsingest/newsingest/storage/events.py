@@ -49,7 +49,8 @@ def article_stored_detail(item: ArticleItem, change: str) -> dict[str, Any]:
 def entry_size(entry: dict[str, Any]) -> int:
     """The size PutEvents counts against its limit: the UTF-8 bytes of source, detail type, detail and bus name
     (plus 14 bytes for a time, which we never set but leave room for)."""
-    counted = (entry.get("Source", ""), entry.get("DetailType", ""), entry.get("Detail", ""), entry.get("EventBusName", ""))
+    counted = (entry.get("Source", ""), entry.get("DetailType", ""), entry.get("Detail", ""),
+               entry.get("EventBusName", ""))
     return sum(len(value.encode("utf-8")) for value in counted) + 14
 
 
