@@ -70,7 +70,7 @@ def memory(pages: int, size: int, lean: bool = True) -> dict[str, Any]:
 
         get_runtime()  # clients and fetcher, as the first invocation builds them
         import bs4  # noqa: F401 - imported by the first extraction anyway; not part of the batch's cost
-        import lxml.etree  # noqa: F401
+        import lxml.etree  # noqa: F401 - likewise: loaded before the measurement
 
         gc.collect()
         baseline_rss, baseline_peak = harness.rss_mb(), harness.peak_rss_mb()

@@ -13,8 +13,8 @@ REPO = Path(__file__).resolve().parents[2]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from benchmarks import scoring  # noqa: E402
-from benchmarks.report import Row, format_table, results_markdown, verdict  # noqa: E402
+from benchmarks import scoring  # noqa: E402 - after the sys.path set-up above
+from benchmarks.report import Row, format_table, results_markdown, verdict  # noqa: E402 - as above
 
 # Four pages, worked by hand (4-token shingles of \w+ tokens, multiset counts):
 #   p1  truth "a b c d e"  → {abcd, bcde};  prediction "a b c d x" → {abcd, bcdx}:   tp 1 fp 1 fn 1 → P 1/2, R 1/2

@@ -77,7 +77,7 @@ def _wrapped(outer: type[BaseException], inner: BaseException) -> BaseException:
             raise inner
         except BaseException as exc:
             raise outer(str(exc)) from exc
-    except BaseException as exc:  # noqa: BLE001
+    except BaseException as exc:  # noqa: BLE001 - the chained exception is the value under test
         return exc
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from aws_lambda_powertools.metrics import EphemeralMetrics, MetricUnit
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType
+from aws_lambda_powertools.utilities.batch.base import FailureResponse, SuccessResponse
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from newsingest.fetch import Fetcher
@@ -96,11 +97,13 @@ class ConcurrentBatchProcessor(BatchProcessor):
         self._max_workers = max_workers
         self._margin_ms = margin_ms
 
-    def __call__(self, records: list[dict], handler: Any, lambda_context: Any = None) -> ConcurrentBatchProcessor:
+    def __call__(self, records: list[dict[str, Any]], handler: Any,
+                 lambda_context: Any = None) -> ConcurrentBatchProcessor:
         _require_sqs_records(records)  # before the batch context opens, so no later error can mask this one
-        return super().__call__(records, handler, lambda_context)
+        super().__call__(records, handler, lambda_context)  # sets the batch up and returns self (untyped there)
+        return self
 
-    def process(self) -> list[tuple]:
+    def process(self) -> list[SuccessResponse | FailureResponse]:
         workers = max(1, min(self._max_workers or get_runtime().settings.batch_concurrency, len(self.records)))
         metrics.add_metric(name="BatchRecords", unit=MetricUnit.Count, value=len(self.records))
         timeout = self._wait_timeout()
@@ -122,7 +125,8 @@ class ConcurrentBatchProcessor(BatchProcessor):
         if context is None or not hasattr(context, "get_remaining_time_in_millis"):
             return None
         margin = self._margin_ms if self._margin_ms is not None else get_runtime().settings.deadline_margin_ms
-        return max(0.0, (context.get_remaining_time_in_millis() - margin) / 1000)
+        remaining_ms: int = context.get_remaining_time_in_millis()
+        return max(0.0, (remaining_ms - margin) / 1000)
 
     def _run_handler(self, data: Any) -> Any:
         """Runs on a pool thread: only the record handler, no bookkeeping."""
@@ -130,7 +134,7 @@ class ConcurrentBatchProcessor(BatchProcessor):
             return self.handler(record=data, lambda_context=self.lambda_context)
         return self.handler(record=data)
 
-    def _respond(self, record: dict, data: Any, future: Future[Any]) -> tuple:
+    def _respond(self, record: dict[str, Any], data: Any, future: Future[Any]) -> SuccessResponse | FailureResponse:
         error = future.exception()
         if error is None:
             return self.success_handler(record=record, result=future.result())
@@ -139,7 +143,7 @@ class ConcurrentBatchProcessor(BatchProcessor):
             raise error
         return self.failure_handler(record=data, exception=(type(error), error, error.__traceback__))
 
-    def _unfinished(self, data: Any, future: Future[Any]) -> tuple:
+    def _unfinished(self, data: Any, future: Future[Any]) -> FailureResponse:
         started = not future.cancel()  # a record still queued for a worker never starts
         failure = TransientFailure("deadline", "still running at the batch deadline; left for redelivery" if started
                                    else "not started before the batch deadline; left for redelivery")

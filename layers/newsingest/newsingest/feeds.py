@@ -220,7 +220,7 @@ def _declared_encoding(data: bytes) -> str | None:
     match = _XML_DECLARATION.match(_drop_leading_junk(data))
     if match is None:
         return None
-    from newsingest.extract.charset import normalize_label  # noqa: PLC0415
+    from newsingest.extract.charset import normalize_label  # noqa: PLC0415 - lazy: only for a declared encoding
 
     label = match.group(1).decode("ascii")
     return None if label.lower().startswith("utf-16") else normalize_label(label)

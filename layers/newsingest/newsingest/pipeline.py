@@ -121,8 +121,8 @@ def ingest(request: IngestRequest, deps: Dependencies, *, message_id: str | None
     if article.is_empty:
         _require_time(deps, deadline, "recording no_article")
         stored_raw = _store_raw(request, page, deps)
-        failure = PermanentFailure("no_article", f"no article body found in {len(page.body)} bytes of HTML")
-        return record_failure(request, failure, deps, attempt, message_id=message_id, raw_key=stored_raw,
+        no_article = PermanentFailure("no_article", f"no article body found in {len(page.body)} bytes of HTML")
+        return record_failure(request, no_article, deps, attempt, message_id=message_id, raw_key=stored_raw,
                               http_status=page.status, final_url=page.final_url)
 
     content_sha256 = hashlib.sha256(article.text.encode("utf-8")).hexdigest()
@@ -322,5 +322,6 @@ def _article_item(request: IngestRequest, article: Article, page: FetchResult, e
         raw_key=raw_key(request.domain, request.article_id, hashlib.sha256(page.body).hexdigest()),
         http_status=page.status, etag=page.etag, last_modified=page.last_modified, first_seen_at=first_seen,
         last_checked_at=attempt.iso, message_id=message_id,
-        **{name: value for name, value in fields.items() if name != "published_at"},  # type: ignore[arg-type]
+        # the extracted fields are ArticleItem's own names (article_fields), typed per field there
+        **{name: value for name, value in fields.items() if name != "published_at"},  # type: ignore[arg-type]  # see above
     )

@@ -26,7 +26,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from urllib3 import BaseHTTPResponse, PoolManager, ProxyManager, Timeout
+from urllib3 import BaseHTTPResponse, HTTPConnectionPool, PoolManager, ProxyManager, Timeout
 from urllib3 import exceptions as u3
 
 from newsingest.fetch import limits
@@ -443,7 +443,7 @@ class Fetcher:
         assert last_error is not None
         raise _failure(last_error, target, state) from last_error
 
-    def _pool(self, target: Target, address: IPAddress):  # type: ignore[no-untyped-def]
+    def _pool(self, target: Target, address: IPAddress) -> HTTPConnectionPool:
         host = f"[{address.compressed}]" if address.version == 6 else address.compressed
         if target.scheme == "https":
             # Pools are keyed by (IP, hostname): TLS SNI and the certificate check use the URL's hostname.

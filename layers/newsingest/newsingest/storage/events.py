@@ -74,7 +74,8 @@ class ArticleEvents:
         200 with ``FailedEntryCount`` for that: botocore does not retry it), an AWS error for a failed call."""
         response = self._events.put_events(Entries=[self.entry(item, change)])
         if response.get("FailedEntryCount", 0):
-            failed = next((entry for entry in response.get("Entries", []) if entry.get("ErrorCode")), {})
+            failed: dict[str, Any] = next(
+                (entry for entry in response.get("Entries", []) if entry.get("ErrorCode")), {})
             reason = ": ".join(str(failed[key]) for key in ("ErrorCode", "ErrorMessage") if failed.get(key))
             raise EventNotPublished(f"{DETAIL_TYPE} of {item.article_id} (version {item.version}) refused by bus "
                                     f"{self.bus_name}: {reason or 'no error given'}")
