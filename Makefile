@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: help install demo test test-fast bench load clean
+.PHONY: help install demo lint test test-fast bench load clean
 
 help:  ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
@@ -20,6 +20,11 @@ install: $(STAMP)  ## create .venv and install newsingest with its dev extras
 demo: $(STAMP)  ## the whole flow on embedded moto: no AWS account, no network
 	$(PY) -m newsingest.local.demo
 	$(PY) -m newsingest.local.demo_poll  # continuous ingestion: a polled feed, new stories only, then a 304
+
+# lint is a double-colon rule: make/sam.mk adds cfn-lint on template.yaml to it.
+lint:: $(STAMP)  ## ruff (whole repo), mypy (strict on the runtime modules; both in pyproject.toml), cfn-lint
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 
 test: $(STAMP)  ## unit, integration (moto) and infrastructure tests
 	$(PY) -m pytest -n 2 -q

@@ -77,7 +77,8 @@ def cold_start(quick: bool, notes: list[str]) -> list[Row]:
                  f"The first message also imports modules in neither, {r['first_extract_beyond_floor_total_ms']:.0f} "
                  "ms self time in all, mostly the extraction's own (regular expressions and selector tables "
                  "compiled at import): " + "; ".join(f"{e['module']} {e['self_ms']:.0f} ms (imported by "
-                                                   f"{e['imported_by']})" for e in r["first_extract_beyond_floor"]) + ".")
+                                                   f"{e['imported_by']})"
+                                                   for e in r["first_extract_beyond_floor"]) + ".")
     effects = [e for e in r["handler_side_effects"] if e not in r["floor_side_effects"]]
     notes.append("Cold start, side effects of `import app` (audit hooks: files opened other than modules, sockets, "
                  "processes): " + ("; ".join(r["handler_side_effects"]) or "none") + ". Of these, not already done by "
@@ -139,7 +140,8 @@ def overhead(quick: bool, notes: list[str]) -> list[Row]:
     MEASURED["sample_extract_cpu_ms"] = m.get("extract_cpu_ms", 0.0)
     pages = ", ".join(f"{name} ({size / 1000:.0f} kB)" for name, size in r["pages"].items())
     notes.append(f"Handler overhead: {batches} batches of {r['batch_size']} messages ({pages}), one thread, CPU "
-                 "time of the handler's threads (time.thread_time of the calling thread and of the pool thread running the records) per stage from timers wrapped around the "
+                 "time of the handler's threads (time.thread_time of the calling thread and of the pool thread "
+                 "running the records) per stage from timers wrapped around the "
                  "runtime's collaborators; moto runs as a server in another process, so S3/DynamoDB CPU is the "
                  "client side (serialisation, signing, HTTP) only. 'other' = Powertools batch processing, "
                  "message parsing, logging and EMF metrics.")
@@ -180,7 +182,8 @@ def concurrency(quick: bool, notes: list[str]) -> list[Row]:
     return [
         Row("Batch: single fetch (Fetcher.fetch, 200 ms origin)", _ms(single),
             note=f"one message through the handler: {_ms(s['single_message'])}"),
-        Row("Batch of 10: sequential (max_workers=1)", f"{_ms(s['sequential'])} = {s['sequential'] / single:.1f}× a fetch"),
+        Row("Batch of 10: sequential (max_workers=1)",
+            f"{_ms(s['sequential'])} = {s['sequential'] / single:.1f}× a fetch"),
         row(f"Batch of 10: concurrent, defaults ({workers} threads, per-host {per_host}), 1 host",
             "concurrent_defaults_1_host", True),
         row(f"Batch of 10: concurrent, defaults ({workers} threads, per-host {per_host}), 10 hosts",
@@ -376,8 +379,9 @@ def main(argv: list[str] | None = None) -> int:
                              "(default: $BENCH_PEER_PYTHON, else this interpreter)")
     parser.add_argument("--reference-scorer", type=Path,
                         help="another score_articles.py to cross-check benchmarks/scoring.py on the same predictions")
-    parser.add_argument("--only", action="append", choices=("cold", "memory", "overhead", "concurrency", "enqueue", "feeds", "poll", "politeness",
-                                                       "extraction"),
+    parser.add_argument("--only", action="append",
+                        choices=("cold", "memory", "overhead", "concurrency", "enqueue", "feeds", "poll", "politeness",
+                                 "extraction"),
                         help="run only these figures (repeatable)")
     parser.add_argument("--output", type=Path,
                         help="where to write the results (default benchmarks/results.md; runs with --only write "
@@ -385,7 +389,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.corpus and not (args.corpus / "html").is_dir():
         parser.error(f"{args.corpus} has no html/ folder")
-    started, t0 = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), time.perf_counter()
+    started, t0 = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"), time.perf_counter()
     load_at_start = load_average()
     notes: list[str] = []
     rows: list[Row] = []

@@ -95,7 +95,8 @@ sys.stdout.write(repr(seen))
 
 def side_effects(paths: list[str], statement: str, env: dict[str, str]) -> list[str]:
     """Files opened (other than modules) and network/process events during ``statement`` (audit hooks)."""
-    done = subprocess.run([sys.executable, "-I", "-S", "-c", _AUDIT.replace("PATHS", repr(paths)).replace("STATEMENT", statement)],
+    done = subprocess.run([sys.executable, "-I", "-S", "-c",
+                           _AUDIT.replace("PATHS", repr(paths)).replace("STATEMENT", statement)],
                           capture_output=True, text=True, env=env, cwd=paths[0], timeout=120)
     if done.returncode != 0:
         raise RuntimeError(f"audit child failed: {done.stderr[-2000:]}")
@@ -103,7 +104,8 @@ def side_effects(paths: list[str], statement: str, env: dict[str, str]) -> list[
             for item in ast.literal_eval(done.stdout.strip().splitlines()[-1])]
 
 
-def _median_importtime(paths: list[str], statement: str, env: dict[str, str], runs: int) -> dict[str, dict[str, object]]:
+def _median_importtime(paths: list[str], statement: str, env: dict[str, str],
+                       runs: int) -> dict[str, dict[str, object]]:
     """``-X importtime`` of ``runs`` fresh interpreters; each module's self/cumulative time is the median."""
     traces = [parse_importtime(run_once(paths, statement, env, importtime=True)[3]) for _ in range(runs)]
     merged: dict[str, dict[str, object]] = {}
@@ -157,7 +159,8 @@ def measure(repetitions: int, out_dir: Path) -> dict[str, object]:
     run_once(paths, HANDLER_FIRST_EXTRACT, env)
     handler_ms, floor_ms, handler_cpu, floor_cpu, first_ms = [], [], [], [], []
     for i in range(repetitions):
-        order = [(HANDLER, handler_ms, handler_cpu), (FLOOR, floor_ms, floor_cpu), (HANDLER_FIRST_EXTRACT, first_ms, [])]
+        order = [(HANDLER, handler_ms, handler_cpu), (FLOOR, floor_ms, floor_cpu),
+                 (HANDLER_FIRST_EXTRACT, first_ms, [])]
         shift = i % len(order)
         for statement, wall_sink, cpu_sink in order[shift:] + order[:shift]:
             wall, cpu, _, _ = run_once(paths, statement, env)
@@ -184,7 +187,7 @@ def measure(repetitions: int, out_dir: Path) -> dict[str, object]:
         "cpu_ratio": statistics.median(handler_cpu) / statistics.median(floor_cpu),
         "first_extract_median_ms": statistics.median(first_ms),
         "first_extract_ratio": statistics.median(first_ms) / statistics.median(floor_ms),
-        "paired_ratio_median": statistics.median(h / f for h, f in zip(handler_ms, floor_ms)),
+        "paired_ratio_median": statistics.median(h / f for h, f in zip(handler_ms, floor_ms, strict=True)),
         "beyond_floor": extras,
         "newsingest_modules": len(own),
         "newsingest_self_ms": sum(int(app_modules[m]["self_us"]) for m in own) / 1000.0,

@@ -33,14 +33,14 @@ class _Sqs(BaseHTTPRequestHandler):
     disable_nagle_algorithm = True  # headers and body leave at once (else 40 ms of delayed ACK per request)
     wbufsize = 1 << 16
 
-    def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+    def do_POST(self) -> None:  # http.server's naming
         body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
         target = self.headers.get("X-Amz-Target", "")
         request = json.loads(body or b"{}")
         if target.endswith(".SendMessageBatch"):
             answer: dict[str, Any] = {"Successful": [
                 {"Id": entry["Id"], "MessageId": str(uuid.uuid4()),
-                 "MD5OfMessageBody": hashlib.md5(entry["MessageBody"].encode("utf-8")).hexdigest()}  # noqa: S324
+                 "MD5OfMessageBody": hashlib.md5(entry["MessageBody"].encode("utf-8")).hexdigest()}
                 for entry in request.get("Entries", [])], "Failed": []}
         elif target.endswith(".GetQueueAttributes"):
             answer = {"Attributes": {"QueueArn": "arn:aws:sqs:us-east-1:123456789012:bench-queue"}}
@@ -61,7 +61,7 @@ def serve() -> int:
     """The endpoint: prints its URL, serves until stdin closes."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Sqs)
     server.daemon_threads = True
-    import threading  # noqa: PLC0415
+    import threading
 
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print(f"http://127.0.0.1:{server.server_address[1]}", flush=True)

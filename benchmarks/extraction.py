@@ -10,8 +10,9 @@ The answer file says what is measured (``corpus_kind``):
 
 * Accuracy: ``newsingest.extract.extract_article`` on every page (raw bytes in, so its charset handling counts),
   scored with the project's scorer (``benchmarks.scoring``).
-* Speed: per page, newsingest and its peer (trafilatura for bodies, htmldate for dates; when importable) run side by side in this one process, alternating
-  which goes first page by page; each page's time is the median of ``--repeat`` runs (bs4/lxml parse included).
+* Speed: per page, newsingest and its peer (trafilatura for bodies, htmldate for dates; when importable) run side
+  by side in this one process, alternating which goes first page by page; each page's time is the median of
+  ``--repeat`` runs (bs4/lxml parse included).
   The figure is the median of the per-page ratios newsingest/trafilatura. trafilatura gets the page decoded
   outside the timed region, as the shared benchmark runner does (charset from BOM / ``<meta>``, else UTF-8).
 * ``--memory``: newsingest only, pages streamed from disk one at a time; peak RSS vs the RSS after imports.
@@ -105,7 +106,7 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def ours(kind: str | None = None) -> Callable[[bytes, str | None], str]:
-    from newsingest.extract import extract_article  # noqa: PLC0415
+    from newsingest.extract import extract_article
 
     def run(raw: bytes, url: str | None) -> str:
         article = extract_article(raw, url)
@@ -115,10 +116,10 @@ def ours(kind: str | None = None) -> Callable[[bytes, str | None], str]:
 
 def peer_or_none(kind: str | None) -> tuple[Callable[[str, str | None], str], str, str] | None:
     """(run, name, version) of the peer for this kind of corpus, or None when it is not importable."""
-    from importlib.metadata import version  # noqa: PLC0415
+    from importlib.metadata import version
     if kind == "dates":
         try:
-            from htmldate import find_date  # noqa: PLC0415
+            from htmldate import find_date
         except ImportError:
             return None
 
@@ -126,7 +127,7 @@ def peer_or_none(kind: str | None) -> tuple[Callable[[str, str | None], str], st
             return find_date(html, extensive_search=True, original_date=True) or ""
         return run_date, "htmldate", version("htmldate")
     try:
-        import trafilatura  # noqa: PLC0415
+        import trafilatura
     except ImportError:
         return None
 

@@ -22,7 +22,7 @@ Parse = Callable[[bytes, str, str], list[str]]
 
 
 def newsingest_parser() -> Parse:
-    from newsingest.feeds import parse_feed  # noqa: PLC0415
+    from newsingest.feeds import parse_feed
 
     def parse(body: bytes, source: str, content_type: str) -> list[str]:
         return [entry.url for entry in parse_feed(body, source=source, content_type=content_type)]
@@ -31,7 +31,7 @@ def newsingest_parser() -> Parse:
 
 
 def feedparser_parser() -> Parse:
-    import feedparser  # noqa: PLC0415
+    import feedparser
 
     def parse(body: bytes, source: str, content_type: str) -> list[str]:
         parsed = feedparser.parse(body, response_headers={"content-location": source, "content-type": content_type})
@@ -52,7 +52,7 @@ def measure(parse: Parse, cases: list[dict], repeat: int) -> dict:
     for case in cases:
         try:
             links = parse(case["body"], case["source"], case["content_type"])
-        except Exception as error:  # a parser that raises read nothing
+        except Exception as error:  # noqa: BLE001 - a parser that raises read nothing
             links, wrong[case["file"]] = [], f"raised {error!r}"[:200]
         if links == case["links"]:
             correct.append(case["file"])
@@ -63,7 +63,7 @@ def measure(parse: Parse, cases: list[dict], repeat: int) -> dict:
         for case in cases:
             try:
                 parse(case["body"], case["source"], case["content_type"])
-            except Exception:  # noqa: S112 - timing only
+            except Exception:  # noqa: BLE001 - timing only
                 continue
     per_pass = (time.perf_counter() - started) / repeat
     return {"fixtures": len(cases), "correct": len(correct), "wrong": wrong, "ms_per_pass": per_pass * 1000}

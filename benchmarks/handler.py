@@ -23,7 +23,7 @@ SAMPLE_ARTICLES = ("koreatimes_esper.html", "coastline_lighthouse.html")
 
 
 def _sample_pages() -> dict[str, bytes]:
-    from newsingest.local.origin import sample_pages  # noqa: PLC0415
+    from newsingest.local.origin import sample_pages
 
     pages = sample_pages()
     return {name: pages[name] for name in SAMPLE_ARTICLES}
@@ -57,7 +57,7 @@ def _reset_hwm() -> bool:
 def memory(pages: int, size: int, lean: bool = True) -> dict[str, Any]:
     """Peak RSS while the real handler processes one batch of ``pages`` pages of ``size`` bytes (moto in-process)."""
     start_rss = harness.rss_mb()
-    import importlib.util  # noqa: PLC0415
+    import importlib.util
 
     code = Path(__file__).resolve().parents[1] / "functions" / "ingest" / "app.py"
     spec = importlib.util.spec_from_file_location("bench_app_probe", code)
@@ -66,11 +66,11 @@ def memory(pages: int, size: int, lean: bool = True) -> dict[str, Any]:
     handler_import_rss = harness.rss_mb()
     bodies = {f"/big/{i}.html": big_page(i, size) for i in range(pages)}
     with harness.origins(1, bodies.get) as (base,), harness.aws_stack([base], lean=lean) as stack:
-        from newsingest.batch import get_runtime  # noqa: PLC0415
+        from newsingest.batch import get_runtime
 
         get_runtime()  # clients and fetcher, as the first invocation builds them
-        import bs4  # noqa: F401, PLC0415 - imported by the first extraction anyway; not part of the batch's cost
-        import lxml.etree  # noqa: F401, PLC0415
+        import bs4  # noqa: F401 - imported by the first extraction anyway; not part of the batch's cost
+        import lxml.etree  # noqa: F401 - likewise: loaded before the measurement
 
         gc.collect()
         baseline_rss, baseline_peak = harness.rss_mb(), harness.peak_rss_mb()
@@ -99,7 +99,7 @@ def memory_isolated(pages: int, size: int, batch_concurrency: int | None = None)
     """The same batch, but moto's server and the origin run in another process: this process holds only what the
     function holds (the handler, its clients, the extraction) plus a small driver, so its absolute peak RSS is the
     figure to size the function with."""
-    import os  # noqa: PLC0415
+    import os
 
     start_rss = harness.rss_mb()
     with services.running(pages, size) as info:
@@ -110,20 +110,20 @@ def memory_isolated(pages: int, size: int, batch_concurrency: int | None = None)
         if batch_concurrency:
             env["BATCH_CONCURRENCY"] = str(batch_concurrency)
         os.environ.update(env)
-        import importlib.util  # noqa: PLC0415
+        import importlib.util
 
         code = Path(__file__).resolve().parents[1] / "functions" / "ingest" / "app.py"
         spec = importlib.util.spec_from_file_location("app", code)
         module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
         spec.loader.exec_module(module)  # type: ignore[union-attr]
         handler_import_rss = harness.rss_mb()
-        from newsingest.batch import get_runtime  # noqa: PLC0415
-        from newsingest.local.stack import template_table_schema  # noqa: PLC0415
+        from newsingest.batch import get_runtime
+        from newsingest.local.stack import template_table_schema
 
         runtime = get_runtime()  # the first invocation's clients and fetcher
         # the table and bucket, through the function's own clients (no extra client in this process)
-        runtime.deps.objects._s3.create_bucket(Bucket="bench-articles")  # noqa: SLF001
-        runtime.deps.repository._db.create_table(  # noqa: SLF001
+        runtime.deps.objects._s3.create_bucket(Bucket="bench-articles")
+        runtime.deps.repository._db.create_table(
             **template_table_schema().create_table_kwargs("bench-articles"))
         gc.collect()
         baseline_rss = harness.rss_mb()
@@ -147,7 +147,7 @@ def overhead(batches: int, batch_size: int) -> dict[str, Any]:
     """CPU per message in the handler, per stage, sequential processing, moto's server in another process (so the
     handler's CPU time holds the client side of every AWS call, not moto's own work). The total is the calling
     thread's CPU plus the pool thread's while it ran the records (the origin's threads are not counted)."""
-    from newsingest.batch import ConcurrentBatchProcessor  # noqa: PLC0415
+    from newsingest.batch import ConcurrentBatchProcessor
 
     pages = _sample_pages()
     names = sorted(pages)
@@ -157,7 +157,7 @@ def overhead(batches: int, batch_size: int) -> dict[str, Any]:
 
     with services.running() as aws, harness.origins(1, page_for) as (base,), \
             harness.aws_stack([base], endpoint=aws["endpoint"]) as stack:
-        import newsingest.batch as batch_module  # noqa: PLC0415
+        import newsingest.batch as batch_module
 
         class TimedProcessor(ConcurrentBatchProcessor):
             """Records run on the pool's thread: their CPU is read there and added to the calling thread's."""
@@ -211,8 +211,8 @@ def concurrency(rounds: int, delay: float, batch_size: int) -> dict[str, Any]:
     """Wall time of one batch of ``batch_size`` URLs from origins that answer in ``delay`` s, per configuration,
     configurations interleaved round by round (same machine load); plus one message alone and one raw fetch.
     moto's server runs in another process (S3 and DynamoDB are remote services for the function too)."""
-    from newsingest.batch import ConcurrentBatchProcessor, build_runtime  # noqa: PLC0415
-    from newsingest.settings import Settings  # noqa: PLC0415
+    from newsingest.batch import ConcurrentBatchProcessor, build_runtime
+    from newsingest.settings import Settings
 
     pages = _sample_pages()
     names = sorted(pages)
@@ -222,7 +222,7 @@ def concurrency(rounds: int, delay: float, batch_size: int) -> dict[str, Any]:
 
     with services.running() as aws, harness.origins(batch_size, page_for, delay=delay) as bases, \
             harness.aws_stack(bases, endpoint=aws["endpoint"]) as stack:
-        import newsingest.batch as batch_module  # noqa: PLC0415
+        import newsingest.batch as batch_module
 
         def runtime(**overrides: str) -> Any:
             return build_runtime(Settings.from_env(dict(stack.environment) | overrides))

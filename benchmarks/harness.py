@@ -55,7 +55,7 @@ class _OriginHandler(QuietHandler):
     # client's delayed ACK (40 ms on Linux loopback), which would be charged to the fetcher.
     disable_nagle_algorithm = True
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         path = self.path.split("?", 1)[0]
         if path == "/robots.txt":
             self._send(200, b"User-agent: *\nAllow: /\n", "text/plain")
@@ -117,12 +117,12 @@ def aws_stack(base_urls: list[str], *, server: bool = False, lean: bool = False,
     moto's own work neither holds this process's GIL nor counts in its CPU time, as with the real services; implies
     ``lean``.
     """
-    import boto3  # noqa: PLC0415
-    from moto import mock_aws  # noqa: PLC0415
+    import boto3
+    from moto import mock_aws
 
-    from newsingest.batch import reset_runtime  # noqa: PLC0415
-    from newsingest.local.esm import load_handler  # noqa: PLC0415
-    from newsingest.local.stack import (  # noqa: PLC0415
+    from newsingest.batch import reset_runtime
+    from newsingest.local.esm import load_handler
+    from newsingest.local.stack import (
         StackOutputs,
         deploy_local_stack,
         find_template,
@@ -136,7 +136,8 @@ def aws_stack(base_urls: list[str], *, server: bool = False, lean: bool = False,
         os.environ.pop(name, None)
     # The figures here are the function's own costs: local origins are not paced by the shared host budget
     # (the politeness figure measures that budget on its own).
-    parameters = {"FetchAllowHosts": ",".join(url.split("://", 1)[1] for url in base_urls), "HostRequestsPerSecond": "0"}
+    parameters = {"FetchAllowHosts": ",".join(url.split("://", 1)[1] for url in base_urls),
+                  "HostRequestsPerSecond": "0"}
     with ExitStack() as stack:
         if endpoint:
             lean = True
@@ -186,13 +187,13 @@ def sqs_event(urls: list[str], queue_arn: str = "arn:aws:sqs:us-east-1:123456789
         "messageId": str(uuid.uuid4()), "receiptHandle": f"rh-{i}", "body": url,
         "attributes": {"ApproximateReceiveCount": "1", "SentTimestamp": now, "SenderId": "AIDABENCH",
                        "ApproximateFirstReceiveTimestamp": now},
-        "messageAttributes": {}, "md5OfBody": hashlib.md5(url.encode()).hexdigest(),  # noqa: S324
+        "messageAttributes": {}, "md5OfBody": hashlib.md5(url.encode()).hexdigest(),
         "eventSource": "aws:sqs", "eventSourceARN": queue_arn, "awsRegion": "us-east-1",
     } for i, url in enumerate(urls)]}
 
 
 def lambda_context(timeout: float = 60.0) -> Any:
-    from newsingest.local.esm import LocalLambdaContext  # noqa: PLC0415
+    from newsingest.local.esm import LocalLambdaContext
 
     return LocalLambdaContext(timeout_seconds=timeout)
 

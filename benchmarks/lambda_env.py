@@ -133,7 +133,7 @@ def lambda_environment(code_dir: Path = CODE_DIR) -> dict[str, str]:
     env.pop("PYTHONDONTWRITEBYTECODE")
     try:
         sys.path.insert(0, str(REPO / "layers" / "newsingest"))
-        from newsingest.local.stack import function_environment  # noqa: PLC0415 - dev-only (PyYAML)
+        from newsingest.local.stack import function_environment  # dev-only (PyYAML)
 
         function_env = function_environment(parameters={})
         function_env.setdefault("ARTICLES_BUCKET", "bench-bucket")

@@ -192,7 +192,7 @@ producer_done: Any = None
 
 
 def _init_worker(lock: Any, done: Any) -> None:
-    global receive_lock, producer_done  # noqa: PLW0603 - one per worker process, set by the pool's initializer
+    global receive_lock, producer_done  # one per worker process, set by the pool's initializer
     receive_lock, producer_done = lock, done
 
 
@@ -208,7 +208,7 @@ def worker(environment: dict[str, str], queue_url: str) -> WorkerResult:
 
     reset_runtime()
     handler = load_handler(find_template())
-    write_log = WriteLog().attach(get_runtime().deps.repository._db)  # noqa: SLF001 - observe the function's writes
+    write_log = WriteLog().attach(get_runtime().deps.repository._db)  # observe the function's writes
     sqs = create_clients(read_timeout=TOOLING_READ_TIMEOUT_S).sqs
     source = LocalEventSource(_SerialReceive(sqs, receive_lock), queue_url, handler, retry_visibility_seconds=0)
     # While other workers hold the last messages in flight, pause briefly between receives instead of spinning

@@ -30,7 +30,7 @@ def big_page(index: int, size: int = 1_000_000) -> bytes:
     head = (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{title} - The Daily Bench</title>'
             f'<meta property="og:title" content="{title}"><meta name="author" content="Jane Writer">'
             f'<meta property="article:published_time" content="2026-11-2{index % 10}T08:00:00+09:00">'
-            f'<style>{".c{0}{{margin:{0}px;padding:{0}px;color:#{0:06x}}}".format(0) * 1}</style>')
+            f'<style>{f".c{0}{{margin:{0}px;padding:{0}px;color:#{0:06x}}}" * 1}</style>')
     style = "<style>" + "".join(f".c{i}{{margin:{i % 9}px;padding:{i % 7}px;color:#{i:06x}}}"
                                 for i in range(size // 4 // 45)) + "</style>"
     script_data = ",".join(f'{{"id":{i},"h":"{_sentence(rng, 6)}","u":"/story/{index}/{i}"}}'

@@ -54,7 +54,7 @@ def worker(environment: dict[str, str], queue_url: str) -> dict[str, int]:
     from newsingest.storage.clients import TOOLING_READ_TIMEOUT_S, create_clients
     from tests.support.drain import drain_queue
 
-    sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - the worker's EMF lines (ColdStart) are not this run's output
+    sys.stdout = open(os.devnull, "w")  # the worker's EMF lines (ColdStart) are not this run's output
     reset_runtime()
     sqs = create_clients(read_timeout=TOOLING_READ_TIMEOUT_S).sqs
     source = LocalEventSource(sqs, queue_url, load_handler(find_template()), retry_visibility_seconds=0)

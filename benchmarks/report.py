@@ -41,7 +41,7 @@ def format_table(rows: Sequence[Row]) -> str:
     cells = [header] + [(r.figure, r.value, r.target, r.verdict, r.note) for r in rows]
     cells = [tuple(_cell(c) for c in row) for row in cells]
     widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
-    lines = ["| " + " | ".join(c.ljust(w) for c, w in zip(row, widths)) + " |" for row in cells]
+    lines = ["| " + " | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) + " |" for row in cells]
     lines.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
     return "\n".join(lines)
 

@@ -25,7 +25,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pages", type=int, default=10)
     parser.add_argument("--page-bytes", type=int, default=1_000_000)
     args = parser.parse_args(argv)
-    from moto.server import ThreadedMotoServer  # noqa: PLC0415
+    from moto.server import ThreadedMotoServer
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     bodies = {f"/big/{i}.html": big_page(i, args.page_bytes) for i in range(args.pages)}

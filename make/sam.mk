@@ -1,6 +1,6 @@
 # SAM targets, included by the top-level Makefile (-include make/sam.mk).
 #
-#   make lint       cfn-lint on template.yaml (works offline, from .venv)
+#   make lint       cfn-lint on template.yaml (works offline, from .venv); the Makefile adds ruff and mypy
 #   make validate   sam validate --lint, with SAM CLI in its own venv (.venv-sam, created on first use from PyPI)
 #   make build      sam build (SAM CLI + a python3.13 interpreter, or SAM_BUILD_FLAGS=--use-container with Docker)
 #   make deploy     sam deploy: guided the first time (no stack yet, or GUIDED=1), samconfig.toml after
@@ -26,7 +26,7 @@ export SAM_CLI_TELEMETRY ?= 0
 
 .PHONY: lint validate build deploy sam-venv
 
-lint:  ## cfn-lint on template.yaml (the SAM-transformed form is linted by tests/infrastructure)
+lint::  # cfn-lint on template.yaml, part of the Makefile's lint (the SAM-transformed form is linted by tests/infrastructure)
 	@test -n "$(CFN_LINT)" || { echo "make lint: cfn-lint not found - run 'make install' (it is in the dev extra)" >&2; exit 1; }
 	$(CFN_LINT) --include-checks I -- template.yaml
 

@@ -11,12 +11,15 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import pytest
 
 from newsingest.local.env import OFFLINE_CREDENTIALS
+
+if TYPE_CHECKING:
+    from tests.support.world import World
 
 REPO = Path(__file__).resolve().parents[1]
 EVENTS = REPO / "events"
@@ -82,6 +85,28 @@ def stack(stack_parameters: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> 
         yield Stack(outputs=outputs, clients=create_clients(), environment=environment)
         OUTCOMES.flush()  # outcomes of direct handle_record calls, so no later batch reports them as its own
         reset_runtime()
+
+
+@pytest.fixture()
+def world(stack: Stack, origin: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
+    """The stack plus a scriptable origin the function may fetch from, and the real handler (tests/support/world.py).
+
+    One per test: for scenarios that count what is on the queues or inject faults into the function's clients.
+    """
+    from tests.support.world import open_world  # world.py imports this module: resolved at set-up, not at import
+
+    with open_world(stack, monkeypatch) as created:
+        yield created
+
+
+@pytest.fixture(scope="module")
+def shared_world() -> Iterator[World]:
+    """One world for a whole module (deploying the stack costs about a second): for tests that each send their own
+    distinct messages and never inject faults. The invariant is checked over everything the module sent so far."""
+    from tests.support.world import open_shared_world
+
+    with open_shared_world() as created:
+        yield created
 
 
 def load_event(name: str, origin: str | None = None) -> dict[str, Any]:

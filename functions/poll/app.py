@@ -11,10 +11,11 @@ from newsingest.observability import logger, metrics, tracer
 from newsingest.poll import run_scheduled_poll
 
 
+# The schedule's event says nothing: the handler reads only its context.
 @logger.inject_lambda_context(clear_state=True)
 @tracer.capture_lambda_handler
 @metrics.log_metrics(capture_cold_start_metric=True)
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:  # noqa: ARG001 - the schedule's event says nothing
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
     summary = run_scheduled_poll(context)
     for name, value in summary.items():  # SourcesPolled, SourcesFailed, UrlsEnqueued ... (EMF, no API call)
         metrics.add_metric(name=f"Poll{name.title().replace('_', '')}", unit=MetricUnit.Count, value=value)

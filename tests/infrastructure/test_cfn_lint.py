@@ -71,7 +71,8 @@ def test_transformed_template_passes_cfn_lint(transformed: dict[str, Any]) -> No
     assert findings == [], _describe(findings)
 
 
-def test_linting_the_transformed_form_catches_errors_the_source_form_hides(sam_template: dict[str, Any], tmp_path: Path) -> None:
+def test_linting_the_transformed_form_catches_errors_the_source_form_hides(sam_template: dict[str, Any],
+                                                                           tmp_path: Path) -> None:
     # Given a broken copy of the template: an unknown runtime and an SQS batch size above the maximum
     function = sam_template["Resources"][stack.FUNCTION_LOGICAL_ID]["Properties"]
     function["Runtime"] = "python2.5"

@@ -20,7 +20,8 @@ from .conftest import MotoAccount
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning:moto.cloudformation.parsing")
 
 BUS = "newsingest-articles"
-ITEM = ArticleItem(article_id="cd" * 32, status="ok", fetched_at="2024-05-14T09:02:11.204Z", version=1_715_673_731_204_817,
+ITEM = ArticleItem(article_id="cd" * 32, status="ok", fetched_at="2024-05-14T09:02:11.204Z",
+                   version=1_715_673_731_204_817,
                    url="https://coastlinepost.example/news/lighthouse", domain="coastlinepost.example",
                    title="Harbour town votes to keep its last lighthouse keeper", language="en-GB", word_count=131)
 

@@ -18,7 +18,7 @@ import pytest
 from newsingest.local import stack
 from newsingest.local.esm import LocalLambdaContext
 from newsingest.storage.keys import RAW_PREFIX, TEXT_PREFIX
-from tests.support.world import World, world  # noqa: F401 - the fixture
+from tests.support.world import World
 
 # What Lambda's event source mapping calls with the function's role to poll its queue (AWS documentation).
 EVENT_SOURCE_MAPPING_ACTIONS = {"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"}
@@ -72,9 +72,9 @@ def _record_calls(world: World) -> set[str]:
         _, service, operation = event_name.split(".")
         calls.add(f"{IAM_PREFIX.get(service, service)}:{operation}")
 
-    clients = [runtime.deps.objects._s3, runtime.deps.repository._db, runtime.delayer._sqs]  # noqa: SLF001
+    clients = [runtime.deps.objects._s3, runtime.deps.repository._db, runtime.delayer._sqs]
     if runtime.deps.events is not None:
-        clients.append(runtime.deps.events._events)  # noqa: SLF001
+        clients.append(runtime.deps.events._events)
     for client in clients:
         client.meta.events.register("before-call.*.*", hook)
     return calls
@@ -112,7 +112,7 @@ def test_the_role_names_only_this_stacks_resources_and_no_forbidden_action(trans
         resources = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
         service = {action.split(":")[0] for action in _actions([statement])}
         assert len(service) == 1, statement
-        referenced = stack._referenced_ids(resources)  # noqa: SLF001 - the helper the stack uses
+        referenced = stack._referenced_ids(resources)  # the helper the stack uses
         # SQS on its own queue only (not the DLQ, not "*"); DynamoDB on the table, not its indexes; S3 on the two
         # prefixes the code writes; EventBridge on the bus the parameter names
         expected = {"sqs": {"ArticlesQueue"}, "dynamodb": {"ArticlesTable"}, "s3": {"ArticlesBucket"},

@@ -25,7 +25,8 @@ def _queue_attributes(account: MotoAccount, url: str) -> dict[str, str]:
 # ------------------------------------------------------------------------------------------------- queues
 
 
-def test_queue_redrives_to_the_dead_letter_queue_with_the_templates_receive_count(deployed: Any, sam_template: dict[str, Any]) -> None:
+def test_queue_redrives_to_the_dead_letter_queue_with_the_templates_receive_count(deployed: Any,
+                                                                                  sam_template: dict[str, Any]) -> None:
     # Given the stack created from the template
     account, outputs = deployed
     settings = stack.template_queue_settings(sam_template)
@@ -33,7 +34,8 @@ def test_queue_redrives_to_the_dead_letter_queue_with_the_templates_receive_coun
     queue = _queue_attributes(account, outputs.queue_url)
     dead_letter = _queue_attributes(account, outputs.dead_letter_queue_url)
     # Then the main queue redrives to the DLQ after maxReceiveCount receives
-    assert json.loads(queue["RedrivePolicy"]) == {"deadLetterTargetArn": outputs.dead_letter_queue_arn, "maxReceiveCount": 5}
+    assert json.loads(queue["RedrivePolicy"]) == {"deadLetterTargetArn": outputs.dead_letter_queue_arn,
+                                                  "maxReceiveCount": 5}
     assert settings.max_receive_count == 5
     assert dead_letter["QueueArn"] == outputs.dead_letter_queue_arn
     # And both are encrypted, with the template's timeouts and retention
@@ -42,7 +44,8 @@ def test_queue_redrives_to_the_dead_letter_queue_with_the_templates_receive_coun
     assert int(dead_letter["MessageRetentionPeriod"]) == 1_209_600
 
 
-def test_created_visibility_timeout_covers_the_function_timeout_and_batching_window(deployed: Any, transformed: dict[str, Any]) -> None:
+def test_created_visibility_timeout_covers_the_function_timeout_and_batching_window(
+        deployed: Any, transformed: dict[str, Any]) -> None:
     # Given the created queue and the function/event source from the transformed template
     account, outputs = deployed
     visibility = int(_queue_attributes(account, outputs.queue_url)["VisibilityTimeout"])
@@ -59,13 +62,16 @@ def test_a_message_received_five_times_lands_in_the_dead_letter_queue(deployed: 
     account.sqs.send_message(QueueUrl=outputs.queue_url, MessageBody="https://example.com/a")
     # When it is received maxReceiveCount times, each time made visible again at once
     for _ in range(5):
-        (message,) = account.sqs.receive_message(QueueUrl=outputs.queue_url, MaxNumberOfMessages=1, WaitTimeSeconds=0)["Messages"]
+        (message,) = account.sqs.receive_message(QueueUrl=outputs.queue_url, MaxNumberOfMessages=1,
+                                                 WaitTimeSeconds=0)["Messages"]
         account.sqs.change_message_visibility(
             QueueUrl=outputs.queue_url, ReceiptHandle=message["ReceiptHandle"], VisibilityTimeout=0
         )
     # Then the next receive moves it to the DLQ instead of delivering it
-    assert account.sqs.receive_message(QueueUrl=outputs.queue_url, MaxNumberOfMessages=1, WaitTimeSeconds=0).get("Messages", []) == []
-    (dead,) = account.sqs.receive_message(QueueUrl=outputs.dead_letter_queue_url, MaxNumberOfMessages=1, WaitTimeSeconds=0)["Messages"]
+    assert account.sqs.receive_message(QueueUrl=outputs.queue_url, MaxNumberOfMessages=1,
+                                       WaitTimeSeconds=0).get("Messages", []) == []
+    (dead,) = account.sqs.receive_message(QueueUrl=outputs.dead_letter_queue_url, MaxNumberOfMessages=1,
+                                          WaitTimeSeconds=0)["Messages"]
     assert dead["Body"] == "https://example.com/a"
 
 
@@ -79,9 +85,11 @@ def test_bucket_is_encrypted_versioned_private_and_expires_old_versions(deployed
     assert rule["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] in ("AES256", "aws:kms")
     assert account.s3.get_bucket_versioning(Bucket=bucket)["Status"] == "Enabled"
     block = account.s3.get_public_access_block(Bucket=bucket)["PublicAccessBlockConfiguration"]
-    assert block == {name: True for name in ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")}
+    assert block == {name: True for name in ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy",
+                                             "RestrictPublicBuckets")}
     rules = account.s3.get_bucket_lifecycle_configuration(Bucket=bucket)["Rules"]
-    assert any(r.get("NoncurrentVersionExpiration", {}).get("NoncurrentDays") for r in rules if r["Status"] == "Enabled")
+    assert any(r.get("NoncurrentVersionExpiration", {}).get("NoncurrentDays")
+               for r in rules if r["Status"] == "Enabled")
 
 
 def test_bucket_policy_denies_every_request_without_tls(transformed: dict[str, Any]) -> None:
@@ -122,7 +130,8 @@ def test_bucket_keeps_every_version_of_an_overwritten_object(deployed: Any) -> N
 # -------------------------------------------------------------------------------------------------- table
 
 
-def test_table_has_the_templates_keys_and_both_indexes_with_their_projections(deployed: Any, sam_template: dict[str, Any]) -> None:
+def test_table_has_the_templates_keys_and_both_indexes_with_their_projections(deployed: Any,
+                                                                              sam_template: dict[str, Any]) -> None:
     # Given the table created in moto and the schema the template declares
     account, outputs = deployed
     table = account.dynamodb.describe_table(TableName=outputs.table_name)["Table"]
@@ -186,7 +195,8 @@ def test_an_item_is_queryable_through_both_indexes(deployed: Any) -> None:
     assert [i["article_id"] for i in indexed] == [failure["article_id"]]
 
 
-def test_schema_accessor_creates_an_identical_table_without_cloudformation(moto_account: MotoAccount, sam_template: dict[str, Any]) -> None:
+def test_schema_accessor_creates_an_identical_table_without_cloudformation(moto_account: MotoAccount,
+                                                                           sam_template: dict[str, Any]) -> None:
     # Given the template's table schema
     schema = stack.template_table_schema(sam_template)
     # When a unit-test fixture creates a table straight from it
@@ -232,7 +242,8 @@ def test_outputs_name_every_resource_the_cli_needs(deployed: Any) -> None:
 def test_local_stack_leaves_out_the_function_and_everything_attached_to_it(deployed: Any) -> None:
     # Given the created stack
     account, _ = deployed
-    summaries = account.cloudformation.list_stack_resources(StackName=stack.DEFAULT_STACK_NAME)["StackResourceSummaries"]
+    summaries = account.cloudformation.list_stack_resources(
+        StackName=stack.DEFAULT_STACK_NAME)["StackResourceSummaries"]
     types = {s["ResourceType"] for s in summaries if s["ResourceType"]}
     # Then it holds the queues, bucket and table, and no Lambda function, mapping or role
     assert {"AWS::SQS::Queue", "AWS::S3::Bucket", "AWS::DynamoDB::Table"} <= types
@@ -301,7 +312,8 @@ def test_deploys_through_motos_server_with_explicit_credentials_only() -> None:
         # Then its resources are reachable through the same endpoint, in the client's region
         sqs = session.client("sqs", endpoint_url=endpoint_url)
         assert ":eu-west-1:" in outputs.queue_arn
-        assert sqs.get_queue_attributes(QueueUrl=outputs.queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"] == outputs.queue_arn
+        assert sqs.get_queue_attributes(QueueUrl=outputs.queue_url,
+                                        AttributeNames=["QueueArn"])["Attributes"]["QueueArn"] == outputs.queue_arn
         s3 = session.client("s3", endpoint_url=endpoint_url)
         assert s3.get_bucket_versioning(Bucket=outputs.bucket_name)["Status"] == "Enabled"
         assert stack.stack_outputs(cloudformation, "server-stack") == outputs
@@ -322,7 +334,8 @@ def test_stack_outputs_from_cloudformation_outputs() -> None:
             {"OutputKey": "SomethingElse", "OutputValue": "ignored"},
         ]
     )
-    assert outputs == stack.StackOutputs("https://q", "arn:aws:sqs:us-east-1:1:q", "https://dlq", "b", "t", function_name="f")
+    assert outputs == stack.StackOutputs("https://q", "arn:aws:sqs:us-east-1:1:q", "https://dlq", "b", "t",
+                                         function_name="f")
 
 
 def test_stack_outputs_name_what_a_foreign_stack_lacks() -> None:
@@ -336,7 +349,8 @@ def test_stack_outputs_name_what_a_foreign_stack_lacks() -> None:
         )
 
 
-def test_find_template_prefers_the_environment_then_walks_up(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, template_path: Path) -> None:
+def test_find_template_prefers_the_environment_then_walks_up(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                             template_path: Path) -> None:
     # Given a directory tree with its own template.yaml above the working directory
     (tmp_path / "template.yaml").write_text("Resources: {}\n", encoding="utf-8")
     nested = tmp_path / "a" / "b"
@@ -363,11 +377,13 @@ def test_short_form_intrinsics_are_read_without_touching_yamls_safe_loader(tmp_p
 
     # Given a template written with short-form tags
     path = tmp_path / "t.yaml"
-    path.write_text("Resources:\n  X:\n    Type: T\n    Properties:\n      A: !GetAtt Y.Arn\n      B: !Sub '${Y}'\n      C: !Ref Z\n", encoding="utf-8")
+    path.write_text("Resources:\n  X:\n    Type: T\n    Properties:\n"
+                    "      A: !GetAtt Y.Arn\n      B: !Sub '${Y}'\n      C: !Ref Z\n", encoding="utf-8")
     # When it is loaded
     document = stack.load_template(path)
     # Then the tags are their long forms
-    assert document["Resources"]["X"]["Properties"] == {"A": {"Fn::GetAtt": ["Y", "Arn"]}, "B": {"Fn::Sub": "${Y}"}, "C": {"Ref": "Z"}}
+    assert document["Resources"]["X"]["Properties"] == {"A": {"Fn::GetAtt": ["Y", "Arn"]}, "B": {"Fn::Sub": "${Y}"},
+                                                        "C": {"Ref": "Z"}}
     # And PyYAML's global SafeLoader still rejects them
     with pytest.raises(yaml.constructor.ConstructorError):
         yaml.safe_load("a: !Ref b")
@@ -383,7 +399,8 @@ def test_the_transform_uses_the_partition_of_the_region() -> None:
     assert arns and all(arn["Fn::Sub"].startswith("arn:${AWS::Partition}:iam::aws:policy/") for arn in arns)
 
 
-def test_a_resource_moto_cannot_create_fails_the_local_deploy(moto_account: MotoAccount, sam_template: dict[str, Any], tmp_path: Path) -> None:
+def test_a_resource_moto_cannot_create_fails_the_local_deploy(moto_account: MotoAccount, sam_template: dict[str, Any],
+                                                              tmp_path: Path) -> None:
     # Given a template with a resource type moto's CloudFormation does not implement
     sam_template["Resources"]["BacklogAndDeadLetters"] = {
         "Type": "AWS::CloudWatch::CompositeAlarm",

@@ -32,7 +32,8 @@ def _make(*args: str, path: str = "/usr/bin:/bin") -> subprocess.CompletedProces
 
 
 def _python313_on(path: str) -> bool:
-    return subprocess.run(["sh", "-c", "python3.13 --version"], env={"PATH": path}, capture_output=True, check=False).returncode == 0
+    return subprocess.run(["sh", "-c", "python3.13 --version"], env={"PATH": path}, capture_output=True,
+                          check=False).returncode == 0
 
 
 def test_lint_runs_cfn_lint_on_the_template() -> None:

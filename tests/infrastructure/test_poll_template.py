@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 
-
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning:moto.cloudformation.parsing")
 
 POLL_ACTIONS = {
@@ -84,13 +83,15 @@ def test_the_schedule_runs_the_poll_function_at_the_rate_parameter(transformed: 
 
 def test_poll_function_settings_and_environment(sam_template: dict[str, Any]) -> None:
     function = sam_template["Resources"]["PollFunction"]["Properties"]
-    assert (function["Runtime"], function["Architectures"], function["Handler"]) == ("python3.13", ["arm64"], "app.lambda_handler")
+    assert (function["Runtime"], function["Architectures"], function["Handler"]) == ("python3.13", ["arm64"],
+                                                                                     "app.lambda_handler")
     assert function["Timeout"] <= 900 and function["Layers"] == [{"Ref": "NewsingestLayer"}]
     environment = function["Environment"]["Variables"]
     assert environment["SOURCES_TABLE"] == {"Ref": "SourcesTable"}
     assert environment["QUEUE_URL"] == {"Ref": "ArticlesQueue"}
     for name in ("FETCH_ALLOW_HOSTS", "FETCH_USER_AGENT", "FETCH_RESPECT_ROBOTS"):
-        assert environment[name] == sam_template["Resources"]["IngestFunction"]["Properties"]["Environment"]["Variables"][name]
+        assert environment[name] == (
+            sam_template["Resources"]["IngestFunction"]["Properties"]["Environment"]["Variables"][name])
     log_group = sam_template["Resources"]["PollFunctionLogGroup"]["Properties"]
     assert log_group["LogGroupName"] == {"Fn::Sub": "/aws/lambda/${PollFunction}"}
 

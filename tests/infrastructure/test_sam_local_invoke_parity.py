@@ -54,7 +54,8 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 EVENTS = REPO_ROOT / "events"
 EVENTS_ORIGIN = "http://127.0.0.1:8765"  # the origin the committed events use (python -m newsingest.local.origin)
 REGION = "us-east-1"
-RUNTIME_PROVIDED = ["boto3"]  # what the python3.13 Lambda runtime ships (the layer bundles its own, see requirements.txt)
+# What the python3.13 Lambda runtime ships (the layer bundles its own, see requirements.txt).
+RUNTIME_PROVIDED = ["boto3"]
 
 # What each committed event must produce: messageId → (status, reason). Events added later without an entry here
 # are still invoked and checked for the invariants (every record has exactly one outcome, nothing is lost).
@@ -285,10 +286,12 @@ def invoke(build: Build, moto_endpoint: str, origin: str, aws: boto3.Session, tm
         work = tmp_path_factory.mktemp(f"invoke-{Path(name).stem}")
         cloudformation = aws.client("cloudformation", endpoint_url=moto_endpoint)
         outputs = stack.deploy_local_stack(cloudformation, f"parity-{Path(name).stem}")
-        event_path, spec_path, result_path, runner = (work / f for f in ("event.json", "spec.json", "result.json", "runner.py"))
+        event_path, spec_path, result_path, runner = (work / f for f in ("event.json", "spec.json", "result.json",
+                                                                         "runner.py"))
         event_path.write_text(json.dumps(event), encoding="utf-8")
         runner.write_text(RUNNER, encoding="utf-8")
-        spec = {"path": build.sys_path, "task_root": str(build.task_root), "event": str(event_path), "result": str(result_path)}
+        spec = {"path": build.sys_path, "task_root": str(build.task_root), "event": str(event_path),
+                "result": str(result_path)}
         spec_path.write_text(json.dumps(spec), encoding="utf-8")
         completed = subprocess.run(
             [sys.executable, "-I", "-S", "-B", str(runner), str(spec_path)],  # -B: /var/task and /opt are read-only
@@ -299,7 +302,8 @@ def invoke(build: Build, moto_endpoint: str, origin: str, aws: boto3.Session, tm
             timeout=120,
             check=False,
         )
-        assert completed.returncode == 0, f"handler process failed:\n{completed.stderr[-4000:]}\n{completed.stdout[-2000:]}"
+        assert completed.returncode == 0, (f"handler process failed:\n{completed.stderr[-4000:]}\n"
+                                           f"{completed.stdout[-2000:]}")
         result = json.loads(result_path.read_text(encoding="utf-8"))
         return Invocation(result["response"], result["modules"], completed.stdout, outputs, event)
 
@@ -337,7 +341,8 @@ def test_the_committed_events_are_covered() -> None:
 
 
 @pytest.mark.parametrize("name", EVENT_FILES)
-def test_every_event_gives_each_message_exactly_one_outcome(name: str, invoke: Any, origin: str, aws: boto3.Session, moto_endpoint: str) -> None:
+def test_every_event_gives_each_message_exactly_one_outcome(name: str, invoke: Any, origin: str, aws: boto3.Session,
+                                                            moto_endpoint: str) -> None:
     # Given the event as sam local invoke -e events/<name> would pass it
     event = _event(name, origin)
     # When the handler built from template.yaml is invoked with it
@@ -364,7 +369,8 @@ def test_every_event_gives_each_message_exactly_one_outcome(name: str, invoke: A
 
 
 @pytest.mark.parametrize("name", EVENT_FILES)
-def test_stored_articles_have_their_text_and_gzipped_html_in_the_bucket(name: str, invoke: Any, origin: str, aws: boto3.Session, moto_endpoint: str) -> None:
+def test_stored_articles_have_their_text_and_gzipped_html_in_the_bucket(name: str, invoke: Any, origin: str,
+                                                                        aws: boto3.Session, moto_endpoint: str) -> None:
     # Given an event invoked through the template's wiring
     event = _event(name, origin)
     invocation = invoke(name, event)
@@ -385,7 +391,8 @@ def test_stored_articles_have_their_text_and_gzipped_html_in_the_bucket(name: st
     assert stored >= 1 or name not in EXPECTED
 
 
-def test_handler_imports_only_from_the_task_root_the_layer_and_the_runtime(invoke: Any, origin: str, build: Build) -> None:
+def test_handler_imports_only_from_the_task_root_the_layer_and_the_runtime(invoke: Any, origin: str,
+                                                                           build: Build) -> None:
     # Given one invocation
     invocation = invoke("sqs-single-url.json", _event("sqs-single-url.json", origin))
     # Then the handler module came from CodeUri and the library from the layer's python/ folder
@@ -422,7 +429,8 @@ def test_handler_logs_json_and_emits_outcome_metrics_in_the_templates_namespace(
     for line in emf:
         if "MessagesProcessed" in line:
             values = line["MessagesProcessed"]
-            counted[line["outcome"]] = counted.get(line["outcome"], 0) + sum(values if isinstance(values, list) else [values])
+            counted[line["outcome"]] = (counted.get(line["outcome"], 0)
+                                        + sum(values if isinstance(values, list) else [values]))
     assert counted == {"ok": 2, "failed": 2}
     reasons = {line["reason"] for line in emf if "FailureReasons" in line}
     assert reasons == {"http_404", "invalid_message"}

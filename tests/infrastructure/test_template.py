@@ -44,7 +44,8 @@ def _parameter(template: dict[str, Any], value: Any) -> dict[str, Any]:
 # ------------------------------------------------------------------------------------------ queue settings
 
 
-def test_visibility_timeout_covers_six_function_timeouts_plus_the_longest_batching_window(sam_template: dict[str, Any]) -> None:
+def test_visibility_timeout_covers_six_function_timeouts_plus_the_longest_batching_window(
+        sam_template: dict[str, Any]) -> None:
     # Given the queue, the function and the batching window parameter as declared
     queue = stack.template_queue_settings(sam_template)
     function = stack.template_function_settings(sam_template)
@@ -131,7 +132,8 @@ def test_environment_resolves_to_parameter_defaults_and_stack_names(sam_template
     # Given stack outputs and one overridden parameter
     outputs = stack.StackOutputs("https://q", "arn:q", "https://dlq", "the-bucket", "the-table")
     # When the function's environment is resolved
-    environment = stack.function_environment(outputs, parameters={"FetchAllowHosts": "127.0.0.1:8765"}, template=sam_template)
+    environment = stack.function_environment(outputs, parameters={"FetchAllowHosts": "127.0.0.1:8765"},
+                                             template=sam_template)
     # Then every variable is a plain string Lambda would see
     assert environment["ARTICLES_BUCKET"] == "the-bucket" and environment["ARTICLES_TABLE"] == "the-table"
     assert environment["FETCH_ALLOW_HOSTS"] == "127.0.0.1:8765"
@@ -141,7 +143,8 @@ def test_environment_resolves_to_parameter_defaults_and_stack_names(sam_template
     assert all(isinstance(value, str) for value in environment.values())
 
 
-def test_layer_is_built_by_sam_for_python313_arm64_from_the_package_folder(sam_template: dict[str, Any], repo_root: Path) -> None:
+def test_layer_is_built_by_sam_for_python313_arm64_from_the_package_folder(sam_template: dict[str, Any],
+                                                                           repo_root: Path) -> None:
     _, layer = _only(sam_template, "AWS::Serverless::LayerVersion")
     assert layer["Metadata"] == {"BuildMethod": "python3.13", "BuildArchitecture": "arm64"}
     content = repo_root / layer["Properties"]["ContentUri"]
@@ -194,7 +197,7 @@ def test_inline_grants_name_only_the_bucket_the_tables_and_the_queue(transformed
     _, role = _only(transformed, "AWS::IAM::Role", owner=stack.FUNCTION_LOGICAL_ID)
     referenced: set[str] = set()
     for statement in _statements(role):
-        referenced |= stack._referenced_ids(statement["Resource"])  # noqa: SLF001 - same helper the stack uses
+        referenced |= stack._referenced_ids(statement["Resource"])  # same helper the stack uses
     assert referenced == {"ArticlesBucket", "ArticlesTable", "ArticlesQueue", "HostBudgetTable", "EventBusName"}
 
 
@@ -219,11 +222,13 @@ def test_events_are_off_by_default_and_granted_on_the_named_bus_only(sam_templat
     environment = stack.template_function_settings(sam_template).environment
     assert environment["EVENT_BUS_NAME"] == {"Ref": "EventBusName"}
     # And PutEvents is granted only under the condition, on that bus of this account and region
-    statements = sam_template["Resources"]["IngestFunctionRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
+    statements = (
+        sam_template["Resources"]["IngestFunctionRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"])
     conditional = [statement["Fn::If"] for statement in statements if set(statement) == {"Fn::If"}]
     assert conditional == [["PublishesEvents", {
         "Sid": "PublishArticleEvents", "Effect": "Allow", "Action": "events:PutEvents",
-        "Resource": {"Fn::Sub": "arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/${EventBusName}"},
+        "Resource": {"Fn::Sub": "arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}"
+                                ":event-bus/${EventBusName}"},
     }, {"Ref": "AWS::NoValue"}]]
     assert not any("events:" in str(statement) for statement in statements if set(statement) != {"Fn::If"})
 
@@ -256,7 +261,8 @@ def test_table_is_on_demand_encrypted_recoverable_and_keyed_by_article_id(sam_te
     ("index", "partition", "sort"),
     [("by-domain", "domain", "published_at"), ("by-status", "reason", "fetched_at")],
 )
-def test_both_indexes_are_declared_with_their_keys(sam_template: dict[str, Any], index: str, partition: str, sort: str) -> None:
+def test_both_indexes_are_declared_with_their_keys(sam_template: dict[str, Any], index: str, partition: str,
+                                                   sort: str) -> None:
     declared = stack.template_table_schema(sam_template).index(index)
     assert declared["KeySchema"] == [
         {"AttributeName": partition, "KeyType": "HASH"},
@@ -280,7 +286,8 @@ def test_stateful_resources_survive_stack_deletion(sam_template: dict[str, Any])
         assert resource["DeletionPolicy"] == resource["UpdateReplacePolicy"] == "Retain", name
 
 
-def test_dead_letter_alarm_fires_on_the_first_message_and_notifies_the_optional_topic(sam_template: dict[str, Any]) -> None:
+def test_dead_letter_alarm_fires_on_the_first_message_and_notifies_the_optional_topic(
+        sam_template: dict[str, Any]) -> None:
     _, alarm = _only(sam_template, "AWS::CloudWatch::Alarm")
     properties = alarm["Properties"]
     assert (properties["Namespace"], properties["MetricName"]) == ("AWS/SQS", "ApproximateNumberOfMessagesVisible")
@@ -288,7 +295,8 @@ def test_dead_letter_alarm_fires_on_the_first_message_and_notifies_the_optional_
         {"Name": "QueueName", "Value": {"Fn::GetAtt": ["ArticlesDeadLetterQueue", "QueueName"]}}
     ]
     assert (properties["ComparisonOperator"], properties["Threshold"]) == ("GreaterThanThreshold", 0)
-    assert properties["AlarmActions"] == {"Fn::If": ["HasAlarmTopic", [{"Ref": "AlarmTopicArn"}], {"Ref": "AWS::NoValue"}]}
+    assert properties["AlarmActions"] == {"Fn::If": ["HasAlarmTopic", [{"Ref": "AlarmTopicArn"}],
+                                                     {"Ref": "AWS::NoValue"}]}
     assert sam_template["Parameters"]["AlarmTopicArn"]["Default"] == ""
 
 
@@ -316,17 +324,19 @@ def test_outputs_are_the_ones_the_cli_reads(transformed: dict[str, Any]) -> None
 
 
 def test_every_parameter_is_used(sam_template: dict[str, Any]) -> None:
-    used = stack._referenced_ids(sam_template["Resources"]) | stack._referenced_ids(sam_template.get("Conditions", {}))  # noqa: SLF001
+    used = stack._referenced_ids(sam_template["Resources"]) | stack._referenced_ids(sam_template.get("Conditions", {}))
     assert set(sam_template["Parameters"]) <= used, set(sam_template["Parameters"]) - used
 
 
 # ----------------------------------------------------------------------------------- dependencies in step
 
 
-def test_layer_requirements_are_a_subset_of_the_project_dependencies(repo_root: Path, sam_template: dict[str, Any]) -> None:
+def test_layer_requirements_are_a_subset_of_the_project_dependencies(repo_root: Path,
+                                                                     sam_template: dict[str, Any]) -> None:
     # Given the layer's requirements.txt (what SAM installs into the layer) and pyproject.toml (what developers get)
     _, layer = _only(sam_template, "AWS::Serverless::LayerVersion")
-    lines = (repo_root / layer["Properties"]["ContentUri"] / "requirements.txt").read_text(encoding="utf-8").splitlines()
+    lines = (repo_root / layer["Properties"]["ContentUri"] / "requirements.txt").read_text(
+        encoding="utf-8").splitlines()
     layer_requirements = [Requirement(line.split("#", 1)[0]) for line in lines if line.split("#", 1)[0].strip()]
     project = tomllib.loads((repo_root / "pyproject.toml").read_text(encoding="utf-8"))
     declared = {canonicalize_name(r.name): r for r in map(Requirement, project["project"]["dependencies"])}

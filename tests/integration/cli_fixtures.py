@@ -1,22 +1,17 @@
-"""Fixtures for the CLI tests: one moto server per module, a fresh stack per test, a local site with feeds.
+"""Helpers of the CLI tests: the local site, the per-test stack on the module's moto server, running the CLI.
 
-Import the fixtures explicitly into a test module (``from tests.integration.cli_fixtures import ...``). Every test
-gets its own CloudFormation stack (queue, DLQ, table, bucket from template.yaml) on the module's moto server, so
-tests never see each other's messages or records, and the server starts once per module.
+The fixtures built on them (``site``, ``moto_endpoint``, ``cli_stack``) live in ``tests/integration/conftest.py``.
+Every test gets its own CloudFormation stack (queue, DLQ, table, bucket from template.yaml) on the module's moto
+server, so tests never see each other's messages or records, and the server starts once per module.
 """
 
 from __future__ import annotations
 
 import gzip
-import threading
-import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from http.server import ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
 
-import pytest
 from click.testing import CliRunner, Result
 
 from newsingest.cli import main
@@ -52,9 +47,9 @@ class Site:
         return self.url(path)
 
 
-def _handler(site: Site) -> type[QuietHandler]:
+def site_handler(site: Site) -> type[QuietHandler]:
     class Handler(QuietHandler):
-        def do_GET(self) -> None:  # noqa: N802
+        def do_GET(self) -> None:
             path = self.path.split("?", 1)[0]
             site.requests.append(path)
             if path == "/robots.txt":
@@ -65,28 +60,6 @@ def _handler(site: Site) -> type[QuietHandler]:
             self._send(status, body, content_type)
 
     return Handler
-
-
-@pytest.fixture()
-def site() -> Iterator[Site]:
-    """The sample pages (text/html) at /NAME.html; tests add sitemaps, feeds and failing routes."""
-    from newsingest.local.origin import sample_pages
-
-    routes: dict[str, tuple[int, str, bytes]] = {}
-    for name, body in sample_pages().items():
-        charset = "" if ".nocharset." in name else "; charset=utf-8"
-        routes[f"/{name}"] = (200, "text/html" + charset, body)
-    holder = Site(base_url="", routes=routes)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(holder))
-    server.daemon_threads = True
-    holder.base_url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield holder
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def sitemap(urls: list[tuple[str, str | None]]) -> str:
@@ -107,15 +80,6 @@ def gzipped(text: str) -> bytes:
 
 
 # ------------------------------------------------------------------------------------------------ AWS
-
-@pytest.fixture(scope="module")
-def moto_endpoint() -> Iterator[str]:
-    """moto's server over HTTP, once per test module."""
-    from newsingest.local.stack import moto_server
-
-    with moto_server() as endpoint:
-        yield endpoint
-
 
 @dataclass
 class CliStack:
@@ -166,27 +130,9 @@ class CliStack:
         return list(seen.values())
 
 
-@pytest.fixture()
-def cli_stack(moto_endpoint: str, site: Site, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliStack]:
-    """A fresh stack from template.yaml; the site's host:port is allowed for fetching (FETCH_ALLOW_HOSTS)."""
-    import boto3
-
-    from newsingest.batch import reset_runtime
-    from newsingest.local.stack import deploy_local_stack
-
-    session = boto3.Session(**TEST_CREDENTIALS)
-    name = f"cli-{uuid.uuid4().hex[:10]}"
-    outputs = deploy_local_stack(session.client("cloudformation", endpoint_url=moto_endpoint), name,
-                                 parameters={"FetchAllowHosts": site.host})
-    monkeypatch.setenv("FETCH_ALLOW_HOSTS", site.host)
-    reset_runtime()
-    yield CliStack(name=name, endpoint=moto_endpoint, outputs=outputs, session=session)
-    reset_runtime()
-
-
 # ------------------------------------------------------------------------------------------------ running
 
-def run(*args: str, input: str | bytes | None = None, env: dict[str, str] | None = None) -> Result:  # noqa: A002
+def run(*args: str, input: str | bytes | None = None, env: dict[str, str] | None = None) -> Result:
     """Invoke ``newsingest ARGS`` in-process; unexpected exceptions propagate (they are bugs)."""
     return CliRunner().invoke(main, list(args), input=input, env=env, catch_exceptions=False)
 

@@ -19,8 +19,6 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import pytest
-
 from newsingest.fetch import Fetcher, FetchOptions
 
 
@@ -268,23 +266,6 @@ def gzipped(data: bytes) -> bytes:
 
 
 HTML = b"<!DOCTYPE html><html><head><title>t</title></head><body><p>Hello</p></body></html>"
-
-
-# ------------------------------------------------------------------ fixtures (import them into a test module)
-
-
-@pytest.fixture
-def server():
-    srv = ScriptServer()
-    yield srv
-    srv.close()
-
-
-@pytest.fixture
-def canary():
-    can = Canary()
-    yield can
-    can.close()
 
 
 def make_fetcher(*servers: ScriptServer, extra_hosts: tuple[str, ...] = (), **overrides) -> Fetcher:

@@ -19,7 +19,7 @@ from newsingest.local.esm import LocalLambdaContext
 from newsingest.local.origin import sample_pages
 from newsingest.storage import ArticleItem, ArticleRepository
 from newsingest.urls import article_id, normalize_url
-from tests.support.world import World, aws_error, world  # noqa: F401 - the fixture
+from tests.support.world import World, aws_error
 
 BUS = "newsingest-articles"
 PAGE = "coastline_lighthouse.html"

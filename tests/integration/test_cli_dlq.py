@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from tests.integration.cli_fixtures import CliStack, cli_stack, moto_endpoint, run, site  # noqa: F401 - fixtures
+from tests.integration.cli_fixtures import CliStack, run
 
 
 def _dead_letters(stack: CliStack, bodies: list[str]) -> None:

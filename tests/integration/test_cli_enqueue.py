@@ -6,17 +6,7 @@ import json
 
 import pytest
 
-from tests.integration.cli_fixtures import (  # noqa: F401 - fixtures
-    CliStack,
-    Site,
-    cli_stack,
-    gzipped,
-    moto_endpoint,
-    run,
-    site,
-    sitemap,
-    sitemap_index,
-)
+from tests.integration.cli_fixtures import CliStack, Site, gzipped, run, sitemap, sitemap_index
 
 
 def test_urls_from_arguments_file_and_stdin_are_validated_deduplicated_and_queued(cli_stack: CliStack,
@@ -160,8 +150,10 @@ def test_rss_and_atom_feeds(cli_stack: CliStack, site: Site) -> None:
     # Given an RSS 2.0 feed and an Atom feed, one item older than --since
     rss = site.add("rss.xml", f"""<?xml version="1.0"?>
         <rss version="2.0"><channel><title>News</title>
-          <item><title>A</title><link>{site.url('a.html')}</link><pubDate>Fri, 03 May 2024 10:00:00 +0900</pubDate></item>
-          <item><title>Old</title><link>{site.url('old.html')}</link><pubDate>Mon, 01 Jan 2024 10:00:00 GMT</pubDate></item>
+          <item><title>A</title><link>{site.url('a.html')}</link>\
+<pubDate>Fri, 03 May 2024 10:00:00 +0900</pubDate></item>
+          <item><title>Old</title><link>{site.url('old.html')}</link>\
+<pubDate>Mon, 01 Jan 2024 10:00:00 GMT</pubDate></item>
           <item><title>Guid only</title><guid>{site.url('g.html')}</guid></item>
         </channel></rss>""", "application/rss+xml")
     atom = site.add("atom.xml", f"""<?xml version="1.0" encoding="utf-8"?>

@@ -11,14 +11,7 @@ from botocore.exceptions import ClientError
 
 from newsingest.cli import main
 from newsingest.storage import ArticleRepository
-from tests.integration.cli_fixtures import (  # noqa: F401 - fixtures
-    CliStack,
-    Site,
-    cli_stack,
-    moto_endpoint,
-    run,
-    site,
-)
+from tests.integration.cli_fixtures import CliStack, run
 
 COMMANDS = ("enqueue", "worker", "query", "get", "extract", "stats", "redrive", "dlq", "reprocess", "sources", "demo",
             "local")

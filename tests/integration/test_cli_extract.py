@@ -8,16 +8,7 @@ import logging
 import pytest
 
 from newsingest.local.origin import sample_pages
-from tests.integration.cli_fixtures import (  # noqa: F401 - fixtures
-    ARTICLE_PAGES,
-    LISTING_PAGE,
-    CliStack,
-    Site,
-    cli_stack,
-    moto_endpoint,
-    run,
-    site,
-)
+from tests.integration.cli_fixtures import ARTICLE_PAGES, LISTING_PAGE, CliStack, Site, run
 
 KOREA = "koreatimes_esper.html"
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gzip
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -52,7 +52,7 @@ def test_gzip_sitemap_bytes_are_gunzipped() -> None:
 
     # Then the entry is read, trimmed, with its date
     assert [(entry.url, entry.date) for entry in parsed.pages] == [
-        ("https://e.com/a", datetime(2024, 5, 1, tzinfo=timezone.utc))]
+        ("https://e.com/a", datetime(2024, 5, 1, tzinfo=UTC))]
 
 
 def test_gzip_bomb_is_refused() -> None:

@@ -6,15 +6,7 @@ import boto3
 from botocore.stub import Stubber
 
 from newsingest.redrive import redrive
-from tests.integration.cli_fixtures import (  # noqa: F401 - fixtures
-    ARTICLE_PAGES,
-    CliStack,
-    Site,
-    cli_stack,
-    moto_endpoint,
-    run,
-    site,
-)
+from tests.integration.cli_fixtures import ARTICLE_PAGES, CliStack, Site, run
 
 
 def _fail_into_dlq(cli_stack: CliStack, site: Site, pages: list[str]) -> None:
@@ -36,7 +28,7 @@ def test_redrive_after_forced_failures_then_the_worker_stores_them(cli_stack: Cl
     # When the site recovers and the DLQ is redriven (auto: moto has no message-move task, so receive/send/delete)
     from newsingest.local.origin import sample_pages
 
-    for page, sample in zip(pages, ARTICLE_PAGES):
+    for page, sample in zip(pages, ARTICLE_PAGES, strict=False):  # two pages, the first two samples
         site.add(page, sample_pages()[sample], "text/html; charset=utf-8")
     moved = run("redrive", "--wait-seconds", "0", *cli_stack.args)
 

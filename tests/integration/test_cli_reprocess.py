@@ -8,17 +8,7 @@ import pytest
 
 import newsingest.extract
 from newsingest.extract import Article
-from tests.integration.cli_fixtures import (  # noqa: F401 - fixtures
-    ARTICLE_PAGES,
-    LISTING_PAGE,
-    CliStack,
-    Site,
-    cli_stack,
-    ingest_pages,
-    moto_endpoint,
-    run,
-    site,
-)
+from tests.integration.cli_fixtures import ARTICLE_PAGES, LISTING_PAGE, CliStack, Site, ingest_pages, run
 
 NEW_VERSION = "newsingest-extract/99.0-test"
 

@@ -7,17 +7,7 @@ import gzip
 import io
 import json
 
-from tests.integration.cli_fixtures import (  # noqa: F401 - fixtures
-    ARTICLE_PAGES,
-    LISTING_PAGE,
-    CliStack,
-    Site,
-    cli_stack,
-    ingest_pages,
-    moto_endpoint,
-    run,
-    site,
-)
+from tests.integration.cli_fixtures import ARTICLE_PAGES, LISTING_PAGE, CliStack, Site, ingest_pages, run
 
 
 def test_enqueue_worker_then_query_by_domain_lists_every_stored_article(cli_stack: CliStack, site: Site) -> None:

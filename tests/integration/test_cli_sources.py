@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.integration.cli_fixtures import CliStack, Site, cli_stack, moto_endpoint, run, site  # noqa: F401
+from tests.integration.cli_fixtures import CliStack, Site, run
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning:moto.cloudformation.parsing")
 
@@ -99,7 +99,7 @@ def test_usage_errors_are_one_line_exit_2(cli_stack: CliStack, args: tuple[str, 
     assert len(result.stderr.strip().splitlines()) == 1
 
 
-def test_no_sources_table_given(moto_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+def test_no_sources_table_given(moto_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("NEWSINGEST_STACK", "NEWSINGEST_SOURCES_TABLE"):
         monkeypatch.delenv(name, raising=False)
     result = run("sources", "list", "--endpoint-url", moto_endpoint)

@@ -10,7 +10,6 @@ from botocore.exceptions import ClientError
 
 from newsingest.enqueue import PARALLEL_MIN_URLS, ClientSpec, processes_for, send_bodies_in_processes
 from newsingest.messages import encode_message
-from tests.integration.cli_fixtures import moto_endpoint  # noqa: F401 - the fixture
 
 SPEC_CREDENTIALS = {"access_key": "testing", "secret_key": "testing", "token": None}
 
@@ -33,7 +32,7 @@ def _drain(sqs: object, queue_url: str) -> list[str]:
             {"Id": str(n), "ReceiptHandle": m["ReceiptHandle"]} for n, m in enumerate(messages)])
 
 
-def test_three_processes_send_every_body_once_and_count_them_all(moto_endpoint: str) -> None:  # noqa: F811
+def test_three_processes_send_every_body_once_and_count_them_all(moto_endpoint: str) -> None:
     # Given 95 bodies and a queue on moto's server
     sqs, queue_url = _queue(moto_endpoint)
     bodies = [encode_message(f"https://news.example/story/{n}") for n in range(95)]
@@ -46,7 +45,7 @@ def test_three_processes_send_every_body_once_and_count_them_all(moto_endpoint: 
     assert sorted(_drain(sqs, queue_url)) == sorted(bodies)
 
 
-def test_an_aws_error_in_a_process_comes_back_as_the_client_error_it_was(moto_endpoint: str) -> None:  # noqa: F811
+def test_an_aws_error_in_a_process_comes_back_as_the_client_error_it_was(moto_endpoint: str) -> None:
     spec = ClientSpec(region="us-east-1", endpoint_url=moto_endpoint, **SPEC_CREDENTIALS)
     missing = f"{moto_endpoint}/123456789012/no-such-queue-{uuid.uuid4().hex[:6]}"
     with pytest.raises(ClientError) as caught:

@@ -7,7 +7,7 @@ cannot produce on demand are injected into the function's own boto3 clients (``F
 from __future__ import annotations
 
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -23,7 +23,7 @@ from newsingest.settings import Settings
 from newsingest.urls import article_id, normalize_url
 from tests.conftest import sqs_record
 from tests.support.invariant import AwsView, WriteLog, check_invariant
-from tests.support.world import Crash, World, aws_error, world  # noqa: F401 - the fixture
+from tests.support.world import Crash, World, aws_error
 
 GOOD = "page/{n}/coastline_lighthouse.html"
 
@@ -269,7 +269,7 @@ def test_two_concurrent_messages_for_one_url_keep_the_newer_version(world: World
     records = {name: sqs_record(url, message_id=f"m-{name}", queue_arn=world.queue_arn) for name in ("older", "newer")}
     for record in records.values():
         world.sent[record["messageId"]] = url
-    start = datetime(2026, 11, 28, 4, 0, tzinfo=timezone.utc)
+    start = datetime(2026, 11, 28, 4, 0, tzinfo=UTC)
     clocks = {"older": start, "newer": start + timedelta(seconds=1)}
     both_read = threading.Barrier(2, timeout=30)
     first_done = threading.Event()
@@ -279,7 +279,7 @@ def test_two_concurrent_messages_for_one_url_keep_the_newer_version(world: World
     def environment(name: str) -> None:
         runtime = build_runtime(Settings.from_env())
         runtime.deps.clock = lambda: clocks[name]
-        world.write_log.attach(runtime.deps.repository._db)  # noqa: SLF001
+        world.write_log.attach(runtime.deps.repository._db)
         repository = runtime.deps.repository
         read = repository.get
 
@@ -322,13 +322,13 @@ def test_an_older_write_never_replaces_a_newer_one(world: World) -> None:
     log = WriteLog().attach(world.stack.clients.dynamodb)
     url = world.origin.url(GOOD.format(n=1))
     newer = build_runtime(Settings.from_env())
-    newer.deps.clock = lambda: datetime(2026, 11, 28, 5, 0, tzinfo=timezone.utc)
+    newer.deps.clock = lambda: datetime(2026, 11, 28, 5, 0, tzinfo=UTC)
     handle_record(_record(sqs_record(url, message_id="new", queue_arn=world.queue_arn)), None, newer)
     world.sent["new"] = url
 
     # When an attempt that started at 04:00 records a permanent failure for it afterwards
     older = build_runtime(Settings.from_env())
-    older.deps.clock = lambda: datetime(2026, 11, 28, 4, 0, tzinfo=timezone.utc)
+    older.deps.clock = lambda: datetime(2026, 11, 28, 4, 0, tzinfo=UTC)
     record_failure(parse_message(url), PermanentFailure("http_404", "late"), older.deps, Attempt(older.deps.clock()))
 
     # Then the newer article stands, and the invariant (with the write log) agrees
@@ -463,7 +463,7 @@ def test_retry_after_delays_the_redelivery_with_change_message_visibility(world:
     # Given a site answering 503/429 with Retry-After, and the function's SQS calls watched
     [message_id] = world.send(world.origin.url(path))
     visibility: list[dict[str, Any]] = []
-    world.runtime.delayer._sqs.meta.events.register(  # noqa: SLF001
+    world.runtime.delayer._sqs.meta.events.register(
         "provide-client-params.sqs.ChangeMessageVisibility", lambda params, **_: visibility.append(dict(params)))
 
     # When the function receives it (an event source that leaves failures to their visibility timeout, as Lambda does)
@@ -484,18 +484,19 @@ def test_retry_after_delays_the_redelivery_with_change_message_visibility(world:
 
 def _watch(world: World, operation: str) -> list[dict[str, Any]]:
     calls: list[dict[str, Any]] = []
-    world.runtime.delayer._sqs.meta.events.register(  # noqa: SLF001
+    world.runtime.delayer._sqs.meta.events.register(
         f"provide-client-params.sqs.{operation}", lambda params, **_: calls.append(dict(params)))
     return calls
 
 
 def _copy_record(world: World, url: str, *, receive_count: int = 1, **attributes: str) -> SQSRecord:
     raw = sqs_record(url, message_id="copy-1", queue_arn=world.queue_arn, receive_count=receive_count)
-    raw["messageAttributes"] = {name: {"stringValue": value, "dataType": "String"} for name, value in attributes.items()}
+    raw["messageAttributes"] = {name: {"stringValue": value, "dataType": "String"}
+                                for name, value in attributes.items()}
     return SQSRecord(raw)
 
 
-NOW = datetime(2026, 11, 28, 4, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 28, 4, 0, tzinfo=UTC)
 
 
 def test_a_long_retry_after_re_sends_the_message_instead_of_burning_a_receive(world: World) -> None:

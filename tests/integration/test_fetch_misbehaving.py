@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-
 import pytest
 
+from newsingest.fetch import XML_TYPES
+from newsingest.outcomes import PermanentFailure, TransientFailure
 from tests.integration.fetch_servers import (
     HTML,
     Exchange,
@@ -13,11 +14,7 @@ from tests.integration.fetch_servers import (
     gzip_bomb,
     gzipped,
     make_fetcher,
-    server,  # noqa: F401  (fixture)
 )
-
-from newsingest.fetch import XML_TYPES
-from newsingest.outcomes import PermanentFailure, TransientFailure
 
 
 def html_page(exchange: Exchange) -> bool:
@@ -380,7 +377,8 @@ class TestHeaderCap:
     def test_ordinary_headers_pass(self, server: ScriptServer) -> None:
         @server.route("/")
         def cookies(exchange: Exchange) -> bool:
-            exchange.respond(200, HTML, {"Content-Type": "text/html", **{f"Set-Cookie-{i}": "c" * 4000 for i in range(20)}})
+            exchange.respond(200, HTML,
+                             {"Content-Type": "text/html", **{f"Set-Cookie-{i}": "c" * 4000 for i in range(20)}})
             return True
 
         assert make_fetcher(server).fetch(server.url("/")).body == HTML

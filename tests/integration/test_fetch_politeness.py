@@ -9,16 +9,14 @@ from pathlib import Path
 
 import pytest
 
+from newsingest.fetch import Fetcher, FetchOptions
+from newsingest.outcomes import PermanentFailure, TransientFailure
 from tests.integration.fetch_servers import (
     HTML,
     Exchange,
     ScriptServer,
     make_fetcher,
-    server,  # noqa: F401  (fixture)
 )
-
-from newsingest.fetch import Fetcher, FetchOptions
-from newsingest.outcomes import PermanentFailure, TransientFailure
 
 
 def html_page(exchange: Exchange) -> bool:
@@ -167,7 +165,7 @@ def _self_signed(hostname: str, directory: Path) -> tuple[Path, Path]:
 
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, hostname)])
-    now = datetime.datetime.now(datetime.timezone.utc)
+    now = datetime.datetime.now(datetime.UTC)
     cert = (
         x509.CertificateBuilder()
         .subject_name(name)

@@ -6,17 +6,14 @@ import threading
 
 import pytest
 
+from newsingest.outcomes import PermanentFailure
 from tests.integration.fetch_servers import (
     HTML,
     Canary,
     Exchange,
     ScriptServer,
-    canary,  # noqa: F401  (fixture)
     make_fetcher,
-    server,  # noqa: F401  (fixture)
 )
-
-from newsingest.outcomes import PermanentFailure
 
 
 def redirect_to(location: str, status: int = 302):
@@ -35,7 +32,8 @@ def html_page(exchange: Exchange) -> bool:
 class TestRefusedURLsNeverConnect:
     @pytest.mark.parametrize(
         "spelling",
-        ["127.0.0.1", "2130706433", "0x7f000001", "0177.0.0.1", "127.1", "0x7f.0.0.1", "[::ffff:127.0.0.1]", "localhost"],
+        ["127.0.0.1", "2130706433", "0x7f000001", "0177.0.0.1", "127.1", "0x7f.0.0.1", "[::ffff:127.0.0.1]",
+         "localhost"],
     )
     def test_loopback_in_any_spelling_is_blocked(self, canary: Canary, spelling: str) -> None:
         # Given a canary listening on loopback, and a fetcher that allows nothing local

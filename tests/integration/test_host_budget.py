@@ -18,7 +18,7 @@ from newsingest.local.esm import LocalLambdaContext
 from newsingest.outcomes import TransientFailure
 from newsingest.storage.host_budget import HOST_BUDGET_REASON, PACING_MARGIN, HostBudget
 from tests.conftest import sqs_record
-from tests.support.world import World, world  # noqa: F401 - the fixture
+from tests.support.world import World
 
 HOST = "news.example"
 T0 = 1_800_000_000.0
@@ -211,7 +211,7 @@ def test_a_message_over_its_hosts_budget_is_re_sent_delayed_without_using_a_rece
     _gated(world, RecordingGate(refuse_after=1))  # robots.txt gets the one slot, the page is refused
     sends: list[dict[str, Any]] = []
     visibility: list[dict[str, Any]] = []
-    sqs = world.runtime.delayer._sqs  # noqa: SLF001
+    sqs = world.runtime.delayer._sqs
     sqs.meta.events.register("provide-client-params.sqs.SendMessage", lambda params, **_: sends.append(dict(params)))
     sqs.meta.events.register("provide-client-params.sqs.ChangeMessageVisibility",
                              lambda params, **_: visibility.append(dict(params)))

@@ -14,11 +14,11 @@ import pytest
 
 from newsingest.local.esm import LocalLambdaContext
 from tests.support.invariant import record_id_of
-from tests.support.world import World, shared_world  # noqa: F401 - the fixture
+from tests.support.world import World
 
 
 @pytest.fixture()
-def world(shared_world: World) -> World:  # noqa: F811 - one stack for the module, each test sends its own messages
+def world(shared_world: World) -> World:  # one stack for the module, each test sends its own messages
     return shared_world
 
 ARTICLE = b"<p>" + b"The harbour authority said on Tuesday that the old lighthouse would be restored. " * 6 + b"</p>"

@@ -101,7 +101,8 @@ def test_new_urls_are_enqueued_with_the_source_id_and_an_unchanged_feed_costs_on
     assert {request.source_id for request in requests} == {source_id(feed)}  # type: ignore[union-attr]
     assert first.summary()["enqueued"] == 3
     source = poller.store.get(feed)
-    assert source is not None and (source.kind, source.last_status, source.found, source.enqueued) == ("rss", "ok", 3, 3)
+    assert source is not None and (source.kind, source.last_status, source.found, source.enqueued) == ("rss", "ok", 3,
+                                                                                                       3)
     assert source.etag and source.next_poll_at == T0 + source.interval_s
 
     # When polled again once it is due, the feed unchanged

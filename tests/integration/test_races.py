@@ -9,25 +9,24 @@ from __future__ import annotations
 
 import dataclasses
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from newsingest.batch import OUTCOMES, build_runtime, handle_record
-from newsingest.settings import Settings
-from tests.conftest import sqs_record
-
 from newsingest.extract import extract_article
 from newsingest.local.esm import LocalLambdaContext
 from newsingest.reprocess import reprocess
+from newsingest.settings import Settings
 from newsingest.storage import ArticleItem, ArticleObjects, ArticleRepository
 from newsingest.urls import article_id, normalize_url
+from tests.conftest import sqs_record
 from tests.support.invariant import WriteLog, check_invariant
-from tests.support.world import FaultyClient, World, world  # noqa: F401 - the fixture
+from tests.support.world import FaultyClient, World
 
-T0 = datetime(2026, 11, 28, 4, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 28, 4, 0, tzinfo=UTC)
 T1 = T0 + timedelta(hours=1)
 
 
@@ -82,7 +81,8 @@ def test_reprocess_does_not_overwrite_an_ingest_that_stored_newer_content_meanwh
     # Given an article stored at T0, listed for reprocessing
     url = world.origin.add("story-1", V1)
     stored = _ingest_at(world, url, T0)
-    listed = [ArticleItem(**{k: v for k, v in stored.items() if k in {f.name for f in dataclasses.fields(ArticleItem)}})]
+    listed = [ArticleItem(**{k: v for k, v in stored.items()
+                             if k in {f.name for f in dataclasses.fields(ArticleItem)}})]
     log = WriteLog()
     db, objects, repository = _reprocess_side(world, log)
 
@@ -101,7 +101,8 @@ def test_reprocess_does_not_overwrite_an_ingest_that_stored_newer_content_meanwh
     assert report.failures[0][1] == "changed while reprocessing, run again"
     item = world.item(_id(url))
     assert item["fetched_at"].startswith("2026-11-28T05:00")
-    assert "postponed" in world.view.s3.get_object(Bucket=world.view.bucket, Key=item["text_key"])["Body"].read().decode()
+    assert "postponed" in world.view.s3.get_object(Bucket=world.view.bucket,
+                                                   Key=item["text_key"])["Body"].read().decode()
     _no_lost_update(world, log)
 
 
@@ -121,7 +122,8 @@ def test_a_reprocess_does_not_make_later_ingests_lose(world: World) -> None:
     # Then that newer observation is stored (the reprocess took version read + 1, not its own clock)
     item = world.item(_id(url))
     assert item["fetched_at"].startswith("2026-11-28T05:00")
-    assert "postponed" in world.view.s3.get_object(Bucket=world.view.bucket, Key=item["text_key"])["Body"].read().decode()
+    assert "postponed" in world.view.s3.get_object(Bucket=world.view.bucket,
+                                                   Key=item["text_key"])["Body"].read().decode()
     _no_lost_update(world, log)
 
 
@@ -235,8 +237,8 @@ class _HeldExtract:
 def _environment(world: World, clock: Any, log: WriteLog) -> Any:
     runtime = build_runtime(Settings.from_env())
     runtime.deps.clock = clock
-    log.attach(runtime.deps.repository._db)  # noqa: SLF001 - the environment's own writes
-    world.write_log.attach(runtime.deps.repository._db)  # noqa: SLF001
+    log.attach(runtime.deps.repository._db)  # the environment's own writes
+    world.write_log.attach(runtime.deps.repository._db)
     return runtime
 
 
@@ -297,7 +299,7 @@ def test_an_attempt_overtaken_while_writing_is_superseded_and_counted(world: Wor
 
     # Then A's outcome is the distinct "superseded" (counted under its own outcome), and B's newer page stands
     assert (results["a"]["status"], results["b"]["status"]) == ("superseded", "ok")
-    assert OUTCOMES._counts[("outcome", "superseded")] == 1  # noqa: SLF001 - the MessagesProcessed dimension
+    assert OUTCOMES._counts[("outcome", "superseded")] == 1  # the MessagesProcessed dimension
     assert "postponed" in _text_of(world, url)
     _no_lost_update(world, log)
 
@@ -332,4 +334,4 @@ def test_an_unchanged_confirmation_moves_the_version_and_an_older_one_is_refused
 @pytest.fixture(autouse=True)
 def _fresh_clock(world: World) -> Any:
     yield
-    world.runtime.deps.clock = lambda: datetime.now(timezone.utc)
+    world.runtime.deps.clock = lambda: datetime.now(UTC)

@@ -104,7 +104,8 @@ class WriteLog:
         # When the written content was observed: what the write stores as fetched_at / last_checked_at.
         times = [item.get(name, {}).get("S") for name in ("fetched_at", "last_checked_at")]
         times += [values.get(name, {}).get("S") for name in (":fetched_at", ":last_checked_at", ":checked")]
-        context["newsingest_write"] = (key, None if version is None else int(version), max(filter(None, times), default=""))
+        context["newsingest_write"] = (key, None if version is None else int(version),
+                                       max(filter(None, times), default=""))
 
     def _after(self, http_response: Any, parsed: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
         write = context.get("newsingest_write")

@@ -94,7 +94,7 @@ class _Handler(BaseHTTPRequestHandler):
     origin: Origin
     protocol_version = "HTTP/1.1"  # keep-alive: the fetcher's pool reuses connections, as with real sites
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+    def do_GET(self) -> None:  # http.server's naming
         response = self.origin.respond(self.path)
         self.send_response(response.status)
         for name, value in response.headers.items():
@@ -103,7 +103,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(response.body)
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         return
 
 

@@ -1,8 +1,8 @@
 """The scenario fixture of the fault, hostile-input and load tests: the stack in moto, a scriptable origin, the real
 handler, the queue, fault injection and the invariant, in one object.
 
-Import the fixtures into a test module with ``from tests.support.world import world  # noqa: F401`` (one world per
-test) or ``shared_world`` (one per module).
+The fixtures ``world`` (one per test) and ``shared_world`` (one per module) are defined in ``tests/conftest.py`` on
+top of :func:`open_world` and :func:`open_shared_world`.
 """
 
 from __future__ import annotations
@@ -44,7 +44,8 @@ class FaultyClient:
 
     def __init__(self, client: Any) -> None:
         self._client = client
-        self._faults: dict[str, list[tuple[Callable[..., bool], BaseException | Callable[[], BaseException] | _Reply]]] = {}
+        self._faults: dict[str, list[tuple[Callable[..., bool],
+                                           BaseException | Callable[[], BaseException] | _Reply]]] = {}
         self._hooks: dict[str, list[Callable[..., None]]] = {}
         self._lock = threading.Lock()
         self.calls: list[tuple[str, dict[str, Any]]] = []
@@ -129,13 +130,13 @@ class World:
     # ---- fault injection on the function's own clients ----
     def faulty_s3(self) -> FaultyClient:
         runtime = self.runtime
-        client = FaultyClient(runtime.deps.objects._s3)  # noqa: SLF001
+        client = FaultyClient(runtime.deps.objects._s3)
         runtime.deps.objects = ArticleObjects(client, runtime.deps.objects.bucket)
         return client
 
     def faulty_dynamodb(self) -> FaultyClient:
         runtime = self.runtime
-        client = FaultyClient(runtime.deps.repository._db)  # noqa: SLF001
+        client = FaultyClient(runtime.deps.repository._db)
         runtime.deps.repository = ArticleRepository(client, runtime.deps.repository.table)
         return client
 
@@ -145,7 +146,7 @@ class World:
         events = runtime.deps.events
         if events is None:
             raise AssertionError("events are off: deploy the stack with the EventBusName parameter")
-        client = FaultyClient(events._events)  # noqa: SLF001
+        client = FaultyClient(events._events)
         runtime.deps.events = ArticleEvents(client, events.bus_name)
         return client
 
@@ -198,12 +199,13 @@ class World:
 
 
 @contextmanager
-def _world(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
+def open_world(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
+    """The world on a deployed stack: a scriptable origin the function may also fetch from, and the real handler."""
     with serve_origin() as scripted:
         allow = f"{stack.environment.get('FETCH_ALLOW_HOSTS', '')},{scripted.base_url.split('//', 1)[1]}"
         monkeypatch.setenv("FETCH_ALLOW_HOSTS", allow.strip(","))
         reset_runtime()
-        write_log = WriteLog().attach(get_runtime().deps.repository._db)  # noqa: SLF001 - the function's writes
+        write_log = WriteLog().attach(get_runtime().deps.repository._db)  # the function's writes
         try:
             yield World(stack=stack, origin=scripted, handler=load_handler(find_template()),
                         view=AwsView.of_stack(stack.clients, stack.outputs), write_log=write_log)
@@ -214,20 +216,9 @@ def _world(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
             reset_runtime()
 
 
-@pytest.fixture()
-def world(stack: Stack, origin: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
-    """The stack (lead's fixture) plus a scriptable origin the function may fetch from, and the real handler.
-
-    One per test: for scenarios that count what is on the queues or inject faults into the function's clients.
-    """
-    with _world(stack, monkeypatch) as created:
-        yield created
-
-
-@pytest.fixture(scope="module")
-def shared_world() -> Iterator[World]:
-    """One world for a whole module (deploying the stack costs about a second): for tests that each send their own
-    distinct messages and never inject faults. The invariant is checked over everything the module sent so far."""
+@contextmanager
+def open_shared_world() -> Iterator[World]:
+    """A world with a stack of its own, outside any test's monkeypatch (the ``shared_world`` fixture)."""
     import boto3
     from moto import mock_aws
 
@@ -248,5 +239,5 @@ def shared_world() -> Iterator[World]:
                 monkeypatch.setenv(name, value)
             stack = Stack(outputs=outputs, clients=create_clients(read_timeout=TOOLING_READ_TIMEOUT_S),
                           environment=environment)
-            with _world(stack, monkeypatch) as created:
+            with open_world(stack, monkeypatch) as created:
                 yield created

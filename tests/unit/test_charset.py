@@ -64,7 +64,7 @@ def test_http_charset_wins_over_meta() -> None:
 
 def test_bom_wins_over_meta() -> None:
     # Given UTF-8 bytes with a BOM and a wrong <meta>
-    data = codecs.BOM_UTF8 + '<meta charset="iso-8859-1"><p>café</p>'.encode("utf-8")
+    data = codecs.BOM_UTF8 + '<meta charset="iso-8859-1"><p>café</p>'.encode()
     # When decoded / Then the BOM decides and is not part of the text
     text, codec = decode_html(data)
     assert codec == "utf-8"
@@ -93,7 +93,8 @@ def test_euc_kr_page_declared_in_meta_without_http_charset() -> None:
     assert article.charset == "cp949"
     assert article.title is not None and article.title.startswith("서울시, 맨홀 추락 방지 시설 설치")
     paragraphs = article.text.split("\n\n")
-    assert paragraphs[0] == "서울시는 27일 집중호우로 피해를 입은 지역의 하수도 맨홀에 추락 방지 시설을 설치하겠다고 밝혔다."
+    assert paragraphs[0] == ("서울시는 27일 집중호우로 피해를 입은 지역의 하수도 맨홀에 "
+                             "추락 방지 시설을 설치하겠다고 밝혔다.")
     assert paragraphs[-1] == KO_LAST
     assert len(paragraphs) == 4
     assert "기상청" not in article.text
@@ -127,7 +128,8 @@ def test_gb2312_label_decodes_as_gb18030() -> None:
     article = extract_article((PAGES / "charset_gb18030.html").read_bytes())
     # Then the Chinese text is exact
     assert article.charset == "gb18030"
-    assert article.text.split("\n\n")[1] == "分析人士朱镕表示，消费市场总体平稳，但制造业投资仍然偏弱，需要进一步加大政策支持力度。"
+    assert article.text.split("\n\n")[1] == ("分析人士朱镕表示，消费市场总体平稳，"
+                                              "但制造业投资仍然偏弱，需要进一步加大政策支持力度。")
     assert len(article.text.split("\n\n")) == 3
 
 
@@ -148,7 +150,7 @@ def test_iso_8859_1_label_decodes_as_windows_1252() -> None:
 
 def test_mislabelled_utf8_page_is_read_as_utf8() -> None:
     # Given UTF-8 bytes whose <meta> says euc-kr (a common CMS mistake) that do not decode as CP949
-    data = '<meta charset="euc-kr"><p>Müller said “yes” — 서울</p>'.encode("utf-8")
+    data = '<meta charset="euc-kr"><p>Müller said “yes” — 서울</p>'.encode()
     # When decoded / Then valid UTF-8 wins over the wrong label
     text, codec = decode_html(data)
     assert codec == "utf-8"
@@ -157,7 +159,7 @@ def test_mislabelled_utf8_page_is_read_as_utf8() -> None:
 
 def test_input_cut_inside_a_character_still_decodes() -> None:
     # Given UTF-8 bytes cut in the middle of a multi-byte character (the input cap does this)
-    data = "<p>서울</p>".encode("utf-8")[:-6]
+    data = "<p>서울</p>".encode()[:-6]
     # When decoded / Then the complete characters are kept and nothing raises
     text, codec = decode_html(data)
     assert codec == "utf-8"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -15,7 +15,7 @@ _REQUEST = IngestRequest(url="https://news.example.com/a/1", article_id="a1", do
 _PAGE = FetchResult(url=_REQUEST.url, final_url=_REQUEST.url, status=200, body=b"<html></html>",
                     content_type="text/html", charset=None, etag=None, last_modified=None, not_modified=False,
                     redirects=(), elapsed_ms=5)
-_ATTEMPT = Attempt(started=datetime(2024, 3, 4, 12, 0, tzinfo=timezone.utc))
+_ATTEMPT = Attempt(started=datetime(2024, 3, 4, 12, 0, tzinfo=UTC))
 
 
 @pytest.mark.parametrize("source", ["jsonld", "meta", "time", "date_line", "modified", "url"])

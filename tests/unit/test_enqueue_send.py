@@ -26,7 +26,7 @@ class FakeSqs:
         self._explode_on = explode_on
         self._exploded = threading.Event()
 
-    def send_message_batch(self, QueueUrl: str, Entries: list[dict[str, str]]) -> dict[str, Any]:  # noqa: N803
+    def send_message_batch(self, QueueUrl: str, Entries: list[dict[str, str]]) -> dict[str, Any]:
         with self.lock:
             self.calls += 1
             call = self.calls

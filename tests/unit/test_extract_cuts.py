@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -15,7 +15,8 @@ from newsingest.pipeline import Attempt, _article_item
 from newsingest.storage import ArticleItem
 
 PARAGRAPH = "<p>The council voted on Monday to build a new tram line across the river, costing more than planned.</p>"
-PAGE = f"<html><head><title>Tram</title></head><body><article><h1>Tram line</h1>{PARAGRAPH * 40}</article></body></html>"
+PAGE = (f"<html><head><title>Tram</title></head><body><article><h1>Tram line</h1>{PARAGRAPH * 40}"
+        "</article></body></html>")
 CUTS = {"input_cut_at_max_bytes", "page_cut_at_max_parse_chars", "page_cut_at_max_tags"}
 
 
@@ -45,7 +46,7 @@ def test_the_record_keeps_the_warnings_and_reads_them_back() -> None:
     page = FetchResult(url=request.url, final_url=request.url, status=200, body=b"<html></html>",
                        content_type="text/html", charset=None, etag=None, last_modified=None, not_modified=False,
                        redirects=(), elapsed_ms=5)
-    attempt = Attempt(started=datetime(2024, 3, 4, 12, 0, tzinfo=timezone.utc))
+    attempt = Attempt(started=datetime(2024, 3, 4, 12, 0, tzinfo=UTC))
     article = Article(text="Body.", warnings=("body_from_jsonld", "page_cut_at_max_parse_chars"))
     # When mapped onto the record and round-tripped through DynamoDB's typed JSON
     item = _article_item(request, article, page, None, attempt, "sha", None)

@@ -113,7 +113,8 @@ def test_a_korean_story_is_the_story_alone(encoding: str) -> None:
     ("signoff", "expected_last"),
     [
         ("<p>김민수 기자</p>", "주최 측은 다음 주말에도 같은 장소에서 집회를 이어갈 계획이라고 말했다."),
-        ("<p>워싱턴=김민수 특파원 kim@example.com</p>", "주최 측은 다음 주말에도 같은 장소에서 집회를 이어갈 계획이라고 말했다."),
+        ("<p>워싱턴=김민수 특파원 kim@example.com</p>",
+         "주최 측은 다음 주말에도 같은 장소에서 집회를 이어갈 계획이라고 말했다."),
     ],
 )
 def test_korean_sign_off_lines_are_not_body(signoff: str, expected_last: str) -> None:

@@ -112,7 +112,8 @@ def test_head_cut_skips_script_contents_but_still_slims_the_head() -> None:
     from newsingest.extract.clean import slim_head
 
     html = ('<html><head><script type="application/ld+json">{"a": "<body class=x>"}</script>'
-            '<style>p{}</style><link rel="stylesheet" href="/b.css"><title>T</title></head><body><p>x</p></body></html>')
+            '<style>p{}</style><link rel="stylesheet" href="/b.css"><title>T</title></head>'
+            '<body><p>x</p></body></html>')
     # When the head is slimmed
     slimmed = slim_head(html)
     # Then the JSON-LD block is whole, the style element goes, and the body is untouched

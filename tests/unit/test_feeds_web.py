@@ -4,15 +4,15 @@ double-escaped links, Google News sitemaps. Fixtures: tests/fixtures/feeds (writ
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from newsingest.feeds import (
     FeedError,
-    Fetched,
     FeedHints,
+    Fetched,
     decode_xml,
     detect_kind,
     parse_document,
@@ -104,7 +104,7 @@ def test_news_sitemap_publication_date_filters_since() -> None:
 
     # When read with --since 2024-05-01
     found = read_sitemap(lambda url: body, "https://news.example.com/news-sitemap.xml",
-                         since=datetime(2024, 5, 1, tzinfo=timezone.utc))
+                         since=datetime(2024, 5, 1, tzinfo=UTC))
 
     # Then the old story is skipped by its publication date
     assert found.urls == ["https://news.example.com/2024/05/03/fresh.html"] and found.skipped_old == 1

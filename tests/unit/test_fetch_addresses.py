@@ -101,13 +101,15 @@ def test_ipv4_spellings_are_normalised_like_a_browser(host: str, expected: str) 
     assert parse_ip_host(host) == ipaddress.IPv4Address(expected)
 
 
-@pytest.mark.parametrize("host", ["4294967296", "1.2.3.4.5", "256.0.0.1", "1.256.0.1.", "09.0.0.1", "example.123", "1.2.0x1000000"])
+@pytest.mark.parametrize("host", ["4294967296", "1.2.3.4.5", "256.0.0.1", "1.256.0.1.", "09.0.0.1", "example.123",
+                                  "1.2.0x1000000"])
 def test_invalid_numeric_hosts_are_rejected_not_guessed(host: str) -> None:
     with pytest.raises(NotAnIPv4Number):
         parse_ip_host(host)
 
 
-@pytest.mark.parametrize("host", ["example.com", "0x1g", "1.2.3.example", "0x7f.example", "localhost", "xn--bcher-kva.de"])
+@pytest.mark.parametrize("host",
+                         ["example.com", "0x1g", "1.2.3.example", "0x7f.example", "localhost", "xn--bcher-kva.de"])
 def test_domain_names_are_not_addresses(host: str) -> None:
     assert parse_ip_host(host) is None
 

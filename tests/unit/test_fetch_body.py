@@ -42,16 +42,16 @@ class _CountingZlib:
         self.error = zlib.error
         self.MAX_WBITS = zlib.MAX_WBITS
 
-    def decompressobj(self, wbits: int):  # noqa: ANN201
+    def decompressobj(self, wbits: int):
         counter = self
         inner = zlib.decompressobj(wbits)
 
         class Counted:
-            def decompress(self, data, max_length=0):  # noqa: ANN001, ANN201
+            def decompress(self, data, max_length=0):
                 counter.fed += len(data)
                 return inner.decompress(data, max_length)
 
-            def __getattr__(self, name):  # noqa: ANN001, ANN204
+            def __getattr__(self, name):
                 return getattr(inner, name)
 
         return Counted()

@@ -77,7 +77,7 @@ def _wrapped(outer: type[BaseException], inner: BaseException) -> BaseException:
             raise inner
         except BaseException as exc:
             raise outer(str(exc)) from exc
-    except BaseException as exc:  # noqa: BLE001
+    except BaseException as exc:  # noqa: BLE001 - the chained exception is the value under test
         return exc
 
 
@@ -88,10 +88,13 @@ def _wrapped(outer: type[BaseException], inner: BaseException) -> BaseException:
         (u3.ConnectTimeoutError("connect timed out"), TransientFailure, "timeout"),
         (TimeoutError("deadline"), TransientFailure, "timeout"),
         (u3.NewConnectionError(None, "Connection refused"), TransientFailure, "connection_error"),
-        (u3.ProtocolError("Connection aborted.", ConnectionResetError(104, "reset")), TransientFailure, "connection_error"),
+        (u3.ProtocolError("Connection aborted.", ConnectionResetError(104, "reset")), TransientFailure,
+         "connection_error"),
         (u3.ProtocolError("Connection broken", u3.IncompleteRead(10, 990)), TransientFailure, "truncated"),
-        (_wrapped(u3.SSLError, ssl.SSLCertVerificationError("certificate verify failed")), PermanentFailure, "tls_error"),
-        (_wrapped(u3.SSLError, ssl.SSLEOFError("EOF occurred in violation of protocol")), TransientFailure, "connection_error"),
+        (_wrapped(u3.SSLError, ssl.SSLCertVerificationError("certificate verify failed")), PermanentFailure,
+         "tls_error"),
+        (_wrapped(u3.SSLError, ssl.SSLEOFError("EOF occurred in violation of protocol")), TransientFailure,
+         "connection_error"),
         (ConnectionResetError(104, "reset"), TransientFailure, "connection_error"),
     ],
 )  # fmt: skip

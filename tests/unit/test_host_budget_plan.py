@@ -35,7 +35,7 @@ def test_no_window_ever_holds_more_than_the_burst_plus_the_rate(gaps: list[float
     starts = _serve(arrivals, rate=rate, burst=burst)
     # Then nobody starts before arriving, starts keep their order, and any window of `window` seconds holds at
     # most burst + window * rate starts
-    assert all(start >= now for start, now in zip(starts, arrivals))
+    assert all(start >= now for start, now in zip(starts, arrivals, strict=True))
     assert starts == sorted(starts)
     for first in starts:
         inside = sum(1 for start in starts if first <= start <= first + window)

@@ -27,7 +27,8 @@ def test_unknown_attributes_are_tolerated_on_read() -> None:
 
 
 def test_keys_are_content_addressed_and_browsable_by_site() -> None:
-    assert text_key("example.com", "ab" * 32, "0123456789abcdef" * 4) == f"text/example.com/{'ab' * 32}/0123456789abcdef.txt"
+    assert text_key("example.com", "ab" * 32,
+                    "0123456789abcdef" * 4) == f"text/example.com/{'ab' * 32}/0123456789abcdef.txt"
     assert raw_key("[::1]:8080", "cd" * 32, "f" * 64).startswith("raw/__1_8080/")
 
 

@@ -254,7 +254,8 @@ def test_any_markup_gives_metadata_and_never_raises(markup: str) -> None:
 
 def test_deeply_nested_page_returns_without_recursion_errors() -> None:
     # Given 5,000 nested byline-classed wrappers around the headline's neighbourhood
-    html = "<html><body>" + '<div class="author">' * 5000 + "By Jane Doe" + "</div>" * 5000 + "<h1>Title</h1></body></html>"
+    html = ("<html><body>" + '<div class="author">' * 5000 + "By Jane Doe" + "</div>" * 5000
+            + "<h1>Title</h1></body></html>")
     # When / Then: an answer, and no byline from a wrapper whose text cannot be read cheaply
     meta = _meta(html, None)
     assert meta.title == "Title"
@@ -276,14 +277,16 @@ def test_unlabelled_date_under_the_headline_is_published() -> None:
 def test_tags_are_deduplicated_and_cms_internal_tokens_dropped() -> None:
     html = """<html><head><meta property="article:tag" content="Weather"><meta property="article:tag" content="weather">
     <meta property="article:tag" content="ctp_video"><meta property="article:tag" content='"'>
-    <script type="application/ld+json">{"@type":"NewsArticle","keywords":"Storms, _no-apple-news, Power outages"}</script>
+    <script type="application/ld+json">{"@type":"NewsArticle",\
+"keywords":"Storms, _no-apple-news, Power outages"}</script>
     <meta name="keywords" content="site, wide, keywords"></head></html>"""
     assert _meta(html).tags == ("Weather", "Storms", "Power outages")
 
 
 def test_svg_and_missing_image_placeholders_are_not_article_images() -> None:
     html = """<html><body><article><h1>H</h1><figure><img src="/media/img/missing-image.svg">
-    <figcaption>Subscribe now</figcaption></figure><figure><img src="/icons/share.svg"></figure></article></body></html>"""
+    <figcaption>Subscribe now</figcaption></figure><figure><img src="/icons/share.svg"></figure>\
+</article></body></html>"""
     meta = _meta(html)
     assert (meta.image_url, meta.images) == (None, ())
 

@@ -35,7 +35,8 @@ def test_article_time_wins_over_related_time_listed_first() -> None:
 
 def test_url_date_is_ignored_when_the_page_has_a_date() -> None:
     # Given a URL saying 2018-01-01 and metadata saying 2019-11-22
-    html = '<html><head><meta property="article:published_time" content="2019-11-22T11:09:00"></head><body></body></html>'
+    html = ('<html><head><meta property="article:published_time" content="2019-11-22T11:09:00"></head>'
+            '<body></body></html>')
     assert _meta(html, "https://news.example/2018/01/01/story").published_at == "2019-11-22T11:09:00"
 
 
@@ -81,7 +82,8 @@ def test_comment_timestamps_and_comment_authors_are_ignored() -> None:
 def test_masthead_today_date_is_not_the_article_date() -> None:
     # Given a page header printing today's date (the crawl day) and the article's date line under the title
     html = """<html><body><header class="site-header"><time datetime="2022-08-14T09:22:00">Sun, August 14, 2022</time>
-    </header><div class="news-view"><h1>Story headline</h1><p class="dateline">Published 3:04 PM EST, Mon March 4, 2024</p>
+    </header><div class="news-view"><h1>Story headline</h1>\
+<p class="dateline">Published 3:04 PM EST, Mon March 4, 2024</p>
     <p>Text.</p></div></body></html>"""
     assert _meta(html, None).published_at == "2024-03-04T15:04:00-05:00"
 

@@ -249,7 +249,8 @@ def test_a_short_title_equal_to_the_last_segment_is_the_site_not_the_headline() 
 def test_soft_hyphens_are_not_part_of_the_title() -> None:
     # Given a German headline with soft hyphens for line breaking (de)
     html = """<html><head><title>Messenger&shy;dienste sind kein rechts&shy;freier Raum</title></head>
-    <body><article><h1>Messenger&shy;dienste sind kein rechts&shy;freier Raum</h1><p>Text.</p></article></body></html>"""
+    <body><article><h1>Messenger&shy;dienste sind kein rechts&shy;freier Raum</h1>\
+<p>Text.</p></article></body></html>"""
     # When the title is read / Then without them
     assert _title(html) == "Messengerdienste sind kein rechtsfreier Raum"
 
@@ -322,7 +323,8 @@ def test_an_interface_link_above_the_headline_is_not_a_section() -> None:
         # an unconfirmed <h2> is no headline
         ("<div><h2>Latest stories</h2></div>", None),
         # a deck ("sub-headline") is not the headline; a marked wrapper holding the <h1> defers to it
-        ('<div class="sub-headline">Port strike ends</div><div class="headline"><h1>Port strike ends</h1><p>x</p></div>',
+        ('<div class="sub-headline">Port strike ends</div>'
+         '<div class="headline"><h1>Port strike ends</h1><p>x</p></div>',
          "Port strike ends"),
     ],
 )

@@ -8,8 +8,8 @@ from __future__ import annotations
 import pytest
 
 from newsingest.extract import extract_article
-from newsingest.extract.options import ExtractOptions
 from newsingest.extract.dates import parse_date
+from newsingest.extract.options import ExtractOptions
 from newsingest.extract.published import is_dayfirst
 
 _BODY = "<p>" + "The council met on the square and talked about the budget for the coming year. " * 4 + "</p>"

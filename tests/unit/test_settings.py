@@ -68,7 +68,8 @@ def test_bad_values_name_the_variable(env: dict[str, str], names: str) -> None:
         Settings.from_env(env)
 
 
-@pytest.mark.parametrize("bus", ["default", "newsingest/articles.v1", "arn:aws:events:eu-west-1:123456789012:event-bus/ops"])
+@pytest.mark.parametrize("bus",
+                         ["default", "newsingest/articles.v1", "arn:aws:events:eu-west-1:123456789012:event-bus/ops"])
 def test_an_event_bus_is_named_by_its_name_or_its_arn(bus: str) -> None:
     assert Settings.from_env(REQUIRED | {"EVENT_BUS_NAME": bus}).event_bus_name == bus
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from aws_lambda_powertools.metrics import EphemeralMetrics, MetricUnit
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType
+from aws_lambda_powertools.utilities.batch.base import FailureResponse, SuccessResponse
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from newsingest.fetch import Fetcher
@@ -96,11 +97,13 @@ class ConcurrentBatchProcessor(BatchProcessor):
         self._max_workers = max_workers
         self._margin_ms = margin_ms
 
-    def __call__(self, records: list[dict], handler: Any, lambda_context: Any = None) -> ConcurrentBatchProcessor:
+    def __call__(self, records: list[dict[str, Any]], handler: Any,
+                 lambda_context: Any = None) -> ConcurrentBatchProcessor:
         _require_sqs_records(records)  # before the batch context opens, so no later error can mask this one
-        return super().__call__(records, handler, lambda_context)
+        super().__call__(records, handler, lambda_context)  # sets the batch up and returns self (untyped there)
+        return self
 
-    def process(self) -> list[tuple]:
+    def process(self) -> list[SuccessResponse | FailureResponse]:
         workers = max(1, min(self._max_workers or get_runtime().settings.batch_concurrency, len(self.records)))
         metrics.add_metric(name="BatchRecords", unit=MetricUnit.Count, value=len(self.records))
         timeout = self._wait_timeout()
@@ -111,7 +114,7 @@ class ConcurrentBatchProcessor(BatchProcessor):
             futures: list[Future[Any]] = [pool.submit(self._run_handler, data) for _, data in batch]
             done, _ = wait(futures, timeout=timeout)
             return [self._respond(record, data, future) if future in done else self._unfinished(data, future)
-                    for (record, data), future in zip(batch, futures)]
+                    for (record, data), future in zip(batch, futures, strict=True)]
         finally:
             # Never wait for stragglers: they finish (idempotently) in the background or with the environment.
             pool.shutdown(wait=False, cancel_futures=True)
@@ -122,7 +125,8 @@ class ConcurrentBatchProcessor(BatchProcessor):
         if context is None or not hasattr(context, "get_remaining_time_in_millis"):
             return None
         margin = self._margin_ms if self._margin_ms is not None else get_runtime().settings.deadline_margin_ms
-        return max(0.0, (context.get_remaining_time_in_millis() - margin) / 1000)
+        remaining_ms: int = context.get_remaining_time_in_millis()
+        return max(0.0, (remaining_ms - margin) / 1000)
 
     def _run_handler(self, data: Any) -> Any:
         """Runs on a pool thread: only the record handler, no bookkeeping."""
@@ -130,15 +134,16 @@ class ConcurrentBatchProcessor(BatchProcessor):
             return self.handler(record=data, lambda_context=self.lambda_context)
         return self.handler(record=data)
 
-    def _respond(self, record: dict, data: Any, future: Future[Any]) -> tuple:
+    def _respond(self, record: dict[str, Any], data: Any, future: Future[Any]) -> SuccessResponse | FailureResponse:
         error = future.exception()
         if error is None:
             return self.success_handler(record=record, result=future.result())
         if not isinstance(error, Exception):
-            raise error  # the environment dying (SystemExit, MemoryError's kin …): the invocation fails, as Lambda's would
+            # the environment dying (SystemExit, MemoryError's kin …): the invocation fails, as Lambda's would
+            raise error
         return self.failure_handler(record=data, exception=(type(error), error, error.__traceback__))
 
-    def _unfinished(self, data: Any, future: Future[Any]) -> tuple:
+    def _unfinished(self, data: Any, future: Future[Any]) -> FailureResponse:
         started = not future.cancel()  # a record still queued for a worker never starts
         failure = TransientFailure("deadline", "still running at the batch deadline; left for redelivery" if started
                                    else "not started before the batch deadline; left for redelivery")
@@ -256,7 +261,8 @@ def _deadlines(lambda_context: Any, settings: Settings) -> tuple[float | None, f
     if remaining < settings.min_remaining_ms:
         raise TransientFailure("deadline", f"only {remaining} ms of invocation time left; not started")
     now = time.monotonic()
-    return now + (remaining - settings.min_remaining_ms / 2) / 1000, now + (remaining - settings.deadline_margin_ms) / 1000
+    return (now + (remaining - settings.min_remaining_ms / 2) / 1000,
+            now + (remaining - settings.deadline_margin_ms) / 1000)
 
 
 def _attribute(record: SQSRecord, name: str) -> str | None:
@@ -308,7 +314,7 @@ def _defer(record: SQSRecord, failure: TransientFailure, runtime: Runtime) -> bo
     try:
         runtime.delayer.resend(record.event_source_arn, record.body, delay_seconds=failure.retry_after,
                                attributes=attributes)
-    except Exception:  # not re-sent: fall back to the visibility delay, the message itself stays
+    except Exception:  # noqa: BLE001 - not re-sent: fall back to the visibility delay, the message itself stays
         logger.exception("could not re-send the message for its Retry-After")
         return False
     return True
@@ -320,7 +326,7 @@ def _delay_if_asked(record: SQSRecord, failure: TransientFailure, runtime: Runti
     try:
         seconds = runtime.delayer.delay(record.event_source_arn, record.receipt_handle, failure.retry_after)
         logger.info("delayed redelivery", extra={"retry_after_s": seconds})
-    except Exception:  # the retry still happens after the queue's own visibility timeout
+    except Exception:  # noqa: BLE001 - the retry still happens after the queue's own visibility timeout
         logger.exception("could not delay redelivery")
 
 

@@ -203,7 +203,7 @@ def _error_from_child(error: tuple[str, Any, str]) -> Exception:
     """The child's AWS error as the ClientError it was (the CLI turns those into one-line errors)."""
     kind, payload, text = error
     if kind == "client":
-        from botocore.exceptions import ClientError  # noqa: PLC0415
+        from botocore.exceptions import ClientError  # noqa: PLC0415 - botocore only once an AWS error came back
 
         return ClientError(payload, text)
     return RuntimeError(text)
@@ -231,7 +231,7 @@ def _send_share(spec: ClientSpec, queue_url: str,
     """One process's share (runs in the child): its own client, ``send_bodies`` with its threads."""
     import boto3  # noqa: PLC0415 - in the child only
 
-    from newsingest.storage.clients import TOOLING_READ_TIMEOUT_S, client_config  # noqa: PLC0415
+    from newsingest.storage.clients import TOOLING_READ_TIMEOUT_S, client_config  # noqa: PLC0415 - child only
 
     session = boto3.Session(aws_access_key_id=spec.access_key, aws_secret_access_key=spec.secret_key,
                             aws_session_token=spec.token, region_name=spec.region)

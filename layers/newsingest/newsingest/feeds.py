@@ -34,7 +34,7 @@ import zlib
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from html.entities import html5 as _HTML5_ENTITIES
 from typing import Any
@@ -220,7 +220,7 @@ def _declared_encoding(data: bytes) -> str | None:
     match = _XML_DECLARATION.match(_drop_leading_junk(data))
     if match is None:
         return None
-    from newsingest.extract.charset import normalize_label  # noqa: PLC0415
+    from newsingest.extract.charset import normalize_label  # noqa: PLC0415 - lazy: only for a declared encoding
 
     label = match.group(1).decode("ascii")
     return None if label.lower().startswith("utf-16") else normalize_label(label)
@@ -546,7 +546,7 @@ def parse_date(text: str | None) -> datetime | None:
                     return None
     if parsed is None:
         return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def parse_since(text: str) -> datetime:

@@ -71,7 +71,8 @@ def _parse_json_body(text: str, body: str) -> IngestRequest | InvalidMessage:
         return _invalid_body(body, "invalid_message", "'force' must be true or false")
     source = document.get("source", "")
     if not isinstance(source, str) or len(source) > MAX_SOURCE_ID_CHARS:
-        return _invalid_body(body, "invalid_message", f"'source' must be a string of at most {MAX_SOURCE_ID_CHARS} characters")
+        return _invalid_body(body, "invalid_message",
+                             f"'source' must be a string of at most {MAX_SOURCE_ID_CHARS} characters")
     unknown = sorted(set(document) - {"url", "force", "source"})
     if unknown:
         return _invalid_body(body, "invalid_message", f"unknown field(s): {', '.join(unknown)}")

@@ -13,10 +13,10 @@ Every queued message ends in exactly one of:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     OK = "ok"
     UNCHANGED = "unchanged"
     SUPERSEDED = "superseded"

@@ -13,7 +13,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from newsingest.extract import Article, extract_article
 from newsingest.fetch import Fetcher, FetchResult
@@ -41,7 +41,7 @@ _MAX_LIST_ITEM_CHARS = 512
 
 
 def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 @dataclass
@@ -76,7 +76,7 @@ class Attempt:
 
     @property
     def iso(self) -> str:
-        return self.started.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        return self.started.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def ingest(request: IngestRequest, deps: Dependencies, *, message_id: str | None = None,
@@ -121,8 +121,8 @@ def ingest(request: IngestRequest, deps: Dependencies, *, message_id: str | None
     if article.is_empty:
         _require_time(deps, deadline, "recording no_article")
         stored_raw = _store_raw(request, page, deps)
-        failure = PermanentFailure("no_article", f"no article body found in {len(page.body)} bytes of HTML")
-        return record_failure(request, failure, deps, attempt, message_id=message_id, raw_key=stored_raw,
+        no_article = PermanentFailure("no_article", f"no article body found in {len(page.body)} bytes of HTML")
+        return record_failure(request, no_article, deps, attempt, message_id=message_id, raw_key=stored_raw,
                               http_status=page.status, final_url=page.final_url)
 
     content_sha256 = hashlib.sha256(article.text.encode("utf-8")).hexdigest()
@@ -315,11 +315,13 @@ def _article_item(request: IngestRequest, article: Article, page: FetchResult, e
     return ArticleItem(
         article_id=request.article_id, status=Status.OK.value, fetched_at=attempt.iso, version=attempt.version,
         url=request.url, domain=request.domain, final_url=page.final_url if page.final_url != request.url else None,
-        published_at=published_at, date_source=(article.date_source or "page") if article.published_at else "first_seen",
+        published_at=published_at,
+        date_source=(article.date_source or "page") if article.published_at else "first_seen",
         word_count=article.word_count, content_sha256=content_sha256,
         text_key=text_key(request.domain, request.article_id, content_sha256),
         raw_key=raw_key(request.domain, request.article_id, hashlib.sha256(page.body).hexdigest()),
         http_status=page.status, etag=page.etag, last_modified=page.last_modified, first_seen_at=first_seen,
         last_checked_at=attempt.iso, message_id=message_id,
-        **{name: value for name, value in fields.items() if name != "published_at"},  # type: ignore[arg-type]
+        # the extracted fields are ArticleItem's own names (article_fields), typed per field there
+        **{name: value for name, value in fields.items() if name != "published_at"},  # type: ignore[arg-type]  # see above
     )

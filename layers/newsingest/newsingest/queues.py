@@ -76,12 +76,12 @@ def peek(sqs: Any, queue_url: str, *, max_messages: int = 10, wait_seconds: int 
                 handles[message["MessageId"]] = message["ReceiptHandle"]
     finally:
         _release(sqs, queue_url, list(handles.items()))
-    return sorted(seen.values(), key=lambda m: (m.sent_at or dt.datetime.min.replace(tzinfo=dt.timezone.utc)))
+    return sorted(seen.values(), key=lambda m: (m.sent_at or dt.datetime.min.replace(tzinfo=dt.UTC)))
 
 
 def oldest_age_seconds(messages: list[PeekedMessage], now: Callable[[], dt.datetime] | None = None) -> float | None:
     """The age of the oldest of ``messages`` (from SentTimestamp), or None when there are none."""
-    moment = (now or (lambda: dt.datetime.now(dt.timezone.utc)))()
+    moment = (now or (lambda: dt.datetime.now(dt.UTC)))()
     ages = [age for age in (message.age_seconds(moment) for message in messages) if age is not None]
     return max(ages) if ages else None
 
@@ -89,7 +89,7 @@ def oldest_age_seconds(messages: list[PeekedMessage], now: Callable[[], dt.datet
 def _peeked(message: dict[str, Any]) -> PeekedMessage:
     system = message.get("Attributes", {})
     sent = system.get("SentTimestamp")
-    sent_at = dt.datetime.fromtimestamp(int(sent) / 1000, dt.timezone.utc) if sent and str(sent).isdigit() else None
+    sent_at = dt.datetime.fromtimestamp(int(sent) / 1000, dt.UTC) if sent and str(sent).isdigit() else None
     custom = {name: str(value.get("StringValue", value.get("BinaryValue", "")))
               for name, value in (message.get("MessageAttributes") or {}).items()}
     return PeekedMessage(message_id=message["MessageId"], body=message.get("Body", ""), sent_at=sent_at,

@@ -183,7 +183,7 @@ def _next_version(item: ArticleItem) -> int:
 
 def _is_aws_wide(error: Exception) -> bool:
     """Errors that will fail every record alike (credentials, throttling, missing bucket): stop and report."""
-    from botocore.exceptions import ClientError, NoCredentialsError  # noqa: PLC0415
+    from botocore.exceptions import ClientError, NoCredentialsError  # noqa: PLC0415 - botocore only on an error
 
     if isinstance(error, NoCredentialsError):
         return True

@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import pairwise
 from statistics import median
 
 from lxml import etree
@@ -68,7 +69,7 @@ def feed_floor_s(hints: FeedHints, cache_max_age_s: int | None = None) -> int:
 def publishing_gap_s(dates: Iterable[datetime | None]) -> float | None:
     """The median gap between the newest dated entries (None with fewer than three dates)."""
     known = sorted((date.timestamp() for date in dates if date is not None), reverse=True)[:_RECENT_ENTRIES]
-    gaps = [newer - older for newer, older in zip(known, known[1:]) if newer > older]
+    gaps = [newer - older for newer, older in pairwise(known) if newer > older]
     return median(gaps) if len(gaps) >= 2 else None
 
 

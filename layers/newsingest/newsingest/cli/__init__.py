@@ -24,8 +24,8 @@ class NewsingestGroup(click.Group):
     """A group that reports AWS client errors as one-line errors instead of tracebacks."""
 
     def invoke(self, ctx: click.Context) -> Any:
-        from botocore.exceptions import BotoCoreError, ClientError  # noqa: PLC0415
-        from botocore.parsers import ResponseParserError  # noqa: PLC0415
+        from botocore.exceptions import BotoCoreError, ClientError
+        from botocore.parsers import ResponseParserError
 
         try:
             return super().invoke(ctx)

@@ -63,7 +63,7 @@ def enqueue(urls: tuple[str, ...], files: tuple[Any, ...], sitemaps: tuple[str, 
     SQS refuses for a passing reason are retried). A summary says how many were queued, how many duplicates
     were dropped, and every invalid line with its source, line number and reason.
     """
-    from newsingest.cli.inputs import plan_inputs  # noqa: PLC0415
+    from newsingest.cli.inputs import plan_inputs
 
     arguments = [url for url in urls if url != "-"]
     sources: list[tuple[str, Any]] = []
@@ -82,7 +82,7 @@ def enqueue(urls: tuple[str, ...], files: tuple[Any, ...], sitemaps: tuple[str, 
         since_date = _parse_since(since)
     fetch = None
     if sitemaps or feeds:
-        from newsingest.feeds import fetcher_bytes  # noqa: PLC0415
+        from newsingest.feeds import fetcher_bytes
 
         fetch = fetcher_bytes(cli_fetcher(allow_hosts))
     with fetch_failures_reported_here():  # an unreadable sitemap/feed is listed in the summary ("could not read")
@@ -105,7 +105,7 @@ def _file_name(handle: Any) -> str:
 
 
 def _parse_since(text: str) -> Any:
-    from newsingest.feeds import parse_since  # noqa: PLC0415
+    from newsingest.feeds import parse_since
 
     try:
         return parse_since(text)
@@ -114,7 +114,7 @@ def _parse_since(text: str) -> Any:
 
 
 def _send(resources: Resources, urls: list[str], *, force: bool) -> tuple[int, list[tuple[str, str]]]:
-    from newsingest.enqueue import ClientSpec, enqueue_urls  # noqa: PLC0415
+    from newsingest.enqueue import ClientSpec, enqueue_urls
 
     queue_url = resources.queue_url
     sqs = resources.clients.sqs
@@ -187,10 +187,10 @@ def worker(max_batches: int | None, until_empty: bool, retry_visibility: int | N
     batchItemFailures to come back after their visibility timeout, so retries and the dead-letter queue behave
     as on AWS. Works against moto's server or a real queue. Stop it with Ctrl-C.
     """
-    from newsingest.batch import reset_runtime  # noqa: PLC0415
-    from newsingest.local.emf import outcome_summary, tap_stdout  # noqa: PLC0415
-    from newsingest.local.esm import LocalEventSource, load_handler  # noqa: PLC0415
-    from newsingest.local.stack import find_template  # noqa: PLC0415
+    from newsingest.batch import reset_runtime
+    from newsingest.local.emf import outcome_summary, tap_stdout
+    from newsingest.local.esm import LocalEventSource, load_handler
+    from newsingest.local.stack import find_template
 
     queue_url = resources.queue_url
     function_env = {"ARTICLES_TABLE": resources.table_name, "ARTICLES_BUCKET": resources.bucket_name}
@@ -255,7 +255,7 @@ def _handler_log_level(level: str | None) -> Iterator[None]:
     if level is None:
         yield
         return
-    from newsingest.observability import logger  # noqa: PLC0415
+    from newsingest.observability import logger
 
     previous = logger.log_level
     logger.setLevel(level)
@@ -285,8 +285,9 @@ def redrive(method: str, max_messages: int | None, wait: bool, wait_seconds: int
     Uses SQS's message-move task where the endpoint supports it (asynchronous; counts are SQS's estimates), else
     receives, sends and deletes in batches of 10, deleting from the DLQ only what was sent.
     """
-    from newsingest.queues import queue_counts  # noqa: PLC0415
-    from newsingest.redrive import MoveTaskUnsupported, redrive as run_redrive  # noqa: PLC0415
+    from newsingest.queues import queue_counts
+    from newsingest.redrive import MoveTaskUnsupported
+    from newsingest.redrive import redrive as run_redrive
 
     sqs = resources.clients.sqs
     dead_letter_queue_url = resources.dead_letter_queue_url
@@ -332,16 +333,17 @@ def peek(max_messages: int, as_json: bool, resources: Resources) -> None:
     Each message read is hidden for a few seconds and made visible again at once, so a redrive right after still
     finds every one; its receive count goes up by one (a DLQ has no redrive policy, so nothing moves because of it).
     """
-    import datetime as dt  # noqa: PLC0415
+    import datetime as dt
 
-    from newsingest.queues import peek as peek_messages, short_body  # noqa: PLC0415
+    from newsingest.queues import peek as peek_messages
+    from newsingest.queues import short_body
 
     sqs = resources.clients.sqs
     messages = peek_messages(sqs, resources.dead_letter_queue_url, max_messages=max_messages)
     if as_json:
         write_json_lines((message.to_json() for message in messages), sys.stdout)
         return
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     click.echo(render_table(
         [[message.sent_at.isoformat(timespec="seconds") if message.sent_at else None,
           _age(message.age_seconds(now)), message.receive_count, short_body(message.body)] for message in messages],
@@ -374,7 +376,7 @@ def demo() -> None:
     enqueues them with a 404 and malformed messages, runs the local event-source loop with the real handler, and
     prints the stored articles, the failures with their reasons and an example query by domain.
     """
-    from newsingest.local.demo import run_demo  # noqa: PLC0415
+    from newsingest.local.demo import run_demo
 
     result = run_demo(sys.stdout)
     if not (result.stored and result.failed):

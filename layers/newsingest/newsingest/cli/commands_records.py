@@ -94,7 +94,7 @@ def _full_records(repository: Any, items: Iterable[Any]) -> Iterator[Any]:
 
 def _domain(text: str) -> str:
     """Domains are stored lower-case without ``www.`` (``urls.domain_of``); accept them as users type them."""
-    from newsingest.urls import InvalidUrl, domain_of, normalize_url  # noqa: PLC0415
+    from newsingest.urls import InvalidUrl, domain_of, normalize_url
 
     candidate = text.strip()
     try:
@@ -104,7 +104,7 @@ def _domain(text: str) -> str:
 
 
 def _by_url(repository: Any, url: str) -> Iterator[Any]:
-    from newsingest.urls import InvalidUrl, article_id, normalize_url  # noqa: PLC0415
+    from newsingest.urls import InvalidUrl, article_id, normalize_url
 
     try:
         normalized = normalize_url(url)
@@ -147,7 +147,7 @@ def _write_items(items: list[Any], *, as_json: bool, as_csv: bool, failures: boo
 @aws_options(table=True, bucket=True)
 def get(target: str, show: str | None, as_json: bool, resources: Resources) -> None:
     """Show one record, its cleaned text (--text) or its raw HTML (--raw)."""
-    from newsingest.urls import InvalidUrl, article_id, normalize_url  # noqa: PLC0415
+    from newsingest.urls import InvalidUrl, article_id, normalize_url
 
     if _ARTICLE_ID.match(target):
         key = target
@@ -184,7 +184,7 @@ def get(target: str, show: str | None, as_json: bool, resources: Resources) -> N
 
 def _queue_stats(resources: Resources) -> dict[str, dict[str, Any]]:
     """The queue's and the DLQ's counters (and the DLQ's oldest message), for the queues that were given."""
-    from newsingest.queues import oldest_age_seconds, peek, queue_counts  # noqa: PLC0415
+    from newsingest.queues import oldest_age_seconds, peek, queue_counts
 
     found: dict[str, dict[str, Any]] = {}
     for name, attribute in (("queue", "queue_url"), ("dead_letter_queue", "dead_letter_queue_url")):
@@ -222,7 +222,7 @@ def stats(domain_limit: int, as_json: bool, resources: Resources) -> None:
     The queue and dead-letter queue lines need them given (--stack, or --queue-url / --dlq-url); the age of the
     DLQ's oldest message is read by peeking at it (nothing is moved).
     """
-    from newsingest.stats import collect_stats  # noqa: PLC0415
+    from newsingest.stats import collect_stats
 
     result = collect_stats(resources.repository().scan())
     queues = _queue_stats(resources)
@@ -267,7 +267,7 @@ def reprocess(domain: str | None, since: str | None, dry_run: bool, resources: R
     and record version only where the output differs. A no_article failure whose page now yields an article
     becomes ok. Idempotent: a second run reports everything unchanged.
     """
-    from newsingest import reprocess as library  # noqa: PLC0415
+    from newsingest import reprocess as library
 
     if since and not _DATE.match(since):
         raise usage_error(f"--since {since!r} is not a date", "use 2024-05-01 or 2024-05-01T12:00:00Z")
@@ -308,11 +308,11 @@ def extract(source: str, base_url: str | None, as_json: bool, allow_hosts: tuple
     A URL is fetched through the same safe fetcher as the pipeline (public addresses only, size and time caps,
     robots.txt). Prints the metadata and the cleaned text, or --json. Exits 1 when no article is found.
     """
-    from newsingest.extract import extract_article  # noqa: PLC0415
+    from newsingest.extract import extract_article
 
     content_type = None
     if source.startswith(("http://", "https://")):
-        from newsingest.outcomes import IngestFailure  # noqa: PLC0415
+        from newsingest.outcomes import IngestFailure
 
         fetcher = cli_fetcher(allow_hosts)
         try:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import click
@@ -22,13 +22,13 @@ _EVERY_HELP = "Poll at least this often (15m, 2h, 1d; 5m..1d). The poll shortens
 
 
 def _store(resources: Resources) -> Any:
-    from newsingest.storage.sources import SourceStore  # noqa: PLC0415
+    from newsingest.storage.sources import SourceStore
 
     return SourceStore(resources.clients.dynamodb, resources.sources_table_name)
 
 
 def _every(text: str) -> int:
-    from newsingest.sources import parse_duration  # noqa: PLC0415
+    from newsingest.sources import parse_duration
 
     try:
         return parse_duration(text)
@@ -37,7 +37,7 @@ def _every(text: str) -> int:
 
 
 def _normalized(url: str) -> str:
-    from newsingest.urls import InvalidUrl, normalize_url  # noqa: PLC0415
+    from newsingest.urls import InvalidUrl, normalize_url
 
     try:
         return normalize_url(url)
@@ -65,7 +65,8 @@ def sources() -> None:
 # ------------------------------------------------------------------------------------------------- add
 
 @sources.command(epilog=_epilog("newsingest sources add https://example.com/rss.xml --stack newsingest",
-                                "newsingest sources add https://a.example/feed https://b.example/sitemap.xml --every 1h"))
+                                "newsingest sources add https://a.example/feed https://b.example/sitemap.xml"
+                                " --every 1h"))
 @click.argument("urls", nargs=-1, required=True, metavar="URL...")
 @click.option("--every", default="15m", show_default=True, metavar="DURATION", help=_EVERY_HELP)
 @aws_options(sources=True)
@@ -74,7 +75,7 @@ def add(urls: tuple[str, ...], every: str, resources: Resources) -> None:
     every_s = _every(every)
     normalized = [_normalized(url) for url in urls]
     added, existing = _add_all(resources, normalized, every_s)
-    from newsingest.sources import format_duration  # noqa: PLC0415
+    from newsingest.sources import format_duration
 
     for url in added:
         click.echo(f"added {url} (every {format_duration(every_s)}, due now)")
@@ -83,7 +84,7 @@ def add(urls: tuple[str, ...], every: str, resources: Resources) -> None:
 
 
 def _add_all(resources: Resources, urls: list[str], every_s: int) -> tuple[list[str], list[str]]:
-    from newsingest.poll import new_source  # noqa: PLC0415
+    from newsingest.poll import new_source
 
     store = _store(resources)
     now = int(time.time())
@@ -102,8 +103,8 @@ def _add_all(resources: Resources, urls: list[str], every_s: int) -> tuple[list[
 @aws_options(sources=True)
 def import_(file: Any, every: str, resources: Resources) -> None:
     """Add every feed of an OPML file (<outline xmlUrl>) or of a list (one URL a line, # comments)."""
-    from newsingest.sources import read_source_list  # noqa: PLC0415
-    from newsingest.urls import InvalidUrl, normalize_url  # noqa: PLC0415
+    from newsingest.sources import read_source_list
+    from newsingest.urls import InvalidUrl, normalize_url
 
     every_s = _every(every)
     try:
@@ -132,7 +133,7 @@ def import_(file: Any, every: str, resources: Resources) -> None:
 @aws_options(sources=True)
 def list_(as_json: bool, resources: Resources) -> None:
     """List the sources with their kind, interval, last status and next poll."""
-    from dataclasses import asdict  # noqa: PLC0415
+    from dataclasses import asdict
 
     found = _store(resources).all()
     if as_json:
@@ -142,7 +143,7 @@ def list_(as_json: bool, resources: Resources) -> None:
     if not found:
         click.echo("no sources (add one with `newsingest sources add URL`)")
         return
-    from newsingest.sources import format_duration  # noqa: PLC0415
+    from newsingest.sources import format_duration
 
     rows = [(source.url, source.kind or "-", format_duration(source.interval_s), source.last_status,
              source.last_error or "", _iso(source.next_poll_at), source.found, source.enqueued) for source in found]
@@ -153,7 +154,7 @@ def list_(as_json: bool, resources: Resources) -> None:
 def _iso(epoch: int | None) -> str | None:
     if epoch is None:
         return None
-    return datetime.fromtimestamp(epoch, tz=timezone.utc).isoformat().replace("+00:00", "Z")
+    return datetime.fromtimestamp(epoch, tz=UTC).isoformat().replace("+00:00", "Z")
 
 
 # ------------------------------------------------------------------------------------------------- remove
@@ -185,7 +186,7 @@ def remove(urls: tuple[str, ...], resources: Resources) -> None:
 @aws_options(queue=True, sources=True)
 def poll(everything_now: bool, allow_hosts: tuple[str, ...], resources: Resources) -> None:
     """Run one poll here, with the poll function's code: fetch the due sources and enqueue their new URLs."""
-    from newsingest.poll import PollContext, poll_sources  # noqa: PLC0415
+    from newsingest.poll import PollContext, poll_sources
 
     store = _store(resources)
     now = int(time.time())

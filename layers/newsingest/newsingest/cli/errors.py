@@ -61,7 +61,7 @@ def usage_error(message: str, hint: str | None = None) -> CliError:
 
 def translate_aws_error(error: Exception, resources: Any = None) -> CliError:
     """Turn a botocore exception into the one-line error a user can act on."""
-    from botocore import exceptions as bce  # noqa: PLC0415
+    from botocore import exceptions as bce
 
     where = _where(resources)
     if isinstance(error, (bce.NoCredentialsError, bce.PartialCredentialsError)):
@@ -130,7 +130,7 @@ def _looks_like_a_web_page(message: str) -> bool:
 
 
 def _is_response_parser_error(error: Exception) -> bool:
-    from botocore.parsers import ResponseParserError  # noqa: PLC0415
+    from botocore.parsers import ResponseParserError
 
     return isinstance(error, ResponseParserError)
 

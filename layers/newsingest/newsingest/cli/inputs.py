@@ -87,7 +87,7 @@ def plan_inputs(arguments: Iterable[str], files: Iterable[tuple[str, Iterable[st
                 sitemaps: Iterable[str] = (), feeds: Iterable[str] = (), since: datetime | None = None,
                 fetch: object = None) -> Plan:
     """Plan every source in order: arguments, files (name, lines), sitemaps, feeds."""
-    from newsingest.feeds import read_feed, read_sitemap  # noqa: PLC0415
+    from newsingest.feeds import read_feed, read_sitemap
 
     plan = Plan()
     arguments = list(arguments)

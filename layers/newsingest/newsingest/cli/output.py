@@ -25,7 +25,8 @@ def render_table(rows: Sequence[Sequence[object]], headers: Sequence[str], *, ma
     if width is not None:
         widths = _fit(widths, width - 2 * (len(widths) - 1))
         cells = [[_shorten(value, widths[i]) for i, value in enumerate(row)] for row in cells]
-    lines = ["  ".join(_pad(_shorten(header.upper(), widths[i]), widths[i]) for i, header in enumerate(headers)).rstrip()]
+    lines = ["  ".join(_pad(_shorten(header.upper(), widths[i]), widths[i])
+                       for i, header in enumerate(headers)).rstrip()]
     lines.append("  ".join("-" * width for width in widths))
     for row in cells:
         lines.append("  ".join(_pad(value, widths[i]) for i, value in enumerate(row)).rstrip())
@@ -37,7 +38,7 @@ def render_table(rows: Sequence[Sequence[object]], headers: Sequence[str], *, ma
 def terminal_width(stream: TextIO) -> int | None:
     """The terminal's columns when ``stream`` is one (``COLUMNS`` wins there, as with other tools), else None:
     pipes and files get whole cells."""
-    import shutil  # noqa: PLC0415
+    import shutil
 
     try:
         is_terminal = stream.isatty()
@@ -75,7 +76,7 @@ def _cell(value: object, max_cell: int) -> str:
 
 def _width(text: str) -> int:
     # East Asian wide characters take two terminal columns.
-    import unicodedata  # noqa: PLC0415
+    import unicodedata
 
     return sum(2 if unicodedata.east_asian_width(char) in ("W", "F") else 1 for char in text)
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 import functools
 import os
 import re
-from urllib.parse import urlsplit
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 import click
 
@@ -61,8 +61,8 @@ class Resources:
     @property
     def session(self) -> Any:
         if self._session is None:
-            import boto3  # noqa: PLC0415
-            from botocore.exceptions import ProfileNotFound  # noqa: PLC0415
+            import boto3
+            from botocore.exceptions import ProfileNotFound
 
             try:
                 self._session = boto3.Session(botocore_session=_botocore_session(), profile_name=self.profile,
@@ -79,7 +79,7 @@ class Resources:
     @property
     def clients(self) -> Any:
         if self._clients is None:
-            from newsingest.storage.clients import TOOLING_READ_TIMEOUT_S, create_clients  # noqa: PLC0415
+            from newsingest.storage.clients import TOOLING_READ_TIMEOUT_S, create_clients
 
             self._clients = create_clients(session=self.session, endpoint_url=self.endpoint_url,
                                            read_timeout=TOOLING_READ_TIMEOUT_S)
@@ -88,7 +88,7 @@ class Resources:
     def client(self, service: str, *, max_attempts: int | None = None) -> Any:
         config = None
         if max_attempts is not None:
-            from botocore.config import Config  # noqa: PLC0415
+            from botocore.config import Config
 
             config = Config(retries={"mode": "standard", "max_attempts": max_attempts})
         return self.session.client(service, endpoint_url=self.endpoint_url, config=config)
@@ -98,9 +98,9 @@ class Resources:
     def outputs(self) -> Any:
         """The stack's outputs (``StackOutputs``); raises a usage error when the stack is unknown."""
         if self._outputs is None:
-            from botocore.exceptions import ClientError  # noqa: PLC0415
+            from botocore.exceptions import ClientError
 
-            from newsingest.local.stack import stack_outputs  # noqa: PLC0415
+            from newsingest.local.stack import stack_outputs
 
             assert self.stack
             try:
@@ -157,12 +157,12 @@ class Resources:
         return self._resolve("sources_table_name")
 
     def repository(self) -> Any:
-        from newsingest.storage import ArticleRepository  # noqa: PLC0415
+        from newsingest.storage import ArticleRepository
 
         return ArticleRepository(self.clients.dynamodb, self.table_name)
 
     def objects(self) -> Any:
-        from newsingest.storage import ArticleObjects  # noqa: PLC0415
+        from newsingest.storage import ArticleObjects
 
         return ArticleObjects(self.clients.s3, self.bucket_name)
 
@@ -176,8 +176,8 @@ def _botocore_session() -> Any:
     A CLI process usually runs one command, but tests and scripts that call ``main`` many times in one process
     would otherwise parse the S3, DynamoDB and SQS models (megabytes of JSON) again on every call.
     """
-    global _SHARED_LOADER  # noqa: PLW0603
-    import botocore.session  # noqa: PLC0415
+    global _SHARED_LOADER
+    import botocore.session
 
     session = botocore.session.get_session()
     if _SHARED_LOADER is None:
@@ -214,9 +214,11 @@ def aws_options(*, queue: bool = False, dlq: bool = False, table: bool = False, 
         for name in wanted:
             what, flag, env = _RESOURCE_FLAGS[name]
             metavar = "URL" if name.endswith("url") else "NAME"
-            options.append(click.option(flag, name, metavar=metavar, help=f"The {what} (else --stack, else env {env})."))
+            options.append(click.option(flag, name, metavar=metavar,
+                                        help=f"The {what} (else --stack, else env {env})."))
         options += [
-            click.option("--endpoint-url", metavar="URL", help=f"AWS endpoint, e.g. moto's server (env {ENDPOINT_ENV})."),
+            click.option("--endpoint-url", metavar="URL",
+                         help=f"AWS endpoint, e.g. moto's server (env {ENDPOINT_ENV})."),
             click.option("--region", metavar="REGION", help="AWS region (else AWS_REGION / the profile's)."),
             click.option("--profile", metavar="NAME", help="AWS named profile (else AWS_PROFILE)."),
         ]
@@ -252,7 +254,7 @@ def current_resources() -> Resources | None:
 
 def cli_fetcher(extra_allow_hosts: tuple[str, ...] = ()) -> Any:
     """The pipeline's safe fetcher, with the same ``FETCH_*`` settings, for ``extract`` and ``enqueue``."""
-    from newsingest.fetch import Fetcher  # noqa: PLC0415
+    from newsingest.fetch import Fetcher
 
     return Fetcher(fetch_options(extra_allow_hosts))
 
@@ -264,7 +266,7 @@ def fetch_failures_reported_here() -> Iterator[None]:
     The fetcher logs refusals at WARNING for the function's operators; in ``extract`` and ``enqueue`` the command's
     ``error:`` line says the same, so the log line would print every failure twice.
     """
-    import logging  # noqa: PLC0415
+    import logging
 
     fetch_logger = logging.getLogger("newsingest.fetch")
     previous = fetch_logger.level
@@ -277,8 +279,8 @@ def fetch_failures_reported_here() -> Iterator[None]:
 
 def fetch_options(extra_allow_hosts: tuple[str, ...] = ()) -> Any:
     """FetchOptions from the same ``FETCH_*`` environment the function reads, plus ``--allow-host`` pairs."""
-    from newsingest.fetch import FetchOptions  # noqa: PLC0415
-    from newsingest.settings import Settings, SettingsError  # noqa: PLC0415
+    from newsingest.fetch import FetchOptions
+    from newsingest.settings import Settings, SettingsError
 
     # Settings.from_env is the one parser of FETCH_*; the bucket/table it also requires are not used here.
     try:
@@ -286,7 +288,7 @@ def fetch_options(extra_allow_hosts: tuple[str, ...] = ()) -> Any:
         allow = options.allow_hosts | FetchOptions.parse_allow_hosts(",".join(extra_allow_hosts))
     except (SettingsError, ValueError) as error:
         raise usage_error(str(error), "FETCH_ALLOW_HOSTS and --allow-host take exact host:port pairs") from error
-    from dataclasses import replace  # noqa: PLC0415
+    from dataclasses import replace
 
     return replace(options, allow_hosts=allow)
 

@@ -12,7 +12,7 @@ from newsingest.fetch import limits
 from newsingest.outcomes import PermanentFailure, TransientFailure
 
 try:  # brotli is optional; only advertised when present *and* able to cap its output (brotli >= 1.2).
-    import brotli as _brotli  # type: ignore[import-not-found]
+    import brotli as _brotli  # type: ignore[import-not-found]  # optional, not installed for the type check
 
     BROTLI_CAPPABLE = hasattr(_brotli.Decompressor, "can_accept_more_data")
 except ImportError:  # pragma: no cover - depends on the environment

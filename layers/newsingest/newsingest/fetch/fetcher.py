@@ -26,7 +26,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from urllib3 import BaseHTTPResponse, PoolManager, ProxyManager, Timeout
+from urllib3 import BaseHTTPResponse, HTTPConnectionPool, PoolManager, ProxyManager, Timeout
 from urllib3 import exceptions as u3
 
 from newsingest.fetch import limits
@@ -264,7 +264,8 @@ class Fetcher:
             response.release_conn()  # fully read: the connection goes back to the pool for keep-alive
         else:
             _drop(response)  # a truncated robots.txt leaves unread bytes: never reuse that connection
-        body = decode(raw, codings, cap=self.options.max_decompressed_bytes, where=target.url, remaining=state.remaining)
+        body = decode(raw, codings, cap=self.options.max_decompressed_bytes, where=target.url,
+                      remaining=state.remaining)
         if media is None:
             media = sniff(body)
             content_type = content_type or media
@@ -442,7 +443,7 @@ class Fetcher:
         assert last_error is not None
         raise _failure(last_error, target, state) from last_error
 
-    def _pool(self, target: Target, address: IPAddress):  # type: ignore[no-untyped-def]
+    def _pool(self, target: Target, address: IPAddress) -> HTTPConnectionPool:
         host = f"[{address.compressed}]" if address.version == 6 else address.compressed
         if target.scheme == "https":
             # Pools are keyed by (IP, hostname): TLS SNI and the certificate check use the URL's hostname.
@@ -461,7 +462,7 @@ class Fetcher:
                 if complete:
                     response.release_conn()
                     return
-            except Exception:  # a broken small body is no reason to fail the fetch; just drop the connection
+            except Exception:  # noqa: BLE001 - a broken small body is no reason to fail the fetch: drop the connection
                 pass
         _drop(response)
 

@@ -73,10 +73,10 @@ class DeadlineSocket:
 
     def makefile(self, mode: str = "r", buffering: int | None = None, **kwargs: Any) -> Any:
         if mode != "rb":
-            return self._sock.makefile(mode, buffering, **kwargs)
+            return self._sock.makefile(mode, buffering, **kwargs)  # type: ignore[call-overload]  # a pass-through: whatever mode the caller gave
         # Same as socket.makefile("rb"), but reading through this proxy so every recv is armed.
-        self._sock._io_refs += 1  # type: ignore[attr-defined]
-        raw = socket.SocketIO(self, "rb")  # type: ignore[arg-type]
+        self._sock._io_refs += 1  # type: ignore[attr-defined]  # socket's private makefile counter, as makefile does
+        raw = socket.SocketIO(self, "rb")  # type: ignore[arg-type]  # this proxy quacks like the socket it wraps
         return io.BufferedReader(raw, buffering if buffering and buffering > 0 else io.DEFAULT_BUFFER_SIZE)
 
     def __getattr__(self, name: str) -> Any:
@@ -101,7 +101,7 @@ class _CappedHead:
     def readline(self, limit: int = -1) -> bytes:
         # Never ask for more than what is left (+1 to notice the excess): memory stays bounded by the cap.
         want = self._left + 1 if limit is None or limit < 0 else min(limit, self._left + 1)
-        line = self._fp.readline(want)
+        line: bytes = self._fp.readline(want)
         self._left -= len(line)
         if self._left < 0:
             raise HeadersTooLarge(f"response head exceeds {limits.MAX_HEADER_BYTES} bytes")
@@ -126,7 +126,7 @@ class _BoundedHTTPResponse(http.client.HTTPResponse):
         if self.headers is not None:
             return
         fp = self.fp
-        self.fp = _CappedHead(fp, limits.MAX_HEADER_BYTES)  # type: ignore[assignment]
+        self.fp = _CappedHead(fp, limits.MAX_HEADER_BYTES)
         try:
             super().begin()
         finally:
@@ -135,7 +135,7 @@ class _BoundedHTTPResponse(http.client.HTTPResponse):
     def _read_status(self) -> tuple[str, int, str]:
         interim = 0
         while True:
-            version, status, reason = super()._read_status()  # type: ignore[misc]
+            version, status, reason = super()._read_status()  # type: ignore[misc]  # private http.client API, untyped
             if not (100 < status < 200) or status == 101:
                 return version, status, reason  # 100 is skipped by begin() itself
             interim += 1
@@ -149,7 +149,7 @@ class _DeadlineHTTPConnection(HTTPConnection):
 
     def connect(self) -> None:
         super().connect()
-        self.sock = DeadlineSocket(self.sock)  # type: ignore[assignment]
+        self.sock = DeadlineSocket(self.sock)
 
 
 class _DeadlineHTTPSConnection(HTTPSConnection):
@@ -160,7 +160,7 @@ class _DeadlineHTTPSConnection(HTTPSConnection):
 
     def connect(self) -> None:
         super().connect()
-        self.sock = DeadlineSocket(self.sock)  # type: ignore[assignment]
+        self.sock = DeadlineSocket(self.sock)
 
 
 class _HTTPPool(HTTPConnectionPool):

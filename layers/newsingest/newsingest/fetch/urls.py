@@ -129,7 +129,7 @@ def _to_ascii(host: str, url: str) -> str:
     if host.isascii():
         return host.lower()
     try:
-        import idna  # optional; not a runtime dependency
+        import idna  # noqa: PLC0415 - optional, not a runtime dependency: tried only for a non-ASCII host
 
         return idna.encode(host, uts46=True).decode("ascii").lower()
     except ImportError:

@@ -45,21 +45,21 @@ QUIET_FUNCTION = {"POWERTOOLS_LOG_LEVEL": "WARNING", "POWERTOOLS_TRACE_DISABLED"
 
 def run_demo(out: TextIO = sys.stdout, *, verbose: bool = False) -> DemoResult:
     """Run steps 1–5 and print what was stored; returns the records for callers that check them."""
-    import boto3  # noqa: PLC0415 - keep `import newsingest.local.demo` cheap
+    import boto3  # keep `import newsingest.local.demo` cheap
 
-    from newsingest.batch import reset_runtime  # noqa: PLC0415
-    from newsingest.enqueue import enqueue_urls, send_bodies  # noqa: PLC0415
-    from newsingest.local.esm import LocalEventSource, load_handler  # noqa: PLC0415
-    from newsingest.local.origin import serve_pages  # noqa: PLC0415
-    from newsingest.local.stack import deploy_local_stack, find_template, function_environment, moto_server  # noqa: PLC0415
-    from newsingest.storage import ArticleRepository  # noqa: PLC0415
-    from newsingest.storage.clients import TOOLING_READ_TIMEOUT_S, create_clients  # noqa: PLC0415
-    from newsingest.urls import normalize_url  # noqa: PLC0415
+    from newsingest.batch import reset_runtime
+    from newsingest.enqueue import enqueue_urls, send_bodies
+    from newsingest.local.esm import LocalEventSource, load_handler
+    from newsingest.local.origin import serve_pages
+    from newsingest.local.stack import deploy_local_stack, find_template, function_environment, moto_server
+    from newsingest.storage import ArticleRepository
+    from newsingest.storage.clients import TOOLING_READ_TIMEOUT_S, create_clients
+    from newsingest.urls import normalize_url
 
     started = time.perf_counter()
     say = _printer(out)
     if not verbose:
-        from newsingest.observability import logger  # noqa: PLC0415
+        from newsingest.observability import logger
 
         logger.setLevel("WARNING")
     quiet = {} if verbose else QUIET_FUNCTION
@@ -99,7 +99,7 @@ def run_demo(out: TextIO = sys.stdout, *, verbose: bool = False) -> DemoResult:
 
 
 def _print_result(result: DemoResult, domain: str, say: Callable[[str], None]) -> None:
-    from newsingest.cli.output import render_table  # noqa: PLC0415
+    from newsingest.cli.output import render_table
 
     say(f"\n5. Stored articles ({len(result.stored)}):")
     say(render_table(

@@ -31,20 +31,20 @@ class PollDemoResult:
 
 def run_poll_demo(out: TextIO = sys.stdout) -> PollDemoResult:
     """Run steps 1-4, printing each."""
-    import boto3  # noqa: PLC0415
+    import boto3
 
-    from newsingest.batch import reset_runtime  # noqa: PLC0415
-    from newsingest.fetch import Fetcher, FetchOptions  # noqa: PLC0415
-    from newsingest.local.emf import tap_stdout  # noqa: PLC0415
-    from newsingest.local.esm import LocalEventSource, load_handler  # noqa: PLC0415
-    from newsingest.local.feeds_origin import rss_feed, serve_feeds  # noqa: PLC0415
-    from newsingest.local.origin import sample_pages  # noqa: PLC0415
-    from newsingest.local.stack import deploy_local_stack, find_template, function_environment, moto_server  # noqa: PLC0415
-    from newsingest.observability import logger  # noqa: PLC0415
-    from newsingest.poll import PollContext, new_source, poll_sources  # noqa: PLC0415
-    from newsingest.storage import ArticleRepository  # noqa: PLC0415
-    from newsingest.storage.clients import create_clients  # noqa: PLC0415
-    from newsingest.storage.sources import SourceStore  # noqa: PLC0415
+    from newsingest.batch import reset_runtime
+    from newsingest.fetch import Fetcher, FetchOptions
+    from newsingest.local.emf import tap_stdout
+    from newsingest.local.esm import LocalEventSource, load_handler
+    from newsingest.local.feeds_origin import rss_feed, serve_feeds
+    from newsingest.local.origin import sample_pages
+    from newsingest.local.stack import deploy_local_stack, find_template, function_environment, moto_server
+    from newsingest.observability import logger
+    from newsingest.poll import PollContext, new_source, poll_sources
+    from newsingest.storage import ArticleRepository
+    from newsingest.storage.clients import create_clients
+    from newsingest.storage.sources import SourceStore
 
     say = _printer(out)
     logger.setLevel("WARNING")

@@ -161,7 +161,7 @@ class LocalEventSource:
             "body": body,
             "attributes": message.get("Attributes", {}),
             "messageAttributes": _lambda_message_attributes(message.get("MessageAttributes", {})),
-            "md5OfBody": message.get("MD5OfBody") or hashlib.md5(body.encode("utf-8")).hexdigest(),  # noqa: S324
+            "md5OfBody": message.get("MD5OfBody") or hashlib.md5(body.encode("utf-8")).hexdigest(),
             "eventSource": "aws:sqs",
             "eventSourceARN": self.queue_arn,
             "awsRegion": self._region,
@@ -188,7 +188,7 @@ class LocalEventSource:
 
 def messages_left(sqs_client: Any, queue_url: str) -> int:
     """Messages on a queue: visible, in flight and delayed (the queue's approximate counters)."""
-    from newsingest.queues import queue_counts  # noqa: PLC0415
+    from newsingest.queues import queue_counts
 
     return queue_counts(sqs_client, queue_url).total
 

@@ -70,7 +70,7 @@ def _handler(origin: FeedOrigin) -> type[QuietHandler]:
     class Handler(QuietHandler):
         protocol_version = "HTTP/1.1"  # keep-alive: a poll's conditional requests reuse connections
 
-        def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+        def do_GET(self) -> None:  # http.server's naming
             path = self.path.split("?", 1)[0]
             if path == "/robots.txt":
                 self._send(200, origin.robots, "text/plain")

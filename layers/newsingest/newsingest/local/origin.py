@@ -16,7 +16,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 
 
-
 def sample_pages() -> dict[str, bytes]:
     """name → bytes of every bundled page."""
     folder = resources.files("newsingest.local") / "pages"
@@ -33,7 +32,7 @@ class QuietHandler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - silence per-request logging
+    def log_message(self, format: str, *args: object) -> None:  # silence per-request logging
         return
 
 
@@ -41,7 +40,7 @@ class _Handler(QuietHandler):
     pages: dict[str, bytes] = {}
     server_version = "newsingest-origin/1"
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+    def do_GET(self) -> None:  # http.server's naming
         path = self.path.split("?", 1)[0].lstrip("/")
         if path.startswith("status/") and path[7:].isdigit():  # /status/503: answers that status (demo retries)
             self._send(int(path[7:]), b"<html><body>status page</body></html>", "text/html; charset=utf-8")

@@ -165,10 +165,10 @@ def _read_line(fd: int, timeout: float) -> str:
 
 def serve(port: int, stack: str, ready_fd: int | None, log_file: str = "") -> NoReturn:
     """Run moto's server and the sample origin with the stack until SIGTERM/SIGINT (the child's main)."""
-    import boto3  # noqa: PLC0415
+    import boto3
 
-    from newsingest.local.origin import serve_pages  # noqa: PLC0415
-    from newsingest.local.stack import deploy_local_stack, moto_server  # noqa: PLC0415
+    from newsingest.local.origin import serve_pages
+    from newsingest.local.stack import deploy_local_stack, moto_server
 
     stopping = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):

@@ -127,7 +127,7 @@ def _cfn_loader() -> type:
     A private subclass, so that loading a template never changes ``yaml.SafeLoader`` for anybody else. PyYAML is
     imported here, not at module level: the CLI uses :class:`StackOutputs` against real stacks without it.
     """
-    import yaml  # noqa: PLC0415
+    import yaml
 
     def construct_intrinsic(loader: yaml.SafeLoader, tag_suffix: str, node: yaml.Node) -> dict[str, Any]:
         key = tag_suffix if tag_suffix in ("Ref", "Condition") else f"Fn::{tag_suffix}"
@@ -174,10 +174,10 @@ def find_template(start: Path | None = None) -> Path:
 def load_template(path: Path | str | None = None) -> dict[str, Any]:
     """Parse the SAM template (YAML or JSON) into a dict, short-form intrinsics expanded to their long form."""
     template_path = Path(path) if path is not None else find_template()
-    import yaml  # noqa: PLC0415
+    import yaml
 
     with template_path.open(encoding="utf-8") as handle:
-        document = yaml.load(handle, Loader=_cfn_loader())  # noqa: S506 - a SafeLoader subclass
+        document = yaml.load(handle, Loader=_cfn_loader())  # a SafeLoader subclass
     if not isinstance(document, dict) or "Resources" not in document:
         raise ValueError(f"{template_path} is not a CloudFormation/SAM template")
     return document
@@ -211,12 +211,14 @@ def transform_template(
     Results are cached per template file version, parameters and region; every call returns a fresh copy.
     """
     template_path = Path(path).resolve() if path is not None else find_template()
-    key = (str(template_path), template_path.stat().st_mtime_ns, region, tuple(sorted((parameter_values or {}).items())))
+    key = (str(template_path), template_path.stat().st_mtime_ns, region,
+           tuple(sorted((parameter_values or {}).items())))
     return copy.deepcopy(_cached_transform(*key))
 
 
 @functools.lru_cache(maxsize=16)
-def _cached_transform(path: str, mtime_ns: int, region: str, parameters: tuple[tuple[str, Any], ...]) -> dict[str, Any]:  # noqa: ARG001 - mtime_ns is part of the key
+def _cached_transform(path: str, mtime_ns: int, region: str,
+                      parameters: tuple[tuple[str, Any], ...]) -> dict[str, Any]:  # mtime_ns is part of the key
     return _transform(path, parameter_values=dict(parameters), region=region)
 
 
@@ -232,17 +234,17 @@ def _transform(
     would otherwise fetch from IAM), so no credentials and no network are needed. Local ``CodeUri`` and
     ``ContentUri`` folders are replaced by placeholder ``s3://`` URIs, as ``sam package`` would.
     """
-    import boto3  # noqa: PLC0415 - lazy: the region-only session the translator needs
-    from samtranslator.metrics.metrics import DummyMetricsPublisher, Metrics  # noqa: PLC0415
-    from samtranslator.parser.parser import Parser  # noqa: PLC0415
-    from samtranslator.translator.arn_generator import ArnGenerator  # noqa: PLC0415
-    from samtranslator.translator.translator import Translator  # noqa: PLC0415
+    import boto3  # lazy: the region-only session the translator needs
+    from samtranslator.metrics.metrics import DummyMetricsPublisher, Metrics
+    from samtranslator.parser.parser import Parser
+    from samtranslator.translator.arn_generator import ArnGenerator
+    from samtranslator.translator.translator import Translator
 
     try:  # the same map the translator consults first; internal module, so tolerate it moving
-        from samtranslator.internal.managed_policies import get_bundled_managed_policy_map  # noqa: PLC0415
+        from samtranslator.internal.managed_policies import get_bundled_managed_policy_map
     except ImportError:  # pragma: no cover - older/newer aws-sam-translator
 
-        def get_bundled_managed_policy_map(partition: str) -> dict[str, str] | None:  # noqa: ARG001
+        def get_bundled_managed_policy_map(partition: str) -> dict[str, str] | None:
             return None
 
     sam_template = copy.deepcopy(load_template(path))
@@ -380,7 +382,7 @@ def stack_outputs(cloudformation_client: CloudFormationClient, stack_name: str) 
 
 
 def _stack_status(cloudformation_client: CloudFormationClient, stack_name: str) -> str | None:
-    from botocore.exceptions import ClientError  # noqa: PLC0415
+    from botocore.exceptions import ClientError
 
     try:
         stacks = cloudformation_client.describe_stacks(StackName=stack_name)["Stacks"]
@@ -440,7 +442,8 @@ def deploy_local_stack(
         cloudformation_client.create_stack(
             StackName=stack_name,
             TemplateBody=json.dumps(template),
-            Parameters=[{"ParameterKey": key, "ParameterValue": str(value)} for key, value in (parameters or {}).items()],
+            Parameters=[{"ParameterKey": key, "ParameterValue": str(value)}
+                        for key, value in (parameters or {}).items()],
             Tags=[{"Key": "app", "Value": "newsingest"}],
         )
         return _await_and_complete(cloudformation_client, stack_name, template, parameters, timeout_seconds)
@@ -606,7 +609,7 @@ def _lifecycle_rule_for_api(rule: Mapping[str, Any]) -> dict[str, Any]:
 
 def _client_factory(cloudformation_client: CloudFormationClient) -> Any:
     """Clients for the other services, talking to wherever the CloudFormation client talks (mock or server)."""
-    import boto3  # noqa: PLC0415
+    import boto3
 
     endpoint = str(cloudformation_client.meta.endpoint_url)
     endpoint_url = None if endpoint.rstrip("/").endswith(("amazonaws.com", "amazonaws.com.cn")) else endpoint
@@ -743,8 +746,8 @@ class _DropUnsupportedNotices:
 @contextmanager
 def _quiet_moto_cloudformation() -> Iterator[None]:
     """Silence moto's notices about resource types it skips (those are applied by _complete_local_stack)."""
-    import logging  # noqa: PLC0415
-    import warnings  # noqa: PLC0415
+    import logging
+    import warnings
 
     logger = logging.getLogger("moto")
     notices = _DropUnsupportedNotices()
@@ -763,9 +766,9 @@ def moto_server(host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
 
     ``port=0`` picks a free port. Point boto3 clients (or a subprocess, through ``AWS_ENDPOINT_URL``) at it.
     """
-    from moto.server import ThreadedMotoServer  # noqa: PLC0415 - moto is a dev/demo dependency only
+    import logging
 
-    import logging  # noqa: PLC0415
+    from moto.server import ThreadedMotoServer  # moto is a dev/demo dependency only
 
     request_log = logging.getLogger("werkzeug")  # one line per request otherwise, all over the demo's output
     if request_log.level == logging.NOTSET:
@@ -901,7 +904,8 @@ def template_function_settings(template: Mapping[str, Any] | Path | str | None =
     if isinstance(window, dict) and "Ref" in window:
         window_max = document["Parameters"][window["Ref"]].get("MaxValue", 300)
     layers = tuple(
-        layer["Ref"] if isinstance(layer, dict) and "Ref" in layer else str(layer) for layer in properties.get("Layers", [])
+        layer["Ref"] if isinstance(layer, dict) and "Ref" in layer else str(layer)
+        for layer in properties.get("Layers", [])
     )
     return FunctionSettings(
         code_uri=str(properties["CodeUri"]),
@@ -914,7 +918,8 @@ def template_function_settings(template: Mapping[str, Any] | Path | str | None =
         batch_size=int(event.get("BatchSize", 10)),
         maximum_batching_window=int(_parameter_default(document, window) or 0),
         maximum_batching_window_max=int(window_max or 0),
-        maximum_concurrency=int(_parameter_default(document, event.get("ScalingConfig", {}).get("MaximumConcurrency", 1000))),
+        maximum_concurrency=int(_parameter_default(document,
+                                                   event.get("ScalingConfig", {}).get("MaximumConcurrency", 1000))),
         function_response_types=tuple(event.get("FunctionResponseTypes", [])),
         environment=copy.deepcopy(properties.get("Environment", {}).get("Variables", {})),
     )

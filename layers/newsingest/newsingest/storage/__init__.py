@@ -5,4 +5,5 @@ from newsingest.storage.items import ArticleItem
 from newsingest.storage.objects import ArticleObjects
 from newsingest.storage.repository import ArticleRepository, VersionConflict
 
-__all__ = ["ArticleEvents", "ArticleItem", "ArticleObjects", "ArticleRepository", "EventNotPublished", "VersionConflict"]
+__all__ = ["ArticleEvents", "ArticleItem", "ArticleObjects", "ArticleRepository", "EventNotPublished",
+           "VersionConflict"]

@@ -63,7 +63,9 @@ def client_config(max_pool_connections: int = 10, *, read_timeout: float = READ_
 
 def worst_case_call_seconds(config: Config) -> float:
     """The longest one SDK call can take with ``config``: every attempt timing out, every back-off at its maximum."""
-    attempts = int(config.retries["total_max_attempts"])
-    per_attempt = float(config.connect_timeout) + float(config.read_timeout)
-    backoff = sum(min(2 ** (n - 1), _MAX_BACKOFF_S) for n in range(1, attempts))
+    # botocore sets a Config's options as attributes at run time; its stubs declare none of them
+    options: Any = config
+    attempts = int(options.retries["total_max_attempts"])
+    per_attempt = float(options.connect_timeout) + float(options.read_timeout)
+    backoff: float = sum(min(2 ** (n - 1), _MAX_BACKOFF_S) for n in range(1, attempts))
     return attempts * per_attempt + backoff

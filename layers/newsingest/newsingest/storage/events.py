@@ -49,7 +49,8 @@ def article_stored_detail(item: ArticleItem, change: str) -> dict[str, Any]:
 def entry_size(entry: dict[str, Any]) -> int:
     """The size PutEvents counts against its limit: the UTF-8 bytes of source, detail type, detail and bus name
     (plus 14 bytes for a time, which we never set but leave room for)."""
-    counted = (entry.get("Source", ""), entry.get("DetailType", ""), entry.get("Detail", ""), entry.get("EventBusName", ""))
+    counted = (entry.get("Source", ""), entry.get("DetailType", ""), entry.get("Detail", ""),
+               entry.get("EventBusName", ""))
     return sum(len(value.encode("utf-8")) for value in counted) + 14
 
 
@@ -73,7 +74,8 @@ class ArticleEvents:
         200 with ``FailedEntryCount`` for that: botocore does not retry it), an AWS error for a failed call."""
         response = self._events.put_events(Entries=[self.entry(item, change)])
         if response.get("FailedEntryCount", 0):
-            failed = next((entry for entry in response.get("Entries", []) if entry.get("ErrorCode")), {})
+            failed: dict[str, Any] = next(
+                (entry for entry in response.get("Entries", []) if entry.get("ErrorCode")), {})
             reason = ": ".join(str(failed[key]) for key in ("ErrorCode", "ErrorMessage") if failed.get(key))
             raise EventNotPublished(f"{DETAIL_TYPE} of {item.article_id} (version {item.version}) refused by bus "
                                     f"{self.bus_name}: {reason or 'no error given'}")

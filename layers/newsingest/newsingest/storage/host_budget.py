@@ -117,7 +117,8 @@ class HostBudget:
             self._dynamodb.update_item(
                 TableName=self._table,
                 Key={"host": {"S": host}},
-                UpdateExpression="SET rest_until = :until, rev = if_not_exists(rev, :zero) + :one, expires_at = :expires",
+                UpdateExpression=("SET rest_until = :until, rev = if_not_exists(rev, :zero) + :one,"
+                                  " expires_at = :expires"),
                 ConditionExpression="attribute_not_exists(rest_until) OR rest_until < :until",
                 ExpressionAttributeValues={":until": _n(until), ":zero": {"N": "0"}, ":one": {"N": "1"},
                                            ":expires": {"N": str(int(until) + ITEM_TTL_SECONDS)}},

@@ -43,7 +43,8 @@ class ArticleObjects:
         return self._put_once(key, body, ContentType="text/html", ContentEncoding="gzip", Metadata=metadata)
 
     def get_text(self, key: str) -> str:
-        return self._s3.get_object(Bucket=self.bucket, Key=key)["Body"].read().decode("utf-8")
+        body: bytes = self._s3.get_object(Bucket=self.bucket, Key=key)["Body"].read()
+        return body.decode("utf-8")
 
     def get_raw(self, key: str) -> tuple[bytes, str | None]:
         """The raw page bytes (gunzipped) and the Content-Type it was served with, if recorded."""

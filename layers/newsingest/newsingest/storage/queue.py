@@ -44,7 +44,8 @@ class MessageDelayer:
         delay = max(0, min(MAX_DELAY_SECONDS, int(round(delay_seconds))))
         self._sqs.send_message(
             QueueUrl=queue_url_from_arn(event_source_arn), MessageBody=body, DelaySeconds=delay,
-            MessageAttributes={name: {"DataType": "String", "StringValue": value} for name, value in attributes.items()},
+            MessageAttributes={name: {"DataType": "String", "StringValue": value}
+                               for name, value in attributes.items()},
         )
         return delay
 
