@@ -20,6 +20,6 @@ def extract_article(
     options: ExtractOptions | None = None,
 ) -> Article:
     """Extract the article of one page (see ``newsingest.extract.core``). Never raises."""
-    from newsingest.extract.core import extract_article as _extract_article
+    from newsingest.extract.core import extract_article as _extract_article  # noqa: PLC0415 (lazy: `import newsingest.extract` stays cheap for the CLI)
 
     return _extract_article(html, url, content_type=content_type, options=options)

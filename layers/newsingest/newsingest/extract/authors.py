@@ -131,7 +131,7 @@ def _ld_authors(sources: PageSources) -> tuple[list[_Candidate], str | None]:
 
 
 def _microdata_author(el: Tag) -> str:
-    inner = el.find(attrs={"itemprop": "name"})
+    inner = el.find(None, {"itemprop": "name"})
     target = inner if isinstance(inner, Tag) else el
     return str(target.get("content") or short_text(target) or "")
 
@@ -210,7 +210,8 @@ def _is_sentence(raw: str) -> bool:
 
 
 def _drop_extended(names: list[str]) -> tuple[str, ...]:
-    """ "Kevin McCoy USA TODAY" next to "Kevin McCoy" is the same person with the outlet glued on: keep the short one."""
+    """ "Kevin McCoy USA TODAY" next to "Kevin McCoy" is the same person with the outlet glued on: keep the short
+    one."""
     folded = [name.casefold().split() for name in names]
     keep = []
     for index, words in enumerate(folded):

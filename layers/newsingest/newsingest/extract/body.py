@@ -32,7 +32,8 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
-from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4 import BeautifulSoup
+from bs4.element import NavigableString, Tag
 
 from newsingest.extract import selectors as sel
 from newsingest.extract.article import Image
@@ -1210,7 +1211,7 @@ def jsonld_body(soup: BeautifulSoup, url: str | None, options: ExtractOptions) -
     nothing; pages whose HTML holds the story never get here. Never raises.
     """
     try:
-        from newsingest.extract.jsonld import parse_blocks
+        from newsingest.extract.jsonld import parse_blocks  # noqa: PLC0415 (lazy: only script-rendered pages need it)
 
         texts = [
             script.string or ""

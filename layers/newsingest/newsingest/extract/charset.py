@@ -94,7 +94,7 @@ def charset_from_meta(data: bytes) -> str | None:
 def detect_charset(data: bytes) -> str | None:
     """Statistical detection (lazy import: most pages declare their charset or are valid UTF-8)."""
     try:
-        from charset_normalizer import from_bytes
+        from charset_normalizer import from_bytes  # noqa: PLC0415 (lazy: most pages declare their charset)
     except ImportError:  # pragma: no cover - declared dependency
         return None
     try:

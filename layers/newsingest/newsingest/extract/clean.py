@@ -23,8 +23,8 @@ make it quadratic:
 from __future__ import annotations
 
 import bisect
-import html as html_lib
 import functools
+import html as html_lib
 import re
 from dataclasses import dataclass
 

@@ -57,6 +57,7 @@ def _image_url(sources: PageSources, value: str | None) -> str | None:
 def _ld_images(sources: PageSources) -> list[Image]:
     value = sources.article.get("image") or sources.article.get("thumbnailUrl")
     out = []
+    url: str | None
     for item in (value if isinstance(value, list) else [value])[:10]:
         item = sources.ld.resolve(item)
         if isinstance(item, str):
@@ -241,8 +242,8 @@ def declared_small(url: str) -> bool:
         for match in p.IMAGE_QUERY_SIDE.finditer(query):
             if int(match[1]) < p.MIN_IMAGE_SIDE:
                 return True
-    match = p.IMAGE_PATH_SIZE.search(url.partition("?")[0])
-    return bool(match) and int(match[1]) < p.MIN_IMAGE_SIDE and int(match[2]) < p.MIN_IMAGE_SIDE
+    size = p.IMAGE_PATH_SIZE.search(url.partition("?")[0])
+    return size is not None and int(size[1]) < p.MIN_IMAGE_SIDE and int(size[2]) < p.MIN_IMAGE_SIDE
 
 
 def is_content_image(url: str) -> bool:

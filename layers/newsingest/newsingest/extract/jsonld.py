@@ -79,7 +79,8 @@ def text_values(value: Any, key: str = "name") -> list[str]:
             inner = item.get(key)
             if inner is None and key == "name":
                 inner = item.get("@value")
-            out.extend(text_values(inner, key) if isinstance(inner, list) else [inner] if isinstance(inner, str) else [])
+            out.extend(text_values(inner, key) if isinstance(inner, list)
+                       else [inner] if isinstance(inner, str) else [])
     return [s.strip() for s in out if s and s.strip()]
 
 

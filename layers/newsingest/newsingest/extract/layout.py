@@ -28,7 +28,8 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4 import BeautifulSoup
+from bs4.element import NavigableString, Tag
 
 # --- before parsing: paragraphs located in the markup ----------------------------------------------------
 
@@ -201,8 +202,9 @@ def main_text_ids(soup: BeautifulSoup | None) -> frozenset[int]:
     # soup.__dict__, not getattr: a missing attribute on a bs4 tree is a find() over the whole page
     evidence = soup.__dict__.get(_CACHE_ATTR)
     if evidence is None:
-        from newsingest.extract.body import analyse  # the body stage's scoring is the evidence (lazy: no cycle)
-        from newsingest.extract.options import ExtractOptions
+        # the body stage's scoring is the evidence
+        from newsingest.extract.body import analyse  # noqa: PLC0415 (lazy: body imports layout, no cycle)
+        from newsingest.extract.options import ExtractOptions  # noqa: PLC0415 (with the line above)
 
         evidence = analyse(soup, ExtractOptions()).evidence
     return evidence.protected if isinstance(evidence, TreeEvidence) else frozenset()

@@ -95,7 +95,8 @@ HEADLINE_CLASS = re.compile(
 # --------------------------------------------------------------------------------------------------- layout
 # Containers whose dates/bylines/images are never the article's own: related lists, rails, comments, footers.
 EXCLUDED_CONTAINER = re.compile(
-    r"related|recommend|trending|popular|most[-_ ]?(?:read|viewed|shared|popular)|sidebar|(?:^|[\s_-])side[-_]|widget|comment"
+    r"related|recommend|trending|popular|most[-_ ]?(?:read|viewed|shared|popular)|sidebar|(?:^|[\s_-])side[-_]"
+    r"|widget|comment"
     r"|footer|(?:^|[\s_-])nav|menu|teaser|promo|more[-_]?(?:stories|news|from)|also[-_]?read|read[-_]?more|outbrain"
     r"|taboola|(?:^|[\s_-])rail|newsletter|share|social|ad[-_]?(?:box|slot|unit)|advert|sponsor"
     r"|(?:^|[\s_-])rel(?:$|[\s_-])|next[-_]?(?:article|story)|(?:^|[\s_-])prev(?:ious)?(?:$|[\s_-])|pagination|breaking[-_]?news"
@@ -189,7 +190,8 @@ AUTHOR_SPLIT = re.compile(r"\s*(?:,|;|\||\s(?:and|AND|And|&|und|et|y|e|with|With
 # Job titles and desk names around a byline; removed, and a piece made only of them is dropped.
 AUTHOR_NOISE = re.compile(
     r"\b(?:(?:senior|chief|staff|special|foreign|national|political|business|sports|diplomatic|defense|economic"
-    r"|science|health|tech(?:nology)?|white house|washington|asia|europe|china|seoul|tokyo|beijing|local|city|news)\s+)*"
+    r"|science|health|tech(?:nology)?|white house|washington|asia|europe|china|seoul|tokyo|beijing|local|city"
+    r"|news)\s+)*"
     r"(?:staff\s+(?:reporter|writer|correspondent)|reporters?|correspondents?|writers?|editors?|columnists?"
     r"|contributors?|contributing\s+writer|photographers?|journalists?|analysts?|bureau\s+chief|desk|newsroom"
     r"|staff|team|intern|freelancer?)\b",
@@ -340,7 +342,8 @@ AGENCY_CJK_SPELLINGS: tuple[str, ...] = tuple(
 # a short candidate; the agency table decides (a table lookup is cheaper to compile than a 100-way alternation).
 #  1. dateline at the start: "SEOUL, Nov. 22 (Yonhap) --", "WASHINGTON (AP) —", "(서울=연합뉴스)", "【ソウル共同】"
 CREDIT_DATELINE = re.compile(
-    r"^\W{0,3}[A-Z][A-Za-z.'’ -]{1,40}(?:,\s*[A-Z][A-Za-z.'’ -]{0,30})?(?:,?\s*[A-Za-z]{3,9}\.?\s+\d{1,2}(?:,\s*\d{4})?)?"
+    r"^\W{0,3}[A-Z][A-Za-z.'’ -]{1,40}(?:,\s*[A-Z][A-Za-z.'’ -]{0,30})?"
+    r"(?:,?\s*[A-Za-z]{3,9}\.?\s+\d{1,2}(?:,\s*\d{4})?)?"
     r"\s*\(([^()]{2,40})\)\s*(?:--|—|–|-|:)"
 )
 CREDIT_CJK_DATELINE = re.compile(r"^\W{0,3}[(\[【（]\s*([^()\[\]【】（）]{1,30}?)\s*[)\]】）]")
@@ -454,7 +457,8 @@ ISO_DATE = re.compile(
     r"\s*(?P<tz>Z|[+-](?:[01]\d|2[0-3]):?[0-5]\d\b|[+-](?:[01]\d|2[0-3])\b|UTC|GMT)?",
     re.IGNORECASE,
 )
-COMPACT_DATE = re.compile(r"^(?P<y>(?:19|20)\d{2})(?P<m>[01]\d)(?P<d>[0-3]\d)(?:T?(?P<H>[0-2]\d)(?P<M>[0-5]\d)(?P<S>[0-5]\d)?)?$")
+COMPACT_DATE = re.compile(
+    r"^(?P<y>(?:19|20)\d{2})(?P<m>[01]\d)(?P<d>[0-3]\d)(?:T?(?P<H>[0-2]\d)(?P<M>[0-5]\d)(?P<S>[0-5]\d)?)?$")
 EPOCH = re.compile(r"^\d{10}(?:\d{3})?$")
 CJK_DATE = re.compile(
     r"(?P<y>(?:19|20)\d{2})\s*(?:년|年)\s*(?P<m>[01]?\d)\s*(?:월|月)\s*(?P<d>[0-3]?\d)\s*(?:일|日)?"
@@ -498,14 +502,15 @@ MONTHS: dict[str, int] = {
 }
 _MONTH_ALT = "|".join(sorted((re.escape(m) for m in MONTHS), key=len, reverse=True))
 # "March 4, 2024", "Mon March 4 2024", "Nov. 22, 2019"
-TEXT_DATE_MDY = re.compile(r"\b(?P<mon>" + _MONTH_ALT + r")\.?\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d{2})\b",
-                           re.IGNORECASE)
+TEXT_DATE_MDY = re.compile(
+    r"\b(?P<mon>" + _MONTH_ALT + r")\.?\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d{2})\b", re.IGNORECASE)
 # "2020. június 4." (Hungarian and other year-first writing with a month name)
 TEXT_DATE_YMD = re.compile(
     r"\b(?P<y>(?:19|20)\d{2})\.?\s+(?P<mon>" + _MONTH_ALT + r")\.?\s+(?P<d>[0-3]?\d)\b", re.IGNORECASE)
 # "22 November 2019", "4. März 2024", "22 de noviembre de 2019"
 TEXT_DATE_DMY = re.compile(
-    r"\b(?P<d>[0-3]?\d)(?:st|nd|rd|th|er|\.)?\s+(?:de\s+)?(?P<mon>" + _MONTH_ALT + r")\.?,?\s+(?:de\s+)?(?P<y>(?:19|20)\d{2})\b",
+    r"\b(?P<d>[0-3]?\d)(?:st|nd|rd|th|er|\.)?\s+(?:de\s+)?(?P<mon>" + _MONTH_ALT
+    + r")\.?,?\s+(?:de\s+)?(?P<y>(?:19|20)\d{2})\b",
     re.IGNORECASE,
 )
 # DD.MM.YYYY (dots: day first everywhere they are used) and ambiguous NN/NN/YYYY (also "26 | 01 | 2022").

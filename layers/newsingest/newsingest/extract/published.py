@@ -501,12 +501,12 @@ def _visible(src: DateSources, dayfirst: bool) -> Iterator[DateCandidate]:
         kind_by_class = MODIFIED if p.MODIFIED_MARKER.search(marker) and not p.PUBLISHED_MARKER.search(marker) \
             else None
         if labelled:
-            for kind, iso in labelled[:2]:
+            for kind, labelled_iso in labelled[:2]:
                 context = _date_context(src, parent)
                 if context == "furniture":
                     break
                 score = _S_LABEL_WORD + _context_bonus(context, src) + _distance_penalty(src, position)
-                yield DateCandidate(iso, kind, "date_line", "label", position, score)
+                yield DateCandidate(labelled_iso, kind, "date_line", "label", position, score)
             continue
         if p.MODIFIED_LABEL.search(prefix + " " + text[:30]):
             kind_by_class = MODIFIED
@@ -535,7 +535,8 @@ def _visible(src: DateSources, dayfirst: bool) -> Iterator[DateCandidate]:
 # A paragraph opening with its date and a dash: "27.1.2022 - Bei der …", "BERLIN, 3 May 2021 – The …", or with
 # its place and the date in parentheses: "Karlsruhe, (12.11.2021). Traditionell …".
 _DATELINE = re.compile(r"(?P<date>.{6,40}?)\s+[-–—]\s+(?=\w)"
-                       r"|[^\W\d][^\W\d'’.-]*(?:[ '’.-][^\W\d][^\W\d'’.-]*){0,3},\s*\((?P<paren>[^()]{6,30})\)[.:]?\s+(?=\w)")
+                       r"|[^\W\d][^\W\d'’.-]*(?:[ '’.-][^\W\d][^\W\d'’.-]*){0,3},"
+                       r"\s*\((?P<paren>[^()]{6,30})\)[.:]?\s+(?=\w)")
 _DATELINE_MAX_WORDS = 5
 
 

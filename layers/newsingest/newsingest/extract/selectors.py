@@ -267,8 +267,8 @@ RELATED_INTRO = re.compile(
     re.I,
 )
 # A line that is only a date written with an English month name ("14 May 2024", "Tuesday, Nov. 22, 2019 5:30 PM").
-_MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?" \
-    r"|nov(?:ember)?|dec(?:ember)?)\.?"
+_MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?" \
+    r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 DATE_ONLY_LINE = re.compile(
     r"^(?:(?:mon|tue|tues|wed|wednes|thu|thur|thurs|fri|sat|satur|sun)(?:day)?\.?,?\s+)?"
     r"(?:\d{1,2}(?:st|nd|rd|th)?\s+" + _MONTH + r",?\s+\d{4}|" + _MONTH + r"\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4})"

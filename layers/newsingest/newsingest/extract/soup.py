@@ -13,7 +13,7 @@ import warnings
 from typing import Any
 
 from bs4 import BeautifulSoup
-from bs4.builder import LXMLTreeBuilder
+from bs4.builder._lxml import LXMLTreeBuilder
 
 
 class HtmlTreeBuilder(LXMLTreeBuilder):

@@ -15,7 +15,8 @@ WORD = re.compile(
     r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]"  # Han: one word per character
     r"|[\u3040-\u309f\u30a0-\u30ff\u31f0-\u31ff\uff66-\uff9f]"  # Kana: one word per character
     r"|[^\W\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f_]+"
-    r"(?:['\u2019.\-][^\W\u3040-\u30ff\u3400-\u9fff_]+|,\d{3}(?!\d))*"  # other letters/digits incl. Hangul; "28,500" is one
+    # other letters/digits incl. Hangul; "28,500" is one
+    r"(?:['\u2019.\-][^\W\u3040-\u30ff\u3400-\u9fff_]+|,\d{3}(?!\d))*"
 )
 _WORD = WORD
 

@@ -26,6 +26,7 @@ application-name/publisher metas. Values that are URLs or handles are not names.
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 from urllib.parse import urlsplit
 
 from bs4.element import Tag
@@ -178,7 +179,7 @@ def extract_title(sources: PageSources, site_name: str | None) -> str | None:
             if folded == wanted:
                 # An <h1> is taken as printed; the parts of a <div>/<h2> headline are joined by guesswork
                 # ("Kicker : Headline"), the metadata's own spelling is better.
-                return headline if sources.h1.name == "h1" else value
+                return headline if sources.h1 is not None and sources.h1.name == "h1" else value
             # JSON-LD headlines are cut at ~110 characters ("…"): a prefix still confirms the headline.
             if len(folded) > 20 and wanted.startswith(folded):
                 return headline
@@ -201,7 +202,7 @@ def _words(text: str) -> set[str]:
     words = {w for w in _WORD.findall(text.casefold()) if len(w) >= 2 and not w.isdigit()}
     if _CJK.search(text):
         chars = [ch for ch in text if _CJK.match(ch)]
-        words |= {a + b for a, b in zip(chars, chars[1:])}
+        words |= {a + b for a, b in pairwise(chars)}
     return words
 
 
