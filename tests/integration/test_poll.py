@@ -467,3 +467,22 @@ def test_a_poll_shares_its_calls_across_sources_leaving_one_claim_per_new_url_an
 
     # Then the poll cost the lock, the due query and one outcome write per source: no claim, no send
     assert table == {"PutItem": 1, "Query": 1, "UpdateItem": 40, "DeleteItem": 1} and queue == {}
+
+
+def test_an_outcome_writes_only_what_the_poll_changed_and_keeps_what_others_changed_meanwhile(poller: Poller) -> None:
+    # Given a source read by a poll, then given a new interval by someone else while it was fetched
+    feed = poller.origin.add("rss.xml", rss_feed(_links(poller.origin, "a")))
+    poller.add(feed, every_s=900)
+    (read,) = poller.store.due(T0, 10)
+    poller.store._db.update_item(  # noqa: SLF001 - a concurrent writer, as another tool would be
+        TableName=poller.store.table, Key={"pk": {"S": f"src#{read.id}"}}, UpdateExpression="SET every_s = :e",
+        ExpressionAttributeValues={":e": {"N": "3600"}})
+
+    # When the poll records a 304 outcome for what it read
+    updated = replace(read, last_status="not_modified", last_polled_at=T0, next_poll_at=T0 + 900, etag=None)
+    poller.store.save_poll(updated, read)
+
+    # Then the poll's own changes are stored and the other writer's interval is kept
+    stored = poller.store.get(feed)
+    assert stored is not None and (stored.last_status, stored.next_poll_at, stored.every_s) == (
+        "not_modified", T0 + 900, 3600)

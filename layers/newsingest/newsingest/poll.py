@@ -229,8 +229,10 @@ def _finish(context: PollContext, group: list[_Fetched]) -> dict[str, SourceResu
             fetched.failure = failure
     results = {fetched.source.url: SourceResult(fetched.source.url, "failed", error=fetched.crash)
                for fetched in group if fetched.crash}
-    outcomes = [_outcome(fetched) for fetched in group if not fetched.crash]
-    errors = context.store.save_polls([updated for updated, _ in outcomes])
+    started = [fetched for fetched in group if not fetched.crash]
+    outcomes = [_outcome(fetched) for fetched in started]
+    errors = context.store.save_polls([(updated, fetched.source)
+                                       for (updated, _), fetched in zip(outcomes, started, strict=True)])
     for (updated, result), error in zip(outcomes, errors, strict=True):
         if error is not None:  # the table itself failed: nothing recorded, the source stays due
             log.error("poll %s: could not record the outcome: %s", updated.url, error)

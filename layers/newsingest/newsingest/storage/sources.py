@@ -19,7 +19,7 @@ Key design (one table, two item types, key ``pk``)::
 * One poll runs at a time: ``take_poll_lock`` puts ``lock#poll`` (an owner token and an expiry) with
   ``attribute_not_exists(pk) OR expires_at < now``, ``release_poll_lock`` deletes it if the token is still ours.
   So overlapping invocations never fetch one source twice, for one write per poll rather than one per source; a
-  poll that dies leaves its lock to expire, and its unfinished sources were never moved: they are due at once.
+  poll that dies leaves its lock to expire, and its unfinished sources were never moved: the next poll takes them.
   The lock only spares work: should it ever lapse under a running poll, the per-URL claims still decide.
 
 Only this module talks to DynamoDB for sources; the client is passed in.
@@ -164,16 +164,22 @@ class SourceStore:
             if not _conditional(error):
                 raise
 
-    def save_poll(self, source: Source) -> None:
-        """Write the outcome of a poll (status, validators, interval, next poll, counters) onto an existing source."""
+    def save_poll(self, source: Source, read: Source | None = None) -> None:
+        """Write the outcome of a poll (status, validators, interval, next poll, counters) onto an existing source.
+
+        Given the source as the poll read it, only what the poll changed is written (``next_poll_at`` always): what
+        others changed meanwhile is kept, and the update is shorter (moto parses every clause, ~1 ms each).
+        """
         item = _source_item(source)
-        names = {f"#{key}": key for key in item if key != "pk"}
-        values = {f":{key}": value for key, value in item.items() if key != "pk"}
-        removed = [f"#{key}" for key in _OPTIONAL_ATTRIBUTES if key not in item]
-        names |= {f"#{key}": key for key in _OPTIONAL_ATTRIBUTES if key not in item}
-        expression = "SET " + ", ".join(f"#{key} = :{key}" for key in item if key != "pk")
-        if removed:
-            expression += " REMOVE " + ", ".join(removed)
+        before = _source_item(read) if read is not None else {}
+        changed = {key: value for key, value in item.items()
+                   if key != "pk" and (key == "next_poll_at" or before.get(key) != value)}
+        gone = [key for key in _OPTIONAL_ATTRIBUTES if key not in item and (read is None or key in before)]
+        names = {f"#{key}": key for key in [*changed, *gone]}
+        values = {f":{key}": value for key, value in changed.items()}
+        expression = "SET " + ", ".join(f"#{key} = :{key}" for key in changed)
+        if gone:
+            expression += " REMOVE " + ", ".join(f"#{key}" for key in gone)
         try:
             self._db.update_item(TableName=self.table, Key=_key(SOURCE_PREFIX + source.id),
                                  UpdateExpression=expression, ConditionExpression="attribute_exists(pk)",
@@ -182,20 +188,20 @@ class SourceStore:
             if not _conditional(error):  # removed while it was polled: nothing to record
                 raise
 
-    def save_polls(self, sources: list[Source]) -> list[Exception | None]:
-        """``save_poll`` for many sources, 8 at once (each a conditional update: no batch call can keep the
-        condition); one answer per source, in order: None, or the error that kept its outcome unwritten."""
-        def one(source: Source) -> Exception | None:
+    def save_polls(self, outcomes: list[tuple[Source, Source]]) -> list[Exception | None]:
+        """``save_poll`` for many (updated, as read) sources, 8 at once (each a conditional update: no batch call
+        can keep the condition); one answer per source, in order: None, or the error that kept it unwritten."""
+        def one(outcome: tuple[Source, Source]) -> Exception | None:
             try:
-                self.save_poll(source)
+                self.save_poll(*outcome)
             except Exception as error:  # noqa: BLE001 - the caller reports it for that source alone
                 return error
             return None
 
-        if len(sources) <= 1:
-            return [one(source) for source in sources]
-        with ThreadPoolExecutor(min(_CLAIM_THREADS, len(sources)), thread_name_prefix="save") as pool:
-            return list(pool.map(one, sources))
+        if len(outcomes) <= 1:
+            return [one(outcome) for outcome in outcomes]
+        with ThreadPoolExecutor(min(_CLAIM_THREADS, len(outcomes)), thread_name_prefix="save") as pool:
+            return list(pool.map(one, outcomes))
 
     def set_due(self, url: str, at: int) -> bool:
         """Make a source due at ``at`` (``sources poll --now``); False when there is none."""
