@@ -1,9 +1,15 @@
 """The scheduled poll at scale (issue 16): N feeds from a local origin answering after a delay.
 
-``python -m benchmarks.poll [--feeds 500] [--delay 0.05] [--links 3] [--result FILE]`` deploys the stack from
-template.yaml in moto's server (a process of its own), adds N sources on a local feed origin (``newsingest.local.feeds_origin``:
-ETag/304, ``delay`` seconds before every answer), then runs two polls with the function's own code
-(``poll_sources``, its default concurrency), the second after every source is due again with its feed unchanged.
+``python -m benchmarks.poll [--feeds 500] [--delay 0.05] [--links 3] [--consume] [--result FILE]`` deploys the
+stack from template.yaml in moto's server (a process of its own), adds N sources on a local feed origin
+(``newsingest.local.feeds_origin``: ETag/304, ``delay`` seconds before every answer), then runs two polls with the
+function's own code (``poll_sources``, its default concurrency), the second after every source is due again with
+its feed unchanged.
+
+Moto's SQS walks every message in the queue for each message sent (``Queue.attributes`` counts them), so with
+nobody reading, sending the first poll's 1,500 messages costs about a minute of moto's CPU on its own, a cost real
+SQS does not have. ``--consume`` reads and deletes the queue during the polls (as the ingest functions do), on a
+client of its own whose calls load the same server; it also checks that every URL arrived exactly once.
 
 Targets: the first poll finishes inside one invocation, ≤ 15 s; the second sends ≤ N requests, all conditional,
 and enqueues nothing.
@@ -18,7 +24,7 @@ import time
 from pathlib import Path
 
 
-def run(feeds: int, delay: float, links: int) -> dict:
+def run(feeds: int, delay: float, links: int, consume: bool = False) -> dict:
     import boto3  # noqa: PLC0415
 
     from benchmarks import services  # noqa: PLC0415
@@ -50,6 +56,7 @@ def run(feeds: int, delay: float, links: int) -> dict:
             store.add(new_source(url, 900, int(clock[0])))
         context = PollContext(store=store, fetcher=fetcher, sqs=clients.sqs, queue_url=outputs.queue_url,
                               now=lambda: clock[0], max_sources=feeds)
+        consumer = _Consumer(session.client("sqs", endpoint_url=endpoint), outputs.queue_url) if consume else None
         calls["n"] = 0
         started = time.perf_counter()
         first = poll_sources(context)
@@ -62,6 +69,7 @@ def run(feeds: int, delay: float, links: int) -> dict:
         second_s = time.perf_counter() - started
         log = origin.requests()[first_requests:]
         fetcher.close()
+        consumed = consumer.stop() if consumer else None
     return {
         "feeds": feeds, "delay_s": delay, "links_per_feed": links,
         "first_poll_s": first_s, "first": first.summary(), "first_requests": first_requests,
@@ -69,7 +77,37 @@ def run(feeds: int, delay: float, links: int) -> dict:
         "second_poll_s": second_s, "second": second.summary(), "second_requests": len(log),
         "second_conditional": sum(1 for entry in log if entry.conditional),
         "second_304": sum(1 for entry in log if entry.status == 304),
+        **({} if consumed is None else {"consumed": len(consumed), "consumed_unique": len(set(consumed))}),
     }
+
+
+class _Consumer:
+    """Reads and deletes the queue in a thread of its own (long polls: no busy loop) until stopped and drained."""
+
+    def __init__(self, sqs: object, queue_url: str) -> None:
+        import threading  # noqa: PLC0415
+
+        self._sqs, self._queue_url, self.urls = sqs, queue_url, []
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="consumer", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            messages = self._sqs.receive_message(QueueUrl=self._queue_url, MaxNumberOfMessages=10,  # type: ignore[attr-defined]
+                                                 WaitTimeSeconds=1).get("Messages", [])
+            if not messages and self._stopping.is_set():
+                return
+            if messages:
+                self.urls += [json.loads(message["Body"])["url"] for message in messages]
+                self._sqs.delete_message_batch(QueueUrl=self._queue_url, Entries=[  # type: ignore[attr-defined]
+                    {"Id": str(n), "ReceiptHandle": message["ReceiptHandle"]} for n, message in enumerate(messages)])
+
+    def stop(self) -> list[str]:
+        """The URLs read, once the queue is empty."""
+        self._stopping.set()
+        self._thread.join()
+        return self.urls
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -77,9 +115,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--feeds", type=int, default=500)
     parser.add_argument("--delay", type=float, default=0.05)
     parser.add_argument("--links", type=int, default=3)
+    parser.add_argument("--consume", action="store_true", help="read and delete the queue during the polls")
     parser.add_argument("--result", type=Path)
     args = parser.parse_args(argv)
-    result = run(args.feeds, args.delay, args.links)
+    result = run(args.feeds, args.delay, args.links, args.consume)
     text = json.dumps(result, indent=1)
     print(text)
     if args.result:

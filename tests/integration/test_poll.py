@@ -17,7 +17,7 @@ import pytest
 from newsingest.fetch import Fetcher, FetchOptions
 from newsingest.local.feeds_origin import FeedOrigin, rss_feed, serve_feeds
 from newsingest.messages import IngestRequest, parse_message
-from newsingest.poll import LEASE_S, PollContext, new_source, poll_one, poll_sources
+from newsingest.poll import PollContext, new_source, poll_one, poll_sources
 from newsingest.storage.sources import SourceStore, source_id
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning:moto.cloudformation.parsing")
@@ -157,15 +157,34 @@ def test_two_overlapping_polls_enqueue_each_url_once(poller: Poller) -> None:
     assert sum(result.enqueued for result in results) == 12
 
 
-def test_a_source_leased_by_another_poll_is_skipped(poller: Poller) -> None:
-    # Given a due source that another invocation has just taken
+def test_a_poll_while_another_holds_the_poll_lock_fetches_nothing_and_reports_the_due_sources_skipped(
+        poller: Poller) -> None:
+    # Given a due source and another invocation that holds the poll lock
     feed = poller.origin.add("rss.xml", rss_feed(_links(poller.origin, "a")))
     poller.add(feed)
-    (read,) = poller.store.due(T0, 10)
-    assert poller.store.lease(read, T0 + LEASE_S)
-    # When this invocation tries to take it with what it read, Then it cannot, and fetches nothing
-    assert not poller.store.lease(read, T0 + LEASE_S)
-    assert poll_sources(poller.context()).results == [] and poller.origin.requests() == []
+    assert poller.store.take_poll_lock("other", T0, T0 + 60)
+
+    # When this invocation polls, Then it fetches nothing, reports the source skipped and leaves it due
+    report = poll_sources(poller.context())
+    assert [(result.url, result.status) for result in report.results] == [(feed, "skipped")]
+    assert poller.origin.requests() == [] and len(poller.store.due(T0, 10)) == 1
+
+    # When the other poll gives the lock back, Then the next poll takes the source
+    poller.store.release_poll_lock("other")
+    assert poll_sources(poller.context()).summary()["ok"] == 1
+
+
+def test_an_expired_poll_lock_is_taken_over_and_a_lock_is_given_back_only_by_its_owner(poller: Poller) -> None:
+    # Given a lock a poll took until T0 + 60 and never gave back (it died)
+    assert poller.store.take_poll_lock("dead", T0, T0 + 60)
+    # When another poll tries before and after the expiry, Then it waits, then takes it over
+    assert not poller.store.take_poll_lock("next", T0 + 60, T0 + 120)
+    assert poller.store.take_poll_lock("next", T0 + 61, T0 + 121)
+    # And the dead poll, waking up, cannot give back a lock that is no longer its own
+    poller.store.release_poll_lock("dead")
+    assert not poller.store.take_poll_lock("third", T0 + 62, T0 + 122)
+    poller.store.release_poll_lock("next")
+    assert poller.store.take_poll_lock("third", T0 + 62, T0 + 122)
 
 
 def test_a_source_that_404s_is_recorded_and_backed_off(poller: Poller) -> None:
@@ -351,3 +370,120 @@ def test_a_feed_whose_host_budget_is_spent_waits_for_it_without_counting_a_failu
     source = poller.store.get(feed)
     assert source is not None and (source.next_poll_at, source.failures, source.last_error) == (T0 + 40, 0, None)
     assert poller.origin.requests("busy.xml") == [] and poller.bodies() == []
+
+
+def test_a_claim_left_pending_by_a_poll_that_died_is_claimable_again_once_stale(poller: Poller) -> None:
+    from newsingest.storage.sources import STALE_CLAIM_SECONDS
+    from newsingest.urls import article_id
+
+    # Given a URL claimed by a poll that died before sending it (the claim stays pending)
+    url = poller.origin.url("news/a.html")
+    claim = [(url, article_id(url), "src-1")]
+    assert poller.store.claim_urls(claim, T0).claimed == [url]
+
+    # When another poll claims it while the claim is fresh, Then it may not (the first poll may still send it)
+    assert poller.store.claim_urls(claim, T0 + STALE_CLAIM_SECONDS - 1).claimed == []
+    # When it claims it once the claim is stale, Then it may, and once that one is marked sent nobody can
+    later = T0 + STALE_CLAIM_SECONDS + 1
+    assert poller.store.claim_urls(claim, later).claimed == [url]
+    poller.store.mark_sent(claim, later)
+    assert poller.store.claim_urls(claim, later + 10 * STALE_CLAIM_SECONDS).claimed == []
+
+
+def test_a_url_two_feeds_list_is_enqueued_once_by_the_first_and_found_by_both(poller: Poller) -> None:
+    # Given two feeds polled in one run that share a story
+    shared = _links(poller.origin, "shared")
+    first = poller.origin.add("one.xml", rss_feed(shared + _links(poller.origin, "one")))
+    second = poller.origin.add("two.xml", rss_feed(shared + _links(poller.origin, "two")))
+    poller.add(first)
+    poller.add(second)
+
+    # When polled
+    report = poll_sources(poller.context())
+
+    # Then the shared story is queued once, each feed found both its stories, three were enqueued in all
+    urls = sorted(json.loads(body)["url"] for body in poller.bodies())
+    assert urls == _links(poller.origin, "one", "shared", "two")
+    assert report.summary()["found"] == 4 and report.summary()["enqueued"] == 3
+    assert sorted(result.enqueued for result in report.results) == [1, 2]
+
+
+def test_a_failed_send_of_a_group_fails_each_of_its_sources_and_the_next_poll_sends_all(poller: Poller) -> None:
+    # Given three feeds polled in one run (one group) and a queue that refuses the send
+    names = ("x", "y", "z")
+    feeds = [poller.origin.add(f"{name}.xml", rss_feed(_links(poller.origin, name))) for name in names]
+    for feed in feeds:
+        poller.add(feed)
+
+    class RefusingSqs:
+        def send_message_batch(self, **_: Any) -> Any:
+            raise ConnectionError("queue unreachable")
+
+    # When polled with it, Then every source is a transient failure with its validators unsaved
+    report = poll_sources(poller.context(sqs=RefusingSqs()))
+    assert report.summary()["failed"] == 3 and report.summary()["enqueued"] == 0
+    stored = [poller.store.get(feed) for feed in feeds]
+    assert all(source and source.last_error.startswith("enqueue_failed") and source.etag is None  # type: ignore[union-attr]
+               for source in stored)
+
+    # When polled again once due with the real queue, Then every story is sent, once
+    poller.clock.at = max(source.next_poll_at for source in stored if source)
+    assert poll_sources(poller.context()).summary()["enqueued"] == 3
+    assert sorted(json.loads(body)["url"] for body in poller.bodies()) == _links(poller.origin, *names)
+
+
+def _count_calls(client: Any) -> dict[str, int]:
+    counts: dict[str, int] = {}
+
+    def count(event_name: str, **_: Any) -> None:
+        operation = event_name.rsplit(".", 1)[-1]
+        counts[operation] = counts.get(operation, 0) + 1
+
+    client.meta.events.register("before-call.*.*", count)
+    return counts
+
+
+def test_a_poll_shares_its_calls_across_sources_leaving_one_claim_per_new_url_and_one_write_per_source(
+        poller: Poller) -> None:
+    # Given 40 new feeds of 3 stories each, and the table and queue calls counted
+    for n in range(40):
+        poller.add(poller.origin.add(f"f{n}.xml", rss_feed(_links(poller.origin, *(f"{n}-{k}" for k in range(3))))))
+    table = _count_calls(poller.store._db)  # noqa: SLF001 - the store's own client, as the poll uses it
+    queue = _count_calls(poller.sqs)
+
+    # When polled
+    report = poll_sources(poller.context())
+
+    # Then each new URL took one conditional put (plus the poll lock's), each source one outcome write, and the
+    # already-sent checks, the sends and the marks went for many sources at once
+    assert report.summary()["enqueued"] == 120
+    assert table["PutItem"] == 120 + 1 and table["UpdateItem"] == 40 and table["DeleteItem"] == 1
+    assert table["BatchGetItem"] <= 3 and table["BatchWriteItem"] <= 6 and queue["SendMessageBatch"] <= 15
+
+    # When polled again with every feed due and unchanged
+    table.clear()
+    queue.clear()
+    poller.clock.at = T0 + 25 * 3600
+    assert poll_sources(poller.context()).summary()["not_modified"] == 40
+
+    # Then the poll cost the lock, the due query and one outcome write per source: no claim, no send
+    assert table == {"PutItem": 1, "Query": 1, "UpdateItem": 40, "DeleteItem": 1} and queue == {}
+
+
+def test_an_outcome_writes_only_what_the_poll_changed_and_keeps_what_others_changed_meanwhile(poller: Poller) -> None:
+    # Given a source read by a poll, then given a new interval by someone else while it was fetched
+    feed = poller.origin.add("rss.xml", rss_feed(_links(poller.origin, "a")))
+    poller.add(feed, every_s=900)
+    (read,) = poller.store.due(T0, 10)
+    poller.store._db.update_item(  # noqa: SLF001 - a concurrent writer, as another tool would be
+        TableName=poller.store.table, Key={"pk": {"S": f"src#{read.id}"}}, UpdateExpression="SET every_s = :e",
+        ExpressionAttributeValues={":e": {"N": "3600"}})
+
+    # When the poll records a 304 outcome for what it read
+    updated = replace(read, last_status="not_modified", last_polled_at=T0, next_poll_at=T0 + 900, etag=None)
+    poller.store.save_poll(updated, read)
+
+    # Then the poll's own changes are stored and the other writer's interval is kept
+    stored = poller.store.get(feed)
+    assert stored is not None and (stored.last_status, stored.next_poll_at, stored.every_s) == (
+        "not_modified", T0 + 900, 3600)

@@ -4,6 +4,10 @@ The poll function (``functions/poll/app.py``) and ``newsingest sources poll`` ru
 Every article URL a poll finds ends enqueued exactly once across overlapping polls (``SourceStore.claim_urls``),
 or, when the send fails, unclaimed again so the next poll retries it; a source that cannot be read is recorded
 with its reason and backed off (``newsingest.sources.backoff_s``).
+
+Workers only fetch; the table and queue calls are made for groups of fetched sources (their claims checked,
+sent and marked together, their outcomes written together), so a poll costs a few calls per group plus the
+per-URL conditional claim and the per-source outcome, not eight calls per source.
 """
 
 from __future__ import annotations
@@ -11,8 +15,9 @@ from __future__ import annotations
 import logging
 import math
 import time
+import uuid
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -28,8 +33,14 @@ log = logging.getLogger(__name__)
 
 DEFAULT_MAX_SOURCES = 1000  # sources one invocation takes at most
 DEFAULT_CONCURRENCY = 16  # sources fetched at once (their fetches are mostly waiting)
-LEASE_S = 120  # a taken source is due again after this if the poll dies
+POLL_LOCK_S = 900  # the longest a poll holds the poll lock (a poll with no deadline of its own: the CLI)
 START_MARGIN_S = 5.0  # no source is started with less time than this left (the fetch, the claims, the send)
+GROUP_LINKS = 100  # links in hand before a group's claims are written (one BatchGetItem's worth)
+GROUP_SOURCES = 50  # fetched sources whose outcomes are written together at most (304s carry no links)
+# A group's batches (about 10) go one after the other while the workers keep fetching: more in flight would only
+# shorten a wait the fetches overlap, and on an emulator whose send cost grows with the queue's depth (moto) it
+# pushes single calls past the 5 s read timeout, whose retries then send twice.
+SEND_CONCURRENCY = 1
 MAX_FETCH_S = 20.0
 MAX_CHILD_SITEMAPS = 10  # child sitemaps of an index read per poll (the newest)
 
@@ -52,7 +63,7 @@ class PollContext:
 @dataclass(frozen=True)
 class SourceResult:
     url: str
-    status: str  # ok, not_modified, failed, skipped (another poll took it), waiting (for its host's budget)
+    status: str  # ok, not_modified, failed, skipped (another poll is running), waiting (for its host's budget)
     found: int = 0
     enqueued: int = 0
     error: str | None = None
@@ -88,81 +99,210 @@ class PollReport:
 def poll_sources(context: PollContext) -> PollReport:
     """Poll every due source once, inside the invocation's deadline.
 
-    1. read the due sources (most overdue first, at most ``max_sources``);
-    2. for each, while more than ``START_MARGIN_S`` remain: lease it (skip it if another poll did), fetch it
-       conditionally through the safe fetcher, claim the URLs not seen before, send them, record the outcome and
-       the next poll (adaptive interval, or backoff after a failure);
-    3. sources not started stay due for the next invocation (``left_due``).
+    1. take the poll lock (held by another poll: every due source is reported ``skipped``, nothing is fetched);
+    2. read the due sources (most overdue first, at most ``max_sources``);
+    3. workers (``concurrency``) fetch them conditionally through the safe fetcher while more than
+       ``START_MARGIN_S`` remain, of the invocation and of the lock;
+    4. meanwhile this thread finishes the fetched ones in groups (``_finish``): claims the URLs not seen before,
+       sends them, marks them sent, records every outcome and next poll (adaptive interval, or backoff);
+    5. sources not started stay due for the next invocation (``left_due``); the lock is given back.
     """
-    report = PollReport()
-    due = context.store.due(int(context.now()), context.max_sources)
-    if not due:
+    now = int(context.now())
+    owner = uuid.uuid4().hex
+    until = now + int(min(POLL_LOCK_S, context.remaining_s()))
+    if not context.store.take_poll_lock(owner, now, until):
+        report = PollReport([SourceResult(source.url, "skipped")
+                             for source in context.store.due(now, context.max_sources)])
+        log.info("poll: another poll holds the lock; %s", report.summary())
         return report
-    with ThreadPoolExecutor(max(1, min(context.concurrency, len(due))), thread_name_prefix="poll") as pool:
-        outcomes = list(pool.map(lambda source: _poll_if_time(context, source), due))
-    for outcome in outcomes:
-        if outcome is None:
-            report.left_due += 1
-        else:
-            report.results.append(outcome)
+    remaining = context.remaining_s
+    locked = replace(context, remaining_s=lambda: min(remaining(), until - context.now()))
+    try:
+        report = _poll_due(locked, context.store.due(now, context.max_sources))
+    finally:
+        _release_lock(context, owner)
     log.info("poll: %s", report.summary())
     return report
 
 
-def _poll_if_time(context: PollContext, source: Source) -> SourceResult | None:
+def _release_lock(context: PollContext, owner: str) -> None:
+    try:
+        context.store.release_poll_lock(owner)
+    except Exception:  # it expires on its own: the next poll waits for it, nothing is lost
+        log.exception("poll: could not give back the poll lock")
+
+
+def _poll_due(context: PollContext, due: list[Source]) -> PollReport:
+    """Fetch ``due`` in workers; finish the fetched ones here, a group at a time (the workers go on fetching)."""
+    report = PollReport()
+    if not due:
+        return report
+    results: dict[str, SourceResult] = {}
+    group: list[_Fetched] = []
+    with ThreadPoolExecutor(max(1, min(context.concurrency, len(due))), thread_name_prefix="poll") as pool:
+        for future in as_completed([pool.submit(_fetch_if_time, context, source) for source in due]):
+            fetched = future.result()
+            if fetched is None:
+                report.left_due += 1
+                continue
+            group.append(fetched)
+            if _group_full(group):
+                results |= _finish(context, group)
+                group = []
+    results |= _finish(context, group)
+    report.results = [results[source.url] for source in due if source.url in results]
+    return report
+
+
+@dataclass
+class _Fetched:
+    """A source after its fetch: the result and entries, or why it failed; then what its group made of it."""
+
+    source: Source
+    now: int  # when it was started (its stored times)
+    result: Any = None  # FetchResult
+    document: Document | None = None
+    entries: list[Any] = field(default_factory=list)
+    failure: IngestFailure | None = None
+    crash: str | None = None  # not the source's failure (a bug, the host budget's table): nothing is recorded
+    links: dict[str, str] = field(default_factory=dict)  # normalized URL -> article id
+    enqueued: int = 0
+
+
+def _group_full(group: list[_Fetched]) -> bool:
+    """Enough links for a claim check, or enough sources waiting for their outcome to be written."""
+    return len(group) >= GROUP_SOURCES or sum(len(fetched.entries) for fetched in group) >= GROUP_LINKS
+
+
+def _fetch_if_time(context: PollContext, source: Source) -> _Fetched | None:
+    """The source fetched, or None when too little time is left to start it (it stays due)."""
     if context.remaining_s() < START_MARGIN_S:
         return None
     now = int(context.now())
     try:
-        if not context.store.lease(source, now + LEASE_S):
-            return SourceResult(source.url, "skipped")
-        return poll_one(context, source, now)
-    except Exception as error:  # the table itself failed: the lease expires and the source is due again
-        log.exception("poll %s: could not record the outcome", source.url)
-        return SourceResult(source.url, "failed", error=f"{type(error).__name__}: {error}"[:300])
+        return _fetch(context, source, now)
+    except Exception as error:  # not the source's failure: nothing recorded, the source stays due
+        log.exception("poll %s: could not fetch", source.url)
+        return _Fetched(source, now, crash=f"{type(error).__name__}: {error}"[:300])
 
 
 def poll_one(context: PollContext, source: Source, now: int) -> SourceResult:
-    """Fetch one (leased) source and record the outcome; never raises for the source's own failures."""
-    try:
-        return _poll(context, source, now)
-    except IngestFailure as failure:
-        if failure.reason == HOST_BUDGET_REASON:
-            return _wait_for_budget(context, source, now, failure)
-        return _record_failure(context, source, now, failure)
-    except FeedError as error:
-        return _record_failure(context, source, now, PermanentFailure("not_a_feed", str(error)))
+    """Fetch one source and record the outcome (a group of one); never raises for the source's own failures."""
+    return _finish(context, [_fetch(context, source, now)])[source.url]
 
 
-def _poll(context: PollContext, source: Source, now: int) -> SourceResult:
+def _fetch(context: PollContext, source: Source, now: int) -> _Fetched:
+    """Fetch and parse a source (the waiting part, run by the workers); its own failures are kept, not raised."""
     from newsingest.fetch import XML_TYPES  # noqa: PLC0415
 
     budget = max(1.0, min(MAX_FETCH_S, context.remaining_s() - START_MARGIN_S))
-    result = context.fetcher.fetch(source.url, etag=source.etag, last_modified=source.last_modified,
-                                   accept_types=XML_TYPES, deadline=context.monotonic() + budget)
+    try:
+        result = context.fetcher.fetch(source.url, etag=source.etag, last_modified=source.last_modified,
+                                       accept_types=XML_TYPES, deadline=context.monotonic() + budget)
+        if result.not_modified:
+            return _Fetched(source, now, result)
+        document = parse_document(result.body, source=result.final_url or source.url,
+                                  content_type=result.content_type)
+        return _Fetched(source, now, result, document, _entries(context, source, document))
+    except IngestFailure as failure:
+        return _Fetched(source, now, failure=failure)
+    except FeedError as error:
+        return _Fetched(source, now, failure=PermanentFailure("not_a_feed", str(error)))
+
+
+def _finish(context: PollContext, group: list[_Fetched]) -> dict[str, SourceResult]:
+    """Claim, send and record a group of fetched sources: the calls of many sources shared.
+
+    1. the new URLs of the sources that brought a document are claimed, sent and marked sent (``_enqueue_new``);
+       a source some of whose URLs were not sent becomes a transient failure (its validators are not saved, so
+       the next poll offers those URLs again);
+    2. every outcome is written (``save_polls``, one conditional update per source); a source whose write failed
+       is reported failed and stays due.
+    """
+    fresh = [fetched for fetched in group if fetched.document is not None and fetched.failure is None]
+    try:
+        _enqueue_new(context, fresh)
+    except Exception as error:  # claims released: the next poll (validators not saved) fetches and sends again
+        failure = error if isinstance(error, IngestFailure) else \
+            TransientFailure("enqueue_failed", f"{type(error).__name__}: {error}"[:300])
+        for fetched in fresh:
+            fetched.failure = failure
+    results = {fetched.source.url: SourceResult(fetched.source.url, "failed", error=fetched.crash)
+               for fetched in group if fetched.crash}
+    started = [fetched for fetched in group if not fetched.crash]
+    outcomes = [_outcome(fetched) for fetched in started]
+    errors = context.store.save_polls([(updated, fetched.source)
+                                       for (updated, _), fetched in zip(outcomes, started, strict=True)])
+    for (updated, result), error in zip(outcomes, errors, strict=True):
+        if error is not None:  # the table itself failed: nothing recorded, the source stays due
+            log.error("poll %s: could not record the outcome: %s", updated.url, error)
+            result = SourceResult(updated.url, "failed", error=f"{type(error).__name__}: {error}"[:300])
+        results[updated.url] = result
+    return results
+
+
+def _enqueue_new(context: PollContext, group: list[_Fetched]) -> None:
+    """Claim the group's normalized URLs not seen before, send the claimed ones, mark them sent; sets each source's
+    ``links`` and ``enqueued``, and ``failure`` for a source some of whose URLs could not be sent."""
+    owner: dict[str, _Fetched] = {}  # a URL two sources list is claimed for, and counted by, the first
+    for fetched in group:
+        for entry in fetched.entries:
+            try:
+                url = normalize_url(entry.url)
+            except InvalidUrl:
+                continue
+            fetched.links.setdefault(url, article_id(url))
+            owner.setdefault(url, fetched)
+    if not owner:
+        return
+    now = int(context.now())
+    claim = context.store.claim_urls([(url, article_id(url), fetched.source.id) for url, fetched in owner.items()],
+                                     now)
+    if not claim.claimed:
+        return
+    bodies = {encode_message(url, source=owner[url].source.id): url for url in claim.claimed}
+    try:
+        _, failures = send_bodies(context.sqs, context.queue_url, list(bodies), concurrency=SEND_CONCURRENCY)
+    except Exception:
+        context.store.release(article_id(url) for url in claim.claimed)
+        raise
+    failed = {bodies[body] for body, _ in failures}
+    context.store.release(article_id(url) for url in failed)
+    context.store.mark_sent([(url, article_id(url), owner[url].source.id) for url in claim.claimed
+                             if url not in failed], now)
+    for url in claim.claimed:
+        if url not in failed:
+            owner[url].enqueued += 1
+    for fetched in {id(owner[url]): owner[url] for url in failed}.values():
+        # the validators must not be saved, or an unchanged feed would never offer these URLs again
+        count = sum(1 for url in failed if owner[url] is fetched)
+        fetched.failure = TransientFailure("enqueue_failed",
+                                           f"{count} URL(s) not sent ({failures[0][1]}); retried next poll")
+
+
+def _outcome(fetched: _Fetched) -> tuple[Source, SourceResult]:
+    """The source as it is to be stored after this poll, and the poll's result for it."""
+    source, now, result = fetched.source, fetched.now, fetched.result
+    if fetched.failure is not None:
+        if fetched.failure.reason == HOST_BUDGET_REASON:
+            return _wait_for_budget(source, now, fetched.failure)
+        return _failed(source, now, fetched.failure)
     if result.not_modified:
         seen = Observation(new_urls=0, not_modified=True, cache_max_age_s=_max_age(result))
         interval = next_interval(source.interval_s, source.every_s, seen)
         updated = replace(source, last_status="not_modified", last_error=None, failures=0, last_polled_at=now,
                           interval_s=interval, next_poll_at=now + interval)
-        context.store.save_poll(updated)
-        return SourceResult(source.url, "not_modified", next_poll_at=updated.next_poll_at)
-    document = parse_document(result.body, source=result.final_url or source.url, content_type=result.content_type)
-    entries = _entries(context, source, document)
-    try:
-        found, enqueued = _enqueue_new(context, source, [entry.url for entry in entries], now)
-    except IngestFailure:
-        raise
-    except Exception as error:  # claims released: the next poll (validators not saved) fetches and sends again
-        raise TransientFailure("enqueue_failed", f"{type(error).__name__}: {error}"[:300]) from error
-    seen = Observation(new_urls=enqueued, dates=[entry.date for entry in entries], hints=document.hints,
+        return updated, SourceResult(source.url, "not_modified", next_poll_at=updated.next_poll_at)
+    document = fetched.document
+    assert document is not None
+    found, enqueued = len(fetched.links), fetched.enqueued
+    seen = Observation(new_urls=enqueued, dates=[entry.date for entry in fetched.entries], hints=document.hints,
                        cache_max_age_s=_max_age(result))
     interval = next_interval(source.interval_s, source.every_s, seen)
     updated = replace(source, kind=document.kind, etag=result.etag, last_modified=result.last_modified,
                       last_status="ok", last_error=None, failures=0, last_polled_at=now, interval_s=interval,
                       next_poll_at=now + interval, found=source.found + found, enqueued=source.enqueued + enqueued)
-    context.store.save_poll(updated)
-    return SourceResult(source.url, "ok", found=found, enqueued=enqueued, next_poll_at=updated.next_poll_at)
+    return updated, SourceResult(source.url, "ok", found=found, enqueued=enqueued, next_poll_at=updated.next_poll_at)
 
 
 def _entries(context: PollContext, source: Source, document: Document) -> list[Any]:
@@ -191,42 +331,15 @@ def _max_age(result: Any) -> int | None:
     return int(value) if isinstance(value, (int, float)) and value > 0 else None
 
 
-def _enqueue_new(context: PollContext, source: Source, links: list[str], now: int) -> tuple[int, int]:
-    """(found, enqueued): claim the normalized URLs not seen before, send the claimed ones, mark them sent."""
-    pairs: dict[str, str] = {}
-    for link in links:
-        try:
-            url = normalize_url(link)
-        except InvalidUrl:
-            continue
-        pairs.setdefault(url, article_id(url))
-    claim = context.store.claim_urls(pairs.items(), source.id, now)
-    if not claim.claimed:
-        return len(pairs), 0
-    bodies = {encode_message(url, source=source.id): url for url in claim.claimed}
-    try:
-        sent, failures = send_bodies(context.sqs, context.queue_url, list(bodies))
-    except Exception:
-        context.store.release(pairs[url] for url in claim.claimed)
-        raise
-    failed = {bodies[body] for body, _ in failures}
-    context.store.release(pairs[url] for url in failed)
-    context.store.mark_sent([(url, pairs[url]) for url in claim.claimed if url not in failed], source.id, now)
-    if failed:  # the validators must not be saved, or an unchanged feed would never offer these URLs again
-        raise TransientFailure("enqueue_failed", f"{len(failed)} URL(s) not sent ({failures[0][1]}); retried next poll")
-    return len(pairs), sent
-
-
-def _wait_for_budget(context: PollContext, source: Source, now: int, failure: IngestFailure) -> SourceResult:
+def _wait_for_budget(source: Source, now: int, failure: IngestFailure) -> tuple[Source, SourceResult]:
     """The host's shared budget has no slot soon enough: the source is due again then, and it is no failure."""
     wait = math.ceil(getattr(failure, "retry_after", None) or 1)
     updated = replace(source, next_poll_at=now + wait)
-    context.store.save_poll(updated)
     log.info("poll %s waits %d s for its host's request budget", source.url, wait)
-    return SourceResult(source.url, "waiting", next_poll_at=updated.next_poll_at)
+    return updated, SourceResult(source.url, "waiting", next_poll_at=updated.next_poll_at)
 
 
-def _record_failure(context: PollContext, source: Source, now: int, failure: IngestFailure) -> SourceResult:
+def _failed(source: Source, now: int, failure: IngestFailure) -> tuple[Source, SourceResult]:
     permanent = isinstance(failure, PermanentFailure)
     failures = source.failures + 1
     wait = backoff_s(failures, source.interval_s, permanent=permanent)
@@ -236,9 +349,8 @@ def _record_failure(context: PollContext, source: Source, now: int, failure: Ing
     error = f"{failure.reason}: {failure.detail}"[:500]
     updated = replace(source, last_status="failed", last_error=error, failures=failures, last_polled_at=now,
                       next_poll_at=now + wait)
-    context.store.save_poll(updated)
     log.info("poll %s failed (%s), next try in %d s", source.url, failure.reason, wait)
-    return SourceResult(source.url, "failed", error=error, next_poll_at=updated.next_poll_at)
+    return updated, SourceResult(source.url, "failed", error=error, next_poll_at=updated.next_poll_at)
 
 
 def new_source(url: str, every_s: int, now: int) -> Source:

@@ -204,6 +204,7 @@ def poll(everything_now: bool, allow_hosts: tuple[str, ...], resources: Resource
     totals = report.summary()
     click.echo(f"polled {totals['polled']} source(s): {totals['ok']} ok, {totals['not_modified']} unchanged, "
                f"{totals['failed']} failed; {totals['enqueued']} URL(s) enqueued"
-               + (f"; {totals['left_due']} left due" if totals["left_due"] else ""))
+               + (f"; {totals['left_due']} left due" if totals["left_due"] else "")
+               + (f"; {totals['skipped']} skipped (another poll is running)" if totals["skipped"] else ""))
     if totals["failed"]:
         sys.exit(EXIT_PARTIAL)
