@@ -25,15 +25,15 @@ from pathlib import Path
 
 
 def run(feeds: int, delay: float, links: int, consume: bool = False) -> dict:
-    import boto3  # noqa: PLC0415
+    import boto3
 
-    from benchmarks import services  # noqa: PLC0415
-    from newsingest.fetch import Fetcher, FetchOptions  # noqa: PLC0415
-    from newsingest.local.feeds_origin import rss_feed, serve_feeds  # noqa: PLC0415
-    from newsingest.local.stack import deploy_local_stack  # noqa: PLC0415
-    from newsingest.poll import PollContext, new_source, poll_sources  # noqa: PLC0415
-    from newsingest.storage.clients import create_clients  # noqa: PLC0415
-    from newsingest.storage.sources import SourceStore  # noqa: PLC0415
+    from benchmarks import services
+    from newsingest.fetch import Fetcher, FetchOptions
+    from newsingest.local.feeds_origin import rss_feed, serve_feeds
+    from newsingest.local.stack import deploy_local_stack
+    from newsingest.poll import PollContext, new_source, poll_sources
+    from newsingest.storage.clients import create_clients
+    from newsingest.storage.sources import SourceStore
 
     clock = [1_714_560_000.0]
     # moto's server in a process of its own (as DynamoDB and SQS are elsewhere): this process holds the poll only
@@ -85,7 +85,7 @@ class _Consumer:
     """Reads and deletes the queue in a thread of its own (long polls: no busy loop) until stopped and drained."""
 
     def __init__(self, sqs: object, queue_url: str) -> None:
-        import threading  # noqa: PLC0415
+        import threading
 
         self._sqs, self._queue_url, self.urls = sqs, queue_url, []
         self._stopping = threading.Event()

@@ -448,7 +448,7 @@ def test_a_poll_shares_its_calls_across_sources_leaving_one_claim_per_new_url_an
     # Given 40 new feeds of 3 stories each, and the table and queue calls counted
     for n in range(40):
         poller.add(poller.origin.add(f"f{n}.xml", rss_feed(_links(poller.origin, *(f"{n}-{k}" for k in range(3))))))
-    table = _count_calls(poller.store._db)  # noqa: SLF001 - the store's own client, as the poll uses it
+    table = _count_calls(poller.store._db)
     queue = _count_calls(poller.sqs)
 
     # When polled
@@ -475,7 +475,7 @@ def test_an_outcome_writes_only_what_the_poll_changed_and_keeps_what_others_chan
     feed = poller.origin.add("rss.xml", rss_feed(_links(poller.origin, "a")))
     poller.add(feed, every_s=900)
     (read,) = poller.store.due(T0, 10)
-    poller.store._db.update_item(  # noqa: SLF001 - a concurrent writer, as another tool would be
+    poller.store._db.update_item(
         TableName=poller.store.table, Key={"pk": {"S": f"src#{read.id}"}}, UpdateExpression="SET every_s = :e",
         ExpressionAttributeValues={":e": {"N": "3600"}})
 

@@ -193,7 +193,7 @@ def poll_one(context: PollContext, source: Source, now: int) -> SourceResult:
 
 def _fetch(context: PollContext, source: Source, now: int) -> _Fetched:
     """Fetch and parse a source (the waiting part, run by the workers); its own failures are kept, not raised."""
-    from newsingest.fetch import XML_TYPES  # noqa: PLC0415
+    from newsingest.fetch import XML_TYPES  # noqa: PLC0415 (lazy: the ingest path imports poll.py's models only)
 
     budget = max(1.0, min(MAX_FETCH_S, context.remaining_s() - START_MARGIN_S))
     try:
@@ -222,7 +222,7 @@ def _finish(context: PollContext, group: list[_Fetched]) -> dict[str, SourceResu
     fresh = [fetched for fetched in group if fetched.document is not None and fetched.failure is None]
     try:
         _enqueue_new(context, fresh)
-    except Exception as error:  # claims released: the next poll (validators not saved) fetches and sends again
+    except Exception as error:  # noqa: BLE001 (any send failure: claims released, the next poll sends again)
         failure = error if isinstance(error, IngestFailure) else \
             TransientFailure("enqueue_failed", f"{type(error).__name__}: {error}"[:300])
         for fetched in fresh:
@@ -233,10 +233,10 @@ def _finish(context: PollContext, group: list[_Fetched]) -> dict[str, SourceResu
     outcomes = [_outcome(fetched) for fetched in started]
     errors = context.store.save_polls([(updated, fetched.source)
                                        for (updated, _), fetched in zip(outcomes, started, strict=True)])
-    for (updated, result), error in zip(outcomes, errors, strict=True):
-        if error is not None:  # the table itself failed: nothing recorded, the source stays due
-            log.error("poll %s: could not record the outcome: %s", updated.url, error)
-            result = SourceResult(updated.url, "failed", error=f"{type(error).__name__}: {error}"[:300])
+    for (updated, result), write_error in zip(outcomes, errors, strict=True):
+        if write_error is not None:  # the table itself failed: nothing recorded, the source stays due
+            log.error("poll %s: could not record the outcome: %s", updated.url, write_error)
+            result = SourceResult(updated.url, "failed", error=f"{type(write_error).__name__}: {write_error}"[:300])
         results[updated.url] = result
     return results
 
@@ -311,7 +311,7 @@ def _entries(context: PollContext, source: Source, document: Document) -> list[A
     and none once the deadline is near (they are read without validators)."""
     if document.kind != "sitemapindex":
         return document.entries
-    from newsingest.feeds import fetcher_bytes  # noqa: PLC0415
+    from newsingest.feeds import fetcher_bytes  # noqa: PLC0415 (lazy: sitemap indexes only)
 
     since = None if source.last_polled_at is None else source.last_polled_at - 86_400
     fresh = [child for child in document.children
@@ -371,9 +371,9 @@ class PollSettings:
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> PollSettings:
-        import os  # noqa: PLC0415
+        import os  # noqa: PLC0415 (lazy: the settings are read once per environment)
 
-        from newsingest.settings import Settings, SettingsError  # noqa: PLC0415
+        from newsingest.settings import Settings, SettingsError  # noqa: PLC0415 (with the line above)
 
         env = dict(os.environ if environ is None else environ)
         for name in ("SOURCES_TABLE", "QUEUE_URL"):
@@ -395,10 +395,9 @@ _ENVIRONMENT: dict[str, Any] = {}  # one fetcher and one set of clients per exec
 def run_scheduled_poll(lambda_context: Any, environ: dict[str, str] | None = None) -> dict[str, int]:
     """The poll function's one call: settings from the environment, the deadline from the Lambda context."""
     if "settings" not in _ENVIRONMENT:
-        from newsingest.fetch import Fetcher  # noqa: PLC0415
-        from newsingest.storage.clients import create_clients  # noqa: PLC0415
-
-        from newsingest.politeness import host_gate  # noqa: PLC0415
+        from newsingest.fetch import Fetcher  # noqa: PLC0415 (lazy: the CLI imports poll without a fetcher)
+        from newsingest.politeness import host_gate  # noqa: PLC0415 (as above)
+        from newsingest.storage.clients import create_clients  # noqa: PLC0415 (as above)
 
         settings = PollSettings.from_env(environ)
         clients = create_clients(max_pool_connections=settings.concurrency + 8)

@@ -234,7 +234,7 @@ class SourceStore:
         if not pending:
             return result
         with ThreadPoolExecutor(min(_CLAIM_THREADS, len(pending)), thread_name_prefix="seen") as pool:
-            won = list(pool.map(lambda claim: self._claim_one(*claim, now), pending))
+            won = list(pool.map(lambda claim: self._claim_one(claim[0], claim[1], claim[2], now), pending))
         for (url, _, _), ok in zip(pending, won, strict=True):
             if ok:
                 result.claimed.append(url)
@@ -251,7 +251,8 @@ class SourceStore:
                       "expires_at": {"N": str(now + SEEN_TTL_SECONDS)}},
                 ConditionExpression="attribute_not_exists(pk) OR (#state = :pending AND claimed_at < :stale)",
                 ExpressionAttributeNames={"#state": "state"},
-                ExpressionAttributeValues={":pending": {"S": "pending"}, ":stale": {"N": str(now - STALE_CLAIM_SECONDS)}})
+                ExpressionAttributeValues={":pending": {"S": "pending"},
+                                           ":stale": {"N": str(now - STALE_CLAIM_SECONDS)}})
         except ClientError as error:
             if _conditional(error):
                 return False
@@ -294,7 +295,8 @@ class SourceStore:
 
     def release(self, articles: Iterable[str]) -> None:
         """Forget pending claims whose send failed, so the next poll tries them again."""
-        self._each(articles, lambda article: self._db.delete_item(TableName=self.table, Key=_key(SEEN_PREFIX + article)))
+        self._each(articles,
+                   lambda article: self._db.delete_item(TableName=self.table, Key=_key(SEEN_PREFIX + article)))
 
     def _each(self, articles: Iterable[str], call: Any) -> None:
         ids = list(articles)
