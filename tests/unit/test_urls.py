@@ -6,6 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from newsingest.fetch.target import parse_target
+from newsingest.outcomes import PermanentFailure
 from newsingest.urls import InvalidUrl, article_id, domain_of, normalize_url
 
 
@@ -97,3 +99,70 @@ def test_generated_urls_normalize_idempotently(scheme: str, host: str, path: str
     except InvalidUrl:
         return
     assert normalize_url(once) == once
+
+
+# ----------------------------------------------------------------------- one host rule for messages and fetch
+# Before: newsingest.urls and the fetcher's own URL module each had host rules. They disagreed on the hosts
+# below; the stricter correct rule (newsingest.urls.canonical_host) now decides for both.
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("http://0x7f.1/a", "http://127.0.0.1/a"),  # an IPv4 number is the address it denotes (was its own article)
+        ("http://2130706433/", "http://127.0.0.1/"),
+        ("http://%65xample.com/a", "http://example.com/a"),  # a percent-escaped host is the host it decodes to
+        ("http://[0:0::1]:8080/", "http://[::1]:8080/"),  # IPv6 in its one compressed spelling
+        ("http://[::FFFF:127.0.0.1]/", "http://[::ffff:7f00:1]/"),
+        ("http://１２７.０.０.１/", "http://127.0.0.1/"),  # fullwidth digits, as IDNA maps them
+    ],
+)
+def test_a_host_has_one_spelling_for_the_article_id_and_for_the_fetch(raw: str, expected: str) -> None:
+    # Given a URL whose host can be spelled several ways / When normalized and when parsed for fetching
+    # Then both name the same host, so the article id names the host that is fetched
+    assert normalize_url(raw) == expected
+    assert parse_target(raw).url == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ("http://exa_mple.com/", "not a valid domain"),  # the fetcher accepted "_"; hostnames are LDH
+        ("https://exa\u200bmple.com/", "invisible"),  # the fetcher's IDNA library deleted the zero-width space
+        ("http://example.com:0/", "port 0"),  # normalize_url kept ":0"
+        ("http://[fe80::1%25eth0]/", "zone index"),  # normalize_url kept the zone
+        ("http://example.123/", "is not a number"),  # ends in a number but is not IPv4
+        ("http://1.2.3.4.5/", "more than four"),
+        ("http://" + "a." * 127 + "example/", "not a valid domain"),  # over 253 characters (normalize_url let it be)
+        ("http://example.com../", "not a valid domain"),  # one trailing dot is the root, two are an empty label
+        ("http://%ff.example/", "not UTF-8"),
+    ],
+)
+def test_hosts_one_side_accepted_are_refused_by_both(raw: str, message: str) -> None:
+    # Given a host one of the two old rules accepted / When normalized / Then refused, saying why
+    with pytest.raises(InvalidUrl, match=message):
+        normalize_url(raw)
+    # and the fetcher refuses it too, as an invalid URL
+    with pytest.raises(PermanentFailure) as caught:
+        parse_target(raw)
+    assert caught.value.reason == "invalid_url"
+
+
+HOSTISH = st.lists(st.sampled_from(list("abcxyz019-_.%") + ["%2e", "%41", "0x", "xn--", "ü", "ß", "。", "\u200b"]),
+                   min_size=1, max_size=12).map("".join)
+
+
+@given(HOSTISH)
+def test_messages_and_the_fetcher_accept_exactly_the_same_hosts(host: str) -> None:
+    # Given any host-like text in an http URL
+    url = f"http://{host}/a"
+    try:
+        normalized: str | None = normalize_url(url)
+    except InvalidUrl:
+        normalized = None
+    try:
+        fetched: str | None = parse_target(url).url
+    except PermanentFailure:
+        fetched = None
+    # Then normalize_url and the fetcher agree: both refuse it, or both accept it as the same URL
+    assert normalized == fetched
