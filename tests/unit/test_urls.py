@@ -70,6 +70,18 @@ def test_article_id_is_sha256_hex_of_the_normalized_url() -> None:
     assert first == "fe1b48a6b611c5bc7f05dfd073e3f8333594b8450ea55c68239ad0e2eff85bc5"
 
 
+@given(st.lists(st.from_regex(r"https://[a-z]{1,8}\.example/[a-z0-9]{0,8}", fullmatch=True), min_size=2, max_size=8,
+                unique=True))
+def test_article_ids_are_64_lowercase_hex_digits_stable_and_distinct(urls: list[str]) -> None:
+    # Given distinct normalized URLs / When their ids are computed twice
+    ids = [article_id(normalize_url(url)) for url in urls]
+    # Then each is 64 lower-case hex digits (a DynamoDB key and an S3 key segment), the same every time,
+    # and no two URLs share one
+    assert all(len(id_) == 64 and set(id_) <= set("0123456789abcdef") for id_ in ids)
+    assert ids == [article_id(normalize_url(url)) for url in urls]
+    assert len(set(ids)) == len(urls)
+
+
 def test_domain_drops_www_but_keeps_other_subdomains() -> None:
     assert domain_of("https://www.koreatimes.co.kr/x") == "koreatimes.co.kr"
     assert domain_of("https://news.example.com/x") == "news.example.com"
