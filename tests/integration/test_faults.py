@@ -175,7 +175,7 @@ def test_persistent_throttling_ends_in_the_dead_letter_queue_with_nothing_half_w
     drained = world.drain()
 
     # Then it is in the DLQ, no item exists, and its objects (written once, never twice) are orphans, not duplicates
-    assert drained.deliveries == 5
+    assert drained.received == 5
     accounting = world.check()
     assert accounting.buckets == {"dlq": 1}
     assert accounting.orphan_objects == 2 and set(world.versions().values()) == {1}
