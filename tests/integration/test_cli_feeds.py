@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from newsingest.feeds import FeedError, parse_date, parse_feed, parse_sitemap, read_feed, read_sitemap
+from newsingest.feeds import FeedError, parse_feed, parse_feed_datetime, parse_sitemap, read_feed, read_sitemap
 from newsingest.outcomes import PermanentFailure
 
 
@@ -97,7 +97,7 @@ def test_not_a_sitemap_or_feed() -> None:
     (None, None),
 ])
 def test_dates(text, expected) -> None:
-    parsed = parse_date(text)
+    parsed = parse_feed_datetime(text)
     assert (parsed.isoformat() if parsed else None) == expected
 
 

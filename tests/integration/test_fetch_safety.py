@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from newsingest.outcomes import PermanentFailure
+from newsingest.outcomes import PermanentFailure, TransientFailure
 from tests.integration.fetch_servers import (
     HTML,
     Canary,
@@ -238,7 +238,7 @@ class TestPerHostConcurrency:
             # When a second fetch to the same host has a short deadline
             import time
 
-            with pytest.raises(Exception) as caught:
+            with pytest.raises(TransientFailure) as caught:
                 fetcher.fetch(server.url("/slow"), deadline=time.monotonic() + 0.2)
         finally:
             release.set()

@@ -1,5 +1,9 @@
 """Drain a queue through a ``LocalEventSource`` until nothing is left on it, visible or in flight.
 
+Only the benchmarks use this now (the tests drain with ``LocalEventSource.drain`` itself, tests/support/world.py):
+they need ``when_idle`` (several pollers pause instead of spinning) and ``more_coming`` (a producer still sends),
+which ``LocalEventSource.drain`` lacks. Once it has them, this module goes.
+
 ``LocalEventSource.drain`` stops after a number of empty receives. With ``retry_visibility_seconds=0`` a failed message
 is released with ``VisibilityTimeout=0``, and moto makes it visible only once its clock has moved past that
 millisecond, so an immediate receive can come back empty although the message is still there (and, with several

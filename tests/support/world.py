@@ -17,11 +17,10 @@ import pytest
 from botocore.exceptions import ClientError
 
 from newsingest.batch import OUTCOMES, Runtime, get_runtime, reset_runtime
-from newsingest.local.esm import LocalEventSource, PollReport, load_handler
+from newsingest.local.esm import DrainReport, LocalEventSource, PollReport, load_handler, messages_left
 from newsingest.local.stack import find_template
 from newsingest.storage import ArticleEvents, ArticleObjects, ArticleRepository
 from tests.conftest import Stack, sqs_record
-from tests.support.drain import Drained, drain_queue
 from tests.support.invariant import Accounting, AwsView, WriteLog, assert_invariant
 from tests.support.origin import Origin, serve_origin
 
@@ -176,8 +175,13 @@ class World:
     def poll(self, handler: Callable[..., Any] | None = None) -> PollReport:
         return self.source(handler).poll_once()
 
-    def drain(self, handler: Callable[..., Any] | None = None) -> Drained:
-        return drain_queue(self.source(handler), self.sqs, max_polls=500)
+    def drain(self, handler: Callable[..., Any] | None = None) -> DrainReport:
+        """Poll until the queue is empty: visible, in flight and delayed (exhausted messages moved to the DLQ)."""
+        source = self.source(handler)  # failures released at once: the drain ends on the queue's own counters
+        drained = source.drain(max_polls=500)
+        left = messages_left(self.sqs, source.queue_url)
+        assert left == 0, f"queue {source.queue_url} still holds {left} messages after the drain"
+        return drained
 
     # ---- state ----
     def item(self, record_id: str) -> dict[str, Any] | None:

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from newsingest.extract.dates import date_from_url, find_date_lines, is_before, parse_date, refine
+from newsingest.extract.dates import date_from_url, find_date_lines, is_before, parse_date_to_iso, refine
 
 
 @pytest.mark.parametrize(
@@ -39,19 +39,19 @@ from newsingest.extract.dates import date_from_url, find_date_lines, is_before, 
 )
 def test_parse_date_formats(raw: str, expected: str) -> None:
     # Given a date as pages write it / When parsed / Then the ISO form keeps exactly the offset the page gave
-    assert parse_date(raw) == expected
+    assert parse_date_to_iso(raw) == expected
 
 
 @pytest.mark.parametrize("raw", ["", "2 hours ago", "yesterday", "Copyright 1987", "© 2024", "2019-02-30",
                                  "1899-01-01", "not a date", None, "   ", "99/99/2019"])
 def test_parse_date_rejects_junk(raw: str | None) -> None:
     # Given something that is not one calendar date / When parsed / Then None (never the crawl time)
-    assert parse_date(raw) is None
+    assert parse_date_to_iso(raw) is None
 
 
 def test_naive_time_stays_naive() -> None:
     # Given a visible date line without any zone / When parsed / Then no offset is invented
-    assert parse_date("Posted : 2019-11-22 11:09") == "2019-11-22T11:09:00"
+    assert parse_date_to_iso("Posted : 2019-11-22 11:09") == "2019-11-22T11:09:00"
 
 
 def test_date_lines_are_classified_by_their_label() -> None:
@@ -98,5 +98,5 @@ def test_refine_adds_precision_from_an_agreeing_lower_source() -> None:
 
 @given(st.one_of(st.text(max_size=300), st.integers(), st.floats(allow_nan=True), st.none(), st.binary()))
 def test_parse_date_never_raises(value: object) -> None:
-    result = parse_date(value)
+    result = parse_date_to_iso(value)
     assert result is None or isinstance(result, str)

@@ -10,7 +10,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from newsingest.fetch.addresses import NotAnIPv4Number, parse_ipv4_number
-from newsingest.fetch.urls import parse_target
+from newsingest.fetch.target import parse_target
 from newsingest.outcomes import PermanentFailure
 
 PART = st.one_of(

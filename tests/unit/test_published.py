@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from newsingest.extract import extract_article
-from newsingest.extract.dates import parse_date
+from newsingest.extract.dates import parse_date_to_iso
 from newsingest.extract.options import ExtractOptions
 from newsingest.extract.published import is_dayfirst
 
@@ -322,7 +322,7 @@ def test_dayfirst_follows_language_and_territory(language: str | None, dayfirst:
 ])
 def test_month_names_of_more_languages(raw: str, expected: str | None) -> None:
     # Given a date written with a month name / When parsed / Then the calendar day (or None, never an exception)
-    assert parse_date(raw) == expected
+    assert parse_date_to_iso(raw) == expected
 
 
 def test_script_state_dates_an_otherwise_undated_page() -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections import Counter
+from collections import Counter, deque
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from functools import lru_cache
@@ -84,6 +84,13 @@ class ConcurrentBatchProcessor(BatchProcessor):
     A batch's fetches overlap instead of queueing behind each other; the per-host limit is enforced by the
     Fetcher. Failures are still collected per record, so ``batchItemFailures`` lists exactly the records to retry.
 
+    Only the hooks Powertools documents for a custom processor are overridden (``_prepare``, ``_process_record``,
+    ``_clean``), driven by ``process_partial_response`` as for any processor: ``_prepare`` (on entering the batch)
+    checks the records and submits them all to the pool; Powertools' own ``process()`` then calls
+    ``_process_record`` for each record in order, on the calling thread, and each call waits for that record's
+    result until the batch deadline; ``_clean`` (on leaving) lets the pool go, flushes the outcome counts and
+    builds the response. tests/unit/test_batch_processor.py pins that protocol.
+
     The deadline rule (docs/delivery-guarantees.md): the processor waits for the records until the invocation's
     remaining time minus ``Settings.deadline_margin_ms``, and no longer. A record still running then is reported
     as a failure (retried) and left to finish on its own: the pool is shut down without joining it (no
@@ -96,29 +103,39 @@ class ConcurrentBatchProcessor(BatchProcessor):
         super().__init__(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
         self._max_workers = max_workers
         self._margin_ms = margin_ms
+        self._pool: ThreadPoolExecutor | None = None
+        self._submitted: dict[int, deque[tuple[SQSRecord, Future[Any]]]] = {}
+        self._deadline: float | None = None
 
-    def __call__(self, records: list[dict[str, Any]], handler: Any,
-                 lambda_context: Any = None) -> ConcurrentBatchProcessor:
-        _require_sqs_records(records)  # before the batch context opens, so no later error can mask this one
-        super().__call__(records, handler, lambda_context)  # sets the batch up and returns self (untyped there)
-        return self
-
-    def process(self) -> list[SuccessResponse | FailureResponse]:
+    def _prepare(self) -> None:
+        # before anything is started, so no later error can mask this one
+        _require_sqs_records(self.records)
+        super()._prepare()  # type: ignore[no-untyped-call]  # Powertools leaves it unannotated; clears the last batch
         workers = max(1, min(self._max_workers or get_runtime().settings.batch_concurrency, len(self.records)))
         metrics.add_metric(name="BatchRecords", unit=MetricUnit.Count, value=len(self.records))
         timeout = self._wait_timeout()
-        pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ingest")
+        self._deadline = None if timeout is None else time.monotonic() + timeout
+        self._submitted = {}
+        pool = self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ingest")
+        for record in self.records:
+            data = SQSRecord(record)  # what Powertools hands an SQS record handler without a model
+            self._submitted.setdefault(id(record), deque()).append((data, pool.submit(self._run_handler, data)))
+
+    def _process_record(self, record: dict[str, Any]) -> SuccessResponse | FailureResponse:
+        data, future = self._submitted[id(record)].popleft()
+        left = None if self._deadline is None else max(0.0, self._deadline - time.monotonic())
+        done, _ = wait([future], timeout=left)
+        return self._respond(record, data, future) if future in done else self._unfinished(data, future)
+
+    def _clean(self) -> None:
         try:
-            batch = [(record, self._to_batch_type(record=record, event_type=self.event_type, model=self.model))
-                     for record in self.records]
-            futures: list[Future[Any]] = [pool.submit(self._run_handler, data) for _, data in batch]
-            done, _ = wait(futures, timeout=timeout)
-            return [self._respond(record, data, future) if future in done else self._unfinished(data, future)
-                    for (record, data), future in zip(batch, futures, strict=True)]
+            if self._pool is not None:
+                # Never wait for stragglers: they finish (idempotently) in the background or with the environment.
+                self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool, self._submitted = None, {}
         finally:
-            # Never wait for stragglers: they finish (idempotently) in the background or with the environment.
-            pool.shutdown(wait=False, cancel_futures=True)
             OUTCOMES.flush()
+            super()._clean()  # type: ignore[no-untyped-call]  # Powertools leaves it unannotated; builds the response
 
     def _wait_timeout(self) -> float | None:
         context = getattr(self, "lambda_context", None)

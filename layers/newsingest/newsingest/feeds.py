@@ -423,8 +423,8 @@ def _sitemap_entries(root: etree._Element, item: str, source: str) -> list[Entry
         loc_node = next((child for child in _children(node, "loc") if _text(child)), None)
         if loc_node is None:
             continue
-        dates = [parse_date(_child_text(node, "lastmod"))]
-        dates += [parse_date(_child_text(news, "publication_date")) for news in _children(node, "news")]
+        dates = [parse_feed_datetime(_child_text(node, "lastmod"))]
+        dates += [parse_feed_datetime(_child_text(news, "publication_date")) for news in _children(node, "news")]
         known = [date for date in dates if date is not None]
         entries.append(Entry(resolve_link(_text(loc_node), loc_node, source), max(known) if known else None, source))
     return entries
@@ -464,7 +464,8 @@ def _rss_entry(item: etree._Element, source: str) -> Entry | None:
     link = _rss_link(item, index, source)
     if not link:
         return None
-    return Entry(link, parse_date(_indexed_text(index, "pubDate", "date", "published", "updated", "issued")), source)
+    published = parse_feed_datetime(_indexed_text(index, "pubDate", "date", "published", "updated", "issued"))
+    return Entry(link, published, source)
 
 
 def _rss_link(item: etree._Element, index: Index, source: str) -> str | None:
@@ -502,7 +503,8 @@ def _atom_entry(entry: etree._Element, source: str) -> Entry | None:
         if text_link is None:
             return None
         url = resolve_link(_text(text_link), text_link, source)
-    return Entry(url, parse_date(_indexed_text(index, "published", "updated", "issued", "modified", "created")), source)
+    published = parse_feed_datetime(_indexed_text(index, "published", "updated", "issued", "modified", "created"))
+    return Entry(url, published, source)
 
 
 def _hints(root: etree._Element) -> FeedHints:
@@ -527,7 +529,7 @@ def _int(text: str | None) -> int | None:
 
 # ------------------------------------------------------------------------------------------------ dates
 
-def parse_date(text: str | None) -> datetime | None:
+def parse_feed_datetime(text: str | None) -> datetime | None:
     """W3C datetime / ISO 8601 (``2024-05-01``, ``2024-05-01T10:00Z``) or RFC 822 (RSS); naive means UTC."""
     if not text:
         return None
@@ -551,7 +553,7 @@ def parse_date(text: str | None) -> datetime | None:
 
 def parse_since(text: str) -> datetime:
     """A ``--since`` value: a date or a datetime (naive = UTC). Raises ``ValueError`` with a readable message."""
-    parsed = parse_date(text)
+    parsed = parse_feed_datetime(text)
     if parsed is None:
         raise ValueError(f"{text!r} is not a date (use 2024-05-01 or 2024-05-01T12:00:00Z)")
     return parsed

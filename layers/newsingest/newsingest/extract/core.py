@@ -162,7 +162,7 @@ def _complete(meta: Metadata, text: str, closing: tuple[str, ...]) -> Metadata:
         return meta
 
 
-def _merge_images(
+def _article_images(
     lead: str | None, meta_images: tuple[Image, ...], body_images: tuple[Image, ...]
 ) -> tuple[Image, ...]:
     """Metadata's lead image first, then the in-body figures with their captions, one entry per picture.
@@ -201,7 +201,7 @@ def _assemble(meta: Metadata, body: BodyResult, charset: str | None) -> Article:
         description=meta.description,
         language=meta.language,
         image_url=meta.image_url,
-        images=_merge_images(meta.image_url, tuple(meta.images), body.images),
+        images=_article_images(meta.image_url, tuple(meta.images), body.images),
         canonical_url=meta.canonical_url,
         site_name=meta.site_name,
         source=meta.source,

@@ -33,7 +33,7 @@ class _Parts(NamedTuple):
     offset_minutes: int | None
 
 
-def parse_date(value: object, *, dayfirst: bool = False) -> str | None:
+def parse_date_to_iso(value: object, *, dayfirst: bool = False) -> str | None:
     """``value`` (a string, or epoch seconds/milliseconds) as an ISO 8601 string, or None (never raises)."""
     try:
         parts = _parse(value, dayfirst=dayfirst)
@@ -68,7 +68,7 @@ def date_from_scripts(markup: str | None) -> str | None:
         return None
     for pattern in (p.SCRIPT_PUBLISHED_KEY, p.SCRIPT_CREATED_KEY):
         for match in pattern.finditer(markup):
-            iso = parse_date(match[1])
+            iso = parse_date_to_iso(match[1])
             if iso:
                 return iso
     return None
@@ -80,7 +80,7 @@ def find_date_lines(text: str, *, dayfirst: bool = False) -> Iterator[tuple[str,
     The label decides the kind, so ``Updated : …`` is never taken for the publication date.
     """
     for match in p.DATE_LINE.finditer(text[:5000]):
-        iso = parse_date(match["value"], dayfirst=dayfirst)
+        iso = parse_date_to_iso(match["value"], dayfirst=dayfirst)
         if iso:
             # matched in place, not in the label alone: some labels look ahead ("zuletzt" before "am")
             kind = "modified" if p.MODIFIED_LABEL.match(text, match.start("label")) else "published"

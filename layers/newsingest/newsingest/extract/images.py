@@ -44,7 +44,7 @@ def extract_images(sources: PageSources) -> tuple[str | None, tuple[Image, ...]]
         found.append(Image(lead))
     found.extend(ld_images)
     found.extend(figures)
-    return lead, _merge_images(found)
+    return lead, _one_per_picture(found)
 
 
 def _image_url(sources: PageSources, value: str | None) -> str | None:
@@ -251,7 +251,7 @@ def is_content_image(url: str) -> bool:
     return not p.NON_CONTENT_IMAGE.search(url) and not declared_small(url)
 
 
-def _merge_images(images: list[Image]) -> tuple[Image, ...]:
+def _one_per_picture(images: list[Image]) -> tuple[Image, ...]:
     """One entry per picture (URLs compared without query strings), keeping the first caption/credit found."""
     merged: dict[str, Image] = {}
     for image in images:

@@ -124,7 +124,7 @@ def extract_metadata(soup: bs4.BeautifulSoup, url: str | None, options: ExtractO
     scripts included (the pre-clean drops them), read only to date a page nothing else dates."""
     try:
         page = _collect(soup)
-        resolver = _Resolver(page, url)
+        resolver = _FieldResolver(page, url)
         resolver.markup = markup
         return resolver.metadata()
     except Exception:  # never raise: metadata is best effort, the body text is still worth returning
@@ -134,7 +134,7 @@ def extract_metadata(soup: bs4.BeautifulSoup, url: str | None, options: ExtractO
 
 def read_page(soup: bs4.BeautifulSoup, url: str | None = None) -> PageSources:
     """The page's sources with its visible headline chosen: what every ``extract_*`` field function reads."""
-    return _Resolver(_collect(soup), url)
+    return _FieldResolver(_collect(soup), url)
 
 
 def complete_with_text(meta: Metadata, text: str, closing: Sequence[str] = ()) -> Metadata:
@@ -232,7 +232,7 @@ def _usable(el: Tag) -> bool:
 
 
 # ======================================================================================= resolution
-class _Resolver(PageSources):
+class _FieldResolver(PageSources):
     """Assembles the Metadata: one call per field (the field functions of titles/authors/sections/images/fields,
     and published.py's extract_published/extract_modified for the dates)."""
 

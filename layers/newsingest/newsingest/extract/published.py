@@ -192,7 +192,7 @@ def _first_short_date(src: DateSources) -> DateResult:
         text = " ".join(node.split())
         if not text or len(text) > _MAX_LAST_RESORT or not isinstance(node.parent, Tag):
             continue
-        iso = d.parse_date(text, dayfirst=dayfirst)
+        iso = d.parse_date_to_iso(text, dayfirst=dayfirst)
         if iso and p.MODIFIED_LABEL.search(text) is None and not _inside_sentence(node.parent) \
                 and _date_context(src, node.parent) != "furniture":
             return DateResult(iso, "date_line")
@@ -374,7 +374,7 @@ def _titles(src: DateSources, dayfirst: bool) -> Iterator[DateCandidate]:
     """A date the page's title or headline starts or ends with ("23.01.2022 - Wierer jubelt", "… vom 22.04.2020")."""
     for title in src.titles:
         for piece in (title[:24], title[-24:]):
-            iso = d.parse_date(piece, dayfirst=dayfirst) if _YEAR.search(piece) else None
+            iso = d.parse_date_to_iso(piece, dayfirst=dayfirst) if _YEAR.search(piece) else None
             if iso:
                 yield DateCandidate(iso, PUBLISHED, "date_line", "title", -1, _S_TITLE)
                 return
@@ -382,7 +382,7 @@ def _titles(src: DateSources, dayfirst: bool) -> Iterator[DateCandidate]:
 
 def _candidate(value: Any, kind: str, source: str, label: str, position: int, score: int,
                dayfirst: bool) -> DateCandidate | None:
-    iso = d.parse_date(value, dayfirst=dayfirst)
+    iso = d.parse_date_to_iso(value, dayfirst=dayfirst)
     return DateCandidate(iso, kind, source, label, position, score) if iso else None
 
 
@@ -522,7 +522,7 @@ def _visible(src: DateSources, dayfirst: bool) -> Iterator[DateCandidate]:
             continue
         if label == "header" and (len(text) > _MAX_UNLABELLED or _inside_sentence(parent)):
             continue
-        iso = d.parse_date(text, dayfirst=dayfirst)
+        iso = d.parse_date_to_iso(text, dayfirst=dayfirst)
         if not iso:
             continue
         context = _date_context(src, parent)
@@ -548,7 +548,7 @@ def _dateline(src: DateSources, position: int, parent: Tag, text: str, dayfirst:
     stated = (match["date"] or match["paren"]) if match else None
     if stated is None or len(stated.split()) > _DATELINE_MAX_WORDS:
         return None
-    iso = d.parse_date(stated, dayfirst=dayfirst)
+    iso = d.parse_date_to_iso(stated, dayfirst=dayfirst)
     context = _date_context(src, parent) if iso else "furniture"
     if not iso or context == "furniture":
         return None

@@ -57,7 +57,7 @@ def kicker(sources: PageSources) -> str | None:
             continue
         if len(text) > p.SECTION_LABEL_MAX_CHARS or len(text.split()) > 4 or any(ch.isdigit() for ch in text):
             continue
-        if not plausible_section(text) or fold(text) in _HOME or d.parse_date(text) or "ago" in text.split() \
+        if not plausible_section(text) or fold(text) in _HOME or d.parse_date_to_iso(text) or "ago" in text.split() \
                 or "last" in text.split() or fold(text) in titles or not text[:1].isalpha() \
                 or text.casefold() in p.GENERIC_KICKERS:
             continue

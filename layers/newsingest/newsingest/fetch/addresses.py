@@ -1,4 +1,4 @@
-"""Which IP addresses a fetch may connect to, and how hosts that are IPv4 numbers are spelled.
+"""Which IP addresses a fetch may connect to (how a host spells an IP address is in ``newsingest.urls``).
 
 Policy: an address is allowed only when it is globally routable unicast. Everything else (loopback, private,
 link-local including the instance metadata service 169.254.169.254 / fd00:ec2::254, CGNAT, multicast, reserved,
@@ -13,7 +13,11 @@ from __future__ import annotations
 import ipaddress
 from typing import Final
 
-IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+# How a host spells an IP address is URL identity (newsingest.urls); re-exported here for the fetch side.
+from newsingest.urls import IPAddress, NotAnIPv4Number, parse_ip_host, parse_ipv4_number
+
+__all__ = ["BLOCKED_V4", "BLOCKED_V6", "IPAddress", "NotAnIPv4Number", "embedded_ipv4", "parse_ip_host",
+           "parse_ipv4_number", "refusal"]
 
 _V4 = ipaddress.IPv4Network
 _V6 = ipaddress.IPv6Network
@@ -118,67 +122,3 @@ def embedded_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | Non
         # Both ends are IPv4 hosts; report the worse one.
         return client if _refuse_v4(client) is not None else server
     return None
-
-
-class NotAnIPv4Number(ValueError):
-    """The host ends in a number (so a browser would parse it as IPv4) but is not a valid IPv4 number."""
-
-
-def parse_ip_host(host: str) -> IPAddress | None:
-    """The address a URL host denotes when it is an IP literal, in any spelling a browser/``inet_aton`` accepts.
-
-    ``host`` is lower-case without IPv6 brackets. Returns ``None`` for a domain name; raises
-    :class:`NotAnIPv4Number` (a ``ValueError``) for hosts such as ``example.123`` or ``1.2.3.4.5`` that end in
-    a number but are not valid IPv4 - browsers refuse those too, and passing them to ``getaddrinfo`` would
-    let the C library guess.
-    """
-    if ":" in host:
-        try:
-            return ipaddress.IPv6Address(host)
-        except ValueError as exc:
-            raise NotAnIPv4Number(f"invalid IPv6 literal {host!r}") from exc
-    return parse_ipv4_number(host)
-
-
-def parse_ipv4_number(host: str) -> ipaddress.IPv4Address | None:
-    """WHATWG URL "IPv4 parser": ``2130706433``, ``0x7f000001``, ``0177.0.0.1``, ``127.1``, ``10.1.2`` …"""
-    parts = host.split(".")
-    if len(parts) > 1 and parts[-1] == "":
-        parts.pop()  # one trailing dot is allowed ("127.0.0.1.")
-    if not parts or not _looks_numeric(parts[-1]):
-        return None
-    if len(parts) > 4:
-        raise NotAnIPv4Number(f"{host!r} has more than four numeric parts")
-    numbers = [_parse_ipv4_part(part, host) for part in parts]
-    for number in numbers[:-1]:
-        if number > 255:
-            raise NotAnIPv4Number(f"{host!r}: part {number} exceeds 255")
-    last_limit = 256 ** (5 - len(numbers))
-    if numbers[-1] >= last_limit:
-        raise NotAnIPv4Number(f"{host!r}: last part exceeds {last_limit - 1}")
-    value = numbers[-1]
-    for index, number in enumerate(numbers[:-1]):
-        value += number << (8 * (3 - index))
-    return ipaddress.IPv4Address(value)
-
-
-def _looks_numeric(part: str) -> bool:
-    """WHATWG "ends in a number": decimal digits, or 0x followed by hex digits."""
-    if part.isascii() and part.isdigit():
-        return True
-    if part[:2] in ("0x", "0X"):
-        return all(c in "0123456789abcdefABCDEF" for c in part[2:])
-    return False
-
-
-def _parse_ipv4_part(part: str, host: str) -> int:
-    try:
-        if part[:2] in ("0x", "0X"):
-            return int(part[2:], 16) if part[2:] else 0
-        if len(part) > 1 and part.startswith("0"):
-            return int(part[1:], 8)
-        if part.isascii() and part.isdigit():
-            return int(part)
-    except ValueError:
-        pass
-    raise NotAnIPv4Number(f"{host!r}: {part!r} is not a number")

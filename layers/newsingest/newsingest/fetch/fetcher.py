@@ -52,8 +52,8 @@ from newsingest.fetch.options import FetchOptions
 from newsingest.fetch.result import FetchResult
 from newsingest.fetch.robots import ALLOW_ALL, RobotsCache, RobotsRules, parse_robots
 from newsingest.fetch.sniff import clean_header_value, parse_content_type, sniff
+from newsingest.fetch.target import Target, parse_target, redact, resolve_location
 from newsingest.fetch.transport import deadline_scope, install_deadline_pools, new_pool_manager
-from newsingest.fetch.urls import Target, parse_target, redact, resolve_location
 from newsingest.outcomes import HOST_BUDGET_REASON, IngestFailure, PermanentFailure, TransientFailure
 
 log = logging.getLogger(__name__)

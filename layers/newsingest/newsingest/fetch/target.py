@@ -1,18 +1,18 @@
-"""Parse and normalise the URLs we are asked to fetch (and every redirect target) into a :class:`Target`."""
+"""The URLs we are asked to fetch (and every redirect target) as a :class:`Target`: where to connect, what to ask.
+
+The host rules are URL identity's (``newsingest.urls.canonical_host``), the same ones messages and the CLI apply;
+this module adds only what a request needs (the port to connect to, the percent-encoded request target).
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import quote, unquote, urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
-from newsingest.fetch.addresses import IPAddress, NotAnIPv4Number, parse_ip_host
 from newsingest.outcomes import PermanentFailure
+from newsingest.urls import DEFAULT_PORTS, InvalidUrl, IPAddress, bracketed, canonical_host
 
-DEFAULT_PORTS = {"http": 80, "https": 443}
-# What may appear in a host after percent-decoding and IDNA: letters, digits, hyphen, underscore (seen in
-# real DNS names), dots. Anything else (spaces, "\\", "%", "@" …) is a parser-confusion attempt.
-_HOST_CHARS = re.compile(r"^[a-z0-9_.-]+$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # Characters left as they are in the request target; everything else is percent-encoded as UTF-8,
 # as browsers do (``%`` stays so existing escapes are not double-encoded).
@@ -34,14 +34,13 @@ class Target:
     @property
     def authority(self) -> str:
         """``host[:port]`` as the Host header and allow_hosts need it (port omitted when default)."""
-        host = f"[{self.host}]" if ":" in self.host else self.host
+        host = bracketed(self.host)
         return host if DEFAULT_PORTS[self.scheme] == self.port else f"{host}:{self.port}"
 
     @property
     def host_port(self) -> str:
         """Always ``host:port``: the key of allow_hosts, robots.txt and the per-host limit."""
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"{host}:{self.port}"
+        return f"{bracketed(self.host)}:{self.port}"
 
     @property
     def origin(self) -> str:
@@ -68,7 +67,10 @@ def parse_target(url: str) -> Target:
         raise PermanentFailure("credentials_in_url", "URLs with user:password@ are refused")
     if "\\" in parts.netloc:
         raise PermanentFailure("invalid_url", f"backslash in host of {url!r}")
-    host, ip = _normalise_host(parts.hostname or "", url)
+    try:
+        host, ip = canonical_host(parts.hostname or "")
+    except InvalidUrl as error:
+        raise PermanentFailure("invalid_url", f"{redact(url)!r}: {error}") from None
     if port is None:
         port = DEFAULT_PORTS[scheme]
     if port == 0:
@@ -92,54 +94,6 @@ def _with_url(target: Target) -> Target:
         request_target=target.request_target,
         ip=target.ip,
     )
-
-
-def _normalise_host(raw: str, url: str) -> tuple[str, IPAddress | None]:
-    """Percent-decode, IDNA-encode and classify the host, as a browser would before resolving it."""
-    if not raw:
-        raise PermanentFailure("invalid_url", f"no host in {url!r}")
-    if ":" in raw:  # urlsplit already removed the brackets of an IPv6 literal
-        if "%" in raw:
-            raise PermanentFailure("invalid_url", f"IPv6 zone index in {url!r}")
-        try:
-            ip = parse_ip_host(raw)
-        except NotAnIPv4Number as exc:
-            raise PermanentFailure("invalid_url", str(exc)) from exc
-        assert ip is not None
-        return ip.compressed, ip
-    try:
-        host = unquote(raw, errors="strict") if "%" in raw else raw
-    except UnicodeDecodeError as exc:
-        raise PermanentFailure("invalid_url", f"percent-encoded host is not UTF-8: {raw!r}") from exc
-    host = _to_ascii(host, url).rstrip(".")
-    if not host or not _HOST_CHARS.match(host) or ".." in host:
-        raise PermanentFailure("invalid_url", f"invalid host {raw!r}")
-    if len(host) > 253 or any(len(label) > 63 for label in host.split(".")):
-        # DNS limits (RFC 1035); getaddrinfo would raise a bare UnicodeError for them.
-        raise PermanentFailure("invalid_url", f"host name too long: {host[:80]!r}…")
-    try:
-        ip = parse_ip_host(host)
-    except NotAnIPv4Number as exc:
-        raise PermanentFailure("invalid_url", str(exc)) from exc
-    return (ip.compressed if ip is not None else host), ip
-
-
-def _to_ascii(host: str, url: str) -> str:
-    """IDN hosts to punycode: IDNA 2008/UTS 46 when the ``idna`` package is present, else the stdlib codec."""
-    if host.isascii():
-        return host.lower()
-    try:
-        import idna  # noqa: PLC0415 - optional, not a runtime dependency: tried only for a non-ASCII host
-
-        return idna.encode(host, uts46=True).decode("ascii").lower()
-    except ImportError:
-        pass
-    except Exception as exc:  # idna.IDNAError and friends
-        raise PermanentFailure("invalid_url", f"invalid internationalised host in {url!r}: {exc}") from exc
-    try:
-        return host.encode("idna").decode("ascii").lower()
-    except UnicodeError as exc:
-        raise PermanentFailure("invalid_url", f"invalid internationalised host in {url!r}: {exc}") from exc
 
 
 def resolve_location(base: Target, location: str) -> Target:

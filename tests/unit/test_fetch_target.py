@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from newsingest.fetch.urls import parse_target, resolve_location
+from newsingest.fetch.target import parse_target, resolve_location
 from newsingest.outcomes import PermanentFailure
 
 
