@@ -23,8 +23,8 @@ def run(feeds: int, delay: float, links: int) -> dict:
 
     from benchmarks import services  # noqa: PLC0415
     from newsingest.fetch import Fetcher, FetchOptions  # noqa: PLC0415
-    from newsingest.local.feeds_origin import rss_feed, serve_feeds  # noqa: PLC0415
-    from newsingest.local.stack import deploy_local_stack  # noqa: PLC0415
+    from newsingest_tools.local.feeds_origin import rss_feed, serve_feeds  # noqa: PLC0415
+    from newsingest_tools.local.stack import deploy_local_stack  # noqa: PLC0415
     from newsingest.poll import PollContext, new_source, poll_sources  # noqa: PLC0415
     from newsingest.storage.clients import create_clients  # noqa: PLC0415
     from newsingest.storage.sources import SourceStore  # noqa: PLC0415

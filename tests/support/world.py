@@ -17,9 +17,9 @@ import pytest
 from botocore.exceptions import ClientError
 
 from newsingest.batch import OUTCOMES, Runtime, get_runtime, reset_runtime
-from newsingest.local.esm import LocalEventSource, PollReport, load_handler
-from newsingest.local.stack import find_template
 from newsingest.storage import ArticleEvents, ArticleObjects, ArticleRepository
+from newsingest_tools.local.esm import LocalEventSource, PollReport, load_handler
+from newsingest_tools.local.stack import find_template
 from tests.conftest import Stack, sqs_record
 from tests.support.drain import Drained, drain_queue
 from tests.support.invariant import Accounting, AwsView, WriteLog, assert_invariant
@@ -222,8 +222,8 @@ def open_shared_world() -> Iterator[World]:
     import boto3
     from moto import mock_aws
 
-    from newsingest.local.stack import deploy_local_stack, function_environment
     from newsingest.storage.clients import TOOLING_READ_TIMEOUT_S, create_clients
+    from newsingest_tools.local.stack import deploy_local_stack, function_environment
     from tests.conftest import OFFLINE_AWS
 
     with pytest.MonkeyPatch.context() as monkeypatch:

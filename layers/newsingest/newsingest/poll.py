@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from newsingest.enqueue import send_bodies
+from newsingest.storage.queue import send_bodies
 from newsingest.feeds import Document, FeedError, parse_document, read_sitemap
 from newsingest.messages import encode_message
 from newsingest.outcomes import HOST_BUDGET_REASON, IngestFailure, PermanentFailure, TransientFailure
