@@ -8,6 +8,7 @@ docs/architecture.md.
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import subprocess
@@ -123,3 +124,43 @@ def test_importing_a_handler_and_every_runtime_module_loads_no_tooling(function:
     # Then no tooling module, nor click, moto or PyYAML, was imported along the way
     assert "app" in loaded and "newsingest.batch" in loaded
     assert [name for name in loaded if name.split(".")[0] in TOOLING_ONLY] == []
+
+
+def _top_level_names(path: Path) -> set[str]:
+    """Names a module binds at its top level (definitions, assignments, imports), read from its source."""
+    names: set[str] = set()
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names.add(node.name)
+        elif isinstance(node, ast.Assign | ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names |= {target.id for target in targets if isinstance(target, ast.Name)}
+        elif isinstance(node, ast.Import | ast.ImportFrom):
+            names |= {(alias.asname or alias.name).split(".")[0] for alias in node.names}
+    return names
+
+
+def test_every_import_of_our_packages_names_something_that_exists() -> None:
+    # Given every module of both packages and of the tests and benchmarks, and what each of them imports from
+    # newsingest or newsingest_tools (lazy imports included: the CLI imports most of its back-ends inside commands)
+    known = package_modules(RUNTIME_ROOT, RUNTIME_PACKAGE) | package_modules(TOOLING_ROOT, TOOLING_PACKAGE)
+    sources = [*known.values(), *sorted((RUNTIME_ROOT.parents[1] / "tests").rglob("*.py")),
+               *sorted((RUNTIME_ROOT.parents[1] / "benchmarks").rglob("*.py"))]
+    broken = []
+    for path in sources:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                wanted = [(alias.name, None) for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+                wanted = [(node.module, alias.name) for alias in node.names]
+            else:
+                continue
+            for module, name in wanted:
+                if module.split(".")[0] not in (RUNTIME_PACKAGE, TOOLING_PACKAGE):
+                    continue
+                if module not in known:
+                    broken.append(f"{path.name}:{node.lineno} {module}")
+                elif name and f"{module}.{name}" not in known and name not in _top_level_names(known[module]):
+                    broken.append(f"{path.name}:{node.lineno} {module}.{name}")
+    # Then each names a module that exists, or a name that module defines (a move left no stale import behind)
+    assert broken == []

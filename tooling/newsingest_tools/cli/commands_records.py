@@ -273,7 +273,7 @@ def reprocess(domain: str | None, since: str | None, dry_run: bool, resources: R
     and record version only where the output differs. A no_article failure whose page now yields an article
     becomes ok. Idempotent: a second run reports everything unchanged.
     """
-    from newsingest import reprocess as library
+    from newsingest_tools import reprocess as library
 
     if since and not _DATE.match(since):
         raise usage_error(f"--since {since!r} is not a date", "use 2024-05-01 or 2024-05-01T12:00:00Z")
