@@ -18,8 +18,8 @@ $(STAMP): pyproject.toml layers/newsingest/requirements.txt
 install: $(STAMP)  ## create .venv and install newsingest with its dev extras
 
 demo: $(STAMP)  ## the whole flow on embedded moto: no AWS account, no network
-	$(PY) -m newsingest.local.demo
-	$(PY) -m newsingest.local.demo_poll  # continuous ingestion: a polled feed, new stories only, then a 304
+	$(PY) -m newsingest_tools.local.demo
+	$(PY) -m newsingest_tools.local.demo_poll  # continuous ingestion: a polled feed, new stories only, then a 304
 
 # lint is a double-colon rule: make/sam.mk adds cfn-lint on template.yaml to it.
 lint:: $(STAMP)  ## ruff (whole repo), mypy (strict on the runtime modules; both in pyproject.toml), cfn-lint

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.report import Row, format_table, load_average, results_markdown, verdict
-from newsingest.enqueue import SEND_CONCURRENCY
+from newsingest.storage.queue import SEND_CONCURRENCY
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent

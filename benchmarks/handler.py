@@ -23,7 +23,7 @@ SAMPLE_ARTICLES = ("koreatimes_esper.html", "coastline_lighthouse.html")
 
 
 def _sample_pages() -> dict[str, bytes]:
-    from newsingest.local.origin import sample_pages
+    from newsingest_tools.local.origin import sample_pages
 
     pages = sample_pages()
     return {name: pages[name] for name in SAMPLE_ARTICLES}
@@ -118,7 +118,7 @@ def memory_isolated(pages: int, size: int, batch_concurrency: int | None = None)
         spec.loader.exec_module(module)  # type: ignore[union-attr]
         handler_import_rss = harness.rss_mb()
         from newsingest.batch import get_runtime
-        from newsingest.local.stack import template_table_schema
+        from newsingest_tools.local.stack import template_table_schema
 
         runtime = get_runtime()  # the first invocation's clients and fetcher
         # the table and bucket, through the function's own clients (no extra client in this process)

@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from http.server import ThreadingHTTPServer
 from typing import Any
 
-from newsingest.local.env import OFFLINE_CREDENTIALS
-from newsingest.local.origin import QuietHandler
+from newsingest_tools.local.env import OFFLINE_CREDENTIALS
+from newsingest_tools.local.origin import QuietHandler
 
 OFFLINE_AWS = OFFLINE_CREDENTIALS | {
     # No X-Ray daemon locally; Powertools would disable the tracer outside Lambda anyway.
@@ -121,8 +121,8 @@ def aws_stack(base_urls: list[str], *, server: bool = False, lean: bool = False,
     from moto import mock_aws
 
     from newsingest.batch import reset_runtime
-    from newsingest.local.esm import load_handler
-    from newsingest.local.stack import (
+    from newsingest_tools.local.esm import load_handler
+    from newsingest_tools.local.stack import (
         StackOutputs,
         deploy_local_stack,
         find_template,
@@ -193,7 +193,7 @@ def sqs_event(urls: list[str], queue_arn: str = "arn:aws:sqs:us-east-1:123456789
 
 
 def lambda_context(timeout: float = 60.0) -> Any:
-    from newsingest.local.esm import LocalLambdaContext
+    from newsingest_tools.local.esm import LocalLambdaContext
 
     return LocalLambdaContext(timeout_seconds=timeout)
 

@@ -132,8 +132,8 @@ def lambda_environment(code_dir: Path = CODE_DIR) -> dict[str, str]:
     })
     env.pop("PYTHONDONTWRITEBYTECODE")
     try:
-        sys.path.insert(0, str(REPO / "layers" / "newsingest"))
-        from newsingest.local.stack import function_environment  # dev-only (PyYAML)
+        sys.path[:0] = [str(REPO / "layers" / "newsingest"), str(REPO / "tooling")]
+        from newsingest_tools.local.stack import function_environment  # dev-only (PyYAML)
 
         function_env = function_environment(parameters={})
         function_env.setdefault("ARTICLES_BUCKET", "bench-bucket")

@@ -4,7 +4,7 @@
 
 What runs, all on 127.0.0.1 and offline:
 
-* moto's **server** (``newsingest.local.stack.moto_server``) with the stack created from ``template.yaml``
+* moto's **server** (``newsingest_tools.local.stack.moto_server``) with the stack created from ``template.yaml``
   (queue with its DLQ redrive at ``maxReceiveCount`` 5, versioned bucket, table with GSIs);
 * an origin (``tests.support.origin``) serving the sample pages under distinct URLs, 404s, 410s, and *flapping* URLs
   that answer 503 the first k times and then the page (k ≥ 5 ends in the DLQ, as on AWS);
@@ -36,8 +36,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from newsingest.local.env import OFFLINE_CREDENTIALS
-from newsingest.local.esm import messages_left
+from newsingest_tools.local.env import OFFLINE_CREDENTIALS
+from newsingest_tools.local.esm import messages_left
 
 REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
@@ -200,9 +200,9 @@ def worker(environment: dict[str, str], queue_url: str) -> WorkerResult:
     """One execution environment: poll the queue through the real handler until it stays empty."""
     os.environ.update(environment)
     from newsingest.batch import get_runtime, reset_runtime
-    from newsingest.local.esm import LocalEventSource, load_handler
-    from newsingest.local.stack import find_template
     from newsingest.storage.clients import TOOLING_READ_TIMEOUT_S, create_clients
+    from newsingest_tools.local.esm import LocalEventSource, load_handler
+    from newsingest_tools.local.stack import find_template
     from tests.support.drain import drain_queue
     from tests.support.invariant import WriteLog
 
@@ -263,7 +263,7 @@ def run(messages: int = 10_000, workers: int = 2, seed: int = 7, *, verify_conte
     """Run the load scenario end to end and check the invariant; see the module docstring."""
     import boto3
 
-    from newsingest.local.stack import deploy_local_stack, function_environment, moto_server
+    from newsingest_tools.local.stack import deploy_local_stack, function_environment, moto_server
     from tests.support.invariant import AwsView, WriteLog, check_invariant
     from tests.support.origin import serve_origin
 

@@ -49,9 +49,9 @@ def worker(environment: dict[str, str], queue_url: str) -> dict[str, int]:
     """One execution environment: drain the queue through the real handler."""
     os.environ.update(environment)
     from newsingest.batch import reset_runtime
-    from newsingest.local.esm import LocalEventSource, load_handler
-    from newsingest.local.stack import find_template
     from newsingest.storage.clients import TOOLING_READ_TIMEOUT_S, create_clients
+    from newsingest_tools.local.esm import LocalEventSource, load_handler
+    from newsingest_tools.local.stack import find_template
     from tests.support.drain import drain_queue
 
     sys.stdout = open(os.devnull, "w")  # the worker's EMF lines (ColdStart) are not this run's output
@@ -66,10 +66,10 @@ def worker(environment: dict[str, str], queue_url: str) -> dict[str, int]:
 def run(urls: int = 200, workers: int = 10, rate: float = 2.0, burst: int = 2) -> dict[str, Any]:
     import boto3
 
-    from newsingest.enqueue import enqueue_urls
-    from newsingest.local.stack import deploy_local_stack, function_environment, moto_server
     from newsingest.storage import ArticleRepository
     from newsingest.urls import article_id, normalize_url
+    from newsingest_tools.enqueue import enqueue_urls
+    from newsingest_tools.local.stack import deploy_local_stack, function_environment, moto_server
     from tests.support.origin import serve_origin
 
     with _environment(OFFLINE_AWS), moto_server() as endpoint, serve_origin() as origin:

@@ -2,7 +2,7 @@
 
 ``python -m benchmarks.poll [--feeds 500] [--delay 0.05] [--links 3] [--consume] [--result FILE]`` deploys the
 stack from template.yaml in moto's server (a process of its own), adds N sources on a local feed origin
-(``newsingest.local.feeds_origin``: ETag/304, ``delay`` seconds before every answer), then runs two polls with the
+(``newsingest_tools.local.feeds_origin``: ETag/304, ``delay`` seconds before every answer), then runs two polls with the
 function's own code (``poll_sources``, its default concurrency), the second after every source is due again with
 its feed unchanged.
 
@@ -29,11 +29,11 @@ def run(feeds: int, delay: float, links: int, consume: bool = False) -> dict:
 
     from benchmarks import services
     from newsingest.fetch import Fetcher, FetchOptions
-    from newsingest.local.feeds_origin import rss_feed, serve_feeds
-    from newsingest.local.stack import deploy_local_stack
     from newsingest.poll import PollContext, new_source, poll_sources
     from newsingest.storage.clients import create_clients
     from newsingest.storage.sources import SourceStore
+    from newsingest_tools.local.feeds_origin import rss_feed, serve_feeds
+    from newsingest_tools.local.stack import deploy_local_stack
 
     clock = [1_714_560_000.0]
     # moto's server in a process of its own (as DynamoDB and SQS are elsewhere): this process holds the poll only

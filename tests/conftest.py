@@ -1,7 +1,7 @@
 """Shared fixtures: AWS resources created from template.yaml in moto, and the sample origin on 127.0.0.1.
 
 The table keys, GSIs, queue redrive and visibility settings all come from template.yaml through
-``newsingest.local.stack.deploy_local_stack``, so the tests cannot drift from what is deployed.
+``newsingest_tools.local.stack.deploy_local_stack``, so the tests cannot drift from what is deployed.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from newsingest.local.env import OFFLINE_CREDENTIALS
+from newsingest_tools.local.env import OFFLINE_CREDENTIALS
 
 if TYPE_CHECKING:
     from tests.support.world import World
@@ -40,7 +40,7 @@ def _offline_aws(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture()
 def origin() -> Iterator[str]:
     """The bundled sample pages served on 127.0.0.1; yields the base URL."""
-    from newsingest.local.origin import serve_pages
+    from newsingest_tools.local.origin import serve_pages
 
     with serve_pages() as base_url:
         yield base_url
@@ -71,8 +71,8 @@ def stack(stack_parameters: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> 
     from moto import mock_aws
 
     from newsingest.batch import OUTCOMES, reset_runtime
-    from newsingest.local.stack import deploy_local_stack, function_environment
     from newsingest.storage.clients import create_clients
+    from newsingest_tools.local.stack import deploy_local_stack, function_environment
 
     parameters = stack_parameters
     with mock_aws():

@@ -1,6 +1,6 @@
 """Fixtures for the template checks: the SAM template, its offline transform, and the stack deployed in moto.
 
-Everything comes from template.yaml through ``newsingest.local.stack`` - the same code ``make demo`` and the
+Everything comes from template.yaml through ``newsingest_tools.local.stack`` - the same code ``make demo`` and the
 integration fixtures use - so these tests prove what the other tests run against.
 """
 
@@ -14,7 +14,7 @@ from typing import Any
 import boto3
 import pytest
 
-from newsingest.local import stack
+from newsingest_tools.local import stack
 
 REGION = "us-east-1"
 REPO_ROOT = Path(__file__).resolve().parents[2]

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from cfnlint.api import ManualArgs, lint
 
-from newsingest.local import stack
+from newsingest_tools.local import stack
 
 # The function's role is declared in the template (no SAM policy templates): cfn-lint must accept every action.
 SAM_POLICY_TEMPLATE_ACTIONS: set[str] = set()

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from cfnlint.api import ManualArgs, lint
 
-from newsingest.local import stack
 from newsingest.storage.events import ArticleEvents, article_stored_detail
 from newsingest.storage.items import ArticleItem
+from newsingest_tools.local import stack
 
 from .conftest import MotoAccount
 

@@ -15,9 +15,9 @@ from typing import Any
 import boto3
 import pytest
 
-from newsingest.local import stack
-from newsingest.local.esm import LocalLambdaContext
 from newsingest.storage.keys import RAW_PREFIX, TEXT_PREFIX
+from newsingest_tools.local import stack
+from newsingest_tools.local.esm import LocalLambdaContext
 from tests.support.world import World
 
 # What Lambda's event source mapping calls with the function's role to poll its queue (AWS documentation).

@@ -9,7 +9,7 @@ from typing import Any
 import boto3
 import pytest
 
-from newsingest.local import stack
+from newsingest_tools.local import stack
 
 from .conftest import MotoAccount
 

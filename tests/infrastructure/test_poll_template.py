@@ -12,7 +12,7 @@ pytestmark = pytest.mark.filterwarnings("ignore::UserWarning:moto.cloudformation
 
 POLL_ACTIONS = {
     # exactly what newsingest.storage.sources (lease, save_poll, claim_urls, mark_sent, release, due) and
-    # newsingest.enqueue.send_bodies call
+    # newsingest.storage.queue.send_bodies call
     "SourcesTable": {"dynamodb:BatchGetItem", "dynamodb:BatchWriteItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
                      "dynamodb:DeleteItem"},
     "SourcesTable/index/by-due": {"dynamodb:Query"},

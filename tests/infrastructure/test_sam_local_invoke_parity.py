@@ -47,12 +47,13 @@ import pytest
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from newsingest.local import stack
 from newsingest.messages import IngestRequest, parse_message
+from newsingest_tools.local import stack
+from tests.support.import_graph import RUNTIME_PACKAGE, TOOLING_PACKAGE, package_modules, runtime_closure
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 EVENTS = REPO_ROOT / "events"
-EVENTS_ORIGIN = "http://127.0.0.1:8765"  # the origin the committed events use (python -m newsingest.local.origin)
+EVENTS_ORIGIN = "http://127.0.0.1:8765"  # the origin the committed events use (python -m newsingest_tools.local.origin)
 REGION = "us-east-1"
 # What the python3.13 Lambda runtime ships (the layer bundles its own, see requirements.txt).
 RUNTIME_PROVIDED = ["boto3"]
@@ -205,7 +206,7 @@ def moto_endpoint() -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def origin() -> Iterator[str]:
-    from newsingest.local.origin import serve_pages
+    from newsingest_tools.local.origin import serve_pages
 
     with serve_pages() as base_url:
         yield base_url
@@ -446,6 +447,21 @@ def test_a_transient_failure_is_reported_for_retry_only_for_its_message(invoke: 
     invocation = invoke("synthetic-503.json", event)
     # Then only the flaky message is reported, so SQS redelivers it alone (ReportBatchItemFailures)
     assert invocation.response == {"batchItemFailures": [{"itemIdentifier": flaky["messageId"]}]}
+
+
+def test_the_simulated_layer_holds_only_runtime_modules(build: Build) -> None:
+    # Given the layer laid out as sam build lays out its ContentUri (python/: the package, requirements.txt, and the
+    # distributions of requirements.txt, linked here)
+    layer = build.layers[0]
+    copied = {entry.name for entry in layer.iterdir() if not entry.is_symlink()}
+    # Then what it copies from the repository is the runtime package and its requirements, nothing else
+    assert copied == {RUNTIME_PACKAGE, "requirements.txt"}
+    package = layer / RUNTIME_PACKAGE
+    assert [f for f in package.rglob("*") if f.is_file() and f.suffix != ".py"] == []  # no sample pages, no data
+    # And every module in it is one the ingest or the poll handler imports (at import time or lazily)
+    assert set(package_modules(layer, RUNTIME_PACKAGE)) == runtime_closure(layer) | {RUNTIME_PACKAGE}
+    # And neither the tooling package nor the CLI's or the local stack's libraries are in the layer
+    assert not {TOOLING_PACKAGE, "click", "moto", "yaml"} & {entry.name for entry in layer.iterdir()}
 
 
 def test_the_simulated_layer_matches_a_real_sam_build_when_there_is_one(build: Build) -> None:

@@ -15,7 +15,7 @@ import pytest
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from newsingest.local import stack
+from newsingest_tools.local import stack
 
 # The only managed policies on the function's role: logs (every function) and X-Ray (Tracing: Active). No data
 # access, and not AWSLambdaSQSQueueExecutionRole (receive/delete on every queue of the account).

@@ -14,8 +14,8 @@ from urllib.parse import urlsplit
 
 from click.testing import CliRunner, Result
 
-from newsingest.cli import main
-from newsingest.local.origin import QuietHandler
+from newsingest_tools.cli import main
+from newsingest_tools.local.origin import QuietHandler
 
 TEST_CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing",
                     "aws_session_token": "testing", "region_name": "us-east-1"}

@@ -23,7 +23,7 @@ from tests.integration.fetch_servers import Canary, ScriptServer
 @pytest.fixture()
 def site() -> Iterator[Site]:
     """The sample pages (text/html) at /NAME.html; tests add sitemaps, feeds and failing routes."""
-    from newsingest.local.origin import sample_pages
+    from newsingest_tools.local.origin import sample_pages
 
     routes: dict[str, tuple[int, str, bytes]] = {}
     for name, body in sample_pages().items():
@@ -45,7 +45,7 @@ def site() -> Iterator[Site]:
 @pytest.fixture(scope="module")
 def moto_endpoint() -> Iterator[str]:
     """moto's server over HTTP, once per test module."""
-    from newsingest.local.stack import moto_server
+    from newsingest_tools.local.stack import moto_server
 
     with moto_server() as endpoint:
         yield endpoint
@@ -57,7 +57,7 @@ def cli_stack(moto_endpoint: str, site: Site, monkeypatch: pytest.MonkeyPatch) -
     import boto3
 
     from newsingest.batch import reset_runtime
-    from newsingest.local.stack import deploy_local_stack
+    from newsingest_tools.local.stack import deploy_local_stack
 
     session = boto3.Session(**TEST_CREDENTIALS)
     name = f"cli-{uuid.uuid4().hex[:10]}"

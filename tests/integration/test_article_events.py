@@ -15,10 +15,10 @@ from urllib.parse import urlsplit
 import boto3
 import pytest
 
-from newsingest.local.esm import LocalLambdaContext
-from newsingest.local.origin import sample_pages
 from newsingest.storage import ArticleItem, ArticleRepository
 from newsingest.urls import article_id, normalize_url
+from newsingest_tools.local.esm import LocalLambdaContext
+from newsingest_tools.local.origin import sample_pages
 from tests.support.world import World, aws_error
 
 BUS = "newsingest-articles"

@@ -9,8 +9,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from botocore.exceptions import ClientError
 
-from newsingest.cli import main
 from newsingest.storage import ArticleRepository
+from newsingest_tools.cli import main
 from tests.integration.cli_fixtures import CliStack, run
 
 COMMANDS = ("enqueue", "worker", "query", "get", "extract", "stats", "redrive", "dlq", "reprocess", "sources", "demo",

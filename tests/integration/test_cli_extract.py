@@ -7,7 +7,7 @@ import logging
 
 import pytest
 
-from newsingest.local.origin import sample_pages
+from newsingest_tools.local.origin import sample_pages
 from tests.integration.cli_fixtures import ARTICLE_PAGES, LISTING_PAGE, CliStack, Site, run
 
 KOREA = "koreatimes_esper.html"

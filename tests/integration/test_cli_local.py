@@ -56,7 +56,7 @@ def test_the_readme_local_quickstart_works_as_written(tmp_path: Path) -> None:
 def test_down_and_status_without_a_running_endpoint(tmp_path: Path) -> None:
     from click.testing import CliRunner
 
-    from newsingest.cli import main
+    from newsingest_tools.cli import main
 
     state = str(tmp_path / "none.json")
     runner = CliRunner()
@@ -69,7 +69,7 @@ def test_down_and_status_without_a_running_endpoint(tmp_path: Path) -> None:
 
 def test_a_stale_state_file_is_not_a_running_endpoint(tmp_path: Path) -> None:
     # Given a state file left by an endpoint whose process is gone
-    from newsingest.local.server import LocalEndpoint, read_state
+    from newsingest_tools.local.server import LocalEndpoint, read_state
 
     gone = subprocess.Popen([sys.executable, "-c", "pass"])
     gone.wait()

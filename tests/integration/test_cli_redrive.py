@@ -5,7 +5,7 @@ from __future__ import annotations
 import boto3
 from botocore.stub import Stubber
 
-from newsingest.redrive import redrive
+from newsingest_tools.redrive import redrive
 from tests.integration.cli_fixtures import ARTICLE_PAGES, CliStack, Site, run
 
 
@@ -26,7 +26,7 @@ def test_redrive_after_forced_failures_then_the_worker_stores_them(cli_stack: Cl
     _fail_into_dlq(cli_stack, site, pages)
 
     # When the site recovers and the DLQ is redriven (auto: moto has no message-move task, so receive/send/delete)
-    from newsingest.local.origin import sample_pages
+    from newsingest_tools.local.origin import sample_pages
 
     for page, sample in zip(pages, ARTICLE_PAGES, strict=False):  # two pages, the first two samples
         site.add(page, sample_pages()[sample], "text/html; charset=utf-8")

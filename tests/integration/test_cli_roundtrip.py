@@ -100,7 +100,7 @@ def test_get_record_text_and_raw(cli_stack: CliStack, site: Site) -> None:
     assert json.loads(as_json.stdout)["content_sha256"] == item.content_sha256
     assert text.stdout.strip() and text.stdout.split()[0] in text.stdout
     assert len(text.stdout.split()) >= (item.word_count or 0) * 0.5
-    from newsingest.local.origin import sample_pages
+    from newsingest_tools.local.origin import sample_pages
 
     assert raw.stdout_bytes == sample_pages()[ARTICLE_PAGES[0]]
 
@@ -181,9 +181,9 @@ def test_query_follows_pages_past_one_megabyte(cli_stack: CliStack) -> None:
 
 def test_enqueue_reports_messages_sqs_would_not_take(cli_stack: CliStack, monkeypatch) -> None:
     # Given an SQS that keeps refusing one entry even after the retries
-    import newsingest.enqueue
+    import newsingest_tools.enqueue
 
-    monkeypatch.setattr(newsingest.enqueue, "enqueue_urls",
+    monkeypatch.setattr(newsingest_tools.enqueue, "enqueue_urls",
                         lambda sqs, queue, urls, **kwargs: (len(urls) - 1, [(urls[-1], "InternalError: boom")]))
 
     # When two URLs are enqueued
@@ -229,7 +229,7 @@ def test_quiet_worker_prints_no_metric_lines_and_still_splits_its_total(cli_stac
 
 def test_ctrl_c_exits_130(cli_stack: CliStack, monkeypatch) -> None:
     # Given a worker whose poll is interrupted (Ctrl-C)
-    from newsingest.local.esm import LocalEventSource
+    from newsingest_tools.local.esm import LocalEventSource
 
     def interrupted(self: LocalEventSource) -> None:
         raise KeyboardInterrupt

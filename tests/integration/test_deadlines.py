@@ -16,12 +16,12 @@ from aws_lambda_powertools.utilities.batch import process_partial_response
 
 from newsingest.batch import ConcurrentBatchProcessor
 from newsingest.fetch import FetchResult
-from newsingest.local.esm import LocalLambdaContext
-from newsingest.local.stack import find_template, load_template, template_function_settings
 from newsingest.messages import parse_message
 from newsingest.outcomes import TransientFailure
 from newsingest.pipeline import Dependencies, ingest
 from newsingest.storage.clients import client_config, create_clients, worst_case_call_seconds
+from newsingest_tools.local.esm import LocalLambdaContext
+from newsingest_tools.local.stack import find_template, load_template, template_function_settings
 from tests.conftest import sqs_record
 
 # ------------------------------------------------------------------------------------------------ the batch

@@ -10,7 +10,7 @@ pytestmark = pytest.mark.filterwarnings("ignore::UserWarning:moto.cloudformation
 
 
 def test_the_poll_demo_enqueues_only_new_stories_and_an_unchanged_feed_costs_one_304() -> None:
-    from newsingest.local.demo_poll import run_poll_demo
+    from newsingest_tools.local.demo_poll import run_poll_demo
 
     # When the demo runs (moto's server, the feed origin and the real ingest handler, all local)
     out = io.StringIO()

@@ -8,8 +8,8 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from newsingest.enqueue import PARALLEL_MIN_URLS, ClientSpec, processes_for, send_bodies_in_processes
 from newsingest.messages import encode_message
+from newsingest_tools.enqueue import PARALLEL_MIN_URLS, ClientSpec, processes_for, send_bodies_in_processes
 
 SPEC_CREDENTIALS = {"access_key": "testing", "secret_key": "testing", "token": None}
 

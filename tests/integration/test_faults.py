@@ -15,12 +15,12 @@ from aws_lambda_powertools.utilities.batch.exceptions import UnexpectedBatchType
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from newsingest.batch import NotAnSqsEvent, build_runtime, handle_record
-from newsingest.local.esm import LocalLambdaContext
 from newsingest.messages import parse_message
 from newsingest.outcomes import PermanentFailure, Status, TransientFailure
 from newsingest.pipeline import Attempt, record_failure
 from newsingest.settings import Settings
 from newsingest.urls import article_id, normalize_url
+from newsingest_tools.local.esm import LocalLambdaContext
 from tests.conftest import sqs_record
 from tests.support.invariant import AwsView, WriteLog, check_invariant
 from tests.support.world import Crash, World, aws_error

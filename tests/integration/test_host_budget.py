@@ -14,9 +14,9 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from newsingest.batch import handle_record
 from newsingest.fetch import Fetcher
-from newsingest.local.esm import LocalLambdaContext
 from newsingest.outcomes import TransientFailure
 from newsingest.storage.host_budget import HOST_BUDGET_REASON, PACING_MARGIN, HostBudget
+from newsingest_tools.local.esm import LocalLambdaContext
 from tests.conftest import sqs_record
 from tests.support.world import World
 

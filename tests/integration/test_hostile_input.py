@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from newsingest.local.esm import LocalLambdaContext
+from newsingest_tools.local.esm import LocalLambdaContext
 from tests.support.invariant import record_id_of
 from tests.support.world import World
 

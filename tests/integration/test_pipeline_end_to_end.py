@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from newsingest.local.esm import LocalEventSource, load_handler
-from newsingest.local.stack import find_template
 from newsingest.storage import ArticleObjects, ArticleRepository
 from newsingest.urls import article_id, normalize_url
+from newsingest_tools.local.esm import LocalEventSource, load_handler
+from newsingest_tools.local.stack import find_template
 from tests.conftest import Stack, load_event, sqs_record
 
 
@@ -99,7 +99,7 @@ def test_stored_objects_hold_the_clean_text_and_the_exact_raw_page(
     assert head["ContentType"].startswith("text/plain")
     # And the raw object is the page exactly as served, gzipped
     raw = stack.clients.s3.get_object(Bucket=stack.outputs.bucket_name, Key=item.raw_key)["Body"].read()
-    from newsingest.local.origin import sample_pages
+    from newsingest_tools.local.origin import sample_pages
 
     assert gzip.decompress(raw) == sample_pages()["koreatimes_esper.html"]
     assert item.content_sha256 and item.word_count and item.word_count > 500
@@ -169,7 +169,7 @@ def test_undated_page_is_listed_by_domain_under_its_first_seen_time(
     stack: Stack, handler: Any, repository: ArticleRepository, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Given a page that gives no date at all
-    from newsingest.local.origin import serve_pages
+    from newsingest_tools.local.origin import serve_pages
 
     page = ("<html><head><title>Undated</title></head><body><article>"
             + "".join(f"<p>Paragraph {i} of an article that never says when it was written, long enough to count "

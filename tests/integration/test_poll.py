@@ -15,10 +15,10 @@ import boto3
 import pytest
 
 from newsingest.fetch import Fetcher, FetchOptions
-from newsingest.local.feeds_origin import FeedOrigin, rss_feed, serve_feeds
 from newsingest.messages import IngestRequest, parse_message
 from newsingest.poll import PollContext, new_source, poll_one, poll_sources
 from newsingest.storage.sources import SourceStore, source_id
+from newsingest_tools.local.feeds_origin import FeedOrigin, rss_feed, serve_feeds
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning:moto.cloudformation.parsing")
 
@@ -66,7 +66,7 @@ class Poller:
 def poller(monkeypatch: pytest.MonkeyPatch) -> Iterator[Poller]:
     from moto import mock_aws
 
-    from newsingest.local.stack import deploy_local_stack
+    from newsingest_tools.local.stack import deploy_local_stack
 
     for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
                         "AWS_DEFAULT_REGION": "us-east-1"}.items():

@@ -17,11 +17,11 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from newsingest.batch import OUTCOMES, build_runtime, handle_record
 from newsingest.extract import extract_article
-from newsingest.local.esm import LocalLambdaContext
-from newsingest.reprocess import reprocess
 from newsingest.settings import Settings
 from newsingest.storage import ArticleItem, ArticleObjects, ArticleRepository
 from newsingest.urls import article_id, normalize_url
+from newsingest_tools.local.esm import LocalLambdaContext
+from newsingest_tools.reprocess import reprocess
 from tests.conftest import sqs_record
 from tests.support.invariant import WriteLog, check_invariant
 from tests.support.world import FaultyClient, World

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from newsingest.local.esm import LocalEventSource, messages_left
+from newsingest_tools.local.esm import LocalEventSource, messages_left
 
 
 @dataclass

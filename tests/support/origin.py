@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-from newsingest.local.origin import sample_pages
+from newsingest_tools.local.origin import sample_pages
 
 FLAP_PAGE = "coastline_lighthouse.html"
 

@@ -17,9 +17,9 @@ import pytest
 from botocore.exceptions import ClientError
 
 from newsingest.batch import OUTCOMES, Runtime, get_runtime, reset_runtime
-from newsingest.local.esm import DrainReport, LocalEventSource, PollReport, load_handler, messages_left
-from newsingest.local.stack import find_template
 from newsingest.storage import ArticleEvents, ArticleObjects, ArticleRepository
+from newsingest_tools.local.esm import DrainReport, LocalEventSource, PollReport, load_handler, messages_left
+from newsingest_tools.local.stack import find_template
 from tests.conftest import Stack, sqs_record
 from tests.support.invariant import Accounting, AwsView, WriteLog, assert_invariant
 from tests.support.origin import Origin, serve_origin
@@ -226,8 +226,8 @@ def open_shared_world() -> Iterator[World]:
     import boto3
     from moto import mock_aws
 
-    from newsingest.local.stack import deploy_local_stack, function_environment
     from newsingest.storage.clients import TOOLING_READ_TIMEOUT_S, create_clients
+    from newsingest_tools.local.stack import deploy_local_stack, function_environment
     from tests.conftest import OFFLINE_AWS
 
     with pytest.MonkeyPatch.context() as monkeypatch:

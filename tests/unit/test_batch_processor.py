@@ -20,7 +20,7 @@ from aws_lambda_powertools.utilities.batch import process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from newsingest.batch import ConcurrentBatchProcessor
-from newsingest.local.esm import LocalLambdaContext
+from newsingest_tools.local.esm import LocalLambdaContext
 from tests.conftest import sqs_record
 
 

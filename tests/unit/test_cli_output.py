@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from newsingest.cli.output import render_table, terminal_width
+from newsingest_tools.cli.output import render_table, terminal_width
 
 ROWS = [["2019-11-22T11:09:00+09:00", "ok", "Esper calls on South Korea, Japan to show leadership to resolve row",
          "https://www.koreatimes.co.kr/www/nation/2019/11/120_279123.html"],

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from newsingest.enqueue import SQS_BATCH_SIZE, send_bodies
+from newsingest.storage.queue import SQS_BATCH_SIZE, send_bodies
 
 
 class FakeSqs:

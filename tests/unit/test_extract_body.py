@@ -27,7 +27,7 @@ SEED_CAPTION = (
 
 def _seed_bytes() -> bytes:
     # The demo serves this page from the package; the tests load it from the same place.
-    return files("newsingest.local").joinpath("pages/koreatimes_esper.html").read_bytes()
+    return files("newsingest_tools.local").joinpath("pages/koreatimes_esper.html").read_bytes()
 
 
 def _page(name: str) -> bytes:

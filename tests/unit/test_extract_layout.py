@@ -138,7 +138,7 @@ def test_a_sign_off_after_the_last_sentence_is_cut_from_it() -> None:
 
 def test_the_seed_layout_with_a_div_headline_gives_the_same_story() -> None:
     # Given the seed page rendered with its headline in a <div> (no <h1> anywhere)
-    seed = files("newsingest.local").joinpath("pages/koreatimes_esper.html").read_bytes()
+    seed = files("newsingest_tools.local").joinpath("pages/koreatimes_esper.html").read_bytes()
     page = re.sub(rb"<h1( [^>]*)>(.*?)</h1>", rb"<div\1>\2</div>", seed)
     assert b"<h1" not in page
     # When it is extracted

@@ -13,7 +13,7 @@ from newsingest.extract.soup import parse_html
 
 PAGES = sorted(
     [*(Path(__file__).resolve().parent.parent / "fixtures" / "pages").glob("*.html"),
-     *(Path(__file__).resolve().parents[2] / "layers" / "newsingest" / "newsingest" / "local" / "pages").glob("*.html")]
+     *(Path(__file__).resolve().parents[2] / "tooling" / "newsingest_tools" / "local" / "pages").glob("*.html")]
 )
 NAMESPACED = (
     '<html xmlns:og="http://ogp.me/ns#"><body><svg xmlns="http://www.w3.org/2000/svg"><circle r="1"/></svg>'

@@ -14,7 +14,7 @@ from newsingest.extract.metadata import Metadata, complete_with_text, extract_me
 from newsingest.extract.options import ExtractOptions
 
 PAGES = Path(__file__).resolve().parents[1] / "fixtures" / "pages"
-SEED_PAGE = Path(__file__).resolve().parents[2] / "layers/newsingest/newsingest/local/pages/koreatimes_esper.html"
+SEED_PAGE = Path(__file__).resolve().parents[2] / "tooling/newsingest_tools/local/pages/koreatimes_esper.html"
 SEED_URL = "https://www.koreatimes.co.kr/www/nation/2019/11/120_279161.html"
 
 

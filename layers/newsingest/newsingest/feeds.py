@@ -204,9 +204,8 @@ def decode_xml(data: bytes, http_charset: str | None = None) -> str:
                        (codecs.BOM_UTF16_BE, "utf-16-be")):
         if data.startswith(bom):
             return _trim_prolog(data[len(bom):].decode(codec, "replace"))
-    candidates = [http_charset, _declared_encoding(data), "utf-8"]
-    for codec in candidates:
-        if codec and (text := _strict(data, codec)) is not None:
+    for candidate in (http_charset, _declared_encoding(data), "utf-8"):
+        if candidate and (text := _strict(data, candidate)) is not None:
             return _trim_prolog(text)
     from newsingest.extract.charset import detect_charset  # noqa: PLC0415 - lazy: most feeds are UTF-8
 

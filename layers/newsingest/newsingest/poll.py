@@ -21,11 +21,11 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from newsingest.enqueue import send_bodies
 from newsingest.feeds import Document, FeedError, parse_document, read_sitemap
 from newsingest.messages import encode_message
 from newsingest.outcomes import HOST_BUDGET_REASON, IngestFailure, PermanentFailure, TransientFailure
 from newsingest.sources import Observation, backoff_s, next_interval
+from newsingest.storage.queue import send_bodies
 from newsingest.storage.sources import Source, SourceStore
 from newsingest.urls import InvalidUrl, article_id, normalize_url
 

@@ -102,8 +102,8 @@ def backoff_s(failures: int, interval_s: int, *, permanent: bool) -> int:
     """Seconds until a source that failed ``failures`` times in a row (>= 1) is tried again."""
     exponent = min(max(failures, 1) - 1, 20)
     if permanent:
-        return min(PERMANENT_BACKOFF_S * 2 ** exponent, MAX_PERMANENT_BACKOFF_S)
-    return min(max(interval_s, MIN_INTERVAL_S) * 2 ** exponent, MAX_TRANSIENT_BACKOFF_S)
+        return int(min(PERMANENT_BACKOFF_S * 2 ** exponent, MAX_PERMANENT_BACKOFF_S))
+    return int(min(max(interval_s, MIN_INTERVAL_S) * 2 ** exponent, MAX_TRANSIENT_BACKOFF_S))
 
 
 # ------------------------------------------------------------------------------------------------ source lists

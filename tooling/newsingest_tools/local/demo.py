@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from typing import Any, TextIO
 from urllib.parse import urlsplit
 
-from newsingest.local.emf import outcome_summary, tap_stdout
-from newsingest.local.env import OFFLINE_CREDENTIALS, environment
+from newsingest_tools.local.emf import outcome_summary, tap_stdout
+from newsingest_tools.local.env import OFFLINE_CREDENTIALS, environment
 
 DEMO_PAGES = (
     "koreatimes_esper.html",
@@ -45,16 +45,17 @@ QUIET_FUNCTION = {"POWERTOOLS_LOG_LEVEL": "WARNING", "POWERTOOLS_TRACE_DISABLED"
 
 def run_demo(out: TextIO = sys.stdout, *, verbose: bool = False) -> DemoResult:
     """Run steps 1–5 and print what was stored; returns the records for callers that check them."""
-    import boto3  # keep `import newsingest.local.demo` cheap
+    import boto3  # keep `import newsingest_tools.local.demo` cheap
 
     from newsingest.batch import reset_runtime
-    from newsingest.enqueue import enqueue_urls, send_bodies
-    from newsingest.local.esm import LocalEventSource, load_handler
-    from newsingest.local.origin import serve_pages
-    from newsingest.local.stack import deploy_local_stack, find_template, function_environment, moto_server
     from newsingest.storage import ArticleRepository
     from newsingest.storage.clients import TOOLING_READ_TIMEOUT_S, create_clients
+    from newsingest.storage.queue import send_bodies
     from newsingest.urls import normalize_url
+    from newsingest_tools.enqueue import enqueue_urls
+    from newsingest_tools.local.esm import LocalEventSource, load_handler
+    from newsingest_tools.local.origin import serve_pages
+    from newsingest_tools.local.stack import deploy_local_stack, find_template, function_environment, moto_server
 
     started = time.perf_counter()
     say = _printer(out)
@@ -99,7 +100,7 @@ def run_demo(out: TextIO = sys.stdout, *, verbose: bool = False) -> DemoResult:
 
 
 def _print_result(result: DemoResult, domain: str, say: Callable[[str], None]) -> None:
-    from newsingest.cli.output import render_table
+    from newsingest_tools.cli.output import render_table
 
     say(f"\n5. Stored articles ({len(result.stored)}):")
     say(render_table(

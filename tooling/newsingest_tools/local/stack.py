@@ -151,7 +151,7 @@ def find_template(start: Path | None = None) -> Path:
     """Return the path of ``template.yaml``.
 
     ``NEWSINGEST_TEMPLATE`` wins when set. Otherwise walk up from ``start`` (default: the current directory) and
-    then from this file (the package lives in ``layers/newsingest/newsingest/local/`` of the repository) to the
+    then from this file (the package lives in ``tooling/newsingest_tools/local/`` of the repository) to the
     first folder containing ``template.yaml``.
     """
     override = os.environ.get(TEMPLATE_ENV_VAR)
@@ -680,7 +680,7 @@ def _complete_local_stack(
     ]
     if skipped:
         raise StackDeployError(
-            f"moto's CloudFormation did not create {', '.join(skipped)}; apply it in newsingest.local.stack"
+            f"moto's CloudFormation did not create {', '.join(skipped)}; apply it in newsingest_tools.local.stack"
             " (_complete_local_stack) or leave it out of the local stack (EXCLUDED_LOCAL_RESOURCE_TYPES)"
         )
     client = _client_factory(cloudformation_client)

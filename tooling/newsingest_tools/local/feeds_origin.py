@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import ThreadingHTTPServer
 
-from newsingest.local.origin import QuietHandler
+from newsingest_tools.local.origin import QuietHandler
 
 
 @dataclass(frozen=True)

@@ -188,7 +188,7 @@ class LocalEventSource:
 
 def messages_left(sqs_client: Any, queue_url: str) -> int:
     """Messages on a queue: visible, in flight and delayed (the queue's approximate counters)."""
-    from newsingest.queues import queue_counts
+    from newsingest_tools.queues import queue_counts
 
     return queue_counts(sqs_client, queue_url).total
 
@@ -204,7 +204,7 @@ def _lambda_message_attributes(attributes: dict[str, Any]) -> dict[str, Any]:
 
 def load_handler(template_path: Path, function_logical_id: str = "IngestFunction") -> Handler:
     """Import the function's handler the way ``sam local invoke`` resolves it: CodeUri + Handler from template.yaml."""
-    from newsingest.local.stack import load_template
+    from newsingest_tools.local.stack import load_template
 
     template = load_template(template_path)
     properties = template["Resources"][function_logical_id]["Properties"]

@@ -12,10 +12,16 @@ from typing import Any
 
 import click
 
-from newsingest.cli.commands_queue import _epilog, progress_wanted
-from newsingest.cli.errors import EXIT_PARTIAL, CliError, usage_error
-from newsingest.cli.output import render_pairs, render_table, terminal_width, write_csv, write_json_lines
-from newsingest.cli.resources import Resources, aws_options, cli_fetcher, fetch_error, fetch_failures_reported_here
+from newsingest_tools.cli.commands_queue import _epilog, progress_wanted
+from newsingest_tools.cli.errors import EXIT_PARTIAL, CliError, usage_error
+from newsingest_tools.cli.output import render_pairs, render_table, terminal_width, write_csv, write_json_lines
+from newsingest_tools.cli.resources import (
+    Resources,
+    aws_options,
+    cli_fetcher,
+    fetch_error,
+    fetch_failures_reported_here,
+)
 
 CSV_FIELDS = ("article_id", "status", "reason", "url", "domain", "title", "authors", "published_at", "section",
               "source", "language", "word_count", "fetched_at", "detail", "text_key", "raw_key")
@@ -184,7 +190,7 @@ def get(target: str, show: str | None, as_json: bool, resources: Resources) -> N
 
 def _queue_stats(resources: Resources) -> dict[str, dict[str, Any]]:
     """The queue's and the DLQ's counters (and the DLQ's oldest message), for the queues that were given."""
-    from newsingest.queues import oldest_age_seconds, peek, queue_counts
+    from newsingest_tools.queues import oldest_age_seconds, peek, queue_counts
 
     found: dict[str, dict[str, Any]] = {}
     for name, attribute in (("queue", "queue_url"), ("dead_letter_queue", "dead_letter_queue_url")):
@@ -222,7 +228,7 @@ def stats(domain_limit: int, as_json: bool, resources: Resources) -> None:
     The queue and dead-letter queue lines need them given (--stack, or --queue-url / --dlq-url); the age of the
     DLQ's oldest message is read by peeking at it (nothing is moved).
     """
-    from newsingest.stats import collect_stats
+    from newsingest_tools.stats import collect_stats
 
     result = collect_stats(resources.repository().scan())
     queues = _queue_stats(resources)
@@ -267,7 +273,7 @@ def reprocess(domain: str | None, since: str | None, dry_run: bool, resources: R
     and record version only where the output differs. A no_article failure whose page now yields an article
     becomes ok. Idempotent: a second run reports everything unchanged.
     """
-    from newsingest import reprocess as library
+    from newsingest_tools import reprocess as library
 
     if since and not _DATE.match(since):
         raise usage_error(f"--since {since!r} is not a date", "use 2024-05-01 or 2024-05-01T12:00:00Z")

@@ -1,6 +1,6 @@
 """A local origin: serves the bundled sample pages on 127.0.0.1 for the demo, the tests and the benchmarks.
 
-Pages live in ``newsingest/local/pages``; a file ``NAME.html`` is served at ``/NAME.html``. Files whose name holds
+Pages live in ``local/pages``; a file ``NAME.html`` is served at ``/NAME.html``. Files whose name holds
 ``.nocharset.`` are served as ``text/html`` with no charset parameter (so the extractor must find the charset
 itself, as with many legacy Korean EUC-KR sites). ``/status/NNN`` answers with status NNN (to show retries),
 ``/robots.txt`` allows everything, anything else is a 404.
@@ -18,7 +18,7 @@ from importlib import resources
 
 def sample_pages() -> dict[str, bytes]:
     """name → bytes of every bundled page."""
-    folder = resources.files("newsingest.local") / "pages"
+    folder = resources.files("newsingest_tools.local") / "pages"
     return {entry.name: entry.read_bytes() for entry in folder.iterdir() if entry.name.endswith(".html")}
 
 
@@ -69,7 +69,7 @@ def serve_pages(pages: dict[str, bytes] | None = None, *, port: int = 0) -> Iter
 
 
 def main() -> None:
-    """``python -m newsingest.local.origin [PORT]``: serve the sample pages (default port 8765, as in events/)."""
+    """``python -m newsingest_tools.local.origin [PORT]``: serve the sample pages (default port 8765, as in events/)."""
     port = int(sys.argv[1]) if len(sys.argv) > 1 else 8765
     with serve_pages(port=port) as base_url:
         print(f"serving {', '.join(sorted(sample_pages()))} at {base_url}/ (Ctrl-C to stop)", flush=True)

@@ -10,9 +10,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from newsingest.cli.errors import usage_error
-from newsingest.enqueue import InvalidLine, plan_urls
 from newsingest.feeds import Discovery
+from newsingest_tools.cli.errors import usage_error
+from newsingest_tools.enqueue import InvalidLine, plan_urls
 
 # A line is binary when it holds a NUL, or when control characters and undecodable bytes (U+FFFD after the
 # "replace" decoding) make up this share of it: URL lists are text, and echoing random bytes back as "invalid

@@ -1,6 +1,6 @@
 """The ``newsingest`` command line: argument handling and output only; the work is done by the library.
 
-``main`` is the click group (``newsingest = "newsingest.cli:main"``). AWS errors raised anywhere in a command are
+``main`` is the click group (``newsingest = "newsingest_tools.cli:main"``). AWS errors raised anywhere in a command are
 turned into one-line ``error: ... (hint: ...)`` messages with the documented exit codes (see ``cli.errors``).
 """
 
@@ -10,12 +10,12 @@ from typing import Any
 
 import click
 
-from newsingest.cli.commands_local import local
-from newsingest.cli.commands_queue import demo, dlq, enqueue, redrive, worker
-from newsingest.cli.commands_records import extract, get, query, reprocess, stats
-from newsingest.cli.commands_sources import sources
-from newsingest.cli.errors import EXIT_CODES_HELP, EXIT_INTERRUPTED, translate_aws_error
-from newsingest.cli.resources import current_resources
+from newsingest_tools.cli.commands_local import local
+from newsingest_tools.cli.commands_queue import demo, dlq, enqueue, redrive, worker
+from newsingest_tools.cli.commands_records import extract, get, query, reprocess, stats
+from newsingest_tools.cli.commands_sources import sources
+from newsingest_tools.cli.errors import EXIT_CODES_HELP, EXIT_INTERRUPTED, translate_aws_error
+from newsingest_tools.cli.resources import current_resources
 
 __all__ = ["main"]
 

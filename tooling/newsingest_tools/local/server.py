@@ -1,7 +1,7 @@
 """A local AWS endpoint that outlives one command: moto's server with the stack from ``template.yaml``, and the
 sample pages served from a local origin, for ``newsingest local up`` / ``down``.
 
-``python -m newsingest.local.server --port P --stack NAME --ready-fd FD`` runs in the foreground until SIGTERM or
+``python -m newsingest_tools.local.server --port P --stack NAME --ready-fd FD`` runs in the foreground until SIGTERM or
 SIGINT: it starts moto's server and the sample origin, creates the stack (``FetchAllowHosts`` set to the origin),
 writes one JSON line describing the endpoint to file descriptor FD, closes it, and serves. ``start`` launches it
 detached and reads that line (the child's own signal that it is ready: no polling), ``stop`` ends it.
@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import NoReturn
 
-from newsingest.local.env import OFFLINE_CREDENTIALS, environment
+from newsingest_tools.local.env import OFFLINE_CREDENTIALS, environment
 
 DEFAULT_LOCAL_STACK = "newsingest-local"
 READY_TIMEOUT_SECONDS = 120.0  # the offline SAM transform and moto's CloudFormation take a few seconds
@@ -98,7 +98,7 @@ def start(state_file: Path, *, port: int = 0, stack: str = DEFAULT_LOCAL_STACK,
     state_file.parent.mkdir(parents=True, exist_ok=True)
     log_file = state_file.with_suffix(".log")
     read_end, write_end = os.pipe()
-    command = [sys.executable, "-m", "newsingest.local.server", "--port", str(port), "--stack", stack,
+    command = [sys.executable, "-m", "newsingest_tools.local.server", "--port", str(port), "--stack", stack,
                "--ready-fd", str(write_end), "--log-file", str(log_file)]
     with open(log_file, "ab") as log, open(os.devnull, "rb") as devnull:
         child = subprocess.Popen(command, stdin=devnull, stdout=log, stderr=log, pass_fds=(write_end,),
@@ -167,8 +167,8 @@ def serve(port: int, stack: str, ready_fd: int | None, log_file: str = "") -> No
     """Run moto's server and the sample origin with the stack until SIGTERM/SIGINT (the child's main)."""
     import boto3
 
-    from newsingest.local.origin import serve_pages
-    from newsingest.local.stack import deploy_local_stack, moto_server
+    from newsingest_tools.local.origin import serve_pages
+    from newsingest_tools.local.stack import deploy_local_stack, moto_server
 
     stopping = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):

@@ -1,6 +1,6 @@
 """``newsingest local up`` / ``down`` / ``status``: a local AWS endpoint (moto's server with the stack from
 ``template.yaml``, and the sample pages on a local origin) that the other commands can use, no AWS account needed.
-The work is done by ``newsingest.local.server``.
+The work is done by ``newsingest_tools.local.server``.
 """
 
 from __future__ import annotations
@@ -11,14 +11,14 @@ from typing import Any
 
 import click
 
-from newsingest.cli.errors import CliError, usage_error
+from newsingest_tools.cli.errors import CliError, usage_error
 
 _STATE_HELP = ("Where the running endpoint is recorded "
                "(default $NEWSINGEST_LOCAL_STATE, else ~/.local/state/newsingest).")
 
 
 def _epilog(*examples: str) -> str:
-    from newsingest.cli.commands_queue import _epilog as epilog
+    from newsingest_tools.cli.commands_queue import _epilog as epilog
 
     return epilog(*examples)
 
@@ -47,7 +47,7 @@ def up(port: int, stack: str | None, exports_only: bool, state_file: Path | None
     Runs in the background until `newsingest local down`; a second `up` prints the running one. Prints the
     endpoint, the queue, table and bucket, and the `export` lines that point the other commands at it.
     """
-    from newsingest.local.server import DEFAULT_LOCAL_STACK, LocalServerError, default_state_file, start
+    from newsingest_tools.local.server import DEFAULT_LOCAL_STACK, LocalServerError, default_state_file, start
 
     try:
         endpoint, started = start(state_file or default_state_file(), port=port, stack=stack or DEFAULT_LOCAL_STACK)
@@ -73,7 +73,7 @@ def up(port: int, stack: str | None, exports_only: bool, state_file: Path | None
 @_state_option
 def down(state_file: Path | None) -> None:
     """Stop the endpoint `newsingest local up` started (its data is gone with it)."""
-    from newsingest.local.server import default_state_file, stop
+    from newsingest_tools.local.server import default_state_file, stop
 
     stopped = stop(state_file or default_state_file())
     click.echo(f"stopped moto's server at {stopped.endpoint} (pid {stopped.pid})" if stopped
@@ -84,7 +84,7 @@ def down(state_file: Path | None) -> None:
 @_state_option
 def status(state_file: Path | None) -> None:
     """Say whether a local endpoint is running, and where. Exit 1 when none is."""
-    from newsingest.local.server import default_state_file, read_state
+    from newsingest_tools.local.server import default_state_file, read_state
 
     running = read_state(state_file or default_state_file())
     if running is None:

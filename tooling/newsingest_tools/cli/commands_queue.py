@@ -11,10 +11,10 @@ from typing import Any
 
 import click
 
-from newsingest.cli.errors import EXIT_CODES_HELP, EXIT_INTERRUPTED, EXIT_OK, EXIT_PARTIAL, CliError, usage_error
-from newsingest.cli.output import render_table, terminal_width, write_json_lines
-from newsingest.cli.resources import Resources, aws_options, cli_fetcher, fetch_failures_reported_here
-from newsingest.local.env import environment
+from newsingest_tools.cli.errors import EXIT_CODES_HELP, EXIT_INTERRUPTED, EXIT_OK, EXIT_PARTIAL, CliError, usage_error
+from newsingest_tools.cli.output import render_table, terminal_width, write_json_lines
+from newsingest_tools.cli.resources import Resources, aws_options, cli_fetcher, fetch_failures_reported_here
+from newsingest_tools.local.env import environment
 
 PROGRESS_THRESHOLD = 50  # lists longer than this get a progress bar (on a terminal)
 MAX_INVALID_SHOWN = 20  # invalid input lines listed one by one; the rest are counted
@@ -63,7 +63,7 @@ def enqueue(urls: tuple[str, ...], files: tuple[Any, ...], sitemaps: tuple[str, 
     SQS refuses for a passing reason are retried). A summary says how many were queued, how many duplicates
     were dropped, and every invalid line with its source, line number and reason.
     """
-    from newsingest.cli.inputs import plan_inputs
+    from newsingest_tools.cli.inputs import plan_inputs
 
     arguments = [url for url in urls if url != "-"]
     sources: list[tuple[str, Any]] = []
@@ -114,7 +114,7 @@ def _parse_since(text: str) -> Any:
 
 
 def _send(resources: Resources, urls: list[str], *, force: bool) -> tuple[int, list[tuple[str, str]]]:
-    from newsingest.enqueue import ClientSpec, enqueue_urls
+    from newsingest_tools.enqueue import ClientSpec, enqueue_urls
 
     queue_url = resources.queue_url
     sqs = resources.clients.sqs
@@ -188,9 +188,9 @@ def worker(max_batches: int | None, until_empty: bool, retry_visibility: int | N
     as on AWS. Works against moto's server or a real queue. Stop it with Ctrl-C.
     """
     from newsingest.batch import reset_runtime
-    from newsingest.local.emf import outcome_summary, tap_stdout
-    from newsingest.local.esm import LocalEventSource, load_handler
-    from newsingest.local.stack import find_template
+    from newsingest_tools.local.emf import outcome_summary, tap_stdout
+    from newsingest_tools.local.esm import LocalEventSource, load_handler
+    from newsingest_tools.local.stack import find_template
 
     queue_url = resources.queue_url
     function_env = {"ARTICLES_TABLE": resources.table_name, "ARTICLES_BUCKET": resources.bucket_name}
@@ -285,9 +285,9 @@ def redrive(method: str, max_messages: int | None, wait: bool, wait_seconds: int
     Uses SQS's message-move task where the endpoint supports it (asynchronous; counts are SQS's estimates), else
     receives, sends and deletes in batches of 10, deleting from the DLQ only what was sent.
     """
-    from newsingest.queues import queue_counts
-    from newsingest.redrive import MoveTaskUnsupported
-    from newsingest.redrive import redrive as run_redrive
+    from newsingest_tools.queues import queue_counts
+    from newsingest_tools.redrive import MoveTaskUnsupported
+    from newsingest_tools.redrive import redrive as run_redrive
 
     sqs = resources.clients.sqs
     dead_letter_queue_url = resources.dead_letter_queue_url
@@ -335,8 +335,8 @@ def peek(max_messages: int, as_json: bool, resources: Resources) -> None:
     """
     import datetime as dt
 
-    from newsingest.queues import peek as peek_messages
-    from newsingest.queues import short_body
+    from newsingest_tools.queues import peek as peek_messages
+    from newsingest_tools.queues import short_body
 
     sqs = resources.clients.sqs
     messages = peek_messages(sqs, resources.dead_letter_queue_url, max_messages=max_messages)
@@ -376,7 +376,7 @@ def demo() -> None:
     enqueues them with a 404 and malformed messages, runs the local event-source loop with the real handler, and
     prints the stored articles, the failures with their reasons and an example query by domain.
     """
-    from newsingest.local.demo import run_demo
+    from newsingest_tools.local.demo import run_demo
 
     result = run_demo(sys.stdout)
     if not (result.stored and result.failed):

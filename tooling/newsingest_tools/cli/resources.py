@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 import click
 
-from newsingest.cli.errors import CliError, usage_error
+from newsingest_tools.cli.errors import CliError, usage_error
 
 QUEUE_ENV = "NEWSINGEST_QUEUE_URL"
 DLQ_ENV = "NEWSINGEST_DLQ_URL"
@@ -100,7 +100,7 @@ class Resources:
         if self._outputs is None:
             from botocore.exceptions import ClientError
 
-            from newsingest.local.stack import stack_outputs
+            from newsingest_tools.local.stack import stack_outputs
 
             assert self.stack
             try:

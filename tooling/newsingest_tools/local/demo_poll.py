@@ -1,4 +1,4 @@
-"""``make demo`` (second part) / ``python -m newsingest.local.demo_poll``: continuous ingestion, offline.
+"""``make demo`` (second part) / ``python -m newsingest_tools.local.demo_poll``: continuous ingestion, offline.
 
 1. Start moto's server with the stack from template.yaml and a local feed origin (ETag/304) serving the sample
    pages and an RSS feed of two of them.
@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TextIO
 
-from newsingest.local.env import OFFLINE_CREDENTIALS, environment
+from newsingest_tools.local.env import OFFLINE_CREDENTIALS, environment
 
 STORIES = ("koreatimes_esper.html", "coastline_lighthouse.html", "badasinmun_whale.nocharset.html")
 QUIET_FUNCTION = {"POWERTOOLS_LOG_LEVEL": "WARNING", "POWERTOOLS_TRACE_DISABLED": "true"}
@@ -35,16 +35,16 @@ def run_poll_demo(out: TextIO = sys.stdout) -> PollDemoResult:
 
     from newsingest.batch import reset_runtime
     from newsingest.fetch import Fetcher, FetchOptions
-    from newsingest.local.emf import tap_stdout
-    from newsingest.local.esm import LocalEventSource, load_handler
-    from newsingest.local.feeds_origin import rss_feed, serve_feeds
-    from newsingest.local.origin import sample_pages
-    from newsingest.local.stack import deploy_local_stack, find_template, function_environment, moto_server
     from newsingest.observability import logger
     from newsingest.poll import PollContext, new_source, poll_sources
     from newsingest.storage import ArticleRepository
     from newsingest.storage.clients import create_clients
     from newsingest.storage.sources import SourceStore
+    from newsingest_tools.local.emf import tap_stdout
+    from newsingest_tools.local.esm import LocalEventSource, load_handler
+    from newsingest_tools.local.feeds_origin import rss_feed, serve_feeds
+    from newsingest_tools.local.origin import sample_pages
+    from newsingest_tools.local.stack import deploy_local_stack, find_template, function_environment, moto_server
 
     say = _printer(out)
     logger.setLevel("WARNING")

@@ -13,10 +13,10 @@ from typing import Any
 
 import click
 
-from newsingest.cli.commands_queue import _epilog
-from newsingest.cli.errors import EXIT_PARTIAL, CliError, usage_error
-from newsingest.cli.output import render_table, terminal_width, write_json_lines
-from newsingest.cli.resources import Resources, aws_options, cli_fetcher, fetch_failures_reported_here
+from newsingest_tools.cli.commands_queue import _epilog
+from newsingest_tools.cli.errors import EXIT_PARTIAL, CliError, usage_error
+from newsingest_tools.cli.output import render_table, terminal_width, write_json_lines
+from newsingest_tools.cli.resources import Resources, aws_options, cli_fetcher, fetch_failures_reported_here
 
 _EVERY_HELP = "Poll at least this often (15m, 2h, 1d; 5m..1d). The poll shortens it for busy feeds."
 
