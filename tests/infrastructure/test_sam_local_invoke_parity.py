@@ -1,9 +1,10 @@
-"""`sam local invoke` parity: the handler wired exactly as template.yaml wires it, invoked with every events/*.json.
+"""`sam local invoke` parity: the handlers wired exactly as template.yaml wires them, invoked with every events/*.json.
 
-``sam local invoke IngestFunction -e events/X.json --env-vars events/env.json`` needs Docker, which this
-environment does not have. This test reproduces what it would run, from template.yaml alone:
+``sam local invoke IngestFunction -e events/sqs-X.json --env-vars events/env.json`` (and ``PollFunction -e
+events/scheduler-poll.json``) needs Docker, which this environment does not have. This test reproduces what it would
+run, from template.yaml alone:
 
-* **code**: IngestFunction's ``CodeUri`` folder is the task root (``/var/task``); ``Handler`` names the module and
+* **code**: the function's ``CodeUri`` folder is the task root (``/var/task``); ``Handler`` names the module and
   function to import.
 * **layers**: each entry of ``Layers`` is resolved to its ``AWS::Serverless::LayerVersion``; its ``ContentUri`` is
   laid out as ``sam build`` (``BuildMethod: python3.13``) lays it out - a ``python/`` folder holding the
@@ -11,7 +12,7 @@ environment does not have. This test reproduces what it would run, from template
   offline here, so those distributions are linked from this virtualenv (the same versions the tests run), and
   nothing else from it is visible.
 * **runtime**: boto3 and its dependencies, which the Lambda runtime provides (``/var/runtime``).
-* **environment**: the function's ``Environment`` from the template (parameters resolved), overridden by
+* **environment**: the function's ``Environment`` from the template (parameters and resources resolved), overridden by
   ``events/env.json`` as ``--env-vars`` does (only variables the template declares), plus what the Lambda
   runtime and SAM CLI set (``AWS_LAMBDA_FUNCTION_NAME``, ``_HANDLER``, ``AWS_SAM_LOCAL``...).
 
@@ -52,6 +53,7 @@ from newsingest_tools.local import stack
 from tests.support.import_graph import RUNTIME_PACKAGE, TOOLING_PACKAGE, package_modules, runtime_closure
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+POLL_FUNCTION = "PollFunction"
 EVENTS = REPO_ROOT / "events"
 EVENTS_ORIGIN = "http://127.0.0.1:8765"  # the origin the committed events use (python -m newsingest_tools.local.origin)
 REGION = "us-east-1"
@@ -168,9 +170,36 @@ def _requirements(path: Path) -> list[Requirement]:
     return [Requirement(line) for line in lines if line]
 
 
-def _sam_build(template: dict[str, Any], out: Path) -> Build:
-    function = stack.template_function_settings(template)
-    task_root = out / stack.FUNCTION_LOGICAL_ID
+@dataclass(frozen=True)
+class Wiring:
+    """What ``sam build`` / ``sam local invoke`` read of one ``AWS::Serverless::Function`` (Globals not used here)."""
+
+    logical_id: str
+    code_uri: str
+    handler: str
+    runtime: str
+    memory_size: int
+    timeout: int
+    layers: tuple[str, ...]
+    environment: dict[str, Any]  # raw, intrinsics unresolved
+
+
+def _wiring(template: dict[str, Any], logical_id: str) -> Wiring:
+    resource = template["Resources"][logical_id]
+    assert resource["Type"] == "AWS::Serverless::Function", f"{logical_id} is not a function of this template"
+    properties = resource["Properties"]
+    return Wiring(
+        logical_id=logical_id, code_uri=str(properties["CodeUri"]), handler=str(properties["Handler"]),
+        runtime=str(properties["Runtime"]), memory_size=int(properties.get("MemorySize", 128)),
+        timeout=int(properties.get("Timeout", 3)),
+        layers=tuple(layer["Ref"] if isinstance(layer, dict) else str(layer) for layer in properties.get("Layers", [])),
+        environment=dict(properties.get("Environment", {}).get("Variables", {})),
+    )
+
+
+def _sam_build(template: dict[str, Any], out: Path, logical_id: str = stack.FUNCTION_LOGICAL_ID) -> Build:
+    function = _wiring(template, logical_id)
+    task_root = out / logical_id
     shutil.copytree(REPO_ROOT / function.code_uri, task_root, ignore=shutil.ignore_patterns("__pycache__"))
     layers = []
     for layer_id in function.layers:
@@ -237,20 +266,25 @@ def _environment(build: Build, outputs: stack.StackOutputs, origin: str, endpoin
     function_env["FETCH_ALLOW_HOSTS"] = function_env["FETCH_ALLOW_HOSTS"].replace(
         urlsplit(EVENTS_ORIGIN).netloc, urlsplit(origin).netloc
     )
-    settings = stack.template_function_settings()
+    return _runtime_environment(build, _wiring(stack.load_template(REPO_ROOT / "template.yaml"),
+                                               stack.FUNCTION_LOGICAL_ID), endpoint, home) | function_env
+
+
+def _runtime_environment(build: Build, function: Wiring, endpoint: str, home: Path) -> dict[str, str]:
+    """What the Lambda runtime and SAM CLI set in the handler's process, and the offline credentials."""
     return {
         "PATH": "/usr/bin:/bin",
         "LANG": "C.UTF-8",
         "HOME": str(home),
         "TZ": "UTC",
         # Lambda runtime
-        "AWS_LAMBDA_FUNCTION_NAME": stack.FUNCTION_LOGICAL_ID,
+        "AWS_LAMBDA_FUNCTION_NAME": function.logical_id,
         "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
-        "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(settings.memory_size),
-        "AWS_LAMBDA_FUNCTION_TIMEOUT": str(settings.timeout),
-        "AWS_LAMBDA_LOG_GROUP_NAME": f"/aws/lambda/{stack.FUNCTION_LOGICAL_ID}",
+        "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(function.memory_size),
+        "AWS_LAMBDA_FUNCTION_TIMEOUT": str(function.timeout),
+        "AWS_LAMBDA_LOG_GROUP_NAME": f"/aws/lambda/{function.logical_id}",
         "AWS_LAMBDA_LOG_STREAM_NAME": "parity",
-        "AWS_EXECUTION_ENV": f"AWS_Lambda_{settings.runtime}",
+        "AWS_EXECUTION_ENV": f"AWS_Lambda_{function.runtime}",
         "AWS_REGION": REGION,
         "AWS_DEFAULT_REGION": REGION,
         "_HANDLER": build.handler,
@@ -265,7 +299,6 @@ def _environment(build: Build, outputs: stack.StackOutputs, origin: str, endpoin
         "AWS_CONFIG_FILE": str(home / "aws-config"),
         "AWS_SHARED_CREDENTIALS_FILE": str(home / "aws-credentials"),
         "AWS_ENDPOINT_URL": endpoint,
-        **function_env,
     }
 
 
@@ -287,28 +320,35 @@ def invoke(build: Build, moto_endpoint: str, origin: str, aws: boto3.Session, tm
         work = tmp_path_factory.mktemp(f"invoke-{Path(name).stem}")
         cloudformation = aws.client("cloudformation", endpoint_url=moto_endpoint)
         outputs = stack.deploy_local_stack(cloudformation, f"parity-{Path(name).stem}")
-        event_path, spec_path, result_path, runner = (work / f for f in ("event.json", "spec.json", "result.json",
-                                                                         "runner.py"))
-        event_path.write_text(json.dumps(event), encoding="utf-8")
-        runner.write_text(RUNNER, encoding="utf-8")
-        spec = {"path": build.sys_path, "task_root": str(build.task_root), "event": str(event_path),
-                "result": str(result_path)}
-        spec_path.write_text(json.dumps(spec), encoding="utf-8")
-        completed = subprocess.run(
-            [sys.executable, "-I", "-S", "-B", str(runner), str(spec_path)],  # -B: /var/task and /opt are read-only
-            env=_environment(build, outputs, origin, moto_endpoint, work),
-            cwd=work,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
-        assert completed.returncode == 0, (f"handler process failed:\n{completed.stderr[-4000:]}\n"
-                                           f"{completed.stdout[-2000:]}")
-        result = json.loads(result_path.read_text(encoding="utf-8"))
-        return Invocation(result["response"], result["modules"], completed.stdout, outputs, event)
+        response, modules, stdout = _run_handler(build, _environment(build, outputs, origin, moto_endpoint, work),
+                                                 event, work)
+        return Invocation(response, modules, stdout, outputs, event)
 
     return run
+
+
+def _run_handler(build: Build, env: dict[str, str], event: dict[str, Any],
+                 work: Path) -> tuple[Any, dict[str, str], str]:
+    """One invocation in a clean interpreter laid out as the runtime's: (response, imported modules, stdout)."""
+    event_path, spec_path, result_path, runner = (work / f for f in ("event.json", "spec.json", "result.json",
+                                                                     "runner.py"))
+    event_path.write_text(json.dumps(event), encoding="utf-8")
+    runner.write_text(RUNNER, encoding="utf-8")
+    spec = {"path": build.sys_path, "task_root": str(build.task_root), "event": str(event_path),
+            "result": str(result_path)}
+    spec_path.write_text(json.dumps(spec), encoding="utf-8")
+    completed = subprocess.run(
+        [sys.executable, "-I", "-S", "-B", str(runner), str(spec_path)],  # -B: /var/task and /opt are read-only
+        env=env,
+        cwd=work,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert completed.returncode == 0, f"handler process failed:\n{completed.stderr[-4000:]}\n{completed.stdout[-2000:]}"
+    result = json.loads(result_path.read_text(encoding="utf-8"))
+    return result["response"], result["modules"], completed.stdout
 
 
 def _event(name: str, origin: str) -> dict[str, Any]:
@@ -325,20 +365,26 @@ def _item(aws: boto3.Session, endpoint: str, table: str, key: str) -> dict[str, 
     return resource.Table(table).get_item(Key={"article_id": key}, ConsistentRead=True).get("Item")
 
 
-EVENT_FILES = sorted(path.name for path in EVENTS.glob("*.json") if path.name != "env.json")
+EVENT_FILES = sorted(path.name for path in EVENTS.glob("sqs-*.json"))  # IngestFunction's (SQS) events
+POLL_EVENT_FILES = sorted(path.name for path in EVENTS.glob("scheduler-*.json"))  # PollFunction's (Scheduler)
 
 
 # ------------------------------------------------------------------------------------------------ tests
 
 
 def test_the_committed_events_are_covered() -> None:
-    # Given events/ as committed: at least one good URL and a mixed batch
+    # Given events/ as committed: at least one good URL and a mixed batch, and the poll's scheduled invocation
     assert {"sqs-single-url.json", "sqs-mixed-batch.json"} <= set(EVENT_FILES)
-    # And env.json only names variables the template declares (--env-vars silently ignores the others)
-    declared = set(stack.template_function_settings().environment)
+    assert POLL_EVENT_FILES == ["scheduler-poll.json"]
+    # And every event file is one of those (a new kind of event needs its own checks here)
+    assert {path.name for path in EVENTS.glob("*.json")} == {*EVENT_FILES, *POLL_EVENT_FILES, "env.json"}
+    # And env.json only names variables the template declares, per function (--env-vars ignores the others)
+    template = stack.load_template(REPO_ROOT / "template.yaml")
     overrides = json.loads((EVENTS / "env.json").read_text(encoding="utf-8"))
-    assert set(overrides) == {stack.FUNCTION_LOGICAL_ID}
-    assert set(overrides[stack.FUNCTION_LOGICAL_ID]) <= declared, set(overrides[stack.FUNCTION_LOGICAL_ID]) - declared
+    assert set(overrides) == {stack.FUNCTION_LOGICAL_ID, POLL_FUNCTION}
+    for function, variables in overrides.items():
+        declared = set(_wiring(template, function).environment)
+        assert set(variables) <= declared, (function, set(variables) - declared)
 
 
 @pytest.mark.parametrize("name", EVENT_FILES)
@@ -482,3 +528,103 @@ def test_the_simulated_layer_matches_a_real_sam_build_when_there_is_one(build: B
 
     # Then the layer laid out here holds exactly the packages sam build put into python/
     assert names(build.layers[0]) == names(real)
+
+
+# ------------------------------------------------------------------------------------- the poll function
+
+
+def _poll_environment(build: Build, outputs: stack.StackOutputs, feeds_origin: str, endpoint: str,
+                      home: Path) -> dict[str, str]:
+    """PollFunction's process under ``sam local invoke PollFunction --env-vars events/env.json``: the template's
+    variables (parameter defaults, the stack's resource names), env.json's overrides of declared ones, the
+    committed placeholders replaced by this stack's names and the events' origin by the local feed origin."""
+    template = stack.load_template(REPO_ROOT / "template.yaml")
+    function = _wiring(template, POLL_FUNCTION)
+    resources = {"SourcesTable": outputs.sources_table_name, "ArticlesQueue": outputs.queue_url,
+                 "HostBudgetTable": outputs.host_budget_table_name}
+    parameters = template.get("Parameters", {})
+    declared: dict[str, str] = {}
+    for name, value in function.environment.items():
+        if isinstance(value, dict) and set(value) == {"Ref"}:
+            target = value["Ref"]
+            resolved = resources[target] if target in resources else parameters[target].get("Default", "")
+            declared[name] = str(resolved)
+        else:
+            declared[name] = str(value)
+    overrides = json.loads((EVENTS / "env.json").read_text(encoding="utf-8")).get(POLL_FUNCTION, {})
+    env = declared | {k: str(v) for k, v in overrides.items() if k in declared}
+    env |= {"SOURCES_TABLE": str(outputs.sources_table_name), "QUEUE_URL": outputs.queue_url,
+            "HOST_BUDGET_TABLE": str(outputs.host_budget_table_name)}
+    env["FETCH_ALLOW_HOSTS"] = env["FETCH_ALLOW_HOSTS"].replace(urlsplit(EVENTS_ORIGIN).netloc,
+                                                                urlsplit(feeds_origin).netloc)
+    return _runtime_environment(build, function, endpoint, home) | env
+
+
+@pytest.fixture(scope="module")
+def poll_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    return _sam_build(stack.load_template(REPO_ROOT / "template.yaml"), tmp_path_factory.mktemp("aws-sam-build-poll"),
+                      POLL_FUNCTION)
+
+
+def _drain(sqs: Any, queue_url: str) -> list[IngestRequest]:
+    requests: list[IngestRequest] = []
+    while batch := sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10).get("Messages", []):
+        for message in batch:
+            parsed = parse_message(message["Body"])
+            assert isinstance(parsed, IngestRequest), message["Body"]
+            requests.append(parsed)
+            sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
+    return requests
+
+
+def test_the_scheduled_poll_enqueues_new_stories_once_then_costs_one_304(poll_build: Build, aws: boto3.Session,
+                                                                         moto_endpoint: str,
+                                                                         tmp_path_factory: pytest.TempPathFactory
+                                                                         ) -> None:
+    import time
+
+    from newsingest.poll import new_source
+    from newsingest.storage.sources import SourceStore, source_id
+    from newsingest_tools.local.feeds_origin import rss_feed, serve_feeds
+
+    (event_name,) = POLL_EVENT_FILES
+    event = json.loads((EVENTS / event_name).read_text(encoding="utf-8"))
+    with serve_feeds() as feeds:
+        # Given a stack from template.yaml whose SourcesTable holds one feed of two stories on a local origin
+        outputs = stack.deploy_local_stack(aws.client("cloudformation", endpoint_url=moto_endpoint), "parity-poll")
+        stories = [feeds.url("parity/first.html"), feeds.url("parity/second.html")]
+        feed_url = feeds.add("parity/rss.xml", rss_feed(stories))
+        store = SourceStore(aws.client("dynamodb", endpoint_url=moto_endpoint), str(outputs.sources_table_name))
+        store.add(new_source(feed_url, 900, int(time.time())))
+        sqs = aws.client("sqs", endpoint_url=moto_endpoint)
+        # When PollFunction, built as sam build lays it out, is invoked with the scheduler's event
+        work = tmp_path_factory.mktemp("invoke-poll")
+        env = _poll_environment(poll_build, outputs, feeds.base_url, moto_endpoint, work)
+        response, modules, stdout = _run_handler(poll_build, env, event, work)
+        # Then it polled the source and sent both stories to ArticlesQueue, each carrying the source's id
+        assert (response["polled"], response["ok"], response["found"], response["enqueued"]) == (1, 1, 2, 2), response
+        sent = _drain(sqs, outputs.queue_url)
+        assert sorted(request.url for request in sent) == sorted(stories)
+        assert {request.source_id for request in sent} == {source_id(feed_url)}
+        # And the handler and the library came from CodeUri and the layer, nothing from this virtualenv
+        assert Path(modules["app"]).parent == poll_build.task_root
+        assert Path(modules["newsingest.poll"]).is_relative_to(poll_build.layers[0])
+        assert not any(name.startswith(TOOLING_PACKAGE) for name in modules)
+        # And it emitted its counts as EMF metrics in the template's namespace, under the poll's service name
+        lines = [json.loads(text) for text in stdout.splitlines() if text.startswith("{")]
+        emf = [line for line in lines if "_aws" in line]
+        assert {m["Namespace"] for line in emf for m in line["_aws"]["CloudWatchMetrics"]} == {"Newsingest"}
+        assert {line.get("service") for line in emf} == {"newsingest-poll"}
+        enqueued = [line["PollEnqueued"] for line in emf if "PollEnqueued" in line]
+        assert [sum(value) if isinstance(value, list) else value for value in enqueued] == [2]
+
+        # Given the same feed, unchanged, due again
+        assert store.set_due(feed_url, int(time.time()))
+        before = len(feeds.requests())
+        # When the poll runs again
+        response, _, _ = _run_handler(poll_build, env, event, tmp_path_factory.mktemp("invoke-poll-again"))
+        # Then the feed cost one conditional request answered 304, and nothing was enqueued
+        assert (response["not_modified"], response["enqueued"]) == (1, 0), response
+        assert [(entry.conditional, entry.status) for entry in feeds.requests()[before:]
+                if entry.path.endswith("rss.xml")] == [(True, 304)]
+        assert _drain(sqs, outputs.queue_url) == []
