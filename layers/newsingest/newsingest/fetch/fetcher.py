@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from urllib3 import BaseHTTPResponse, HTTPConnectionPool, PoolManager, ProxyManager, Timeout
 from urllib3 import exceptions as u3
@@ -542,20 +542,7 @@ def _drop(response: BaseHTTPResponse) -> None:
 
 
 def _finish(result: FetchResult, *, url: str, redirects: list[str], elapsed_ms: int) -> FetchResult:
-    return FetchResult(
-        url=url,
-        final_url=result.final_url,
-        status=result.status,
-        body=result.body,
-        content_type=result.content_type,
-        charset=result.charset,
-        etag=result.etag,
-        last_modified=result.last_modified,
-        cache_max_age=result.cache_max_age,
-        not_modified=result.not_modified,
-        redirects=tuple(redirects),
-        elapsed_ms=elapsed_ms,
-    )
+    return replace(result, url=url, redirects=tuple(redirects), elapsed_ms=elapsed_ms)
 
 
 def _names(plan: _Plan) -> str:

@@ -7,7 +7,7 @@ this module adds only what a request needs (the port to connect to, the percent-
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import quote, urljoin, urlsplit
 
 from newsingest.outcomes import PermanentFailure
@@ -85,15 +85,7 @@ def parse_target(url: str) -> Target:
 
 
 def _with_url(target: Target) -> Target:
-    url = f"{target.origin}{target.request_target}"
-    return Target(
-        url=url,
-        scheme=target.scheme,
-        host=target.host,
-        port=target.port,
-        request_target=target.request_target,
-        ip=target.ip,
-    )
+    return replace(target, url=f"{target.origin}{target.request_target}")
 
 
 def resolve_location(base: Target, location: str) -> Target:
