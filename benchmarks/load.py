@@ -36,8 +36,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from newsingest.storage.queue import queue_depth
 from newsingest_tools.local.env import OFFLINE_CREDENTIALS
-from newsingest_tools.local.esm import messages_left
 
 REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
@@ -131,7 +131,7 @@ class Producer(threading.Thread):
         try:
             position = 0
             while position < len(self.bodies):
-                room = self.backlog - messages_left(self.sqs, self.queue_url)
+                room = self.backlog - queue_depth(self.sqs, self.queue_url).total
                 if room < 10:
                     time.sleep(0.02)  # a producer's pacing, not test synchronisation
                     continue

@@ -17,7 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from newsingest_tools.local.esm import LocalEventSource, messages_left
+from newsingest.storage.queue import queue_depth
+from newsingest_tools.local.esm import LocalEventSource
 
 
 @dataclass
@@ -41,7 +42,7 @@ def drain_queue(source: LocalEventSource, sqs: Any, *, max_polls: int = 100_000,
     for _ in range(max_polls):
         report = source.poll_once()
         if report.received == 0:
-            if not more_coming() and messages_left(sqs, source.queue_url) == 0:
+            if not more_coming() and queue_depth(sqs, source.queue_url).total == 0:
                 return drained
             if when_idle is not None:
                 when_idle()

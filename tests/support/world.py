@@ -18,7 +18,8 @@ from botocore.exceptions import ClientError
 
 from newsingest.batch import OUTCOMES, Runtime, get_runtime, reset_runtime
 from newsingest.storage import ArticleEvents, ArticleObjects, ArticleRepository
-from newsingest_tools.local.esm import DrainReport, LocalEventSource, PollReport, load_handler, messages_left
+from newsingest.storage.queue import queue_depth
+from newsingest_tools.local.esm import DrainReport, LocalEventSource, PollReport, load_handler
 from newsingest_tools.local.stack import find_template
 from tests.conftest import Stack, sqs_record
 from tests.support.invariant import Accounting, AwsView, WriteLog, assert_invariant
@@ -179,7 +180,7 @@ class World:
         """Poll until the queue is empty: visible, in flight and delayed (exhausted messages moved to the DLQ)."""
         source = self.source(handler)  # failures released at once: the drain ends on the queue's own counters
         drained = source.drain(max_polls=500)
-        left = messages_left(self.sqs, source.queue_url)
+        left = queue_depth(self.sqs, source.queue_url).total
         assert left == 0, f"queue {source.queue_url} still holds {left} messages after the drain"
         return drained
 

@@ -18,6 +18,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from newsingest.storage.queue import queue_arn, queue_depth
+
 logger = logging.getLogger(__name__)
 
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
@@ -97,8 +99,7 @@ class LocalEventSource:
         self._function_timeout = function_timeout
         self._retry_visibility = retry_visibility_seconds
         self._region = region
-        self.queue_arn = sqs_client.get_queue_attributes(
-            QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        self.queue_arn = queue_arn(sqs_client, queue_url)
 
     def poll_once(self) -> PollReport:
         """One batch: receive, invoke, delete the successes. An empty receive returns a report with received=0."""
@@ -141,7 +142,7 @@ class LocalEventSource:
                 break
             report = self.poll_once()
             if report.received == 0:
-                idle += self._retry_visibility is None or messages_left(self._sqs, self.queue_url) == 0
+                idle += self._retry_visibility is None or queue_depth(self._sqs, self.queue_url).total == 0
                 continue
             idle = 0
             total.batches += 1
@@ -184,13 +185,6 @@ class LocalEventSource:
                                                     VisibilityTimeout=self._retry_visibility)
             except Exception:  # e.g. the handler already moved it with Retry-After; the queue timeout still applies
                 logger.debug("could not change visibility of %s", message["MessageId"], exc_info=True)
-
-
-def messages_left(sqs_client: Any, queue_url: str) -> int:
-    """Messages on a queue: visible, in flight and delayed (the queue's approximate counters)."""
-    from newsingest_tools.queues import queue_counts
-
-    return queue_counts(sqs_client, queue_url).total
 
 
 def _lambda_message_attributes(attributes: dict[str, Any]) -> dict[str, Any]:
