@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from newsingest_tools.local.env import OFFLINE_CREDENTIALS
+from newsingest_tools.local.env import AMBIENT_AWS_VARIABLES, OFFLINE_CREDENTIALS
 
 if TYPE_CHECKING:
     from tests.support.world import World
@@ -28,13 +28,18 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 OFFLINE_AWS = OFFLINE_CREDENTIALS | {"POWERTOOLS_TRACE_DISABLED": "true", "POWERTOOLS_METRICS_NAMESPACE": "Newsingest"}
 
 
-@pytest.fixture(autouse=True)
-def _offline_aws(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No test may reach real AWS: fake credentials, a fixed region, no endpoint or profile from the machine."""
-    for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"):
+def set_offline_aws(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fake credentials (``newsingest_tools.local.env``), a fixed region, no endpoint or profile from the machine."""
+    for name in AMBIENT_AWS_VARIABLES:
         monkeypatch.delenv(name, raising=False)
     for name, value in OFFLINE_AWS.items():
         monkeypatch.setenv(name, value)
+
+
+@pytest.fixture(autouse=True)
+def _offline_aws(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test may reach real AWS (every test, the infrastructure and integration ones included)."""
+    set_offline_aws(monkeypatch)
 
 
 @pytest.fixture()

@@ -229,13 +229,10 @@ def open_shared_world() -> Iterator[World]:
 
     from newsingest.storage.clients import TOOLING_READ_TIMEOUT_S, create_clients
     from newsingest_tools.local.stack import deploy_local_stack, function_environment
-    from tests.conftest import OFFLINE_AWS
+    from tests.conftest import set_offline_aws
 
     with pytest.MonkeyPatch.context() as monkeypatch:
-        for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"):
-            monkeypatch.delenv(name, raising=False)
-        for name, value in OFFLINE_AWS.items():
-            monkeypatch.setenv(name, value)
+        set_offline_aws(monkeypatch)
         with mock_aws():
             outputs = deploy_local_stack(boto3.client("cloudformation"))
             # one local host serves every page: no pacing here (the host budget is tested on its own)

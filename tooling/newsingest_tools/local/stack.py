@@ -32,7 +32,7 @@ A test fixture (in-process moto)::
 Against moto's server instead (a subprocess, the demo)::
 
     with moto_server() as endpoint_url:
-        session = boto3.Session(aws_access_key_id="local", aws_secret_access_key="local", region_name="us-east-1")
+        session = boto3.Session(**offline_session_kwargs())  # newsingest_tools.local.env
         outputs = deploy_local_stack(session.client("cloudformation", endpoint_url=endpoint_url))
         # children get AWS_ENDPOINT_URL=endpoint_url plus function_environment(outputs)
 
