@@ -83,5 +83,7 @@ def moto_account() -> Iterator[MotoAccount]:
 @pytest.fixture
 def deployed(moto_account: MotoAccount) -> tuple[MotoAccount, stack.StackOutputs]:
     """The local stack, created from template.yaml in moto's CloudFormation with default parameters."""
-    return moto_account, stack.deploy_local_stack(moto_account.cloudformation)
+    from tests.conftest import deploy_stack
+
+    return moto_account, deploy_stack(moto_account.cloudformation).outputs
 

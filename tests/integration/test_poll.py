@@ -66,11 +66,11 @@ class Poller:
 def poller() -> Iterator[Poller]:
     from moto import mock_aws
 
-    from newsingest_tools.local.stack import deploy_local_stack
+    from tests.conftest import deploy_stack
 
     # (the offline credentials and region: tests/conftest.py's autouse _offline_aws)
     with serve_feeds() as origin, mock_aws():
-        outputs = deploy_local_stack(boto3.client("cloudformation", region_name="us-east-1"))
+        outputs = deploy_stack(boto3.client("cloudformation", region_name="us-east-1")).outputs
         fetcher = Fetcher(FetchOptions(allow_hosts=frozenset({origin.host})))
         assert outputs.sources_table_name
         yield Poller(origin, SourceStore(boto3.client("dynamodb", region_name="us-east-1"), outputs.sources_table_name),

@@ -227,19 +227,14 @@ def open_shared_world() -> Iterator[World]:
     import boto3
     from moto import mock_aws
 
-    from newsingest.storage.clients import TOOLING_READ_TIMEOUT_S, create_clients
-    from newsingest_tools.local.stack import deploy_local_stack, function_environment
-    from tests.conftest import set_offline_aws
+    from newsingest.storage.clients import TOOLING_READ_TIMEOUT_S
+    from tests.conftest import deploy_stack, set_offline_aws
 
     with pytest.MonkeyPatch.context() as monkeypatch:
         set_offline_aws(monkeypatch)
         with mock_aws():
-            outputs = deploy_local_stack(boto3.client("cloudformation"))
             # one local host serves every page: no pacing here (the host budget is tested on its own)
-            environment = function_environment(outputs, parameters={"HostRequestsPerSecond": "0"})
-            for name, value in environment.items():
-                monkeypatch.setenv(name, value)
-            stack = Stack(outputs=outputs, clients=create_clients(read_timeout=TOOLING_READ_TIMEOUT_S),
-                          environment=environment)
+            stack = deploy_stack(boto3.client("cloudformation"), parameters={"HostRequestsPerSecond": "0"},
+                                 monkeypatch=monkeypatch, read_timeout=TOOLING_READ_TIMEOUT_S)
             with open_world(stack, monkeypatch) as created:
                 yield created
