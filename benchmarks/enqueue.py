@@ -82,8 +82,9 @@ def measure(urls: int) -> dict[str, Any]:
         try:
             assert endpoint.stdout is not None
             endpoint_url = endpoint.stdout.readline().strip()
-            env = dict(os.environ, AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing",
-                       AWS_DEFAULT_REGION="us-east-1")
+            from newsingest_tools.local.env import OFFLINE_CREDENTIALS
+
+            env = dict(os.environ, **OFFLINE_CREDENTIALS)
             command = [str(Path(sys.executable).parent / "newsingest"), "enqueue", "-f", str(url_file), "--queue-url",
                        QUEUE_URL, "--endpoint-url", endpoint_url]
             started = time.perf_counter()

@@ -23,6 +23,8 @@ from pathlib import Path
 
 from packaging.requirements import Requirement
 
+from newsingest_tools.local.env import OFFLINE_CREDENTIALS
+
 REPO = Path(__file__).resolve().parents[1]
 CODE_DIR = REPO / "functions" / "ingest"
 LAYER_REQUIREMENTS = REPO / "layers" / "newsingest" / "requirements.txt"
@@ -120,11 +122,7 @@ def lambda_environment(code_dir: Path = CODE_DIR) -> dict[str, str]:
         "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
         "AWS_EXECUTION_ENV": "AWS_Lambda_python3.13",
         "_HANDLER": "app.lambda_handler",
-        "AWS_REGION": "us-east-1",
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_SESSION_TOKEN": "testing",
+        **OFFLINE_CREDENTIALS,  # the region and the fake credentials (the role's, on Lambda)
         "AWS_XRAY_CONTEXT_MISSING": "LOG_ERROR",
         "AWS_XRAY_DAEMON_ADDRESS": "127.0.0.1:2000",
         "_X_AMZN_TRACE_ID": "Root=1-00000000-000000000000000000000000;Parent=0000000000000000;Sampled=0",

@@ -36,8 +36,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from newsingest.storage.queue import queue_depth
 from newsingest_tools.local.env import OFFLINE_CREDENTIALS
-from newsingest_tools.local.esm import messages_left
 
 REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
@@ -131,7 +131,7 @@ class Producer(threading.Thread):
         try:
             position = 0
             while position < len(self.bodies):
-                room = self.backlog - messages_left(self.sqs, self.queue_url)
+                room = self.backlog - queue_depth(self.sqs, self.queue_url).total
                 if room < 10:
                     time.sleep(0.02)  # a producer's pacing, not test synchronisation
                     continue
@@ -203,7 +203,6 @@ def worker(environment: dict[str, str], queue_url: str) -> WorkerResult:
     from newsingest.storage.clients import TOOLING_READ_TIMEOUT_S, create_clients
     from newsingest_tools.local.esm import LocalEventSource, load_handler
     from newsingest_tools.local.stack import find_template
-    from tests.support.drain import drain_queue
     from tests.support.invariant import WriteLog
 
     reset_runtime()
@@ -213,9 +212,11 @@ def worker(environment: dict[str, str], queue_url: str) -> WorkerResult:
     source = LocalEventSource(_SerialReceive(sqs, receive_lock), queue_url, handler, retry_visibility_seconds=0)
     # While other workers hold the last messages in flight, pause briefly between receives instead of spinning
     # (moto's long polling would hold the receive for a whole second: released messages do not wake it up).
-    report = drain_queue(source, sqs, when_idle=lambda: time.sleep(0.02),
-                         more_coming=lambda: not producer_done.is_set())
-    return WorkerResult(report.batches, report.deliveries, report.handler_errors, write_log.accepted,
+    report = source.drain(max_batches=100_000, when_idle=lambda: time.sleep(0.02),
+                          more_coming=lambda: not producer_done.is_set())
+    if not report.idle:
+        raise AssertionError(f"queue {queue_url} not empty after the drain's polls")
+    return WorkerResult(report.batches, report.received, report.handler_errors, write_log.accepted,
                         write_log.rejected, write_log.observed)
 
 

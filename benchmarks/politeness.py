@@ -52,15 +52,16 @@ def worker(environment: dict[str, str], queue_url: str) -> dict[str, int]:
     from newsingest.storage.clients import TOOLING_READ_TIMEOUT_S, create_clients
     from newsingest_tools.local.esm import LocalEventSource, load_handler
     from newsingest_tools.local.stack import find_template
-    from tests.support.drain import drain_queue
 
     sys.stdout = open(os.devnull, "w")  # the worker's EMF lines (ColdStart) are not this run's output
     reset_runtime()
     sqs = create_clients(read_timeout=TOOLING_READ_TIMEOUT_S).sqs
     source = LocalEventSource(sqs, queue_url, load_handler(find_template()), retry_visibility_seconds=0)
     # Deferred copies wait out their DelaySeconds on the queue: pause between empty receives instead of spinning.
-    report = drain_queue(source, sqs, when_idle=lambda: time.sleep(0.2))
-    return {"deliveries": report.deliveries, "failed": report.failed}
+    report = source.drain(max_batches=100_000, when_idle=lambda: time.sleep(0.2))
+    if not report.idle:
+        raise AssertionError(f"queue {queue_url} not empty after the drain's polls")
+    return {"deliveries": report.received, "failed": report.failed}
 
 
 def run(urls: int = 200, workers: int = 10, rate: float = 2.0, burst: int = 2) -> dict[str, Any]:

@@ -32,13 +32,14 @@ def run(feeds: int, delay: float, links: int, consume: bool = False) -> dict:
     from newsingest.poll import PollContext, new_source, poll_sources
     from newsingest.storage.clients import create_clients
     from newsingest.storage.sources import SourceStore
+    from newsingest_tools.local.env import offline_session_kwargs
     from newsingest_tools.local.feeds_origin import rss_feed, serve_feeds
     from newsingest_tools.local.stack import deploy_local_stack
 
     clock = [1_714_560_000.0]
     # moto's server in a process of its own (as DynamoDB and SQS are elsewhere): this process holds the poll only
     with services.running() as running, serve_feeds(delay=delay) as origin:
-        session = boto3.Session(aws_access_key_id="bench", aws_secret_access_key="bench", region_name="us-east-1")
+        session = boto3.Session(**offline_session_kwargs())
         endpoint = running["endpoint"]
         outputs = deploy_local_stack(session.client("cloudformation", endpoint_url=endpoint), "poll-bench")
         clients = create_clients(session=session, endpoint_url=endpoint, max_pool_connections=32)

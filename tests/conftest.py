@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from newsingest_tools.local.env import OFFLINE_CREDENTIALS
+from newsingest_tools.local.env import AMBIENT_AWS_VARIABLES, OFFLINE_CREDENTIALS
 
 if TYPE_CHECKING:
     from tests.support.world import World
@@ -28,13 +28,18 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 OFFLINE_AWS = OFFLINE_CREDENTIALS | {"POWERTOOLS_TRACE_DISABLED": "true", "POWERTOOLS_METRICS_NAMESPACE": "Newsingest"}
 
 
-@pytest.fixture(autouse=True)
-def _offline_aws(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No test may reach real AWS: fake credentials, a fixed region, no endpoint or profile from the machine."""
-    for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"):
+def set_offline_aws(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fake credentials (``newsingest_tools.local.env``), a fixed region, no endpoint or profile from the machine."""
+    for name in AMBIENT_AWS_VARIABLES:
         monkeypatch.delenv(name, raising=False)
     for name, value in OFFLINE_AWS.items():
         monkeypatch.setenv(name, value)
+
+
+@pytest.fixture(autouse=True)
+def _offline_aws(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test may reach real AWS (every test, the infrastructure and integration ones included)."""
+    set_offline_aws(monkeypatch)
 
 
 @pytest.fixture()
@@ -64,6 +69,32 @@ def stack_parameters(origin: str, request: pytest.FixtureRequest) -> dict[str, s
     return {"FetchAllowHosts": urlsplit(origin).netloc, "HostRequestsPerSecond": "0"} | getattr(request, "param", {})
 
 
+def deploy_stack(cloudformation: Any, *, name: str | None = None, parameters: Mapping[str, str] | None = None,
+                 monkeypatch: pytest.MonkeyPatch | None = None, read_timeout: float | None = None) -> Stack:
+    """The tests' one stack factory: template.yaml deployed through ``cloudformation``, wherever it talks (a client
+    made inside ``mock_aws()``, or one pointed at moto's server), as stack ``name`` with template ``parameters``.
+
+    With ``monkeypatch``, the process gets the function's environment as Lambda would see it (and the runtime is
+    reset so the handler reads it), ``environment`` is that environment and ``clients`` the function's clients
+    (``read_timeout`` for tools without a deadline). Without it, ``environment`` is empty and ``clients`` None: the
+    caller talks to the stack its own way (the CLI tests through ``--stack``, the template checks through their
+    moto account).
+    """
+    from newsingest.batch import reset_runtime
+    from newsingest.storage.clients import create_clients
+    from newsingest_tools.local.stack import DEFAULT_STACK_NAME, deploy_local_stack, function_environment
+
+    outputs = deploy_local_stack(cloudformation, name or DEFAULT_STACK_NAME, parameters=parameters)
+    if monkeypatch is None:  # no template read for an environment nobody sets (~80 ms a stack)
+        return Stack(outputs=outputs, clients=None, environment={})
+    environment = function_environment(outputs, parameters=parameters)
+    for variable, value in environment.items():
+        monkeypatch.setenv(variable, value)
+    reset_runtime()
+    clients = create_clients() if read_timeout is None else create_clients(read_timeout=read_timeout)
+    return Stack(outputs=outputs, clients=clients, environment=environment)
+
+
 @pytest.fixture()
 def stack(stack_parameters: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Iterator[Stack]:
     """In-process moto with the stack deployed from template.yaml and the function's environment set."""
@@ -71,18 +102,9 @@ def stack(stack_parameters: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> 
     from moto import mock_aws
 
     from newsingest.batch import OUTCOMES, reset_runtime
-    from newsingest.storage.clients import create_clients
-    from newsingest_tools.local.stack import deploy_local_stack, function_environment
 
-    parameters = stack_parameters
     with mock_aws():
-        outputs = deploy_local_stack(boto3.client("cloudformation"), parameters=parameters)
-        environment = function_environment(outputs, parameters=parameters)
-        for name, value in environment.items():
-            monkeypatch.setenv(name, value)
-        monkeypatch.setenv("POWERTOOLS_TRACE_DISABLED", "true")
-        reset_runtime()
-        yield Stack(outputs=outputs, clients=create_clients(), environment=environment)
+        yield deploy_stack(boto3.client("cloudformation"), parameters=stack_parameters, monkeypatch=monkeypatch)
         OUTCOMES.flush()  # outcomes of direct handle_record calls, so no later batch reports them as its own
         reset_runtime()
 

@@ -15,19 +15,16 @@ import boto3
 import pytest
 
 from newsingest_tools.local import stack
+from newsingest_tools.local.env import OFFLINE_REGION
 
-REGION = "us-east-1"
+REGION = OFFLINE_REGION
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(autouse=True)
-def _offline_aws_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No real account, no ambient profile or endpoint: every AWS call here goes to moto."""
-    for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ENDPOINT_URL"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
+def _template_from_the_repository(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The repository's template.yaml, whatever the machine sets. (No real account either: tests/conftest.py's
+    autouse ``_offline_aws`` sets the offline credentials and region and clears any profile or endpoint.)"""
     monkeypatch.delenv(stack.TEMPLATE_ENV_VAR, raising=False)
 
 
@@ -86,5 +83,7 @@ def moto_account() -> Iterator[MotoAccount]:
 @pytest.fixture
 def deployed(moto_account: MotoAccount) -> tuple[MotoAccount, stack.StackOutputs]:
     """The local stack, created from template.yaml in moto's CloudFormation with default parameters."""
-    return moto_account, stack.deploy_local_stack(moto_account.cloudformation)
+    from tests.conftest import deploy_stack
+
+    return moto_account, deploy_stack(moto_account.cloudformation).outputs
 

@@ -16,8 +16,8 @@ import boto3
 import pytest
 
 from newsingest.storage.keys import RAW_PREFIX, TEXT_PREFIX
-from newsingest_tools.local import stack
 from newsingest_tools.local.esm import LocalLambdaContext
+from newsingest_tools.local.template import _referenced_ids
 from tests.support.world import World
 
 # What Lambda's event source mapping calls with the function's role to poll its queue (AWS documentation).
@@ -112,7 +112,7 @@ def test_the_role_names_only_this_stacks_resources_and_no_forbidden_action(trans
         resources = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
         service = {action.split(":")[0] for action in _actions([statement])}
         assert len(service) == 1, statement
-        referenced = stack._referenced_ids(resources)  # the helper the stack uses
+        referenced = _referenced_ids(resources)  # the helper the stack uses
         # SQS on its own queue only (not the DLQ, not "*"); DynamoDB on the table, not its indexes; S3 on the two
         # prefixes the code writes; EventBridge on the bus the parameter names
         expected = {"sqs": {"ArticlesQueue"}, "dynamodb": {"ArticlesTable"}, "s3": {"ArticlesBucket"},

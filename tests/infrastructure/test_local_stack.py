@@ -10,6 +10,7 @@ import boto3
 import pytest
 
 from newsingest_tools.local import stack
+from newsingest_tools.local.env import offline_session_kwargs
 
 from .conftest import MotoAccount
 
@@ -305,7 +306,7 @@ def test_unknown_parameters_are_refused(moto_account: MotoAccount) -> None:
 def test_deploys_through_motos_server_with_explicit_credentials_only() -> None:
     # Given moto's server on a free local port and a session with nothing but dummy keys
     with stack.moto_server() as endpoint_url:
-        session = boto3.Session(aws_access_key_id="local", aws_secret_access_key="local", region_name="eu-west-1")
+        session = boto3.Session(**offline_session_kwargs(region="eu-west-1"))
         cloudformation = session.client("cloudformation", endpoint_url=endpoint_url)
         # When the stack is deployed there
         outputs = stack.deploy_local_stack(cloudformation, "server-stack")

@@ -16,6 +16,7 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 from newsingest_tools.local import stack
+from newsingest_tools.local.template import _referenced_ids
 
 # The only managed policies on the function's role: logs (every function) and X-Ray (Tracing: Active). No data
 # access, and not AWSLambdaSQSQueueExecutionRole (receive/delete on every queue of the account).
@@ -197,7 +198,7 @@ def test_inline_grants_name_only_the_bucket_the_tables_and_the_queue(transformed
     _, role = _only(transformed, "AWS::IAM::Role", owner=stack.FUNCTION_LOGICAL_ID)
     referenced: set[str] = set()
     for statement in _statements(role):
-        referenced |= stack._referenced_ids(statement["Resource"])  # same helper the stack uses
+        referenced |= _referenced_ids(statement["Resource"])  # same helper the stack uses
     assert referenced == {"ArticlesBucket", "ArticlesTable", "ArticlesQueue", "HostBudgetTable", "EventBusName"}
 
 
@@ -324,7 +325,7 @@ def test_outputs_are_the_ones_the_cli_reads(transformed: dict[str, Any]) -> None
 
 
 def test_every_parameter_is_used(sam_template: dict[str, Any]) -> None:
-    used = stack._referenced_ids(sam_template["Resources"]) | stack._referenced_ids(sam_template.get("Conditions", {}))
+    used = _referenced_ids(sam_template["Resources"]) | _referenced_ids(sam_template.get("Conditions", {}))
     assert set(sam_template["Parameters"]) <= used, set(sam_template["Parameters"]) - used
 
 

@@ -15,10 +15,10 @@ from urllib.parse import urlsplit
 from click.testing import CliRunner, Result
 
 from newsingest_tools.cli import main
+from newsingest_tools.local.env import offline_session_kwargs
 from newsingest_tools.local.origin import QuietHandler
 
-TEST_CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing",
-                    "aws_session_token": "testing", "region_name": "us-east-1"}
+TEST_CREDENTIALS = offline_session_kwargs()
 
 ARTICLE_PAGES = ("koreatimes_esper.html", "coastline_lighthouse.html", "badasinmun_whale.nocharset.html")
 LISTING_PAGE = "coastline_index.html"  # no article: recorded as no_article, its page kept

@@ -57,12 +57,12 @@ def cli_stack(moto_endpoint: str, site: Site, monkeypatch: pytest.MonkeyPatch) -
     import boto3
 
     from newsingest.batch import reset_runtime
-    from newsingest_tools.local.stack import deploy_local_stack
+    from tests.conftest import deploy_stack
 
     session = boto3.Session(**TEST_CREDENTIALS)
     name = f"cli-{uuid.uuid4().hex[:10]}"
-    outputs = deploy_local_stack(session.client("cloudformation", endpoint_url=moto_endpoint), name,
-                                 parameters={"FetchAllowHosts": site.host})
+    outputs = deploy_stack(session.client("cloudformation", endpoint_url=moto_endpoint), name=name,
+                           parameters={"FetchAllowHosts": site.host}).outputs
     monkeypatch.setenv("FETCH_ALLOW_HOSTS", site.host)
     reset_runtime()
     yield CliStack(name=name, endpoint=moto_endpoint, outputs=outputs, session=session)

@@ -10,13 +10,14 @@ from botocore.exceptions import ClientError
 
 from newsingest.messages import encode_message
 from newsingest_tools.enqueue import PARALLEL_MIN_URLS, ClientSpec, processes_for, send_bodies_in_processes
+from newsingest_tools.local.env import OFFLINE_CREDENTIALS, offline_session_kwargs
 
-SPEC_CREDENTIALS = {"access_key": "testing", "secret_key": "testing", "token": None}
+SPEC_CREDENTIALS = {"access_key": OFFLINE_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+                    "secret_key": OFFLINE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"], "token": None}
 
 
 def _queue(endpoint: str) -> tuple[object, str]:
-    sqs = boto3.client("sqs", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="testing",
-                       aws_secret_access_key="testing")
+    sqs = boto3.client("sqs", endpoint_url=endpoint, **offline_session_kwargs())
     return sqs, sqs.create_queue(QueueName=f"backfill-{uuid.uuid4().hex[:8]}")["QueueUrl"]
 
 

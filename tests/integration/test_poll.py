@@ -63,17 +63,14 @@ class Poller:
 
 
 @pytest.fixture
-def poller(monkeypatch: pytest.MonkeyPatch) -> Iterator[Poller]:
+def poller() -> Iterator[Poller]:
     from moto import mock_aws
 
-    from newsingest_tools.local.stack import deploy_local_stack
+    from tests.conftest import deploy_stack
 
-    for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-                        "AWS_DEFAULT_REGION": "us-east-1"}.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    # (the offline credentials and region: tests/conftest.py's autouse _offline_aws)
     with serve_feeds() as origin, mock_aws():
-        outputs = deploy_local_stack(boto3.client("cloudformation", region_name="us-east-1"))
+        outputs = deploy_stack(boto3.client("cloudformation", region_name="us-east-1")).outputs
         fetcher = Fetcher(FetchOptions(allow_hosts=frozenset({origin.host})))
         assert outputs.sources_table_name
         yield Poller(origin, SourceStore(boto3.client("dynamodb", region_name="us-east-1"), outputs.sources_table_name),

@@ -18,7 +18,8 @@ from botocore.exceptions import ClientError
 
 from newsingest.batch import OUTCOMES, Runtime, get_runtime, reset_runtime
 from newsingest.storage import ArticleEvents, ArticleObjects, ArticleRepository
-from newsingest_tools.local.esm import DrainReport, LocalEventSource, PollReport, load_handler, messages_left
+from newsingest.storage.queue import queue_depth
+from newsingest_tools.local.esm import DrainReport, LocalEventSource, PollReport, load_handler
 from newsingest_tools.local.stack import find_template
 from tests.conftest import Stack, sqs_record
 from tests.support.invariant import Accounting, AwsView, WriteLog, assert_invariant
@@ -179,7 +180,7 @@ class World:
         """Poll until the queue is empty: visible, in flight and delayed (exhausted messages moved to the DLQ)."""
         source = self.source(handler)  # failures released at once: the drain ends on the queue's own counters
         drained = source.drain(max_polls=500)
-        left = messages_left(self.sqs, source.queue_url)
+        left = queue_depth(self.sqs, source.queue_url).total
         assert left == 0, f"queue {source.queue_url} still holds {left} messages after the drain"
         return drained
 
@@ -226,22 +227,14 @@ def open_shared_world() -> Iterator[World]:
     import boto3
     from moto import mock_aws
 
-    from newsingest.storage.clients import TOOLING_READ_TIMEOUT_S, create_clients
-    from newsingest_tools.local.stack import deploy_local_stack, function_environment
-    from tests.conftest import OFFLINE_AWS
+    from newsingest.storage.clients import TOOLING_READ_TIMEOUT_S
+    from tests.conftest import deploy_stack, set_offline_aws
 
     with pytest.MonkeyPatch.context() as monkeypatch:
-        for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"):
-            monkeypatch.delenv(name, raising=False)
-        for name, value in OFFLINE_AWS.items():
-            monkeypatch.setenv(name, value)
+        set_offline_aws(monkeypatch)
         with mock_aws():
-            outputs = deploy_local_stack(boto3.client("cloudformation"))
             # one local host serves every page: no pacing here (the host budget is tested on its own)
-            environment = function_environment(outputs, parameters={"HostRequestsPerSecond": "0"})
-            for name, value in environment.items():
-                monkeypatch.setenv(name, value)
-            stack = Stack(outputs=outputs, clients=create_clients(read_timeout=TOOLING_READ_TIMEOUT_S),
-                          environment=environment)
+            stack = deploy_stack(boto3.client("cloudformation"), parameters={"HostRequestsPerSecond": "0"},
+                                 monkeypatch=monkeypatch, read_timeout=TOOLING_READ_TIMEOUT_S)
             with open_world(stack, monkeypatch) as created:
                 yield created

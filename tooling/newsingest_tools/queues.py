@@ -1,6 +1,6 @@
-"""What is on a queue: its counters, the age of its oldest message, and a look at messages without taking them.
+"""A look at a queue's messages without taking them, and the age of its oldest (the CLI's ``dlq``).
 
-One place for the queue questions the CLI, the redrive and the local tools ask (the SQS client is passed in).
+The queue's counters are the SQS adapter's: :func:`newsingest.storage.queue.queue_depth`.
 """
 
 from __future__ import annotations
@@ -13,28 +13,6 @@ from typing import Any
 
 # How long peeked messages stay hidden while they are read; they are made visible again right after.
 PEEK_VISIBILITY_SECONDS = 30
-
-
-@dataclass(frozen=True)
-class QueueCounts:
-    """The queue's approximate counters (SQS's own estimates, eventually consistent)."""
-
-    visible: int = 0
-    in_flight: int = 0
-    delayed: int = 0
-
-    @property
-    def total(self) -> int:
-        return self.visible + self.in_flight + self.delayed
-
-
-_COUNTERS = {"visible": "ApproximateNumberOfMessages", "in_flight": "ApproximateNumberOfMessagesNotVisible",
-             "delayed": "ApproximateNumberOfMessagesDelayed"}
-
-
-def queue_counts(sqs: Any, queue_url: str) -> QueueCounts:
-    attributes = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=list(_COUNTERS.values()))["Attributes"]
-    return QueueCounts(**{name: int(attributes.get(key, 0)) for name, key in _COUNTERS.items()})
 
 
 @dataclass(frozen=True)

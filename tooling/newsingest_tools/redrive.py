@@ -20,6 +20,8 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from newsingest.storage.queue import message_move_task, queue_arn, start_message_move
+
 logger = logging.getLogger(__name__)
 
 METHODS = ("auto", "move-task", "receive")
@@ -46,10 +48,6 @@ class RedriveReport:
     @property
     def ok(self) -> bool:
         return self.failed == 0 and not self.errors
-
-
-def queue_arn(sqs: Any, queue_url: str) -> str:
-    return str(sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"])
 
 
 def redrive(sqs: Any, dead_letter_queue_url: str, queue_url: str, *, method: str = "auto",
@@ -94,10 +92,9 @@ def _move_task(sqs: Any, dead_letter_queue_url: str, queue_url: str, *, wait: bo
                sleep: Callable[[float], None]) -> RedriveReport:
     source_arn = queue_arn(sqs, dead_letter_queue_url)
     destination_arn = queue_arn(sqs, queue_url)
-    started = sqs.start_message_move_task(SourceArn=source_arn, DestinationArn=destination_arn)
-    report = RedriveReport(method="move-task", task_handle=started.get("TaskHandle"))
+    report = RedriveReport(method="move-task", task_handle=start_message_move(sqs, source_arn, destination_arn))
     while True:
-        task = _latest_task(sqs, source_arn, report.task_handle)
+        task = message_move_task(sqs, source_arn, report.task_handle)
         if task is None:
             report.task_status = "RUNNING"
             break
@@ -111,14 +108,6 @@ def _move_task(sqs: Any, dead_letter_queue_url: str, queue_url: str, *, wait: bo
             break
         sleep(poll_interval)
     return report
-
-
-def _latest_task(sqs: Any, source_arn: str, handle: str | None) -> dict[str, Any] | None:
-    tasks = sqs.list_message_move_tasks(SourceArn=source_arn, MaxResults=10).get("Results", [])
-    for task in tasks:
-        if handle is None or task.get("TaskHandle") in (None, handle):
-            return dict(task)
-    return dict(tasks[0]) if tasks else None
 
 
 def _receive_send_delete(sqs: Any, dead_letter_queue_url: str, queue_url: str, *, max_messages: int | None,

@@ -285,7 +285,7 @@ def redrive(method: str, max_messages: int | None, wait: bool, wait_seconds: int
     Uses SQS's message-move task where the endpoint supports it (asynchronous; counts are SQS's estimates), else
     receives, sends and deletes in batches of 10, deleting from the DLQ only what was sent.
     """
-    from newsingest_tools.queues import queue_counts
+    from newsingest.storage.queue import queue_depth
     from newsingest_tools.redrive import MoveTaskUnsupported
     from newsingest_tools.redrive import redrive as run_redrive
 
@@ -293,7 +293,7 @@ def redrive(method: str, max_messages: int | None, wait: bool, wait_seconds: int
     dead_letter_queue_url = resources.dead_letter_queue_url
     queue_url = resources.queue_url
     resources.last_queue_url = dead_letter_queue_url
-    waiting = queue_counts(sqs, dead_letter_queue_url).visible
+    waiting = queue_depth(sqs, dead_letter_queue_url).visible
     resources.last_queue_url = queue_url
     with _maybe_progress(waiting if method != "move-task" else 0, "redriving") as progress:
         try:

@@ -190,7 +190,8 @@ def get(target: str, show: str | None, as_json: bool, resources: Resources) -> N
 
 def _queue_stats(resources: Resources) -> dict[str, dict[str, Any]]:
     """The queue's and the DLQ's counters (and the DLQ's oldest message), for the queues that were given."""
-    from newsingest_tools.queues import oldest_age_seconds, peek, queue_counts
+    from newsingest.storage.queue import queue_depth
+    from newsingest_tools.queues import oldest_age_seconds, peek
 
     found: dict[str, dict[str, Any]] = {}
     for name, attribute in (("queue", "queue_url"), ("dead_letter_queue", "dead_letter_queue_url")):
@@ -198,7 +199,7 @@ def _queue_stats(resources: Resources) -> dict[str, dict[str, Any]]:
             url = getattr(resources, attribute)
         except CliError:  # not given: the record counts still stand on their own
             continue
-        counts = queue_counts(resources.clients.sqs, url)
+        counts = queue_depth(resources.clients.sqs, url)
         entry: dict[str, Any] = {"url": url, **asdict(counts)}
         if name == "dead_letter_queue" and counts.visible:
             entry["oldest_age_seconds"] = oldest_age_seconds(peek(resources.clients.sqs, url, max_messages=100))

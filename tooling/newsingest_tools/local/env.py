@@ -6,14 +6,29 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-# Fake credentials and a fixed region: enough for boto3 to sign requests to moto, useless anywhere else.
+OFFLINE_REGION = "us-east-1"
+_OFFLINE_KEY = "testing"
+
+# Fake credentials and a fixed region: enough for boto3 to sign requests to moto, useless anywhere else. The one
+# source of offline credentials: the demo, the local server, the tests and the benchmarks all take them from here.
 OFFLINE_CREDENTIALS: dict[str, str] = {
-    "AWS_ACCESS_KEY_ID": "testing",
-    "AWS_SECRET_ACCESS_KEY": "testing",
-    "AWS_SESSION_TOKEN": "testing",
-    "AWS_DEFAULT_REGION": "us-east-1",
-    "AWS_REGION": "us-east-1",
+    "AWS_ACCESS_KEY_ID": _OFFLINE_KEY,
+    "AWS_SECRET_ACCESS_KEY": _OFFLINE_KEY,
+    "AWS_SESSION_TOKEN": _OFFLINE_KEY,
+    "AWS_DEFAULT_REGION": OFFLINE_REGION,
+    "AWS_REGION": OFFLINE_REGION,
 }
+
+# What the machine may set that would send an offline run elsewhere (a profile, an endpoint, config files).
+AMBIENT_AWS_VARIABLES = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ENDPOINT_URL", "AWS_CONFIG_FILE",
+                         "AWS_SHARED_CREDENTIALS_FILE")
+
+
+def offline_session_kwargs(region: str = OFFLINE_REGION) -> dict[str, str]:
+    """The offline credentials as ``boto3.Session(**...)``/``boto3.client(..., **...)`` keyword arguments."""
+    return {"aws_access_key_id": OFFLINE_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+            "aws_secret_access_key": OFFLINE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+            "aws_session_token": OFFLINE_CREDENTIALS["AWS_SESSION_TOKEN"], "region_name": region}
 
 
 @contextmanager

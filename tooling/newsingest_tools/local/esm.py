@@ -18,6 +18,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from newsingest.storage.queue import queue_arn, queue_depth
+
 logger = logging.getLogger(__name__)
 
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
@@ -71,11 +73,14 @@ class PollReport:
 
 @dataclass
 class DrainReport:
+    """What a drain did: its batches and deliveries, and whether it ended on an idle queue."""
+
     batches: int = 0
     received: int = 0
     succeeded: int = 0
     failed: int = 0
     handler_errors: int = 0
+    idle: bool = False  # ended because the queue was idle, not because max_batches/max_polls ran out
 
 
 class LocalEventSource:
@@ -97,8 +102,7 @@ class LocalEventSource:
         self._function_timeout = function_timeout
         self._retry_visibility = retry_visibility_seconds
         self._region = region
-        self.queue_arn = sqs_client.get_queue_attributes(
-            QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        self.queue_arn = queue_arn(sqs_client, queue_url)
 
     def poll_once(self) -> PollReport:
         """One batch: receive, invoke, delete the successes. An empty receive returns a report with received=0."""
@@ -126,22 +130,35 @@ class LocalEventSource:
         return report
 
     def drain(self, *, max_batches: int = 10_000, idle_polls: int = 1, max_polls: int = 100_000,
-              on_batch: Callable[[PollReport], None] | None = None) -> DrainReport:
-        """Poll until the queue is empty (or ``max_batches`` batches were processed).
+              on_batch: Callable[[PollReport], None] | None = None,
+              when_idle: Callable[[], None] | None = None,
+              more_coming: Callable[[], bool] | None = None) -> DrainReport:
+        """Poll until the queue is empty (or ``max_batches`` batches were processed, or ``max_polls`` receives made).
 
         When failures are released at once (``retry_visibility_seconds``), an empty receive only counts towards
         ``idle_polls`` once the queue's own counters say nothing is left, visible, in flight or delayed: a message
         released with visibility 0 can miss an immediate receive, and stopping then would leave it behind. Otherwise
         failed messages wait out the queue's visibility timeout, as on AWS, and an empty receive ends the drain.
+
+        ``more_coming``: a producer is still sending; while it says so, no empty receive counts (the drain does not
+        stop). ``when_idle`` runs after every empty receive that does not end the drain (several pollers, or messages
+        delayed on the queue: a short pause instead of spinning against the server). The report's ``idle`` says
+        whether the drain ended on an idle queue rather than on ``max_batches``/``max_polls``.
         """
         total = DrainReport()
         idle = 0
         for _ in range(max_polls):
-            if total.batches >= max_batches or idle >= idle_polls:
+            if total.batches >= max_batches:
                 break
             report = self.poll_once()
             if report.received == 0:
-                idle += self._retry_visibility is None or messages_left(self._sqs, self.queue_url) == 0
+                if more_coming is None or not more_coming():
+                    idle += self._retry_visibility is None or queue_depth(self._sqs, self.queue_url).total == 0
+                if idle >= idle_polls:
+                    total.idle = True
+                    break
+                if when_idle is not None:
+                    when_idle()
                 continue
             idle = 0
             total.batches += 1
@@ -184,13 +201,6 @@ class LocalEventSource:
                                                     VisibilityTimeout=self._retry_visibility)
             except Exception:  # e.g. the handler already moved it with Retry-After; the queue timeout still applies
                 logger.debug("could not change visibility of %s", message["MessageId"], exc_info=True)
-
-
-def messages_left(sqs_client: Any, queue_url: str) -> int:
-    """Messages on a queue: visible, in flight and delayed (the queue's approximate counters)."""
-    from newsingest_tools.queues import queue_counts
-
-    return queue_counts(sqs_client, queue_url).total
 
 
 def _lambda_message_attributes(attributes: dict[str, Any]) -> dict[str, Any]:

@@ -1,5 +1,6 @@
-"""SQS adapter of the runtime: sending message bodies in batches (the poll function, and the CLI's enqueue through
-it), and delaying one message's redelivery (Retry-After)."""
+"""SQS adapter: sending message bodies in batches (the poll function, and the CLI's enqueue through it), delaying one
+message's redelivery (Retry-After), and what the tooling asks of a queue: its depth and ARN, and SQS's message-move
+task from a dead-letter queue (the CLI, the redrive and the local event-source loop all ask here)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
 from typing import Any
 
 logger = logging.getLogger(__name__)
@@ -79,6 +81,58 @@ def queue_url_from_arn(queue_arn: str) -> str:
     _, partition, _, region, account, name = parts
     domain = "amazonaws.com.cn" if partition == "aws-cn" else "amazonaws.com"
     return f"https://sqs.{region}.{domain}/{account}/{name}"
+
+
+# ------------------------------------------------------------------------------------ depth, ARN, moves
+
+
+@dataclass(frozen=True)
+class QueueDepth:
+    """A queue's approximate counters (SQS's own estimates, eventually consistent)."""
+
+    visible: int = 0
+    in_flight: int = 0
+    delayed: int = 0
+
+    @property
+    def total(self) -> int:
+        """Everything on the queue: visible, in flight and delayed."""
+        return self.visible + self.in_flight + self.delayed
+
+
+_DEPTH_ATTRIBUTES = {"visible": "ApproximateNumberOfMessages", "in_flight": "ApproximateNumberOfMessagesNotVisible",
+                     "delayed": "ApproximateNumberOfMessagesDelayed"}
+
+
+def queue_depth(sqs_client: Any, queue_url: str) -> QueueDepth:
+    """The queue's counters, in one GetQueueAttributes call."""
+    attributes = sqs_client.get_queue_attributes(
+        QueueUrl=queue_url, AttributeNames=list(_DEPTH_ATTRIBUTES.values()))["Attributes"]
+    return QueueDepth(**{name: int(attributes.get(key, 0)) for name, key in _DEPTH_ATTRIBUTES.items()})
+
+
+def queue_arn(sqs_client: Any, queue_url: str) -> str:
+    """The queue's ARN, asked of SQS (the reverse of :func:`queue_url_from_arn`, which needs no call)."""
+    attributes = sqs_client.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]
+    return str(attributes["QueueArn"])
+
+
+def start_message_move(sqs_client: Any, source_arn: str, destination_arn: str) -> str | None:
+    """Start SQS's own move of every message of ``source_arn`` (a dead-letter queue) to ``destination_arn``;
+    return the task's handle. Raises the client's error where the endpoint lacks the message-move API."""
+    started = sqs_client.start_message_move_task(SourceArn=source_arn, DestinationArn=destination_arn)
+    handle = started.get("TaskHandle")
+    return str(handle) if handle is not None else None
+
+
+def message_move_task(sqs_client: Any, source_arn: str, handle: str | None) -> dict[str, Any] | None:
+    """The move task of ``source_arn`` with ``handle`` (or, when none matches, the latest), as ListMessageMoveTasks
+    describes it; None when the queue has none."""
+    tasks = sqs_client.list_message_move_tasks(SourceArn=source_arn, MaxResults=10).get("Results", [])
+    for task in tasks:
+        if handle is None or task.get("TaskHandle") in (None, handle):
+            return dict(task)
+    return dict(tasks[0]) if tasks else None
 
 
 # ------------------------------------------------------------------------------------ batch send
