@@ -50,13 +50,14 @@ from packaging.utils import canonicalize_name
 
 from newsingest.messages import IngestRequest, parse_message
 from newsingest_tools.local import stack
+from newsingest_tools.local.env import OFFLINE_CREDENTIALS, OFFLINE_REGION, offline_session_kwargs
 from tests.support.import_graph import RUNTIME_PACKAGE, TOOLING_PACKAGE, package_modules, runtime_closure
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 POLL_FUNCTION = "PollFunction"
 EVENTS = REPO_ROOT / "events"
 EVENTS_ORIGIN = "http://127.0.0.1:8765"  # the origin the committed events use (python -m newsingest_tools.local.origin)
-REGION = "us-east-1"
+REGION = OFFLINE_REGION
 # What the python3.13 Lambda runtime ships (the layer bundles its own, see requirements.txt).
 RUNTIME_PROVIDED = ["boto3"]
 
@@ -243,7 +244,7 @@ def origin() -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def aws(moto_endpoint: str) -> boto3.Session:
-    return boto3.Session(aws_access_key_id="testing", aws_secret_access_key="testing", region_name=REGION)
+    return boto3.Session(**offline_session_kwargs(REGION))
 
 
 @dataclass
@@ -285,17 +286,13 @@ def _runtime_environment(build: Build, function: Wiring, endpoint: str, home: Pa
         "AWS_LAMBDA_LOG_GROUP_NAME": f"/aws/lambda/{function.logical_id}",
         "AWS_LAMBDA_LOG_STREAM_NAME": "parity",
         "AWS_EXECUTION_ENV": f"AWS_Lambda_{function.runtime}",
-        "AWS_REGION": REGION,
-        "AWS_DEFAULT_REGION": REGION,
         "_HANDLER": build.handler,
         "LAMBDA_TASK_ROOT": str(build.task_root),
         "LAMBDA_RUNTIME_DIR": str(build.runtime),
         # SAM CLI (disables X-Ray in Powertools' Tracer, as locally there is no daemon)
         "AWS_SAM_LOCAL": "true",
-        # credentials and endpoint: moto's server only, never a profile from this machine
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_SESSION_TOKEN": "testing",
+        # credentials, region and endpoint: moto's server only, never a profile from this machine
+        **OFFLINE_CREDENTIALS,
         "AWS_CONFIG_FILE": str(home / "aws-config"),
         "AWS_SHARED_CREDENTIALS_FILE": str(home / "aws-credentials"),
         "AWS_ENDPOINT_URL": endpoint,
