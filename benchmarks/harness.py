@@ -18,11 +18,10 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
-from http.server import ThreadingHTTPServer
 from typing import Any
 
 from newsingest_tools.local.env import OFFLINE_CREDENTIALS
-from newsingest_tools.local.origin import QuietHandler
+from newsingest_tools.local.origin import Origin, Request, Response, serve
 
 OFFLINE_AWS = OFFLINE_CREDENTIALS | {
     # No X-Ray daemon locally; Powertools would disable the tracer outside Lambda anyway.
@@ -47,42 +46,17 @@ def peak_rss_mb() -> float:
 # ------------------------------------------------------------------------------------------------ origins
 
 
-class _OriginHandler(QuietHandler):
-    page_for: Callable[[str], bytes | None] = staticmethod(lambda path: None)
-    delay: float = 0.0
-    protocol_version = "HTTP/1.1"  # keep-alive, as real origins
-    # Headers and body go out as two writes: without TCP_NODELAY, Nagle's algorithm holds the body back until the
-    # client's delayed ACK (40 ms on Linux loopback), which would be charged to the fetcher.
-    disable_nagle_algorithm = True
-
-    def do_GET(self) -> None:
-        path = self.path.split("?", 1)[0]
-        if path == "/robots.txt":
-            self._send(200, b"User-agent: *\nAllow: /\n", "text/plain")
-            return
-        if self.delay:
-            time.sleep(self.delay)
-        body = self.page_for(path)
-        if body is None:
-            self._send(404, b"<html><body>not found</body></html>", "text/html; charset=utf-8")
-        else:
-            self._send(200, body, "text/html; charset=utf-8")
-
-
 @contextmanager
 def origin(host: str, page_for: Callable[[str], bytes | None], *, delay: float = 0.0) -> Iterator[str]:
-    """An HTTP origin on ``host`` (a loopback address) answering every page after ``delay`` seconds
-    (robots.txt at once); yields ``http://host:port``."""
-    handler = type("Origin", (_OriginHandler,), {"page_for": staticmethod(page_for), "delay": delay})
-    server = ThreadingHTTPServer((host, 0), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, name=f"origin-{host}", daemon=True)
-    thread.start()
-    try:
-        yield f"http://{host}:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    """An HTTP origin on ``host`` (a loopback address; the local origin, keep-alive as real sites) answering every
+    page after ``delay`` seconds (robots.txt at once); yields ``http://host:port``."""
+
+    def page(request: Request) -> Response | None:
+        body = page_for(request.path)
+        return None if body is None else Response(200, body)
+
+    with serve(Origin(fallback=page, delay=delay), host=host) as served:
+        yield served.base_url
 
 
 @contextmanager

@@ -8,15 +8,16 @@ server, so tests never see each other's messages or records, and the server star
 from __future__ import annotations
 
 import gzip
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 from click.testing import CliRunner, Result
 
 from newsingest_tools.cli import main
 from newsingest_tools.local.env import offline_session_kwargs
-from newsingest_tools.local.origin import QuietHandler
+from newsingest_tools.local.origin import Origin, page_response, sample_pages, serve
 
 TEST_CREDENTIALS = offline_session_kwargs()
 
@@ -26,40 +27,26 @@ LISTING_PAGE = "coastline_index.html"  # no article: recorded as no_article, its
 
 # ------------------------------------------------------------------------------------------------ the site
 
-@dataclass
-class Site:
-    """A local web site on 127.0.0.1: the bundled sample pages plus any documents a test adds."""
+class Site(Origin):
+    """A local web site on 127.0.0.1 (the local origin, one connection per request): the bundled sample pages
+    (text/html) at /NAME.html plus any documents a test adds (XML unless told)."""
 
-    base_url: str
-    routes: dict[str, tuple[int, str, bytes]]
-    requests: list[str] = field(default_factory=list)
+    default_content_type = "application/xml"
+
+    def __init__(self, pages: dict[str, bytes] | None = None) -> None:
+        super().__init__({name: page_response(name, body) for name, body in (pages or sample_pages()).items()})
 
     @property
-    def host(self) -> str:
-        return urlsplit(self.base_url).netloc
-
-    def url(self, path: str) -> str:
-        return f"{self.base_url}/{path.lstrip('/')}"
-
-    def add(self, path: str, body: bytes | str, content_type: str = "application/xml", status: int = 200) -> str:
-        data = body.encode("utf-8") if isinstance(body, str) else body
-        self.routes["/" + path.lstrip("/")] = (status, content_type, data)
-        return self.url(path)
+    def requests(self) -> list[str]:  # type: ignore[override]  # the CLI tests' view of the log: every path asked for
+        with self._lock:
+            return [entry.path for entry in self.log]
 
 
-def site_handler(site: Site) -> type[QuietHandler]:
-    class Handler(QuietHandler):
-        def do_GET(self) -> None:
-            path = self.path.split("?", 1)[0]
-            site.requests.append(path)
-            if path == "/robots.txt":
-                self._send(200, b"User-agent: *\nAllow: /\n", "text/plain")
-                return
-            status, content_type, body = site.routes.get(
-                path, (404, "text/html; charset=utf-8", b"<html><body><h1>Not found</h1></body></html>"))
-            self._send(status, body, content_type)
-
-    return Handler
+@contextmanager
+def serve_site() -> Iterator[Site]:
+    """A :class:`Site` listening on 127.0.0.1 (an ephemeral port) until the block ends."""
+    with serve(Site(), keep_alive=False) as site:
+        yield site
 
 
 def sitemap(urls: list[tuple[str, str | None]]) -> str:

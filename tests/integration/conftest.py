@@ -7,14 +7,12 @@ proves a refused URL never reached the network.
 
 from __future__ import annotations
 
-import threading
 import uuid
 from collections.abc import Iterator
-from http.server import ThreadingHTTPServer
 
 import pytest
 
-from tests.integration.cli_fixtures import TEST_CREDENTIALS, CliStack, Site, site_handler
+from tests.integration.cli_fixtures import TEST_CREDENTIALS, CliStack, Site, serve_site
 from tests.integration.fetch_servers import Canary, ScriptServer
 
 # ------------------------------------------------------------------------------------------------ CLI tests
@@ -23,23 +21,8 @@ from tests.integration.fetch_servers import Canary, ScriptServer
 @pytest.fixture()
 def site() -> Iterator[Site]:
     """The sample pages (text/html) at /NAME.html; tests add sitemaps, feeds and failing routes."""
-    from newsingest_tools.local.origin import sample_pages
-
-    routes: dict[str, tuple[int, str, bytes]] = {}
-    for name, body in sample_pages().items():
-        charset = "" if ".nocharset." in name else "; charset=utf-8"
-        routes[f"/{name}"] = (200, "text/html" + charset, body)
-    holder = Site(base_url="", routes=routes)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), site_handler(holder))
-    server.daemon_threads = True
-    holder.base_url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serve_site() as holder:
         yield holder
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @pytest.fixture(scope="module")

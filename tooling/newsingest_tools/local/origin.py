@@ -34,7 +34,7 @@ from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from typing import TypeVar
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs
 
 HTML = "text/html; charset=utf-8"
 ALLOW_ALL = b"User-agent: *\nAllow: /\n"
@@ -160,8 +160,7 @@ class Origin:
     def respond(self, raw_path: str, headers: Mapping[str, str] | Message | None = None) -> Response:
         """The answer to ``GET raw_path`` (logged)."""
         headers = headers if headers is not None else {}
-        parts = urlsplit(raw_path)
-        path = parts.path
+        path, _, query = raw_path.partition("?")
         conditional = "If-None-Match" in headers or "If-Modified-Since" in headers
         with self._lock:
             self.arrivals.append(time.monotonic())
@@ -177,7 +176,7 @@ class Origin:
             if scripted is not None:
                 response = Response(scripted, b"<html><body>down for a moment</body></html>")
             else:
-                response = self._route(Request(path, parts.query, headers, count))
+                response = self._route(Request(path, query, headers, count))
             response = self._conditional(path, response, headers)
         with self._lock:
             self.log.append(Logged(path, conditional, response.status))
