@@ -1,4 +1,5 @@
-"""The SQS adapter's queue questions (queue_depth, queue_arn) on moto, and its message-move task calls."""
+"""The SQS adapter's queue questions (queue_depth, queue_arn) and its receive/delete/release on moto, and its
+message-move task calls."""
 
 from __future__ import annotations
 
@@ -10,7 +11,16 @@ import pytest
 from botocore.stub import Stubber
 from moto import mock_aws
 
-from newsingest.storage.queue import QueueDepth, message_move_task, queue_arn, queue_depth, start_message_move
+from newsingest.storage.queue import (
+    QueueDepth,
+    delete_messages,
+    message_move_task,
+    queue_arn,
+    queue_depth,
+    receive_messages,
+    release_messages,
+    start_message_move,
+)
 
 
 @pytest.fixture()
@@ -91,3 +101,37 @@ def test_without_a_matching_handle_the_latest_task_is_returned_and_without_tasks
         # When our task is asked for each time, then the latest stands in for it, and then there is none
         assert message_move_task(client, dlq, "ours") == {"TaskHandle": "other", "Status": "COMPLETED"}
         assert message_move_task(client, dlq, "ours") is None
+
+
+def test_receive_delete_and_release_move_messages_between_the_queues_counters(sqs: Any) -> None:
+    # Given a queue of twelve messages, one with a message attribute
+    url = sqs.create_queue(QueueName="dlq")["QueueUrl"]
+    sqs.send_message(QueueUrl=url, MessageBody="tagged", MessageAttributes={
+        "source": {"DataType": "String", "StringValue": "feed-1"}})
+    for n in range(11):
+        sqs.send_message(QueueUrl=url, MessageBody=f"m{n}")
+    # When at most 20 are asked for in one receive, hidden for ten minutes
+    received = receive_messages(sqs, url, max_messages=20, visibility_timeout=600)
+    # Then SQS's ceiling of ten comes back, with their system and message attributes, and they are in flight
+    assert len(received) == 10
+    assert all("ApproximateReceiveCount" in message["Attributes"] for message in received)
+    assert queue_depth(sqs, url) == QueueDepth(visible=2, in_flight=10, delayed=0)
+    # When four are deleted and the other six released
+    assert delete_messages(sqs, url, received[:4]) == []
+    assert release_messages(sqs, url, received[4:]) == 0
+    # Then eight are visible again and none is in flight
+    assert queue_depth(sqs, url) == QueueDepth(visible=8, in_flight=0, delayed=0)
+    # And the attribute travelled with its message
+    bodies = {m["Body"]: m for m in receive_messages(sqs, url) + receive_messages(sqs, url)} | \
+        {m["Body"]: m for m in received}
+    assert bodies["tagged"]["MessageAttributes"]["source"]["StringValue"] == "feed-1"
+
+
+def test_releasing_a_message_already_deleted_reports_it_and_does_not_raise(sqs: Any) -> None:
+    # Given a received message that is then deleted
+    url = sqs.create_queue(QueueName="articles")["QueueUrl"]
+    sqs.send_message(QueueUrl=url, MessageBody="a")
+    (message,) = receive_messages(sqs, url, visibility_timeout=600)
+    assert delete_messages(sqs, url, [message]) == []
+    # When it is released / Then the failure is counted, not raised
+    assert release_messages(sqs, url, [message]) == 1

@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from newsingest.storage.queue import receive_messages, release_messages
+
 # How long peeked messages stay hidden while they are read; they are made visible again right after.
 PEEK_VISIBILITY_SECONDS = 30
 
@@ -39,21 +41,19 @@ def peek(sqs: Any, queue_url: str, *, max_messages: int = 10, wait_seconds: int 
     ``ApproximateReceiveCount``, which on a queue with a redrive policy moves messages towards its DLQ.
     """
     seen: dict[str, PeekedMessage] = {}
-    handles: dict[str, str] = {}
+    handles: dict[str, dict[str, Any]] = {}
     try:
         while len(seen) < max_messages:
-            response = sqs.receive_message(
-                QueueUrl=queue_url, MaxNumberOfMessages=min(10, max_messages - len(seen)),
-                VisibilityTimeout=PEEK_VISIBILITY_SECONDS, WaitTimeSeconds=wait_seconds,
-                MessageSystemAttributeNames=["All"], MessageAttributeNames=["All"])
-            fresh = [message for message in response.get("Messages", []) if message["MessageId"] not in seen]
+            received = receive_messages(sqs, queue_url, max_messages=max_messages - len(seen),
+                                        wait_seconds=wait_seconds, visibility_timeout=PEEK_VISIBILITY_SECONDS)
+            fresh = [message for message in received if message["MessageId"] not in seen]
             if not fresh:
                 break
             for message in fresh:
                 seen[message["MessageId"]] = _peeked(message)
-                handles[message["MessageId"]] = message["ReceiptHandle"]
+                handles[message["MessageId"]] = message
     finally:
-        _release(sqs, queue_url, list(handles.items()))
+        release_messages(sqs, queue_url, list(handles.values()))
     return sorted(seen.values(), key=lambda m: (m.sent_at or dt.datetime.min.replace(tzinfo=dt.UTC)))
 
 
@@ -72,13 +72,6 @@ def _peeked(message: dict[str, Any]) -> PeekedMessage:
               for name, value in (message.get("MessageAttributes") or {}).items()}
     return PeekedMessage(message_id=message["MessageId"], body=message.get("Body", ""), sent_at=sent_at,
                          receive_count=int(system.get("ApproximateReceiveCount", 0) or 0), attributes=custom)
-
-
-def _release(sqs: Any, queue_url: str, handles: list[tuple[str, str]]) -> None:
-    for start in range(0, len(handles), 10):
-        entries = [{"Id": str(index), "ReceiptHandle": handle, "VisibilityTimeout": 0}
-                   for index, (_, handle) in enumerate(handles[start:start + 10])]
-        sqs.change_message_visibility_batch(QueueUrl=queue_url, Entries=entries)
 
 
 def short_body(body: str, limit: int = 120) -> str:

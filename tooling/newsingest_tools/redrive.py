@@ -20,7 +20,14 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from newsingest.storage.queue import message_move_task, queue_arn, start_message_move
+from newsingest.storage.queue import (
+    delete_messages,
+    message_move_task,
+    queue_arn,
+    receive_messages,
+    release_messages,
+    start_message_move,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -119,19 +126,17 @@ def _receive_send_delete(sqs: Any, dead_letter_queue_url: str, queue_url: str, *
     given_up: set[str] = set()
     while max_messages is None or report.moved + report.failed < max_messages:
         wanted = _BATCH if max_messages is None else min(_BATCH, max_messages - report.moved - report.failed)
-        messages = sqs.receive_message(
-            QueueUrl=dead_letter_queue_url, MaxNumberOfMessages=wanted, WaitTimeSeconds=wait_seconds,
-            VisibilityTimeout=visibility_timeout, MessageAttributeNames=["All"],
-        ).get("Messages", [])
+        messages = receive_messages(sqs, dead_letter_queue_url, max_messages=wanted, wait_seconds=wait_seconds,
+                                    visibility_timeout=visibility_timeout)
         fresh = [message for message in messages if message["MessageId"] not in given_up]
         if not fresh:
-            _release(sqs, dead_letter_queue_url, messages)
+            release_messages(sqs, dead_letter_queue_url, messages)
             break
-        _release(sqs, dead_letter_queue_url, [m for m in messages if m["MessageId"] in given_up])
+        release_messages(sqs, dead_letter_queue_url, [m for m in messages if m["MessageId"] in given_up])
         sent_ids, failures = _send(sqs, queue_url, fresh)
         _delete(sqs, dead_letter_queue_url, [m for m in fresh if m["MessageId"] in sent_ids], report)
         failed_messages = [m for m in fresh if m["MessageId"] not in sent_ids]
-        _release(sqs, dead_letter_queue_url, failed_messages)
+        release_messages(sqs, dead_letter_queue_url, failed_messages)
         given_up.update(m["MessageId"] for m in failed_messages)
         report.moved += len(sent_ids)
         report.failed += len(failed_messages)
@@ -169,19 +174,6 @@ def _send(sqs: Any, queue_url: str, messages: list[dict[str, Any]]) -> tuple[set
 
 
 def _delete(sqs: Any, queue_url: str, messages: list[dict[str, Any]], report: RedriveReport) -> None:
-    if not messages:
-        return
-    entries = [{"Id": str(index), "ReceiptHandle": m["ReceiptHandle"]} for index, m in enumerate(messages)]
-    response = sqs.delete_message_batch(QueueUrl=queue_url, Entries=entries)
-    for failure in response.get("Failed", []):
+    for failure in delete_messages(sqs, queue_url, messages):
         # Already sent: the message would be redriven twice if it came back; say so rather than hide it.
         report.errors.append(f"sent but not deleted from the DLQ: {failure.get('Code')}: {failure.get('Message')}")
-
-
-def _release(sqs: Any, queue_url: str, messages: list[dict[str, Any]]) -> None:
-    for message in messages:
-        try:
-            sqs.change_message_visibility(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"],
-                                          VisibilityTimeout=0)
-        except ClientError:
-            logger.debug("could not release %s", message["MessageId"], exc_info=True)

@@ -18,7 +18,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from newsingest.storage.queue import queue_arn, queue_depth
+from newsingest.storage.queue import delete_messages, queue_arn, queue_depth, receive_messages, release_messages
 
 logger = logging.getLogger(__name__)
 
@@ -106,11 +106,8 @@ class LocalEventSource:
 
     def poll_once(self) -> PollReport:
         """One batch: receive, invoke, delete the successes. An empty receive returns a report with received=0."""
-        response = self._sqs.receive_message(
-            QueueUrl=self.queue_url, MaxNumberOfMessages=self._batch_size, WaitTimeSeconds=self._wait_seconds,
-            MessageSystemAttributeNames=["All"], MessageAttributeNames=["All"],
-        )
-        messages = response.get("Messages", [])
+        messages = receive_messages(self._sqs, self.queue_url, max_messages=self._batch_size,
+                                    wait_seconds=self._wait_seconds)
         report = PollReport(received=len(messages))
         if not messages:
             return report
@@ -185,22 +182,14 @@ class LocalEventSource:
         }
 
     def _delete(self, messages: list[dict[str, Any]]) -> None:
-        for start in range(0, len(messages), 10):
-            chunk = messages[start:start + 10]
-            entries = [{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(chunk)]
-            response = self._sqs.delete_message_batch(QueueUrl=self.queue_url, Entries=entries)
-            for failure in response.get("Failed", []):
-                logger.warning("could not delete a processed message (it will be redelivered): %s", failure)
+        for failure in delete_messages(self._sqs, self.queue_url, messages):
+            logger.warning("could not delete a processed message (it will be redelivered): %s", failure)
 
     def _release(self, messages: list[dict[str, Any]]) -> None:
         if self._retry_visibility is None:
             return
-        for message in messages:
-            try:
-                self._sqs.change_message_visibility(QueueUrl=self.queue_url, ReceiptHandle=message["ReceiptHandle"],
-                                                    VisibilityTimeout=self._retry_visibility)
-            except Exception:  # e.g. the handler already moved it with Retry-After; the queue timeout still applies
-                logger.debug("could not change visibility of %s", message["MessageId"], exc_info=True)
+        # one the handler already moved (a Retry-After) is not released: the queue's timeout still applies to it
+        release_messages(self._sqs, self.queue_url, messages, self._retry_visibility)
 
 
 def _lambda_message_attributes(attributes: dict[str, Any]) -> dict[str, Any]:

@@ -1,6 +1,7 @@
 """SQS adapter: sending message bodies in batches (the poll function, and the CLI's enqueue through it), delaying one
-message's redelivery (Retry-After), and what the tooling asks of a queue: its depth and ARN, and SQS's message-move
-task from a dead-letter queue (the CLI, the redrive and the local event-source loop all ask here)."""
+message's redelivery (Retry-After), and what the tooling asks of a queue: its depth and ARN, SQS's message-move
+task from a dead-letter queue, and receiving, deleting and releasing messages (the CLI's peek, the redrive and the
+local event-source loop all ask here)."""
 
 from __future__ import annotations
 
@@ -133,6 +134,54 @@ def message_move_task(sqs_client: Any, source_arn: str, handle: str | None) -> d
         if handle is None or task.get("TaskHandle") in (None, handle):
             return dict(task)
     return dict(tasks[0]) if tasks else None
+
+
+# ------------------------------------------------------------------------------------ receive, delete, release
+
+
+def receive_messages(sqs_client: Any, queue_url: str, *, max_messages: int = SQS_BATCH_SIZE, wait_seconds: int = 0,
+                     visibility_timeout: int | None = None) -> list[dict[str, Any]]:
+    """One ReceiveMessage of at most ``max_messages`` (SQS's ceiling 10), with every system and message attribute;
+    ``visibility_timeout`` None keeps the queue's own."""
+    request: dict[str, Any] = {"QueueUrl": queue_url, "MaxNumberOfMessages": max(1, min(SQS_BATCH_SIZE, max_messages)),
+                               "WaitTimeSeconds": wait_seconds, "MessageSystemAttributeNames": ["All"],
+                               "MessageAttributeNames": ["All"]}
+    if visibility_timeout is not None:
+        request["VisibilityTimeout"] = visibility_timeout
+    return list(sqs_client.receive_message(**request).get("Messages", []))
+
+
+def delete_messages(sqs_client: Any, queue_url: str, messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """DeleteMessageBatch of received ``messages`` (10 per call); returns the entries SQS refused (Code, Message)."""
+    refused: list[dict[str, Any]] = []
+    for start in range(0, len(messages), SQS_BATCH_SIZE):
+        chunk = messages[start:start + SQS_BATCH_SIZE]
+        entries = [{"Id": str(index), "ReceiptHandle": message["ReceiptHandle"]} for index, message in enumerate(chunk)]
+        refused += sqs_client.delete_message_batch(QueueUrl=queue_url, Entries=entries).get("Failed", [])
+    return refused
+
+
+def release_messages(sqs_client: Any, queue_url: str, messages: list[dict[str, Any]], visibility_timeout: int = 0
+                     ) -> int:
+    """Make received ``messages`` visible again after ``visibility_timeout`` seconds (0: at once), 10 per call.
+
+    Returns how many could not be released. Never raises for one: a message that was deleted or moved meanwhile
+    (a Retry-After's re-send) comes back after the queue's own visibility timeout, or not at all, as it should."""
+    from botocore.exceptions import ClientError  # noqa: PLC0415 (lazy: only the tooling releases messages)
+
+    failed = 0
+    for start in range(0, len(messages), SQS_BATCH_SIZE):
+        chunk = messages[start:start + SQS_BATCH_SIZE]
+        entries = [{"Id": str(index), "ReceiptHandle": message["ReceiptHandle"],
+                    "VisibilityTimeout": visibility_timeout} for index, message in enumerate(chunk)]
+        try:
+            response = sqs_client.change_message_visibility_batch(QueueUrl=queue_url, Entries=entries)
+        except ClientError:
+            logger.debug("could not release %d message(s)", len(chunk), exc_info=True)
+            failed += len(chunk)
+            continue
+        failed += len(response.get("Failed", []))
+    return failed
 
 
 # ------------------------------------------------------------------------------------ batch send
