@@ -145,7 +145,7 @@ def _under(module: str, root: str, tree: dict[str, dict[str, object]], extra: se
             return True
         if module not in extra or (module.split(".")[0] == "newsingest"):
             return False
-        module = tree[module]["parent"]  # type: ignore[assignment]
+        module = tree[module]["parent"]
         seen += 1
     return False
 

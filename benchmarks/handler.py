@@ -61,8 +61,8 @@ def memory(pages: int, size: int, lean: bool = True) -> dict[str, Any]:
 
     code = Path(__file__).resolve().parents[1] / "functions" / "ingest" / "app.py"
     spec = importlib.util.spec_from_file_location("bench_app_probe", code)
-    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
-    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
     handler_import_rss = harness.rss_mb()
     bodies = {f"/big/{i}.html": big_page(i, size) for i in range(pages)}
     with harness.origins(1, bodies.get) as (base,), harness.aws_stack([base], lean=lean) as stack:
@@ -114,8 +114,8 @@ def memory_isolated(pages: int, size: int, batch_concurrency: int | None = None)
 
         code = Path(__file__).resolve().parents[1] / "functions" / "ingest" / "app.py"
         spec = importlib.util.spec_from_file_location("app", code)
-        module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
-        spec.loader.exec_module(module)  # type: ignore[union-attr]
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
         handler_import_rss = harness.rss_mb()
         from newsingest.batch import get_runtime
         from newsingest_tools.local.stack import template_table_schema

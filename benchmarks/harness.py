@@ -201,7 +201,7 @@ class StageTimes:
                     self.cpu[stage] += c1 - c0
                     self.wall[stage] += w1 - w0
                     self.calls[stage] += 1
-        timed.__wrapped__ = function  # type: ignore[attr-defined]
+        timed.__wrapped__ = function
         return timed
 
     def reset(self) -> None:

@@ -96,13 +96,13 @@ class _Consumer:
 
     def _run(self) -> None:
         while True:
-            messages = self._sqs.receive_message(QueueUrl=self._queue_url, MaxNumberOfMessages=10,  # type: ignore[attr-defined]
+            messages = self._sqs.receive_message(QueueUrl=self._queue_url, MaxNumberOfMessages=10,
                                                  WaitTimeSeconds=1).get("Messages", [])
             if not messages and self._stopping.is_set():
                 return
             if messages:
                 self.urls += [json.loads(message["Body"])["url"] for message in messages]
-                self._sqs.delete_message_batch(QueueUrl=self._queue_url, Entries=[  # type: ignore[attr-defined]
+                self._sqs.delete_message_batch(QueueUrl=self._queue_url, Entries=[
                     {"Id": str(n), "ReceiptHandle": message["ReceiptHandle"]} for n, message in enumerate(messages)])
 
     def stop(self) -> list[str]:

@@ -151,8 +151,8 @@ def score_snippets(cases: Mapping[str, Mapping[str, object]], predictions: Mappi
     errors: list[tuple[str, int, int]] = []
     for page_id in sorted(cases):
         case = cases[page_id]
-        positives = [str(s) for s in case.get("with") or ()]  # type: ignore[union-attr]
-        negatives = [str(s) for s in case.get("without") or ()]  # type: ignore[union-attr]
+        positives = [str(s) for s in case.get("with") or ()]
+        negatives = [str(s) for s in case.get("without") or ()]
         text = _squash(body_of(predictions.get(page_id)))
         empty += not text
         found = sum(_squash(s) in text for s in positives) if text else 0

@@ -46,12 +46,12 @@ def running(pages: int = 0, page_bytes: int = 1_000_000) -> Iterator[dict[str, A
                               "--page-bytes", str(page_bytes)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                              text=True, cwd=Path(__file__).resolve().parents[1])
     try:
-        line = child.stdout.readline()  # type: ignore[union-attr]
+        line = child.stdout.readline()
         if not line:
             raise RuntimeError("benchmarks.services did not start")
         yield json.loads(line)
     finally:
-        child.stdin.close()  # type: ignore[union-attr]
+        child.stdin.close()
         try:
             child.wait(timeout=30)
         except subprocess.TimeoutExpired:

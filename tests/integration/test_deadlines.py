@@ -131,7 +131,7 @@ class _Untouchable:
 
 
 def _deps(clock: _Clock, extract: Any, store: _Untouchable, slots: threading.Semaphore | None = None) -> Dependencies:
-    return Dependencies(fetcher=_Fetcher(), objects=store, repository=store, extract=extract,  # type: ignore[arg-type]
+    return Dependencies(fetcher=_Fetcher(), objects=store, repository=store, extract=extract,
                         extract_slots=slots or threading.BoundedSemaphore(1), write_reserve_s=3.0, monotonic=clock)
 
 

@@ -24,12 +24,12 @@ def _queue(endpoint: str) -> tuple[object, str]:
 def _drain(sqs: object, queue_url: str) -> list[str]:
     bodies: list[str] = []
     while True:
-        got = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=0)  # type: ignore[attr-defined]
+        got = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=0)
         messages = got.get("Messages", [])
         if not messages:
             return bodies
         bodies += [message["Body"] for message in messages]
-        sqs.delete_message_batch(QueueUrl=queue_url, Entries=[  # type: ignore[attr-defined]
+        sqs.delete_message_batch(QueueUrl=queue_url, Entries=[
             {"Id": str(n), "ReceiptHandle": m["ReceiptHandle"]} for n, m in enumerate(messages)])
 
 

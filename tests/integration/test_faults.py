@@ -290,7 +290,7 @@ def test_two_concurrent_messages_for_one_url_keep_the_newer_version(world: World
                 assert first_done.wait(timeout=30)
             return existing
 
-        repository.get = get_then_wait  # type: ignore[method-assign]
+        repository.get = get_then_wait
         try:
             results[name] = handle_record(_record(records[name]), LocalLambdaContext(), runtime)
         finally:

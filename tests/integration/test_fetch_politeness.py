@@ -200,7 +200,7 @@ def tls_server(tmp_path: Path):
     srv = ScriptServer()
     plain_serve = srv._serve
 
-    def serve_tls(conn, connection_id):  # type: ignore[no-untyped-def]
+    def serve_tls(conn, connection_id):
         try:
             wrapped = context.wrap_socket(conn, server_side=True)
         except (ssl.SSLError, OSError):
@@ -208,7 +208,7 @@ def tls_server(tmp_path: Path):
             return
         plain_serve(wrapped, connection_id)
 
-    srv._serve = serve_tls  # type: ignore[method-assign]
+    srv._serve = serve_tls
     srv.routes["/"] = html_page
     yield srv, cert, sni
     srv.close()
@@ -228,7 +228,7 @@ def _tls_fetcher(port: int, ca: Path, **overrides: float) -> Fetcher:
 
 
 class TestTLSToTheVettedAddress:
-    def test_sni_and_certificate_use_the_hostname(self, tls_server) -> None:  # type: ignore[no-untyped-def]
+    def test_sni_and_certificate_use_the_hostname(self, tls_server) -> None:
         # Given a TLS server for news.test reached through a resolver answering 127.0.0.1
         srv, ca, sni = tls_server
         fetcher = _tls_fetcher(srv.port, ca)
@@ -239,14 +239,14 @@ class TestTLSToTheVettedAddress:
         assert sni == ["news.test"]
         assert srv.requests[0].headers["host"] == f"news.test:{srv.port}"
 
-    def test_certificate_for_another_name_is_a_tls_error(self, tls_server) -> None:  # type: ignore[no-untyped-def]
+    def test_certificate_for_another_name_is_a_tls_error(self, tls_server) -> None:
         srv, ca, _ = tls_server
         with pytest.raises(PermanentFailure) as caught:
             _tls_fetcher(srv.port, ca).fetch(f"https://wrong.test:{srv.port}/")
         assert caught.value.reason == "tls_error"
         assert srv.requests == []
 
-    def test_untrusted_certificate_is_a_tls_error(self, tls_server) -> None:  # type: ignore[no-untyped-def]
+    def test_untrusted_certificate_is_a_tls_error(self, tls_server) -> None:
         # Given the default trust store (the self-signed CA is unknown to it)
         srv, _, _ = tls_server
         fetcher = make_fetcher(extra_hosts=(f"news.test:{srv.port}",), resolver=lambda host, port: ["127.0.0.1"])
@@ -254,7 +254,7 @@ class TestTLSToTheVettedAddress:
             fetcher.fetch(f"https://news.test:{srv.port}/")
         assert caught.value.reason == "tls_error"
 
-    def test_dripped_tls_handshake_is_cut_at_the_deadline(self, tls_server) -> None:  # type: ignore[no-untyped-def]
+    def test_dripped_tls_handshake_is_cut_at_the_deadline(self, tls_server) -> None:
         # Given a relay in front of the TLS server that passes the server's handshake on one byte per 20 ms
         # (every read succeeds well within the 60 s connect/read timeouts)
         srv, ca, _ = tls_server
@@ -304,7 +304,7 @@ class DripRelay:
         threading.Thread(target=self._pump, args=(client, backend, False), daemon=True).start()
         threading.Thread(target=self._pump, args=(backend, client, True), daemon=True).start()
 
-    def _pump(self, source, sink, drip: bool) -> None:  # type: ignore[no-untyped-def]
+    def _pump(self, source, sink, drip: bool) -> None:
         try:
             while not self._stop.is_set():
                 data = source.recv(65536)

@@ -298,7 +298,7 @@ def _ipv6_loopback_available() -> bool:
 @pytest.mark.skipif(not _ipv6_loopback_available(), reason="no IPv6 loopback")
 class TestIPv6:
     @pytest.fixture
-    def server6(self):  # type: ignore[no-untyped-def]
+    def server6(self):
         srv = ScriptServer(ipv6=True)
         srv.routes["/"] = html_page
         yield srv

@@ -94,8 +94,8 @@ def test_new_urls_are_enqueued_with_the_source_id_and_an_unchanged_feed_costs_on
     bodies = poller.bodies()
     requests = [parse_message(body) for body in bodies]
     assert all(isinstance(request, IngestRequest) for request in requests)
-    assert sorted(request.url for request in requests) == _links(poller.origin, "a", "b", "c")  # type: ignore[union-attr]
-    assert {request.source_id for request in requests} == {source_id(feed)}  # type: ignore[union-attr]
+    assert sorted(request.url for request in requests) == _links(poller.origin, "a", "b", "c")
+    assert {request.source_id for request in requests} == {source_id(feed)}
     assert first.summary()["enqueued"] == 3
     source = poller.store.get(feed)
     assert source is not None and (source.kind, source.last_status, source.found, source.enqueued) == ("rss", "ok", 3,
@@ -110,7 +110,7 @@ def test_new_urls_are_enqueued_with_the_source_id_and_an_unchanged_feed_costs_on
     feed_requests = poller.origin.requests("rss.xml")
     assert [(entry.conditional, entry.status) for entry in feed_requests] == [(False, 200), (True, 304)]
     assert poller.bodies() == [] and second.summary()["not_modified"] == 1
-    assert poller.store.get(feed).last_status == "not_modified"  # type: ignore[union-attr]
+    assert poller.store.get(feed).last_status == "not_modified"
 
 
 def test_a_changed_feed_enqueues_only_its_new_story(poller: Poller) -> None:
@@ -121,7 +121,7 @@ def test_a_changed_feed_enqueues_only_its_new_story(poller: Poller) -> None:
     poller.bodies()
     # When a story is added and the source polled when due
     poller.origin.add("rss.xml", rss_feed(_links(poller.origin, "new", "a", "b")))
-    poller.clock.at = poller.store.get(feed).next_poll_at  # type: ignore[union-attr]
+    poller.clock.at = poller.store.get(feed).next_poll_at
     report = poll_sources(poller.context())
     # Then only the new story is queued
     assert [json.loads(body)["url"] for body in poller.bodies()] == _links(poller.origin, "new")
@@ -202,7 +202,7 @@ def test_a_source_that_404s_is_recorded_and_backed_off(poller: Poller) -> None:
     assert poll_sources(poller.context()).results == []
     poller.clock.at = T0 + 3600
     poll_sources(poller.context())
-    assert poller.store.get(missing).next_poll_at == T0 + 3600 + 7200  # type: ignore[union-attr]
+    assert poller.store.get(missing).next_poll_at == T0 + 3600 + 7200
     assert len(poller.origin.requests("gone.xml")) == 2
 
 
@@ -217,8 +217,8 @@ def test_not_a_feed_and_a_blocked_address_are_recorded_with_their_reason(poller:
     poll_sources(poller.context())
 
     # Then both are failed with their reason and backed off
-    assert poller.store.get(other).last_error.startswith("not_a_feed: root element <catalog>")  # type: ignore[union-attr]
-    assert poller.store.get(blocked).last_error.startswith("blocked_address")  # type: ignore[union-attr]
+    assert poller.store.get(other).last_error.startswith("not_a_feed: root element <catalog>")
+    assert poller.store.get(blocked).last_error.startswith("blocked_address")
     assert all(source.next_poll_at == T0 + 3600 for source in poller.store.all())
 
 
@@ -247,7 +247,7 @@ def test_a_failed_send_releases_the_claims_so_the_next_poll_sends_them(poller: P
     # When polled with it, Then the source is failed (transient) and nothing is marked seen
     poll_sources(poller.context(sqs=RefusingSqs()))
     source = poller.store.get(feed)
-    assert source is not None and source.last_error.startswith("enqueue_failed") and source.etag is None  # type: ignore[union-attr]
+    assert source is not None and source.last_error.startswith("enqueue_failed") and source.etag is None
 
     # When polled again after the backoff with the real queue, Then both URLs are sent
     poller.clock.at = source.next_poll_at
@@ -312,7 +312,7 @@ def test_sitemap_index_and_news_sitemap_sources_are_detected_and_read(poller: Po
     poll_sources(poller.context())
 
     # Then their kinds are recorded and every page URL is queued
-    assert (poller.store.get(index).kind, poller.store.get(news).kind) == ("sitemapindex", "news-sitemap")  # type: ignore[union-attr]
+    assert (poller.store.get(index).kind, poller.store.get(news).kind) == ("sitemapindex", "news-sitemap")
     assert sorted(json.loads(body)["url"] for body in poller.bodies()) == [origin.url(f"p/{n}") for n in (1, 2, 3)]
 
 
@@ -336,7 +336,7 @@ def test_cache_control_max_age_defers_the_next_poll(poller: Poller) -> None:
 
     # When polled, Then the next poll is not earlier than the max-age
     poll_sources(poller.context())
-    assert poller.store.get(feed).next_poll_at == T0 + 3600  # type: ignore[union-attr]
+    assert poller.store.get(feed).next_poll_at == T0 + 3600
     # And the same holds after an unchanged (304) poll that repeats the header
     poller.clock.at = T0 + 3600
     (result,) = poll_sources(poller.context()).results
@@ -420,7 +420,7 @@ def test_a_failed_send_of_a_group_fails_each_of_its_sources_and_the_next_poll_se
     report = poll_sources(poller.context(sqs=RefusingSqs()))
     assert report.summary()["failed"] == 3 and report.summary()["enqueued"] == 0
     stored = [poller.store.get(feed) for feed in feeds]
-    assert all(source and source.last_error.startswith("enqueue_failed") and source.etag is None  # type: ignore[union-attr]
+    assert all(source and source.last_error.startswith("enqueue_failed") and source.etag is None
                for source in stored)
 
     # When polled again once due with the real queue, Then every story is sent, once

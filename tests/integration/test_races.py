@@ -260,7 +260,7 @@ def test_the_attempt_that_observed_the_newer_page_wins_even_if_it_started_first(
     ticks, log = _Ticks(), WriteLog()
     env_a, env_b = _environment(world, ticks, log), _environment(world, ticks, log)
     held = _HeldFetcher(env_a.deps.fetcher)
-    env_a.deps.fetcher = held  # type: ignore[assignment]
+    env_a.deps.fetcher = held
     results: dict[str, Any] = {}
     thread_a = threading.Thread(target=lambda: results.update(a=_deliver(world, env_a, url, "a")))
     thread_a.start()

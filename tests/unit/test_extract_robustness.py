@@ -67,7 +67,7 @@ def test_empty_inputs() -> None:
 
 def test_wrong_input_type_gives_an_empty_article() -> None:
     # Given something that is not a page at all / When extracted / Then an empty Article, no exception
-    article = extract_article(12345)  # type: ignore[arg-type]
+    article = extract_article(12345)
     assert article.text == ""
 
 

@@ -20,7 +20,7 @@ class RecordingPoolManager(urllib3.PoolManager):
         super().__init__()
         self.calls: list[tuple[str, int, str, dict[str, Any] | None]] = []
 
-    def connection_from_host(self, host, port=None, scheme="http", pool_kwargs=None):  # type: ignore[no-untyped-def]
+    def connection_from_host(self, host, port=None, scheme="http", pool_kwargs=None):
         self.calls.append((host, port, scheme, pool_kwargs))
         raise urllib3.exceptions.NewConnectionError(None, "recorded, not connected")
 
@@ -226,11 +226,11 @@ class ScriptedPoolManager(urllib3.PoolManager):
         self.script = list(script)
         self.calls: list[tuple[str, str, str]] = []  # (ip, Host header, path)
 
-    def connection_from_host(self, host, port=None, scheme="http", pool_kwargs=None):  # type: ignore[no-untyped-def]
+    def connection_from_host(self, host, port=None, scheme="http", pool_kwargs=None):
         manager = self
 
         class Pool:
-            def urlopen(self, method, url, headers=None, **kwargs):  # type: ignore[no-untyped-def]
+            def urlopen(self, method, url, headers=None, **kwargs):
                 import io
 
                 manager.calls.append((host, headers["Host"], url))
@@ -242,7 +242,7 @@ class ScriptedPoolManager(urllib3.PoolManager):
         return Pool()
 
 
-def scripted(script, answers: dict[str, list[str]], **options: Any):  # type: ignore[no-untyped-def]
+def scripted(script, answers: dict[str, list[str]], **options: Any):
     resolved: list[str] = []
 
     def resolver(host: str, port: int) -> list[str]:

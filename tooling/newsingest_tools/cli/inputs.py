@@ -96,7 +96,7 @@ def plan_inputs(arguments: Iterable[str], files: Iterable[tuple[str, Iterable[st
     for name, lines in files:
         plan.add_lines(name, lines)
     for url in sitemaps:
-        plan.add_discovery(f"sitemap {url}", read_sitemap(fetch, url, since=since))  # type: ignore[arg-type]
+        plan.add_discovery(f"sitemap {url}", read_sitemap(fetch, url, since=since))
     for url in feeds:
-        plan.add_discovery(f"feed {url}", read_feed(fetch, url, since=since))  # type: ignore[arg-type]
+        plan.add_discovery(f"feed {url}", read_feed(fetch, url, since=since))
     return plan

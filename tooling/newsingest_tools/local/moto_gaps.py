@@ -170,7 +170,7 @@ def _client_factory(cloudformation_client: CloudFormationClient) -> Any:
 
     @functools.cache
     def client(service: str) -> Any:
-        return session.client(service, **kwargs)  # type: ignore[call-overload]
+        return session.client(service, **kwargs)
 
     session = boto3.Session()
     return client

@@ -315,7 +315,7 @@ def _in_page_offset(iso: str, others: Sequence[DateCandidate]) -> str:
                  if d.has_offset(o.iso) and not o.iso.endswith("+00:00")}
         if len(zones) == 1:
             # The page states its zone elsewhere (one zone for all its other aware dates): the UTC instant there.
-            local = moment.astimezone(dt.timezone(zones.pop()))  # type: ignore[arg-type]
+            local = moment.astimezone(dt.timezone(zones.pop()))  # type: ignore[arg-type]  # aware: utcoffset() is never None
             if local.date() != moment.date():
                 return local.isoformat(timespec="seconds")
         for other in sorted(others, key=lambda c: (-c.score, c.position)):
