@@ -148,3 +148,36 @@ def test_one_batchs_failures_are_not_reported_again_in_the_next() -> None:
     assert first == {"batchItemFailures": [{"itemIdentifier": "bad"}]}
     assert second == {"batchItemFailures": []}
     assert [SQSRecord(record).message_id for record in processor.success_messages] == ["good-2"]
+
+
+def test_copies_of_one_body_run_one_after_the_other_and_other_bodies_alongside() -> None:
+    # Given a batch with one body three times and another body once, and a handler that notes overlaps
+    event = {"Records": [sqs_record("https://news.example/same", message_id=f"copy-{n}") for n in range(3)]
+             + [sqs_record("https://news.example/other", message_id="other")]}
+    running: dict[str, int] = {}
+    most_at_once: dict[str, int] = {}
+    lock = threading.Lock()
+    other_started = threading.Event()
+
+    def record_handler(record: SQSRecord) -> str:
+        with lock:
+            running[record.body] = running.get(record.body, 0) + 1
+            most_at_once[record.body] = max(most_at_once.get(record.body, 0), running[record.body])
+        if record.body.endswith("/same"):
+            other_started.wait(timeout=5)  # the other body runs while a copy is still running
+        else:
+            other_started.set()
+        with lock:
+            running[record.body] -= 1
+        return record.body
+
+    # When the batch runs on two workers
+    response = process_partial_response(event=event, record_handler=record_handler,
+                                        processor=ConcurrentBatchProcessor(max_workers=2, margin_ms=0),
+                                        context=LocalLambdaContext(timeout_seconds=30))
+
+    # Then every record succeeded, no two copies of the same body ever ran at once, and the other body did run
+    # alongside them (a copy was still waiting for it)
+    assert response == {"batchItemFailures": []}
+    assert most_at_once == {"https://news.example/same": 1, "https://news.example/other": 1}
+    assert other_started.is_set()

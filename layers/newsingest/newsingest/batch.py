@@ -117,9 +117,15 @@ class ConcurrentBatchProcessor(BatchProcessor):
         self._deadline = None if timeout is None else time.monotonic() + timeout
         self._submitted = {}
         pool = self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ingest")
+        # Copies of one body in a batch (SQS delivers at least once; producers repeat themselves) run one after the
+        # other: a later copy then finds what the earlier one stored, instead of racing it to the same objects.
+        latest_copy: dict[str, Future[Any]] = {}
         for record in self.records:
             data = SQSRecord(record)  # what Powertools hands an SQS record handler without a model
-            self._submitted.setdefault(id(record), deque()).append((data, pool.submit(self._run_handler, data)))
+            earlier = latest_copy.get(data.body)
+            future = self._after(pool, earlier, data) if earlier else pool.submit(self._run_handler, data)
+            latest_copy[data.body] = future
+            self._submitted.setdefault(id(record), deque()).append((data, future))
 
     def _process_record(self, record: dict[str, Any]) -> SuccessResponse | FailureResponse:
         data, future = self._submitted[id(record)].popleft()
@@ -145,6 +151,22 @@ class ConcurrentBatchProcessor(BatchProcessor):
         remaining_ms: int = context.get_remaining_time_in_millis()
         return max(0.0, (remaining_ms - margin) / 1000)
 
+    def _after(self, pool: ThreadPoolExecutor, earlier: Future[Any], data: Any) -> Future[Any]:
+        """A future of the record handler on ``data``, submitted once ``earlier`` (the previous copy of the same body)
+        has ended; no worker is held while it waits. Cancelled before then (the batch deadline), it never starts."""
+        proxy: Future[Any] = Future()
+
+        def start(_: Future[Any]) -> None:
+            if not proxy.set_running_or_notify_cancel():
+                return
+            try:
+                pool.submit(self._run_handler, data).add_done_callback(lambda done: _settle(proxy, done))
+            except RuntimeError as error:  # the pool was let go (the batch ended): this copy is retried
+                proxy.set_exception(error)
+
+        earlier.add_done_callback(start)
+        return proxy
+
     def _run_handler(self, data: Any) -> Any:
         """Runs on a pool thread: only the record handler, no bookkeeping."""
         if self._handler_accepts_lambda_context:
@@ -169,6 +191,16 @@ class ConcurrentBatchProcessor(BatchProcessor):
                        extra={"outcome": "retry", "reason": failure.reason, "message_id": data.message_id,
                               "started": started})
         return self.failure_handler(record=data, exception=(type(failure), failure, None))
+
+
+def _settle(proxy: Future[Any], done: Future[Any]) -> None:
+    """``proxy`` ends as ``done`` did."""
+    if done.cancelled():
+        proxy.set_exception(TransientFailure("deadline", "not started before the batch deadline; left for redelivery"))
+    elif (error := done.exception()) is not None:
+        proxy.set_exception(error)
+    else:
+        proxy.set_result(done.result())
 
 
 class NotAnSqsEvent(ValueError):
