@@ -535,19 +535,8 @@ def _poll_environment(build: Build, outputs: stack.StackOutputs, feeds_origin: s
     """PollFunction's process under ``sam local invoke PollFunction --env-vars events/env.json``: the template's
     variables (parameter defaults, the stack's resource names), env.json's overrides of declared ones, the
     committed placeholders replaced by this stack's names and the events' origin by the local feed origin."""
-    template = stack.load_template(REPO_ROOT / "template.yaml")
-    function = _wiring(template, POLL_FUNCTION)
-    resources = {"SourcesTable": outputs.sources_table_name, "ArticlesQueue": outputs.queue_url,
-                 "HostBudgetTable": outputs.host_budget_table_name}
-    parameters = template.get("Parameters", {})
-    declared: dict[str, str] = {}
-    for name, value in function.environment.items():
-        if isinstance(value, dict) and set(value) == {"Ref"}:
-            target = value["Ref"]
-            resolved = resources[target] if target in resources else parameters[target].get("Default", "")
-            declared[name] = str(resolved)
-        else:
-            declared[name] = str(value)
+    function = _wiring(stack.load_template(REPO_ROOT / "template.yaml"), POLL_FUNCTION)
+    declared = stack.function_environment(outputs, function=POLL_FUNCTION)
     overrides = json.loads((EVENTS / "env.json").read_text(encoding="utf-8")).get(POLL_FUNCTION, {})
     env = declared | {k: str(v) for k, v in overrides.items() if k in declared}
     env |= {"SOURCES_TABLE": str(outputs.sources_table_name), "QUEUE_URL": outputs.queue_url,

@@ -32,6 +32,7 @@ DEAD_LETTER_QUEUE_LOGICAL_ID = "ArticlesDeadLetterQueue"
 TABLE_LOGICAL_ID = "ArticlesTable"
 BUCKET_LOGICAL_ID = "ArticlesBucket"
 HOST_BUDGET_LOGICAL_ID = "HostBudgetTable"
+SOURCES_LOGICAL_ID = "SourcesTable"
 
 
 @functools.cache
@@ -277,13 +278,15 @@ def function_environment(
     *,
     parameters: Mapping[str, str] | None = None,
     template: Mapping[str, Any] | Path | str | None = None,
+    function: str = FUNCTION_LOGICAL_ID,
 ) -> dict[str, str]:
-    """IngestFunction's environment as Lambda would see it: every variable of the template, with parameter
-    references resolved to ``parameters`` (else the parameter defaults) and the bucket/table references to the
-    names in ``outputs``. What the local event-source loop and the ``sam local invoke`` parity test run with.
+    """A function's environment as Lambda would see it (IngestFunction unless ``function`` names another): every
+    variable of the template, with parameter references resolved to ``parameters`` (else the parameter defaults)
+    and the stack's resource references to the names in ``outputs``. What the local event-source loop and the
+    ``sam local invoke`` parity test run with.
     """
     document = _template_dict(template)
-    settings = template_function_settings(document)
+    variables = _resource(document, function)["Properties"].get("Environment", {}).get("Variables", {})
     resource_names: dict[str, str] = {}
     if outputs is not None:
         resource_names = {
@@ -292,10 +295,11 @@ def function_environment(
             QUEUE_LOGICAL_ID: outputs.queue_url,
             DEAD_LETTER_QUEUE_LOGICAL_ID: outputs.dead_letter_queue_url,
             HOST_BUDGET_LOGICAL_ID: outputs.host_budget_table_name or "",  # a stack from before it: budget off
+            SOURCES_LOGICAL_ID: outputs.sources_table_name or "",
         }
     declared = document.get("Parameters", {})
     environment: dict[str, str] = {}
-    for name, value in settings.environment.items():
+    for name, value in variables.items():
         if isinstance(value, dict) and set(value) == {"Ref"}:
             target = value["Ref"]
             if target in declared:

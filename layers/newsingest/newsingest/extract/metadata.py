@@ -242,13 +242,14 @@ class _FieldResolver(PageSources):
         self.date_source: str | None = None
         self.agency: str | None = None
         self.markup: str | None = None
+        self._images_read: tuple[str | None, tuple[Image, ...]] | None = None
 
     def metadata(self) -> Metadata:
         site_name = self._safe(self.site_name)
         title = self._safe(lambda: self.title(site_name))
         published, modified = self._safe(self.dates) or (None, None)
         authors = self._safe(lambda: self.authors(site_name)) or ()
-        image_url, images = self._safe(self.images) or (None, ())
+        image_url, images = self._images()
         return Metadata(
             title=title,
             authors=authors,
@@ -324,7 +325,7 @@ class _FieldResolver(PageSources):
     def _lead_image_url(self) -> str | None:
         """The lead image's URL, else the ``og:image`` as written (a relative or padded value the image stage
         refuses still carries its upload day)."""
-        lead = (self._safe(self.images) or (None, ()))[0]
+        lead = self._images()[0]
         return lead or next((value.strip() for value in self.page.metas.get("og:image", ()) if value.strip()), None)
 
     def _date_anchor(self) -> Tag | None:
@@ -360,3 +361,9 @@ class _FieldResolver(PageSources):
 
     def images(self) -> tuple[str | None, tuple[Image, ...]]:
         return extract_images(self)
+
+    def _images(self) -> tuple[str | None, tuple[Image, ...]]:
+        """The images, read once (the date fallback may want the lead image before the record does)."""
+        if self._images_read is None:
+            self._images_read = self._safe(self.images) or (None, ())
+        return self._images_read

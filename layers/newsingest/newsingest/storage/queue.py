@@ -13,6 +13,8 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Any
 
+from botocore.exceptions import ClientError
+
 logger = logging.getLogger(__name__)
 
 SQS_BATCH_SIZE = 10
@@ -167,8 +169,6 @@ def release_messages(sqs_client: Any, queue_url: str, messages: list[dict[str, A
 
     Returns how many could not be released. Never raises for one: a message that was deleted or moved meanwhile
     (a Retry-After's re-send) comes back after the queue's own visibility timeout, or not at all, as it should."""
-    from botocore.exceptions import ClientError  # noqa: PLC0415 (lazy: only the tooling releases messages)
-
     failed = 0
     for start in range(0, len(messages), SQS_BATCH_SIZE):
         chunk = messages[start:start + SQS_BATCH_SIZE]
