@@ -96,6 +96,7 @@ def aws_stack(base_urls: list[str], *, server: bool = False, lean: bool = False,
 
     from newsingest.batch import reset_runtime
     from newsingest_tools.local.esm import load_handler
+    from newsingest_tools.local.moto_fixes import fixed_moto
     from newsingest_tools.local.stack import (
         StackOutputs,
         deploy_local_stack,
@@ -118,6 +119,7 @@ def aws_stack(base_urls: list[str], *, server: bool = False, lean: bool = False,
         elif server:
             endpoint = stack.enter_context(moto_server())
         else:
+            stack.enter_context(fixed_moto())
             stack.enter_context(mock_aws())
         if lean:
             outputs = StackOutputs(queue_url="https://sqs.us-east-1.amazonaws.com/123456789012/bench",

@@ -1,19 +1,20 @@
 """The scheduled poll at scale (issue 16): N feeds from a local origin answering after a delay.
 
-``python -m benchmarks.poll [--feeds 500] [--delay 0.05] [--links 3] [--consume] [--result FILE]`` deploys the
-stack from template.yaml in moto's server (a process of its own), adds N sources on a local feed origin
-(``newsingest_tools.local.feeds_origin``: ETag/304, ``delay`` seconds before every answer), then runs two polls with the
-function's own code (``poll_sources``, its default concurrency), the second after every source is due again with
-its feed unchanged.
+``python -m benchmarks.poll [--feeds 500] [--delay 0.05] [--links 3] [--consume] [--emulator lean|moto-server]
+[--result FILE]`` deploys the stack from template.yaml on a local AWS endpoint in a process of its own, adds N
+sources on a local feed origin (``newsingest_tools.local.feeds_origin``: ETag/304, ``delay`` seconds before every
+answer), then runs two polls with the function's own code (``poll_sources``, its default concurrency), the second
+after every source is due again with its feed unchanged.
 
-Moto's SQS walks every message in the queue for each message sent (``Queue.attributes`` counts them), so with
-nobody reading, sending the first poll's 1,500 messages costs about a minute of moto's CPU on its own, a cost real
-SQS does not have. ``--consume`` reads and deletes the queue during the polls (as the ingest functions do), on a
-client of its own whose calls load the same server; it also checks that every URL arrived exactly once.
+The endpoint is moto either way. ``lean`` (the default) serves moto's backends through ``benchmarks.emulator``:
+keep-alive HTTP, and SQS sends in constant time as real SQS's are. ``moto-server`` is moto's own server, where
+each call pays a new connection and a global lock, and each message sent counts every message in the queue: the
+first poll's 1,500 sends alone cost it about a minute of CPU. ``--consume`` reads and deletes the queue during the
+polls (as the ingest functions do), on a client of its own whose calls load the same endpoint; it also checks that
+every URL arrived exactly once.
 
 Targets: the first poll finishes inside one invocation, ≤ 15 s; the second sends ≤ N requests, all conditional,
-and enqueues nothing.
-"""
+and enqueues nothing."""
 
 from __future__ import annotations
 
@@ -23,11 +24,12 @@ import sys
 import time
 from pathlib import Path
 
+from benchmarks import services
 
-def run(feeds: int, delay: float, links: int, consume: bool = False) -> dict:
+
+def run(feeds: int, delay: float, links: int, consume: bool = False, emulator: str = "lean") -> dict:
     import boto3
 
-    from benchmarks import services
     from newsingest.fetch import Fetcher, FetchOptions
     from newsingest.poll import PollContext, new_source, poll_sources
     from newsingest.storage.clients import create_clients
@@ -37,8 +39,8 @@ def run(feeds: int, delay: float, links: int, consume: bool = False) -> dict:
     from newsingest_tools.local.stack import deploy_local_stack
 
     clock = [1_714_560_000.0]
-    # moto's server in a process of its own (as DynamoDB and SQS are elsewhere): this process holds the poll only
-    with services.running() as running, serve_feeds(delay=delay) as origin:
+    # the AWS endpoint in a process of its own (as DynamoDB and SQS are elsewhere): this process holds the poll only
+    with services.running(emulator=emulator) as running, serve_feeds(delay=delay) as origin:
         session = boto3.Session(**offline_session_kwargs())
         endpoint = running["endpoint"]
         outputs = deploy_local_stack(session.client("cloudformation", endpoint_url=endpoint), "poll-bench")
@@ -72,7 +74,7 @@ def run(feeds: int, delay: float, links: int, consume: bool = False) -> dict:
         fetcher.close()
         consumed = consumer.stop() if consumer else None
     return {
-        "feeds": feeds, "delay_s": delay, "links_per_feed": links,
+        "feeds": feeds, "delay_s": delay, "links_per_feed": links, "emulator": emulator,
         "first_poll_s": first_s, "first_poll_cpu_s": first_cpu, "first": first.summary(),
         "first_requests": first_requests,
         "first_aws_calls": first_calls, "second_aws_calls": calls["n"],
@@ -118,9 +120,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--delay", type=float, default=0.05)
     parser.add_argument("--links", type=int, default=3)
     parser.add_argument("--consume", action="store_true", help="read and delete the queue during the polls")
+    parser.add_argument("--emulator", choices=services.EMULATORS, default="lean",
+                        help="the AWS endpoint: moto behind benchmarks.emulator's front, or moto's own server")
     parser.add_argument("--result", type=Path)
     args = parser.parse_args(argv)
-    result = run(args.feeds, args.delay, args.links, args.consume)
+    result = run(args.feeds, args.delay, args.links, args.consume, args.emulator)
     text = json.dumps(result, indent=1)
     print(text)
     if args.result:

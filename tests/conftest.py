@@ -36,6 +36,16 @@ def set_offline_aws(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setenv(name, value)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _fixed_moto() -> Iterator[None]:
+    """moto with the two defects real AWS lacks fixed (newsingest_tools.local.moto_fixes), as every local run has it;
+    tests/integration/test_moto_fixes.py compares it with moto as it ships."""
+    from newsingest_tools.local.moto_fixes import fixed_moto
+
+    with fixed_moto():
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _offline_aws(monkeypatch: pytest.MonkeyPatch) -> None:
     """No test may reach real AWS (every test, the infrastructure and integration ones included)."""

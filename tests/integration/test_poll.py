@@ -5,6 +5,7 @@ Clocks are injected (``Clock``): nothing here waits for time to pass.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 from collections.abc import Iterator
@@ -436,11 +437,19 @@ def _count_calls(client: Any) -> dict[str, int]:
         operation = event_name.rsplit(".", 1)[-1]
         counts[operation] = counts.get(operation, 0) + 1
 
+    def count_writes(event_name: str, params: dict[str, Any], **_: Any) -> None:
+        operation = event_name.rsplit(".", 1)[-1]
+        for item in params.get("TransactItems", []):  # the writes a transaction carries, by kind and condition
+            for kind, write in item.items():
+                name = f"{operation}.{kind}" + (".conditional" if write.get("ConditionExpression") else "")
+                counts[name] = counts.get(name, 0) + 1
+
     client.meta.events.register("before-call.*.*", count)
+    client.meta.events.register("before-parameter-build.*.*", count_writes)
     return counts
 
 
-def test_a_poll_shares_its_calls_across_sources_leaving_one_claim_per_new_url_and_one_write_per_source(
+def test_a_poll_shares_its_calls_across_sources_leaving_one_conditional_claim_per_new_url_and_one_write_per_source(
         poller: Poller) -> None:
     # Given 40 new feeds of 3 stories each, and the table and queue calls counted
     for n in range(40):
@@ -451,10 +460,11 @@ def test_a_poll_shares_its_calls_across_sources_leaving_one_claim_per_new_url_an
     # When polled
     report = poll_sources(poller.context())
 
-    # Then each new URL took one conditional put (plus the poll lock's), each source one outcome write, and the
-    # already-sent checks, the sends and the marks went for many sources at once
+    # Then each new URL took one conditional put, up to 100 of them in one transaction, each source one outcome
+    # write, and the already-sent checks, the sends and the marks went for many sources at once
     assert report.summary()["enqueued"] == 120
-    assert table["PutItem"] == 120 + 1 and table["UpdateItem"] == 40 and table["DeleteItem"] == 1
+    assert table["TransactWriteItems.Put.conditional"] == 120 and table["TransactWriteItems"] <= 3
+    assert table["PutItem"] == 1 and table["UpdateItem"] == 40 and table["DeleteItem"] == 1  # the lock's put
     assert table["BatchGetItem"] <= 3 and table["BatchWriteItem"] <= 6 and queue["SendMessageBatch"] <= 15
 
     # When polled again with every feed due and unchanged
@@ -484,3 +494,29 @@ def test_an_outcome_writes_only_what_the_poll_changed_and_keeps_what_others_chan
     stored = poller.store.get(feed)
     assert stored is not None and (stored.last_status, stored.next_poll_at, stored.every_s) == (
         "not_modified", T0 + 900, 3600)
+
+
+def test_groups_of_fetched_sources_are_finished_a_few_at_once(poller: Poller, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Given feeds enough for two groups, whose claims each wait (10 s at most) for the other group's
+    for n in range(60):
+        poller.add(poller.origin.add(f"f{n}.xml", rss_feed(_links(poller.origin, *(f"{n}-{k}" for k in range(3))))))
+    together = threading.Barrier(2, timeout=10)
+    met: list[bool] = []
+    claim_urls = poller.store.claim_urls
+
+    def claim_alongside_the_other_group(*args: Any, **kwargs: Any) -> Any:
+        with contextlib.suppress(threading.BrokenBarrierError):  # alone until the timeout: finished one at a time
+            together.wait()
+            met.append(True)
+        return claim_urls(*args, **kwargs)
+
+    monkeypatch.setattr(poller.store, "claim_urls", claim_alongside_the_other_group)
+
+    # When polled
+    report = poll_sources(poller.context())
+
+    # Then the two groups were in their claims at once, and every URL was enqueued once
+    assert met == [True, True]
+    assert report.summary()["enqueued"] == 180
+    assert sorted(json.loads(body)["url"] for body in poller.bodies()) == sorted(
+        poller.origin.url(f"news/{n}-{k}.html") for n in range(60) for k in range(3))

@@ -258,7 +258,8 @@ def _quiet_moto_cloudformation() -> Iterator[None]:
 
 @contextmanager
 def moto_server(host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
-    """Run moto's server in a background thread; yields its endpoint URL (``http://127.0.0.1:PORT``).
+    """Run moto's server in a background thread, with :mod:`~newsingest_tools.local.moto_fixes` applied; yields its
+    endpoint URL (``http://127.0.0.1:PORT``).
 
     ``port=0`` picks a free port. Point boto3 clients (or a subprocess, through ``AWS_ENDPOINT_URL``) at it.
     """
@@ -266,13 +267,16 @@ def moto_server(host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
 
     from moto.server import ThreadedMotoServer  # moto is a dev/demo dependency only
 
+    from newsingest_tools.local.moto_fixes import fixed_moto
+
     request_log = logging.getLogger("werkzeug")  # one line per request otherwise, all over the demo's output
     if request_log.level == logging.NOTSET:
         request_log.setLevel(logging.WARNING)
-    server = ThreadedMotoServer(ip_address=host, port=port, verbose=False)
-    server.start()
-    try:
-        bound_host, bound_port = server.get_host_and_port()
-        yield f"http://{bound_host}:{bound_port}"
-    finally:
-        server.stop()
+    with fixed_moto():
+        server = ThreadedMotoServer(ip_address=host, port=port, verbose=False)
+        server.start()
+        try:
+            bound_host, bound_port = server.get_host_and_port()
+            yield f"http://{bound_host}:{bound_port}"
+        finally:
+            server.stop()

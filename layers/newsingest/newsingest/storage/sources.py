@@ -15,7 +15,10 @@ Key design (one table, two item types, key ``pk``)::
   ``attribute_not_exists(pk)`` (or a pending claim older than the stale window, left by a poll that died before
   sending), the winner sends it, then marks it ``sent``. A send that fails releases the claim so the next poll
   retries it. The claims of many sources go together (one ``BatchGetItem`` per 100 URLs drops those already
-  sent; one ``BatchWriteItem`` per 25 marks them sent), but the deciding write stays one conditional put per URL.
+  sent; one ``BatchWriteItem`` per 25 marks them sent), and the deciding writes, one conditional put per URL, go
+  up to 100 in one ``TransactWriteItems``: the call decides each condition (its cancellation reasons say which
+  failed), at twice the write units of single puts, so a first poll of many new URLs makes a hundredth of the
+  calls (on Lambda, each call is client CPU the function's memory size pays for).
 * One poll runs at a time: ``take_poll_lock`` puts ``lock#poll`` (an owner token and an expiry) with
   ``attribute_not_exists(pk) OR expires_at < now``, ``release_poll_lock`` deletes it if the token is still ours.
   So overlapping invocations never fetch one source twice, for one write per poll rather than one per source; a
@@ -46,6 +49,16 @@ _CLAIM_THREADS = 8
 _BATCH_GET = 100  # BatchGetItem's limit
 _BATCH_WRITE = 25  # BatchWriteItem's limit
 _BATCH_ATTEMPTS = 4
+_TRANSACTION_ITEMS = 100  # TransactWriteItems' limit
+_TRANSACTION_ATTEMPTS = 4
+# Cancellation reasons that say nothing against a claim: another claim's condition failed (None), or a concurrent
+# write or throttling got in the way; the claim goes again.
+_RETRIED_CANCELLATIONS = frozenset({"None", "TransactionConflict", "ThrottlingError",
+                                    "ProvisionedThroughputExceeded", "RequestLimitExceeded"})
+
+
+class ClaimsUndecided(RuntimeError):
+    """Claims that kept conflicting with other writes: not sent this poll (the next poll offers them again)."""
 
 
 def source_id(url: str) -> str:
@@ -222,7 +235,8 @@ class SourceStore:
         only the claimed ones may be sent. An article id listed twice is claimed once, for the first source.
 
         1. one BatchGetItem per 100 URLs drops those already sent (most of a feed, most of the time: a read);
-        2. a conditional put per remaining URL (8 at once) decides between overlapping polls.
+        2. the rest are claimed by conditional puts, up to 100 in one TransactWriteItems (``_claim_together``), so
+           each URL is still decided by its own condition between overlapping polls.
         """
         unique: dict[str, tuple[str, str, str]] = {}
         for url, article, source in claims:
@@ -233,8 +247,9 @@ class SourceStore:
         result = ClaimResult(already_seen=len(wanted) - len(pending))
         if not pending:
             return result
-        with ThreadPoolExecutor(min(_CLAIM_THREADS, len(pending)), thread_name_prefix="seen") as pool:
-            won = list(pool.map(lambda claim: self._claim_one(claim[0], claim[1], claim[2], now), pending))
+        chunks = [pending[start:start + _TRANSACTION_ITEMS] for start in range(0, len(pending), _TRANSACTION_ITEMS)]
+        with ThreadPoolExecutor(min(_CLAIM_THREADS, len(chunks)), thread_name_prefix="seen") as pool:
+            won = [ok for decided in pool.map(lambda chunk: self._claim_together(chunk, now), chunks) for ok in decided]
         for (url, _, _), ok in zip(pending, won, strict=True):
             if ok:
                 result.claimed.append(url)
@@ -242,22 +257,55 @@ class SourceStore:
                 result.already_seen += 1
         return result
 
-    def _claim_one(self, url: str, article: str, source: str, now: int) -> bool:
-        try:
-            self._db.put_item(
-                TableName=self.table,
-                Item={"pk": {"S": SEEN_PREFIX + article}, "url": {"S": url}, "source_id": {"S": source},
-                      "state": {"S": "pending"}, "claimed_at": {"N": str(now)},
-                      "expires_at": {"N": str(now + SEEN_TTL_SECONDS)}},
-                ConditionExpression="attribute_not_exists(pk) OR (#state = :pending AND claimed_at < :stale)",
-                ExpressionAttributeNames={"#state": "state"},
-                ExpressionAttributeValues={":pending": {"S": "pending"},
-                                           ":stale": {"N": str(now - STALE_CLAIM_SECONDS)}})
-        except ClientError as error:
-            if _conditional(error):
-                return False
-            raise
-        return True
+    def _claim_together(self, claims: list[tuple[str, str, str]], now: int) -> list[bool]:
+        """Whether each claim was won, deciding up to 100 in one transaction of conditional puts.
+
+        A transaction is all or nothing: when DynamoDB cancels it, its reasons say, claim by claim, which condition
+        failed (that URL is already claimed: lost) and which claims were only held back by the others or by a
+        conflicting write; those go again, without the lost ones, up to ``_TRANSACTION_ATTEMPTS`` times. botocore
+        gives each call an idempotency token, so its own retry of a transaction that did commit answers success
+        rather than failing the conditions it just made true.
+        """
+        won: dict[str, bool] = {}
+        undecided = claims
+        for _ in range(_TRANSACTION_ATTEMPTS):
+            try:
+                self._db.transact_write_items(TransactItems=[{"Put": self._claim_put(*claim, now)}
+                                                             for claim in undecided])
+            except ClientError as error:
+                if error.response.get("Error", {}).get("Code") != "TransactionCanceledException":
+                    raise
+                reasons = error.response.get("CancellationReasons") or []
+                if len(reasons) != len(undecided):
+                    raise
+                again = []
+                for claim, reason in zip(undecided, reasons, strict=True):
+                    code = reason.get("Code") or "None"
+                    if code == "ConditionalCheckFailed":
+                        won[claim[1]] = False
+                    elif code in _RETRIED_CANCELLATIONS:
+                        again.append(claim)
+                    else:  # a claim DynamoDB refuses outright (validation, size): a fault, not a lost race
+                        raise
+                undecided = again
+            else:
+                won.update((article, True) for _, article, _ in undecided)
+                undecided = []
+            if not undecided:
+                return [won[article] for _, article, _ in claims]
+        raise ClaimsUndecided(f"{len(undecided)} claim(s) still conflicting after {_TRANSACTION_ATTEMPTS} "
+                              "transactions")
+
+    def _claim_put(self, url: str, article: str, source: str, now: int) -> dict[str, Any]:
+        """The conditional put of one claim: a URL never claimed, or a pending claim left by a poll that died."""
+        return {"TableName": self.table,
+                "Item": {"pk": {"S": SEEN_PREFIX + article}, "url": {"S": url}, "source_id": {"S": source},
+                         "state": {"S": "pending"}, "claimed_at": {"N": str(now)},
+                         "expires_at": {"N": str(now + SEEN_TTL_SECONDS)}},
+                "ConditionExpression": "attribute_not_exists(pk) OR (#state = :pending AND claimed_at < :stale)",
+                "ExpressionAttributeNames": {"#state": "state"},
+                "ExpressionAttributeValues": {":pending": {"S": "pending"},
+                                              ":stale": {"N": str(now - STALE_CLAIM_SECONDS)}}}
 
     def _already_sent(self, articles: list[str]) -> set[str]:
         found: set[str] = set()
@@ -360,4 +408,4 @@ def _source_of(item: dict[str, Any]) -> Source:
                   failures=number("failures"), found=number("found"), enqueued=number("enqueued"))
 
 
-__all__ = ["ClaimResult", "Source", "SourceStore", "source_id"]
+__all__ = ["ClaimResult", "ClaimsUndecided", "Source", "SourceStore", "source_id"]
