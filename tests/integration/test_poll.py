@@ -520,3 +520,47 @@ def test_groups_of_fetched_sources_are_finished_a_few_at_once(poller: Poller, mo
     assert report.summary()["enqueued"] == 180
     assert sorted(json.loads(body)["url"] for body in poller.bodies()) == sorted(
         poller.origin.url(f"news/{n}-{k}.html") for n in range(60) for k in range(3))
+
+
+# The IAM action that authorizes each call (a batch or a transaction is authorized by its entries' own actions).
+_BATCH_ACTIONS = {"SendMessageBatch": "SendMessage", "DeleteMessageBatch": "DeleteMessage",
+                  "ChangeMessageVisibilityBatch": "ChangeMessageVisibility"}
+_TRANSACTION_ACTIONS = {"Put": "PutItem", "Update": "UpdateItem", "Delete": "DeleteItem",
+                        "ConditionCheck": "ConditionCheckItem"}
+
+
+def _record_actions(*clients: Any) -> set[str]:
+    actions: set[str] = set()
+
+    def record(event_name: str, params: dict[str, Any], **_: Any) -> None:
+        _, service, operation = event_name.split(".")
+        if operation == "TransactWriteItems":
+            actions.update(f"{service}:{_TRANSACTION_ACTIONS[kind]}" for item in params["TransactItems"] for kind in item)
+        else:
+            actions.add(f"{service}:{_BATCH_ACTIONS.get(operation, operation)}")
+
+    for client in clients:
+        client.meta.events.register("before-parameter-build.*.*", record)
+    return actions
+
+
+def test_the_poll_role_grants_exactly_the_table_and_queue_calls_a_poll_makes(poller: Poller) -> None:
+    from newsingest_tools.local.stack import transform_template
+
+    # Given the poll's table and queue calls recorded as the IAM actions that authorize them
+    made = _record_actions(poller.store._db, poller.sqs)
+    feed = poller.origin.add("rss.xml", rss_feed(_links(poller.origin, "a", "b")))
+    poller.add(feed)
+    # When a feed is polled with new stories, then again unchanged
+    assert poll_sources(poller.context()).summary()["enqueued"] == 2
+    poller.clock.at = T0 + 25 * 3600
+    assert poll_sources(poller.context()).summary()["not_modified"] == 1
+
+    # Then the role SAM generates for the poll function grants exactly those on the sources table, its index and
+    # the queue (its other statement is the host budget's, which these polls do not draw on)
+    role = transform_template()["Resources"]["PollFunctionRole"]["Properties"]
+    granted = {action for policy in role["Policies"] for statement in policy["PolicyDocument"]["Statement"]
+               if statement.get("Sid") != "ShareHostBudget"
+               for action in (statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]])}
+    assert {"dynamodb:PutItem", "dynamodb:Query", "dynamodb:BatchGetItem", "sqs:SendMessage"} <= made
+    assert granted == made
