@@ -45,7 +45,7 @@ class _Front(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive: botocore's pool reuses its connections
     disable_nagle_algorithm = True  # headers and body go out as separate writes: no 40 ms delayed-ACK stall
 
-    def log_message(self, format: str, *args: Any) -> None:  # http.server's own signature: one line per request
+    def log_message(self, format: str, *args: Any) -> None:  # silenced (http.server logs each request to stderr)
         pass
 
     def _answer(self) -> None:

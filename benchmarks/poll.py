@@ -6,15 +6,16 @@ sources on a local feed origin (``newsingest_tools.local.feeds_origin``: ETag/30
 answer), then runs two polls with the function's own code (``poll_sources``, its default concurrency), the second
 after every source is due again with its feed unchanged.
 
-The endpoint is moto either way. ``lean`` (the default) serves moto's backends through ``benchmarks.emulator``:
-keep-alive HTTP, and SQS sends in constant time as real SQS's are. ``moto-server`` is moto's own server, where
-each call pays a new connection and a global lock, and each message sent counts every message in the queue: the
-first poll's 1,500 sends alone cost it about a minute of CPU. ``--consume`` reads and deletes the queue during the
-polls (as the ingest functions do), on a client of its own whose calls load the same endpoint; it also checks that
-every URL arrived exactly once.
+The endpoint is moto either way, with ``newsingest_tools.local.moto_fixes`` applied as in every local run (moto's
+SQS otherwise counts the whole queue for each message sent: the first poll's 1,500 sends alone cost it about a
+minute of CPU). ``lean`` (the default) serves moto's backends through ``benchmarks.emulator``'s keep-alive front;
+``moto-server`` is moto's own server, where each call pays a new connection and a global lock. ``--consume``
+reads and deletes the queue during the polls (as the ingest functions do), on a client of its own whose calls
+load the same endpoint; it also checks that every URL arrived exactly once.
 
 Targets: the first poll finishes inside one invocation, ≤ 15 s; the second sends ≤ N requests, all conditional,
-and enqueues nothing."""
+and enqueues nothing.
+"""
 
 from __future__ import annotations
 
