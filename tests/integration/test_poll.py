@@ -535,7 +535,8 @@ def _record_actions(*clients: Any) -> set[str]:
     def record(event_name: str, params: dict[str, Any], **_: Any) -> None:
         _, service, operation = event_name.split(".")
         if operation == "TransactWriteItems":
-            actions.update(f"{service}:{_TRANSACTION_ACTIONS[kind]}" for item in params["TransactItems"] for kind in item)
+            actions.update(f"{service}:{_TRANSACTION_ACTIONS[kind]}"
+                           for item in params["TransactItems"] for kind in item)
         else:
             actions.add(f"{service}:{_BATCH_ACTIONS.get(operation, operation)}")
 
