@@ -23,6 +23,9 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from botocore.awsrequest import AWSPreparedRequest
+from botocore.compat import HTTPHeaders
+
 # SigV4's credential scope names the signing region and service: Credential=AKID/20261201/us-east-1/dynamodb/...
 _CREDENTIAL_SCOPE = re.compile(r"Credential=[^/,]+/\d{8}/([a-z0-9-]+)/([a-z0-9-]+)/aws4_request")
 _HOP_BY_HOP = frozenset({"connection", "content-length", "keep-alive", "transfer-encoding"})
@@ -49,9 +52,6 @@ class _Front(BaseHTTPRequestHandler):
         pass
 
     def _answer(self) -> None:
-        from botocore.awsrequest import AWSPreparedRequest
-        from botocore.compat import HTTPHeaders
-
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
         headers = HTTPHeaders()

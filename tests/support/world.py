@@ -19,7 +19,7 @@ from botocore.exceptions import ClientError
 from newsingest.batch import OUTCOMES, Runtime, get_runtime, reset_runtime
 from newsingest.storage import ArticleEvents, ArticleObjects, ArticleRepository
 from newsingest.storage.queue import queue_depth
-from newsingest_tools.local.esm import DrainReport, LocalEventSource, PollReport, load_handler
+from newsingest_tools.local.esm import DrainReport, LocalEventSource, RoundReport, load_handler
 from newsingest_tools.local.stack import find_template
 from tests.conftest import Stack, sqs_record
 from tests.support.invariant import Accounting, AwsView, WriteLog, assert_invariant
@@ -173,7 +173,7 @@ class World:
         options.setdefault("retry_visibility_seconds", 0)
         return LocalEventSource(self.sqs, self.stack.outputs.queue_url, handler or self.handler, **options)
 
-    def poll(self, handler: Callable[..., Any] | None = None) -> PollReport:
+    def poll(self, handler: Callable[..., Any] | None = None) -> RoundReport:
         return self.source(handler).poll_once()
 
     def drain(self, handler: Callable[..., Any] | None = None) -> DrainReport:

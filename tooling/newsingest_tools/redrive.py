@@ -26,6 +26,7 @@ from newsingest.storage.queue import (
     queue_arn,
     receive_messages,
     release_messages,
+    send_entries,
     start_message_move,
 )
 
@@ -147,30 +148,13 @@ def _receive_send_delete(sqs: Any, dead_letter_queue_url: str, queue_url: str, *
 
 
 def _send(sqs: Any, queue_url: str, messages: list[dict[str, Any]]) -> tuple[set[str], list[str]]:
-    """Send once, retry the entries that failed on the service side once more; return sent message ids."""
-    pending = {str(index): message for index, message in enumerate(messages)}
-    sent: set[str] = set()
-    errors: dict[str, str] = {}
-    for _attempt in range(2):
-        if not pending:
-            break
-        entries = []
-        for entry_id, message in pending.items():
-            entry: dict[str, Any] = {"Id": entry_id, "MessageBody": message["Body"]}
-            if message.get("MessageAttributes"):
-                entry["MessageAttributes"] = message["MessageAttributes"]
-            entries.append(entry)
-        response = sqs.send_message_batch(QueueUrl=queue_url, Entries=entries)
-        for success in response.get("Successful", []):
-            sent.add(pending.pop(success["Id"])["MessageId"])
-        retry = {}
-        for failure in response.get("Failed", []):
-            message = pending.pop(failure["Id"])
-            errors[message["MessageId"]] = f"{failure.get('Code', 'unknown')}: {failure.get('Message', '')}"
-            if not failure.get("SenderFault"):
-                retry[failure["Id"]] = message
-        pending = retry
-    return sent, [error for message_id, error in errors.items() if message_id not in sent]
+    """Send once (each message with its attributes), retry the entries that failed on the service side once more;
+    return the sent message ids and the errors of the others."""
+    entries = [{"MessageBody": message["Body"],
+                **({"MessageAttributes": message["MessageAttributes"]} if message.get("MessageAttributes") else {})}
+               for message in messages]
+    sent, errors = send_entries(sqs, queue_url, entries, attempts=2)
+    return {messages[index]["MessageId"] for index in sent}, list(errors.values())
 
 
 def _delete(sqs: Any, queue_url: str, messages: list[dict[str, Any]], report: RedriveReport) -> None:

@@ -254,31 +254,33 @@ def _enqueue_new(context: PollContext, group: list[_Fetched]) -> None:
     """Claim the group's normalized URLs not seen before, send the claimed ones, mark them sent; sets each source's
     ``links`` and ``enqueued``, and ``failure`` for a source some of whose URLs could not be sent."""
     owner: dict[str, _Fetched] = {}  # a URL two sources list is claimed for, and counted by, the first
+    ids: dict[str, str] = {}  # normalized URL -> article id, hashed once
     for fetched in group:
         for entry in fetched.entries:
             try:
                 url = normalize_url(entry.url)
             except InvalidUrl:
                 continue
-            fetched.links.setdefault(url, article_id(url))
+            if url not in ids:
+                ids[url] = article_id(url)
+            fetched.links.setdefault(url, ids[url])
             owner.setdefault(url, fetched)
     if not owner:
         return
     now = int(context.now())
-    claim = context.store.claim_urls([(url, article_id(url), fetched.source.id) for url, fetched in owner.items()],
-                                     now)
+    claim = context.store.claim_urls([(url, ids[url], fetched.source.id) for url, fetched in owner.items()], now)
     if not claim.claimed:
         return
     bodies = {encode_message(url, source=owner[url].source.id): url for url in claim.claimed}
     try:
         _, failures = send_bodies(context.sqs, context.queue_url, list(bodies), concurrency=SEND_CONCURRENCY)
     except Exception:
-        context.store.release(article_id(url) for url in claim.claimed)
+        context.store.release(ids[url] for url in claim.claimed)
         raise
     failed = {bodies[body] for body, _ in failures}
-    context.store.release(article_id(url) for url in failed)
-    context.store.mark_sent([(url, article_id(url), owner[url].source.id) for url in claim.claimed
-                             if url not in failed], now)
+    context.store.release(ids[url] for url in failed)
+    context.store.mark_sent([(url, ids[url], owner[url].source.id) for url in claim.claimed if url not in failed],
+                            now)
     for url in claim.claimed:
         if url not in failed:
             owner[url].enqueued += 1

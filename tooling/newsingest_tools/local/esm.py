@@ -62,7 +62,7 @@ class LocalLambdaContext:
 
 
 @dataclass
-class PollReport:
+class RoundReport:
     """What one receive → invoke → delete round did."""
 
     received: int = 0
@@ -104,11 +104,11 @@ class LocalEventSource:
         self._region = region
         self.queue_arn = queue_arn(sqs_client, queue_url)
 
-    def poll_once(self) -> PollReport:
+    def poll_once(self) -> RoundReport:
         """One batch: receive, invoke, delete the successes. An empty receive returns a report with received=0."""
         messages = receive_messages(self._sqs, self.queue_url, max_messages=self._batch_size,
                                     wait_seconds=self._wait_seconds)
-        report = PollReport(received=len(messages))
+        report = RoundReport(received=len(messages))
         if not messages:
             return report
         event = {"Records": [self._record(message) for message in messages]}
@@ -127,7 +127,7 @@ class LocalEventSource:
         return report
 
     def drain(self, *, max_batches: int = 10_000, idle_polls: int = 1, max_polls: int = 100_000,
-              on_batch: Callable[[PollReport], None] | None = None,
+              on_batch: Callable[[RoundReport], None] | None = None,
               when_idle: Callable[[], None] | None = None,
               more_coming: Callable[[], bool] | None = None) -> DrainReport:
         """Poll until the queue is empty (or ``max_batches`` batches were processed, or ``max_polls`` receives made).

@@ -31,7 +31,7 @@ _originals: list[tuple[Any, str, Any]] = []  # (owner, attribute, moto's own val
 
 @contextmanager
 def fixed_moto() -> Iterator[None]:
-    """Both fixes, for as long as this lasts; inside another use (already fixed) it changes nothing."""
+    """The fixes, for as long as this lasts; inside another use (already fixed) it changes nothing."""
     with _state_lock:
         applied_here = not _originals
         if applied_here:

@@ -239,25 +239,39 @@ def _first_error(futures: Iterable[Future[None]]) -> BaseException | None:
 
 def _send_chunk(sqs_client: Any, queue_url: str, bodies: list[str],
                 sleep: Callable[[float], None]) -> tuple[int, list[tuple[str, str]]]:
-    pending = {str(index): body for index, body in enumerate(bodies)}
-    last_error: dict[str, str] = {}
-    refused: list[tuple[str, str]] = []
-    sent = 0
-    for attempt in range(MAX_SEND_ATTEMPTS):
+    sent, errors = send_entries(sqs_client, queue_url, [{"MessageBody": body} for body in bodies], sleep=sleep)
+    return len(sent), [(bodies[index], error) for index, error in errors.items()]
+
+
+def send_entries(sqs_client: Any, queue_url: str, entries: list[dict[str, Any]], *,
+                 attempts: int = MAX_SEND_ATTEMPTS,
+                 sleep: Callable[[float], None] = time.sleep) -> tuple[set[int], dict[int, str]]:
+    """One SendMessageBatch of up to 10 ``entries`` (``MessageBody``, optionally ``MessageAttributes``, …; no
+    ``Id``); the entries SQS failed on its side are sent again, with backoff, up to ``attempts`` calls in all.
+
+    Returns the indexes of the entries sent, and each other entry's last error ("Code: Message"): an entry SQS
+    refused as the sender's fault is not retried.
+    """
+    pending = dict(enumerate(entries))
+    sent: set[int] = set()
+    errors: dict[int, str] = {}
+    for attempt in range(attempts):
         if not pending:
             break
         if attempt:
             sleep(min(2.0, 0.1 * 2 ** attempt))  # backoff between retries of the entries SQS did not take
-        entries = [{"Id": entry_id, "MessageBody": body} for entry_id, body in pending.items()]
-        response = sqs_client.send_message_batch(QueueUrl=queue_url, Entries=entries)
+        response = sqs_client.send_message_batch(
+            QueueUrl=queue_url, Entries=[{"Id": str(index), **entry} for index, entry in pending.items()])
         for success in response.get("Successful", []):
-            pending.pop(success["Id"], None)
-            sent += 1
+            index = int(success["Id"])
+            pending.pop(index, None)
+            errors.pop(index, None)
+            sent.add(index)
         for failure in response.get("Failed", []):
-            error = f"{failure.get('Code', 'unknown')}: {failure.get('Message', '')}".rstrip(": ")
+            index = int(failure["Id"])
+            errors[index] = f"{failure.get('Code', 'unknown')}: {failure.get('Message', '')}".rstrip(": ")
             if failure.get("SenderFault"):  # the entry itself is wrong: retrying cannot help
-                refused.append((pending.pop(failure["Id"]), error))
-            else:
-                last_error[failure["Id"]] = error
-    unsent = [(body, last_error.get(entry_id, "unknown")) for entry_id, body in pending.items()]
-    return sent, refused + unsent
+                pending.pop(index, None)
+    for index in pending:
+        errors.setdefault(index, "unknown")
+    return sent, errors

@@ -248,8 +248,12 @@ class SourceStore:
         if not pending:
             return result
         chunks = [pending[start:start + _TRANSACTION_ITEMS] for start in range(0, len(pending), _TRANSACTION_ITEMS)]
-        with ThreadPoolExecutor(min(_CLAIM_THREADS, len(chunks)), thread_name_prefix="seen") as pool:
-            won = [ok for decided in pool.map(lambda chunk: self._claim_together(chunk, now), chunks) for ok in decided]
+        if len(chunks) == 1:  # most polls: no pool for one call
+            won = self._claim_together(chunks[0], now)
+        else:
+            with ThreadPoolExecutor(min(_CLAIM_THREADS, len(chunks)), thread_name_prefix="seen") as pool:
+                won = [ok for decided in pool.map(lambda chunk: self._claim_together(chunk, now), chunks)
+                       for ok in decided]
         for (url, _, _), ok in zip(pending, won, strict=True):
             if ok:
                 result.claimed.append(url)
@@ -273,7 +277,7 @@ class SourceStore:
                 self._db.transact_write_items(TransactItems=[{"Put": self._claim_put(*claim, now)}
                                                              for claim in undecided])
             except ClientError as error:
-                if error.response.get("Error", {}).get("Code") != "TransactionCanceledException":
+                if _error_code(error) != "TransactionCanceledException":
                     raise
                 reasons = error.response.get("CancellationReasons") or []
                 if len(reasons) != len(undecided):
@@ -363,8 +367,13 @@ def _key(pk: str) -> dict[str, Any]:
     return {"pk": {"S": pk}}
 
 
+def _error_code(error: ClientError) -> str | None:
+    code: str | None = error.response.get("Error", {}).get("Code")
+    return code
+
+
 def _conditional(error: ClientError) -> bool:
-    return error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException"
+    return _error_code(error) == "ConditionalCheckFailedException"
 
 
 def _source_item(source: Source) -> dict[str, Any]:
