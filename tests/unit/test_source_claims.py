@@ -98,3 +98,36 @@ def test_more_than_a_hundred_claims_go_in_transactions_of_a_hundred() -> None:
     assert sorted(len(claimed) for claimed in db.transactions) == [50, 100, 100]
     assert sorted(article for claimed in db.transactions for article in claimed) == sorted(
         f"u{n}" for n in range(250))
+
+
+class HalfRefusingDynamoDB(ScriptedDynamoDB):
+    """Commits every transaction but the one that claims ``refused`` (throttled past botocore's retries); records
+    the claims deleted."""
+
+    def __init__(self, refused: str) -> None:
+        super().__init__()
+        self.refused = refused
+        self.deleted: list[str] = []
+
+    def transact_write_items(self, TransactItems: list[dict[str, Any]]) -> dict[str, Any]:  # boto3's parameter name
+        articles = [item["Put"]["Item"]["pk"]["S"].removeprefix("seen#") for item in TransactItems]
+        self.transactions.append(articles)
+        if self.refused in articles:
+            raise ClientError({"Error": {"Code": "ProvisionedThroughputExceededException", "Message": "slow down"}},
+                              "TransactWriteItems")
+        return {}
+
+    def delete_item(self, TableName: str, Key: dict[str, Any]) -> dict[str, Any]:  # boto3's parameter names
+        self.deleted.append(Key["pk"]["S"].removeprefix("seen#"))
+        return {}
+
+
+def test_when_one_transaction_fails_the_claims_the_others_won_are_released() -> None:
+    # Given 150 URLs to claim (two transactions), and a table that refuses the one holding u120
+    db = HalfRefusingDynamoDB("u120")
+
+    # When they are claimed / Then the error reaches the poll (which sends none of them) and the 100 claims the
+    # other transaction won are deleted again, so the next poll offers those URLs as new
+    with pytest.raises(ClientError):
+        SourceStore(db, "t").claim_urls(_claims(*(f"u{n}" for n in range(150))), NOW)
+    assert sorted(db.deleted) == sorted(f"u{n}" for n in range(100))

@@ -252,8 +252,16 @@ class SourceStore:
             won = self._claim_together(chunks[0], now)
         else:
             with ThreadPoolExecutor(min(_CLAIM_THREADS, len(chunks)), thread_name_prefix="seen") as pool:
-                won = [ok for decided in pool.map(lambda chunk: self._claim_together(chunk, now), chunks)
-                       for ok in decided]
+                futures = [pool.submit(self._claim_together, chunk, now) for chunk in chunks]
+            errors = [error for error in (future.exception() for future in futures) if error is not None]
+            if errors:
+                # The caller sends none of these claims: release the ones other transactions won, or they would
+                # stay pending, and the next poll (its feed unchanged, a 304) would never offer their URLs again.
+                self.release(claim[1] for chunk, future in zip(chunks, futures, strict=True)
+                             if future.exception() is None
+                             for claim, ok in zip(chunk, future.result(), strict=True) if ok)
+                raise errors[0]
+            won = [ok for future in futures for ok in future.result()]
         for (url, _, _), ok in zip(pending, won, strict=True):
             if ok:
                 result.claimed.append(url)
